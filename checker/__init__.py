@@ -1,0 +1,166 @@
+"""ImgToSTL's refund policy as rules: what the policy says about one customer's situation.
+
+Standard library only. The same code runs in CPython (tests, the ``refund-check`` CLI, the site
+build) and, unchanged, in the visitor's browser on Pyodide, where the page calls
+:func:`check_query` or :func:`check_json`.
+
+>>> result = check({"purchase_date": "2026-05-01", "request_date": "2026-05-03",
+...                 "purchase_type": "credit_pack", "reason": "duplicate_payment",
+...                 "credits_used": "none"})
+>>> result["verdict"], [clause["id"] for clause in result["clauses"]]
+('likely_eligible', ['duplicate-payment', 'recent-unused'])
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from checker import advice
+from checker.answers import InvalidAnswers, answers_from_query, answers_to_query, parse_answers
+from checker.model import Answers, Verdict
+from checker.policy import Policy, PolicyError, load_policy
+from checker.rules import CLAUSE_IDS, RULES, evaluate
+
+__all__ = [
+    "CLAUSE_IDS",
+    "Answers",
+    "InvalidAnswers",
+    "Policy",
+    "PolicyError",
+    "Verdict",
+    "answers_to_query",
+    "check",
+    "check_json",
+    "check_query",
+    "default_policy",
+    "load_policy",
+    "parse_answers",
+]
+
+_default_policy: Policy | None = None
+
+
+def default_policy() -> Policy:
+    """The policy shipped with this package (read once)."""
+    global _default_policy
+    if _default_policy is None:
+        _default_policy = load_policy()
+        missing = [cid for cid in CLAUSE_IDS if cid not in _default_policy.clause_texts]
+        extra = [cid for cid in _default_policy.clause_texts if cid not in CLAUSE_IDS]
+        if missing or extra:
+            raise PolicyError(
+                f"{_default_policy.source}: [clauses] must list exactly the rules' "
+                f"clauses; missing {missing}, unknown {extra}."
+            )
+    return _default_policy
+
+
+def check(
+    answers: object, *, today: date | None = None, policy: Policy | None = None
+) -> dict[str, Any]:
+    """What the policy says about ``answers`` (the JSON form of the answers contract).
+
+    Raises :class:`InvalidAnswers` with one ``{"field", "message"}`` per problem. ``today`` is
+    the customer's local date, used when ``request_date`` is not given.
+    """
+    policy = policy or default_policy()
+    parsed = (
+        answers if isinstance(answers, Answers) else parse_answers(answers, today or date.today())
+    )
+    evaluation = evaluate(parsed, policy)
+    return {
+        "verdict": evaluation.verdict.value,
+        "title": advice.VERDICT_TITLES[evaluation.verdict],
+        "summary": advice.summary(evaluation),
+        "clauses": [
+            {
+                "id": rule.clause_id,
+                "effect": rule.effect.value,
+                "text": policy.clause_texts[rule.clause_id],
+            }
+            for rule in evaluation.clauses
+        ],
+        "missing": evaluation.missing,
+        "notes": advice.notes(parsed, policy),
+        "processing_time": advice.processing_time(parsed, policy),
+        "alternatives": advice.alternatives(parsed),
+        "email": advice.email(parsed, policy, evaluation),
+        "days_since_purchase": parsed.days_since_purchase,
+        "answers": parsed.to_json(),
+        "link": "#check?" + answers_to_query(parsed),
+        "policy": {
+            "last_updated": policy.last_updated,
+            "refund_window_days": policy.refund_window_days,
+            "support_email": policy.support_email,
+        },
+    }
+
+
+def check_json(text: str, *, today: str | None = None) -> str:
+    """:func:`check` for JSON text, returning JSON; never raises.
+
+    Bad input gives ``{"errors": [{"field", "message"}, ...]}``. ``today`` (``YYYY-MM-DD``) is
+    the customer's local date.
+    """
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        message = error.msg if isinstance(error, json.JSONDecodeError) else "too deeply nested"
+        return _errors(
+            [
+                {
+                    "field": "answers",
+                    "message": (
+                        f"The answers are not valid JSON ({message}). Send one JSON object such as "
+                        '{"purchase_date": "2026-05-01", "purchase_type": "credit_pack", '
+                        '"reason": "duplicate_payment", "credits_used": "none"}.'
+                    ),
+                }
+            ]
+        )
+    return _checked(lambda: check(raw, today=_today(today)))
+
+
+def check_query(query: str, *, today: str | None = None) -> str:
+    """:func:`check` for the self-check's URL form (``purchase_date=2026-05-01&...``); never raises.
+
+    This is what the page calls in the browser, with the visitor's local date as ``today``.
+    """
+    return _checked(lambda: check(answers_from_query(query), today=_today(today)))
+
+
+def _today(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return date.today()
+
+
+def _checked(run: Any) -> str:
+    try:
+        return json.dumps(run(), ensure_ascii=False)
+    except InvalidAnswers as invalid:
+        return _errors(invalid.errors)
+    except Exception:
+        return _errors(
+            [
+                {
+                    "field": "answers",
+                    "message": (
+                        "The self-check could not read these answers. "
+                        "Please check them, or write to support."
+                    ),
+                }
+            ]
+        )
+
+
+def _errors(errors: Any) -> str:
+    return json.dumps({"errors": errors}, ensure_ascii=False)
+
+
+assert len(RULES) == len(set(CLAUSE_IDS)), "each clause id is registered once"

@@ -1,0 +1,123 @@
+"""The answers a customer gives and the verdicts the policy can reach, as closed types."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from enum import Enum, StrEnum
+from typing import Any
+
+
+class PurchaseType(StrEnum):
+    SUBSCRIPTION = "subscription"
+    CREDIT_PACK = "credit_pack"
+
+
+class Reason(StrEnum):
+    DUPLICATE_PAYMENT = "duplicate_payment"
+    TECHNICAL_FAILURE = "technical_failure"  # no usable result was delivered
+    FAILED_JOB_CHARGED = "failed_job_charged"  # credits charged for a failed job, not refunded
+    UNUSED = "unused"  # bought recently, not or barely used
+    UNUSABLE_RESULT = "unusable_result"
+    CHANGE_OF_MIND = "change_of_mind"
+    OTHER = "other"
+
+
+class CreditsUsed(StrEnum):
+    # In increasing order of use: the rules and the tests rely on this order.
+    NONE = "none"
+    MINIMAL = "minimal"
+    SOME = "some"
+    SUBSTANTIAL = "substantial"
+    UNSURE = "unsure"
+
+
+class PaymentProvider(StrEnum):
+    CREEM = "creem"
+    OTHER = "other"
+    UNSURE = "unsure"
+
+
+class Unsure(Enum):
+    """The customer does not know the answer to a yes/no question."""
+
+    UNSURE = "unsure"
+
+
+UNSURE = Unsure.UNSURE
+YesNoUnsure = bool | Unsure
+
+
+class Verdict(StrEnum):
+    LIKELY_ELIGIBLE = "likely_eligible"
+    LIKELY_NOT_ELIGIBLE = "likely_not_eligible"
+    NEEDS_REVIEW = "needs_review"
+
+
+class Effect(StrEnum):
+    SUPPORTS = "supports"
+    AGAINST = "against"
+
+
+# The answers a customer may leave open, and the values each stands for.
+_POSSIBLE_VALUES: dict[str, tuple[object, ...]] = {
+    "credits_used": (
+        CreditsUsed.NONE,
+        CreditsUsed.MINIMAL,
+        CreditsUsed.SOME,
+        CreditsUsed.SUBSTANTIAL,
+    ),
+    "outputs_used": (False, True),
+    "first_purchase": (False, True),
+}
+
+
+@dataclass(frozen=True)
+class Answers:
+    """One customer's situation, validated. Build it with :func:`checker.answers.parse_answers`."""
+
+    purchase_date: date
+    request_date: date
+    purchase_type: PurchaseType
+    reason: Reason
+    credits_used: CreditsUsed
+    outputs_used: YesNoUnsure = False
+    first_purchase: YesNoUnsure = False
+    previous_refund_requests: int = 0
+    terms_violation: bool = False
+    chargeback_filed: bool = False
+    payment_provider: PaymentProvider = PaymentProvider.UNSURE
+
+    @property
+    def days_since_purchase(self) -> int:
+        """Calendar days from purchase to request: a request on the purchase day is day 0."""
+        return (self.request_date - self.purchase_date).days
+
+    def unsure_fields(self) -> list[str]:
+        """The answers left as "unsure" that the rules depend on, in question order."""
+        return [name for name in _POSSIBLE_VALUES if _is_unsure(getattr(self, name))]
+
+    def resolutions(self) -> Iterator[Answers]:
+        """Every fully known situation this one could be, one per combination of unsure answers."""
+        unsure = self.unsure_fields()
+        for values in itertools.product(*(_POSSIBLE_VALUES[name] for name in unsure)):
+            changes: dict[str, Any] = dict(zip(unsure, values, strict=True))
+            yield replace(self, **changes)
+
+    def to_json(self) -> dict[str, object]:
+        """The answers in the JSON form of the answers contract."""
+        out: dict[str, object] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, Enum):
+                value = value.value
+            out[item.name] = value
+        return out
+
+
+def _is_unsure(value: object) -> bool:
+    return value is UNSURE or value is CreditsUsed.UNSURE
