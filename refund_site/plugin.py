@@ -1,0 +1,170 @@
+"""The MkDocs plugin ``refund-policy``: ties the policy's Markdown, the checker and the widget.
+
+At build time (never in the browser) it
+
+* reads the policy parameters once (the checker's ``policy.toml``) and gives them to the
+  Markdown extension, which fills placeholders, anchors clauses, runs the worked examples and
+  renders the widget;
+* checks, after every page is rendered, that each of the rules' clauses has its bullet on the page;
+* ships the self-check: its JS/CSS, the pinned and verified Pyodide runtime, and the checker
+  built as a wheel that the shipped ``pyodide-lock.json`` lists with its sha256, all under a
+  versioned path.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+import checker
+from checker import CLAUSE_IDS, PolicyError, load_policy
+from refund_site import blocks, runtime, wheel
+from refund_site.extension import RefundPolicyExtension
+
+log = logging.getLogger("mkdocs.plugins.refund_policy")
+
+ASSETS = Path(__file__).parent / "assets" / "refund-check"
+WIDGET_DIR = "assets/refund-check"
+WIDGET_FILES = ("widget.js", "worker.js", "widget.css")
+RUNTIME_DIR = f"assets/pyodide/{runtime.PYODIDE_VERSION}"
+# Core runtime files the page loads; the lock file is replaced by ours (only the checker's wheel).
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+
+
+class RefundPolicyConfig(base.Config):
+    policy = c.File(exists=True, default="checker/policy.toml")
+    """The policy parameters and clause words (defined once; the checker reads the same file)."""
+    pyodide_source = c.Optional(c.Type(str))
+    """A local ``pyodide-314.0.7.tgz`` or folder with the core files, for offline builds."""
+    cache_dir = c.Optional(c.Type(str))
+    """Where the runtime and built wheels are kept between builds."""
+    load_timeout_ms = c.Type(int, default=20000)
+    """How long the page waits for the runtime before offering to try again."""
+
+
+class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
+    def __init__(self) -> None:
+        self.extension: RefundPolicyExtension | None = None
+        self.pages_with_widget: set[str] = set()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:
+            policy = load_policy(self.config.policy)
+        except PolicyError as error:
+            raise PluginError(f"refund-policy: {error}") from error
+        unknown = sorted(set(policy.clause_texts) - set(CLAUSE_IDS))
+        missing = [clause_id for clause_id in CLAUSE_IDS if clause_id not in policy.clause_texts]
+        if unknown or missing:
+            raise PluginError(
+                f"refund-policy: {self.config.policy}: [clauses] must give the words of exactly "
+                f"the rules' clauses. "
+                + (
+                    f"No rule uses {', '.join(unknown)}: remove it or ask a developer for a rule. "
+                    if unknown
+                    else ""
+                )
+                + (
+                    f"Missing words for {', '.join(missing)}: add a line "
+                    f'“{missing[0]} = "…"” under [clauses].'
+                    if missing
+                    else ""
+                )
+            )
+        if self.config.load_timeout_ms < 1000:
+            raise PluginError(
+                "refund-policy: load_timeout_ms: expected at least 1000 "
+                f"(milliseconds) but received {self.config.load_timeout_ms}."
+            )
+        self.extension = RefundPolicyExtension(policy_file=self.config.policy)
+        config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
+        config.extra_css.append(f"{WIDGET_DIR}/widget.css")
+        script = c.ExtraScriptValue(f"{WIDGET_DIR}/widget.js")
+        script.type = "module"  # an ES module: loaded once, deferred, strict
+        config.extra_javascript.append(script)
+        return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        # Every build (also each rebuild of `mkdocs serve`) checks the whole site afresh.
+        if self.extension is not None:
+            self.extension.clauses_seen.clear()
+            self.extension.problems.clear()
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        cache = Path(self.config.cache_dir or runtime.default_cache_dir())
+        source = self.config.pyodide_source or os.environ.get("REFUND_POLICY_PYODIDE_SOURCE")
+        try:
+            core = runtime.ensure_runtime(cache, source)
+        except runtime.RuntimeUnavailable as error:
+            raise PluginError(f"refund-policy: {error}") from error
+        checker_dir = Path(checker.__file__).parent
+        built = wheel.build_checker_wheel(checker_dir, Path(self.config.policy), cache)
+        lock_dir = cache / "site-locks" / built.parent.name
+        lock = lock_dir / "pyodide-lock.json"
+        if not lock.exists():
+            wheel.write_lock(core / "pyodide-lock.json", built, lock_dir)
+        for name in RUNTIME_FILES:
+            files.append(
+                File.generated(config, f"{RUNTIME_DIR}/{name}", abs_src_path=str(core / name))
+            )
+        files.append(
+            File.generated(config, f"{RUNTIME_DIR}/pyodide-lock.json", abs_src_path=str(lock))
+        )
+        files.append(
+            File.generated(
+                config, f"{RUNTIME_DIR}/{built.name}", abs_src_path=str(lock_dir / built.name)
+            )
+        )
+        for name in WIDGET_FILES:
+            files.append(
+                File.generated(config, f"{WIDGET_DIR}/{name}", abs_src_path=str(ASSETS / name))
+            )
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        ext = self.extension
+        assert ext is not None
+        ext.page = f"{posixpath.join(Path(config.docs_dir).name, page.file.src_uri)}"
+        source = page.file.content_string
+        start = source.find(markdown[:200]) if markdown else -1
+        ext.line_offset = source[:start].count("\n") if start > 0 else 0
+
+        def here(target: str) -> str:
+            return get_relative_url(target, page.file.url)
+
+        ext.widget_settings = blocks.WidgetSettings(
+            runtime=here(RUNTIME_DIR) + "/",
+            lock=here(f"{RUNTIME_DIR}/pyodide-lock.json"),
+            package=wheel.LOCK_PACKAGE_NAME,
+            worker=here(f"{WIDGET_DIR}/worker.js"),
+            timeout_ms=self.config.load_timeout_ms,
+        )
+        return markdown
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        # Every page's Markdown has been rendered by now: check the clauses across the whole site.
+        ext = self.extension
+        assert ext is not None
+        for clause_id in CLAUSE_IDS:
+            if clause_id not in ext.clauses_seen:
+                words = ext.policy.clause_texts[clause_id]
+                log.warning(
+                    f"{Path(config.docs_dir).name}/: no bullet of the policy is marked as clause "
+                    f"“{clause_id}”, which the self-check uses. Add {{clause: {clause_id}}} at the "
+                    f"end of its bullet (“{words}”) in the Usually Eligible or Usually Not "
+                    "Eligible list."
+                )
+        return env
