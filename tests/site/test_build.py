@@ -1,0 +1,229 @@
+"""Building the real site, and copies of it that an editor has changed, with the real `mkdocs`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from checker import CLAUSE_IDS, check, default_policy
+from checker.answers import answers_from_query
+
+ROOT = Path(__file__).resolve().parents[2]
+MKDOCS = Path(sys.executable).with_name("mkdocs")
+RUNTIME = "assets/pyodide/314.0.7"
+
+
+def copy_project(destination: Path) -> Path:
+    """The site's sources as an editor has them: mkdocs.yml, docs/ and the policy file."""
+    shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", destination / "docs")
+    (destination / "checker").mkdir()
+    shutil.copy(ROOT / "checker" / "policy.toml", destination / "checker" / "policy.toml")
+    return destination
+
+
+def build(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(MKDOCS), "build", "--strict", "-f", str(project / "mkdocs.yml"),
+         "-d", str(project / "site")],
+        capture_output=True, text=True, timeout=300, cwd=project,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
+    )
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("real-site"))
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+class Links(HTMLParser):
+    """Every URL a page asks the browser to load or link to."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: list[str] = []
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.append(str(values["id"]))
+        for name in ("src", "data-runtime", "data-lock", "data-worker"):
+            if values.get(name):
+                self.loaded.append(str(values[name]))
+        # <link rel="canonical"> names the page's public address; it loads nothing.
+        if tag == "link" and values.get("href") and values.get("rel") != "canonical":
+            self.loaded.append(str(values["href"]))
+
+
+def parse(page: Path) -> Links:
+    links = Links()
+    links.feed(page.read_text(encoding="utf-8"))
+    return links
+
+
+def test_the_policy_page_anchors_every_clause_with_a_permalink(site: Path) -> None:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    ids = parse(site / "index.html").ids
+    for clause_id in CLAUSE_IDS:
+        assert ids.count(clause_id) == 1, clause_id
+        assert f'<a class="headerlink" href="#{clause_id}"' in html
+
+
+def test_the_policy_page_shows_the_parameters_and_the_support_address(site: Path) -> None:
+    policy = default_policy()
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert f"Last updated: {policy.last_updated}" in text
+    assert f"within {policy.refund_window_days} days of purchase" in text
+    assert (f"{policy.creem_settlement_days_min}–{policy.creem_settlement_days_max} days"
+            in text)
+    assert f'href="mailto:{policy.support_email}"' in text
+    assert "{{" not in text and "{clause" not in text
+
+
+def test_every_section_of_the_published_policy_is_on_the_page(site: Path) -> None:
+    text = (site / "index.html").read_text(encoding="utf-8")
+    for heading in ("Overview", "When to Contact Us", "Usually Eligible", "Usually Not Eligible",
+                    "Subscription Refunds", "One-time Credit Pack Refunds", "Processing Time",
+                    "Alternatives to Refunds", "Chargebacks", "Contact"):
+        assert re.search(rf"<h2 id=\"[^\"]+\">{re.escape(heading)}<", text), heading
+    assert "© 2026 ImgToSTL" in text
+    assert "Next-generation AI creative platform" in text
+
+
+def test_the_examples_show_the_checkers_verdicts(site: Path) -> None:
+    text = (site / "index.html").read_text(encoding="utf-8")
+    examples = re.findall(
+        r'<div class="admonition example refund-example" data-verdict="(\w+)">.*?'
+        r'href="#check\?([^"]+)"', text)
+    assert len(examples) >= 8
+    for verdict, query in examples:
+        answers = answers_from_query(query.replace("&amp;", "&"))
+        assert check(answers)["verdict"] == verdict, query
+
+
+def test_the_static_summary_and_the_widget_are_on_the_policy_page(site: Path) -> None:
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert 'id="decision-summary"' in text
+    assert text.count('data-verdict="likely_eligible"') > 8
+    assert 'data-refund-check data-state="idle"' in text
+    fallback = text.split("data-fallback hidden>")[1].split("</div>")[0]
+    assert re.search(r'<a href="mailto:[^"]+" data-fallback-email>', fallback)
+
+
+def test_the_site_has_history_search_sitemap_and_a_404_page(site: Path) -> None:
+    assert "Policy history" in (site / "history" / "index.html").read_text(encoding="utf-8")
+    assert (site / "404.html").exists()
+    assert (site / "search" / "search_index.json").exists()
+    assert "<loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_no_page_loads_anything_from_another_origin(site: Path) -> None:
+    pages = list(site.rglob("*.html"))
+    assert len(pages) >= 3
+    for page in pages:
+        for url in parse(page).loaded:
+            assert not re.match(r"^(https?:)?//", url), f"{page}: {url}"
+    for stylesheet in site.rglob("*.css"):
+        assert not re.search(r"url\((['\"])?(https?:)?//",
+                             stylesheet.read_text(encoding="utf-8")), stylesheet
+
+
+def test_the_runtime_ships_with_only_the_checkers_wheel_in_its_lock(site: Path) -> None:
+    runtime = site / RUNTIME
+    shipped = sorted(path.name for path in runtime.iterdir())
+    wheels = [name for name in shipped if name.endswith(".whl")]
+    assert len(wheels) == 1
+    assert shipped == sorted(["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm",
+                              "python_stdlib.zip", "pyodide-lock.json", wheels[0]])
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    assert len(lock["packages"]) == 1
+    (entry,) = lock["packages"].values()
+    assert entry["file_name"] == wheels[0]
+    assert entry["sha256"] == hashlib.sha256((runtime / wheels[0]).read_bytes()).hexdigest()
+    names = zipfile.ZipFile(runtime / wheels[0]).namelist()
+    assert "checker/rules.py" in names and "checker/policy.toml" in names
+    assert not any(name.startswith("refund_site") for name in names)
+
+
+def test_changing_the_window_in_policy_toml_changes_the_text_and_the_shipped_checker(
+    tmp_path: Path,
+) -> None:
+    project = copy_project(tmp_path)
+    edit(project / "checker" / "policy.toml", "refund_window_days = 7", "refund_window_days = 14")
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    text = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "within 14 days of purchase" in text
+    assert "more than 14 days after purchase" in text
+    runtime = project / "site" / RUNTIME
+    (wheel,) = runtime.glob("*.whl")
+    shipped_policy = zipfile.ZipFile(wheel).read("checker/policy.toml").decode()
+    assert "refund_window_days = 14" in shipped_policy
+
+
+def test_an_example_that_contradicts_a_changed_parameter_fails_the_build(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    edit(project / "checker" / "policy.toml", "refund_window_days = 7", "refund_window_days = 90")
+    result = build(project)
+    assert result.returncode != 0
+    assert re.search(r"docs/index\.md:\d+: The example “[^”]+” expects likely_not_eligible but "
+                     r"the checker says", result.stderr), result.stderr
+    assert "Aborted with" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("{{ refund_window_days }} days of purchase", "{{ refund_days }} days of purchase",
+         r"docs/index\.md:\d+: \{\{ refund_days \}\} is not a policy value"),
+        ("occurred {clause: duplicate-payment}", "occurred {clause: duplicate}",
+         r"docs/index\.md:\d+: \{clause: duplicate\} names no rule"),
+        ("A substantial portion of credits", "A large part of the credits",
+         r"docs/index\.md:\d+: The bullet for clause “substantial-use” reads"),
+        (" {clause: terms-violation}", "",
+         r"no bullet of the policy is marked as clause “terms-violation”"),
+        ("/// decision-summary\n///", "/// decision-summary",
+         r"docs/index\.md:\d+: The “/// decision-summary” block is not closed"),
+    ],
+    ids=["unknown-placeholder", "unknown-clause", "reworded-clause", "missing-anchor",
+         "unclosed-block"],
+)
+def test_an_editors_mistake_fails_the_strict_build_with_file_line_and_fix(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    project = copy_project(tmp_path)
+    edit(project / "docs" / "index.md", old, new)
+    result = build(project)
+    assert result.returncode != 0
+    assert re.search(message, result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_policy_file_with_a_wrong_value_stops_the_build_with_a_clear_message(
+    tmp_path: Path,
+) -> None:
+    project = copy_project(tmp_path)
+    edit(project / "checker" / "policy.toml", "refund_window_days = 7", 'refund_window_days = "7"')
+    result = build(project)
+    assert result.returncode != 0
+    assert "refund_window_days must be a whole number of at least 1" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,174 @@
+"""The Markdown extension on its own: Markdown in, HTML and editor-facing problems out."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+
+from checker import CLAUSE_IDS, check, default_policy
+from refund_site.extension import RefundPolicyExtension
+
+
+def render(text: str, policy_file: Path | None = None) -> tuple[str, list[str]]:
+    extension = RefundPolicyExtension(policy_file=str(policy_file) if policy_file else "")
+    extension.on_problem = lambda problem: None  # collected in .problems; no log noise in tests
+    html = markdown.markdown(text, extensions=[extension, "toc"])
+    return html, [str(problem) for problem in extension.problems]
+
+
+EXAMPLE = """\
+/// example | Charged twice
+purchase_date: 2026-05-01
+request_date: 2026-05-03
+purchase_type: credit_pack
+reason: duplicate_payment
+credits_used: none
+expect: {expect}
+///
+"""
+
+
+def test_placeholders_show_the_policy_values() -> None:
+    policy = default_policy()
+    html, problems = render("Write within {{ refund_window_days }} days to {{ support_email }}.")
+    assert problems == []
+    assert f"Write within {policy.refund_window_days} days" in html
+    assert f'<a href="mailto:{policy.support_email}">{policy.support_email}</a>' in html
+
+
+def test_an_unknown_placeholder_is_reported_with_its_line_and_the_known_names() -> None:
+    html, problems = render("Intro.\n\nWithin {{ refund_days }} days.")
+    assert len(problems) == 1
+    assert problems[0].startswith("the page:3: {{ refund_days }} is not a policy value")
+    assert "{{ refund_window_days }}" in problems[0]
+    assert "{{ refund_days }}" in html  # left visible rather than silently dropped
+
+
+def test_a_clause_bullet_gets_its_id_and_a_permalink() -> None:
+    html, problems = render(
+        "- A duplicate or accidental duplicate payment occurred {clause: duplicate-payment}\n"
+    )
+    assert problems == []
+    assert '<li class="refund-clause" id="duplicate-payment">' in html
+    assert '<a class="headerlink" href="#duplicate-payment"' in html
+    assert "{clause" not in html and "⟦" not in html
+
+
+def test_a_clause_bullet_with_a_placeholder_matches_the_filled_in_words() -> None:
+    _, problems = render(
+        "- The request is made more than {{ refund_window_days }} days after purchase "
+        "{clause: late-request}\n"
+    )
+    assert problems == []
+
+
+def test_a_reworded_clause_must_match_policy_toml() -> None:
+    _, problems = render("- Someone paid twice {clause: duplicate-payment}\n")
+    assert len(problems) == 1
+    assert "reads “Someone paid twice” but checker/policy.toml says" in problems[0]
+    assert "make both the same" in problems[0]
+
+
+def test_a_clause_marker_that_names_no_rule_is_reported() -> None:
+    _, problems = render("- Paid twice {clause: paid-twice}\n")
+    assert "{clause: paid-twice} names no rule" in problems[0]
+    assert all(clause_id in problems[0] for clause_id in CLAUSE_IDS)
+
+
+def test_a_clause_marker_outside_a_bullet_is_reported() -> None:
+    _, problems = render("A paragraph {clause: duplicate-payment}\n")
+    assert "must end a bullet" in problems[0]
+
+
+def test_a_clause_marked_twice_is_reported() -> None:
+    bullet = "- A duplicate or accidental duplicate payment occurred {clause: duplicate-payment}\n"
+    _, problems = render(bullet + bullet)
+    assert len(problems) == 1
+    assert "already marked at the page:1" in problems[0]
+
+
+def test_an_example_runs_through_the_checker_and_renders_for_customers() -> None:
+    html, problems = render(EXAMPLE.format(expect="likely_eligible"))
+    assert problems == []
+    assert "Example: Charged twice" in html
+    assert 'data-verdict="likely_eligible"' in html
+    assert "Likely eligible for a refund" in html
+    assert '<a href="#duplicate-payment">' in html
+    assert 'href="#check?purchase_date=2026-05-01&amp;request_date=2026-05-03' in html
+
+
+def test_an_example_whose_verdict_differs_from_the_checker_fails_with_both_verdicts() -> None:
+    _, problems = render("Intro\n\n" + EXAMPLE.format(expect="likely_not_eligible"))
+    assert len(problems) == 1
+    assert problems[0].startswith("the page:3: The example “Charged twice” expects "
+                                  "likely_not_eligible but the checker says likely_eligible")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("credits_used: none", "credits_used: lots"), "credits_used: “lots” is not one of"),
+        (("credits_used: none", "credits: none"), "“credits” is not a question"),
+        (("expect: likely_eligible\n", ""), "has no “expect:” line"),
+        (("expect: likely_eligible", "expect: yes"), "expect must be one of"),
+        (("request_date: 2026-05-03\n", ""), "has no request_date"),
+        (("credits_used: none", "credits_used none"), "write each line as “name: value”"),
+        (("purchase_date: 2026-05-01", "purchase_date: 2026-02-30"), "is not a real date"),
+    ],
+)
+def test_a_malformed_example_is_reported_on_its_line(
+    change: tuple[str, str], message: str
+) -> None:
+    text = EXAMPLE.format(expect="likely_eligible").replace(*change)
+    _, problems = render(text)
+    assert any(message in problem for problem in problems), problems
+    assert all(re.match(r"the page:\d+: ", problem) for problem in problems)
+
+
+def test_an_unclosed_block_is_reported() -> None:
+    _, problems = render("/// example | Open\npurchase_date: 2026-05-01\n")
+    assert problems == ["the page:1: The “/// example” block is not closed. Add a line with "
+                        "only /// after its last line."]
+
+
+def test_an_unknown_block_and_a_stray_closing_line_are_reported() -> None:
+    _, problems = render("/// widget\n///\n\n///\n")
+    assert "“/// widget” is not a block this site knows" in problems[0]
+    assert "closes a block (///) that was never opened" in problems[1]
+
+
+def test_the_widget_block_renders_the_form_from_the_checkers_questions() -> None:
+    html, problems = render("/// refund-check\n///\n")
+    assert problems == []
+    assert 'data-refund-check data-state="idle"' in html
+    assert '<button type="submit"' in html
+    for field in ("purchase_date", "purchase_type", "reason", "credits_used", "outputs_used",
+                  "first_purchase", "previous_refund_requests", "chargeback_filed",
+                  "payment_provider"):
+        assert f'data-question="{field}"' in html
+    assert 'name="terms_violation"' not in html  # support-side fact, never asked
+    assert f'href="mailto:{default_policy().support_email}?subject=' in html
+
+
+def test_the_decision_summary_agrees_with_the_checker() -> None:
+    html, problems = render("/// decision-summary\n///\n")
+    assert problems == []
+    duplicate_row = re.search(r"charged twice for the same purchase</th>(.*?)</tr>", html)
+    assert duplicate_row is not None
+    cells = re.findall(r'data-verdict="(\w+)"', duplicate_row.group(1))
+    expected = [
+        check({"purchase_date": "2026-01-01", "request_date": "2026-01-03",
+               "purchase_type": "credit_pack", "reason": "duplicate_payment",
+               "credits_used": credits}, policy=default_policy())["verdict"]
+        for credits in ("none", "minimal", "some", "substantial")
+    ]
+    assert cells == expected
+
+
+def test_blocks_inside_a_code_fence_are_left_alone() -> None:
+    html, problems = render("```\n/// refund-check\n///\n{{ nothing }}\n```\n")
+    assert problems == []
+    assert "data-refund-check" not in html
