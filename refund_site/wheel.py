@@ -1,0 +1,198 @@
+"""The ``checker`` package as a pure-Python wheel for Pyodide, and the lock file that loads it.
+
+The self-check runs the very code the tests run: the build packs ``checker/`` (with the site's own
+``policy.toml``) into a ``py3-none-any`` wheel and writes a ``pyodide-lock.json`` that lists only
+that wheel, with its sha256, so Pyodide refuses a wheel that was changed on the way. Wheels are
+cached by content, so a rebuild during ``mkdocs serve`` costs only hashing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+from pyodide_lock import PyodideLockSpec
+from pyodide_lock.utils import add_wheels_to_spec
+
+CHECKER_DISTRIBUTION = "imgtostl-refund-checker"
+CHECKER_IMPORT = "checker"
+CHECKER_VERSION = "1.0.0"
+# The lock file keys packages by their normalized name, and that key is what JavaScript passes to
+# ``pyodide.loadPackage(...)``.
+LOCK_PACKAGE_NAME = canonicalize_name(CHECKER_DISTRIBUTION)
+LOCK_FILE_NAME = "pyodide-lock.json"
+
+# What hatchling builds from: the package alone, nothing else of this repository.
+_PYPROJECT = f"""\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "{CHECKER_DISTRIBUTION}"
+version = "{CHECKER_VERSION}"
+description = "ImgToSTL's refund rules, as run by the refund policy's self-check in the browser."
+requires-python = ">=3.12"
+
+[tool.hatch.build.targets.wheel]
+packages = ["{CHECKER_IMPORT}"]
+# The cache may sit inside a checkout; its .gitignore must not decide what the wheel holds.
+ignore-vcs = true
+"""
+# Part of the cache key: bump it when the way the wheel is made changes, so old wheels are not
+# reused.
+_RECIPE = f"checker-wheel/1\n{_PYPROJECT}"
+
+
+class CheckerWheelError(Exception):
+    """The checker wheel or its lock file could not be made. The message says what to fix."""
+
+
+def build_checker_wheel(checker_dir: Path, policy_file: Path, cache_dir: Path) -> Path:
+    """A ``py3-none-any`` wheel of the ``checker`` package with ``policy_file`` as its policy.
+
+    The wheel holds every ``*.py`` under ``checker_dir`` and ``checker/policy.toml`` (the site's
+    policy, replacing the package's own). It is built once per content and kept in
+    ``<cache_dir>/wheels/<key>/``; the same inputs give the same path and the same bytes.
+    The wheel's name never changes, so put ``key`` (the returned path's ``parent.name``) in the
+    URL the site serves it from: a browser that cached an older wheel would otherwise fail the
+    new lock's hash check.
+    """
+    inputs = _wheel_inputs(Path(checker_dir), Path(policy_file))
+    key = _content_key(inputs)
+    wheels_dir = Path(cache_dir) / "wheels"
+    target = wheels_dir / key
+    built = _single_wheel(target)
+    if built is not None:
+        return built
+
+    wheels_dir.mkdir(parents=True, exist_ok=True)
+    # Built next to its final place so the rename that publishes it is atomic.
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=wheels_dir))
+    try:
+        source = staging / "src"
+        for relative, content in inputs.items():
+            destination = source / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(content)
+        (source / "pyproject.toml").write_text(_PYPROJECT, encoding="utf-8")
+        dist = staging / "dist"
+        _run_hatchling(source, dist)
+        _require_contents(dist, inputs)
+        try:
+            dist.rename(target)
+        except OSError:
+            # Another build of the same inputs won the race; its wheel is identical.
+            if _single_wheel(target) is None:
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    built = _single_wheel(target)
+    if built is None:
+        raise CheckerWheelError(f"Building the checker wheel left no wheel in {target}.")
+    return built
+
+
+def write_lock(runtime_lock: Path, wheel: Path, out_dir: Path) -> Path:
+    """Write ``out_dir/pyodide-lock.json`` listing only ``wheel``, and copy the wheel beside it.
+
+    The lock keeps the runtime lock's ``info`` (the Python and platform the runtime was built
+    for) but none of its 357 packages: the site ships only what the self-check loads. The entry
+    carries the wheel's sha256, so Pyodide rejects a wheel that does not match.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shipped = out_dir / Path(wheel).name
+    if Path(wheel).resolve() != shipped.resolve():
+        shutil.copyfile(wheel, shipped)
+
+    runtime = PyodideLockSpec.from_json(Path(runtime_lock))
+    empty = PyodideLockSpec(info=runtime.info, packages={})
+    # The same function as `pyodide lockfile add-wheels`: hash, imports and dependencies from the
+    # wheel itself; file_name relative to the lock file, which is how Pyodide finds it.
+    lock = add_wheels_to_spec(empty, [shipped], base_path=out_dir)
+    lock.check_wheel_filenames()
+    entry = lock.packages.get(LOCK_PACKAGE_NAME)
+    if list(lock.packages) != [LOCK_PACKAGE_NAME] or entry is None:
+        raise CheckerWheelError(
+            f"{shipped.name} is not the {CHECKER_DISTRIBUTION} wheel: the lock would list "
+            f"{sorted(lock.packages)}. Pass the wheel from build_checker_wheel()."
+        )
+    if entry.imports != [CHECKER_IMPORT] or entry.depends:
+        raise CheckerWheelError(
+            f"{shipped.name} must provide only `import {CHECKER_IMPORT}` and need nothing else; "
+            f"it provides {entry.imports} and needs {entry.depends}. The checker must stay "
+            f"standard-library only."
+        )
+    lock_file = out_dir / LOCK_FILE_NAME
+    lock.to_json(lock_file)
+    return lock_file
+
+
+def _wheel_inputs(checker_dir: Path, policy_file: Path) -> dict[str, bytes]:
+    """Path inside the wheel's source tree -> bytes, in a stable order."""
+    if not (checker_dir / "__init__.py").is_file():
+        raise CheckerWheelError(
+            f"{checker_dir} is not the checker package (it has no __init__.py)."
+        )
+    if not policy_file.is_file():
+        raise CheckerWheelError(f"The policy file {policy_file} does not exist.")
+    inputs: dict[str, bytes] = {}
+    for file in sorted(checker_dir.rglob("*.py")):
+        relative = file.relative_to(checker_dir)
+        if "__pycache__" in relative.parts:
+            continue
+        inputs[f"{CHECKER_IMPORT}/{relative.as_posix()}"] = file.read_bytes()
+    inputs[f"{CHECKER_IMPORT}/policy.toml"] = policy_file.read_bytes()
+    return dict(sorted(inputs.items()))
+
+
+def _content_key(inputs: dict[str, bytes]) -> str:
+    digest = hashlib.sha256(_RECIPE.encode())
+    for relative, content in inputs.items():
+        # Lengths first, so no two different sets of files can hash the same stream.
+        name = relative.encode()
+        digest.update(len(name).to_bytes(8, "big") + name)
+        digest.update(len(content).to_bytes(8, "big") + content)
+    return digest.hexdigest()[:32]
+
+
+def _single_wheel(folder: Path) -> Path | None:
+    wheels = sorted(folder.glob("*.whl")) if folder.is_dir() else []
+    return wheels[0] if len(wheels) == 1 else None
+
+
+def _require_contents(dist: Path, inputs: dict[str, bytes]) -> None:
+    """The built wheel holds exactly the inputs, byte for byte (what the browser will run)."""
+    wheel = _single_wheel(dist)
+    if wheel is None:
+        raise CheckerWheelError(f"hatchling left no single wheel in {dist}.")
+    with zipfile.ZipFile(wheel) as archive:
+        packed = {
+            name: archive.read(name)
+            for name in archive.namelist()
+            if not name.split("/", 1)[0].endswith(".dist-info")
+        }
+    if packed != inputs:
+        raise CheckerWheelError(
+            f"The checker wheel does not hold exactly the checker package: it has "
+            f"{sorted(packed)}, expected {sorted(inputs)}."
+        )
+
+
+def _run_hatchling(source: Path, dist: Path) -> None:
+    # In-process: a subprocess would cost more than the build itself. Hatchling's default
+    # SOURCE_DATE_EPOCH makes the wheel byte-for-byte reproducible.
+    from hatchling.builders.wheel import WheelBuilder
+
+    try:
+        builder = WheelBuilder(str(source))
+        built = list(builder.build(directory=str(dist), versions=["standard"]))
+    except Exception as error:
+        raise CheckerWheelError(f"hatchling could not build the checker wheel: {error}") from error
+    if len(built) != 1:
+        raise CheckerWheelError(f"hatchling built {len(built)} wheels instead of one.")
