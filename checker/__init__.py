@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from checker import advice
 from checker.answers import InvalidAnswers, answers_from_query, answers_to_query, parse_answers
 from checker.model import Answers, Verdict
-from checker.policy import Policy, PolicyError, load_policy
+from checker.policy import Policy, PolicyError
+from checker.policy import load_policy as _read_policy_file
 from checker.rules import CLAUSE_IDS, RULES, evaluate
 
 __all__ = [
@@ -42,18 +44,28 @@ __all__ = [
 _default_policy: Policy | None = None
 
 
+def load_policy(path: str | Path | None = None) -> Policy:
+    """Read and check a policy file (by default the one shipped with this package).
+
+    Besides the checks of :func:`checker.policy.load_policy`, its ``[clauses]`` must be exactly
+    the rules' clauses: a missing one would leave a verdict without its words.
+    """
+    policy = _read_policy_file(path)
+    missing = [cid for cid in CLAUSE_IDS if cid not in policy.clause_texts]
+    extra = [cid for cid in policy.clause_texts if cid not in CLAUSE_IDS]
+    if missing or extra:
+        raise PolicyError(
+            f"{policy.source}: [clauses] must list exactly the rules' "
+            f"clauses; missing {missing}, unknown {extra}."
+        )
+    return policy
+
+
 def default_policy() -> Policy:
     """The policy shipped with this package (read once)."""
     global _default_policy
     if _default_policy is None:
         _default_policy = load_policy()
-        missing = [cid for cid in CLAUSE_IDS if cid not in _default_policy.clause_texts]
-        extra = [cid for cid in _default_policy.clause_texts if cid not in CLAUSE_IDS]
-        if missing or extra:
-            raise PolicyError(
-                f"{_default_policy.source}: [clauses] must list exactly the rules' "
-                f"clauses; missing {missing}, unknown {extra}."
-            )
     return _default_policy
 
 
@@ -107,7 +119,12 @@ def check_json(text: str, *, today: str | None = None) -> str:
     try:
         raw = json.loads(text)
     except (ValueError, RecursionError) as error:
-        message = error.msg if isinstance(error, json.JSONDecodeError) else "too deeply nested"
+        if isinstance(error, json.JSONDecodeError):
+            message = error.msg
+        elif isinstance(error, RecursionError):
+            message = "too deeply nested"
+        else:  # on text, json.loads raises a plain ValueError only for over-long numbers
+            message = "a number in it is too long"
         return _errors(
             [
                 {

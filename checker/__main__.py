@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Sequence
@@ -92,6 +93,11 @@ def _print_readable(result: dict[str, Any], link: str | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            # Bad input may carry lone surrogates (\ud800 in JSON): print them escaped, which
+            # is also valid JSON, instead of failing with a traceback.
+            stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     try:
         policy = load_policy(args.policy) if args.policy else None
@@ -100,10 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     try:
         if args.json:
-            text = sys.stdin.read()
             try:
-                raw = json.loads(text)
-            except ValueError as not_json:
+                raw = json.loads(sys.stdin.read())
+            except (ValueError, RecursionError) as not_json:
+                # ValueError covers undecodable bytes (UnicodeDecodeError) and bad JSON.
                 raise InvalidAnswers(
                     [
                         {
@@ -124,7 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
             from urllib.parse import urlencode
 
-            result = check(answers_from_query(urlencode(given)), policy=policy)
+            # Undecodable bytes in the arguments arrive as surrogates; keep them as bytes here
+            # so that they are reported as a wrong answer, not a traceback.
+            query = urlencode(given, errors="surrogateescape")
+            result = check(answers_from_query(query), policy=policy)
             if "request_date" not in given:
                 result["link"] = result["link"].replace(
                     f"&request_date={result['answers']['request_date']}", ""

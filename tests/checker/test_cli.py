@@ -1,0 +1,223 @@
+"""``refund-check``: JSON in and out for tools, flags and a readable verdict for support staff."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from checker.__main__ import main
+from checker.policy import DEFAULT_POLICY_FILE
+from checker.questions import FIELDS
+from tests.checker.support import answers
+
+GOOD = answers(reason="duplicate_payment", credits_used="minimal", day=3)
+FLAGS = [
+    "--purchase-date=2026-05-01",
+    "--request-date=2026-05-04",
+    "--purchase-type=credit_pack",
+    "--reason=duplicate_payment",
+    "--credits-used=minimal",
+]
+SCRIPT = Path(sysconfig.get_path("scripts")) / "refund-check"
+
+
+def run_main(
+    argv: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    stdin: str = "",
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    status = main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def run_script(
+    args: list[str], stdin: bytes = b"", **env: str
+) -> subprocess.CompletedProcess[bytes]:
+    """The installed console script, as support staff run it."""
+    return subprocess.run(
+        [str(SCRIPT), *args],
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, **env},
+        check=False,
+    )
+
+
+def test_json_mode_prints_the_result(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, out, _ = run_main(["--json"], capsys, monkeypatch, json.dumps(GOOD))
+    result = json.loads(out)
+    assert status == 0
+    assert result["verdict"] == "likely_eligible"
+    assert [clause["id"] for clause in result["clauses"]] == ["duplicate-payment", "recent-unused"]
+
+
+def test_json_mode_prints_errors_and_exits_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = {**GOOD, "purchase_date": "2026-02-30", "reason": "bored"}
+    status, out, _ = run_main(["--json"], capsys, monkeypatch, json.dumps(bad))
+    assert status == 2
+    assert [error["field"] for error in json.loads(out)["errors"]] == ["purchase_date", "reason"]
+
+
+def test_json_mode_names_input_that_is_not_json(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, out, _ = run_main(["--json"], capsys, monkeypatch, "purchase_date=2026-05-01")
+    assert status == 2
+    assert "not valid JSON" in json.loads(out)["errors"][0]["message"]
+
+
+def test_flags_mode_prints_a_readable_verdict_with_clause_ids(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, out, _ = run_main(FLAGS, capsys, monkeypatch)
+    assert status == 0
+    assert out.startswith("Likely eligible for a refund (likely_eligible)")
+    assert "Day 3 since purchase (refund window: 7 days)." in out
+    assert "+ duplicate-payment: A duplicate or accidental duplicate payment occurred" in out
+    assert "+ recent-unused:" in out
+    assert "Support makes the final decision." in out
+
+
+def test_flags_mode_marks_clauses_against_and_missing_answers(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flags = [
+        *FLAGS[:3],
+        "--reason=change_of_mind",
+        "--credits-used=unsure",
+        "--request-date=2026-05-04",
+    ]
+    status, out, _ = run_main(flags, capsys, monkeypatch)
+    assert status == 0
+    assert "(needs_review)" in out
+    assert "Ask the customer about: credits_used" in out
+
+
+def test_flags_mode_names_each_wrong_flag_and_exits_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flags = ["--purchase-date=2026-5-1", "--reason=bored", "--previous-refund-requests=-1"]
+    status, out, err = run_main(flags, capsys, monkeypatch)
+    assert status == 2 and out == ""
+    for flag in (
+        "--purchase-date",
+        "--purchase-type",
+        "--reason",
+        "--credits-used",
+        "--previous-refund-requests",
+    ):
+        assert f"  {flag}: " in err
+
+
+def test_flags_mode_can_print_a_prefilled_link(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, out, _ = run_main([*FLAGS, "--link", "https://example.org/refunds/"], capsys, monkeypatch)
+    assert "https://example.org/refunds/#check?purchase_date=2026-05-01" in out
+
+
+def test_help_documents_every_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    text = capsys.readouterr().out
+    for field in FIELDS:
+        assert "--" + field.replace("_", "-") in text
+    for value in ("duplicate_payment", "failed_job_charged", "substantial", "creem"):
+        assert value in text
+
+
+def test_another_policy_file_changes_the_window(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        DEFAULT_POLICY_FILE.read_text(encoding="utf-8").replace(
+            "refund_window_days = 7", "refund_window_days = 2"
+        ),
+        encoding="utf-8",
+    )
+    status, out, _ = run_main([*FLAGS, "--policy", str(policy)], capsys, monkeypatch)
+    assert status == 0
+    assert "(refund window: 2 days)" in out and "- late-request:" in out
+
+
+def test_the_console_script_is_installed_and_works() -> None:
+    done = run_script(["--json"], json.dumps(GOOD).encode())
+    assert done.returncode == 0, done.stderr.decode()
+    assert json.loads(done.stdout)["verdict"] == "likely_eligible"
+
+
+def test_python_dash_m_checker_runs_the_same_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "checker", *FLAGS],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0 and "likely_eligible" in done.stdout
+
+
+BAD_RUNS: list[Any] = [
+    pytest.param(["--json"], b"not json", id="not JSON"),
+    pytest.param(["--json"], b"", id="empty input"),
+    pytest.param(["--json"], b"[" * 100_000, id="deeply nested JSON"),
+    pytest.param(["--json"], b'{"\\ud800": 1}', id="lone surrogate in a key"),
+    pytest.param(["--json"], b"\xff\xfe{", id="bytes that are not UTF-8"),
+    pytest.param(["--json"], b'{"previous_refund_requests": 1' + b"0" * 5000 + b"}", id="huge"),
+    pytest.param(["--json"], b"[]", id="JSON that is not an object"),
+    pytest.param([*FLAGS[:4], "--credits-used", "\udcff"], b"", id="undecodable argument"),
+    pytest.param([*FLAGS, "--purchase-date", "2026-02-30"], b"", id="impossible date"),
+    pytest.param([*FLAGS, "--request-date", "2026-04-01"], b"", id="request before purchase"),
+    pytest.param([*FLAGS, "--terms-violation", "maybe"], b"", id="unknown value"),
+    pytest.param([*FLAGS, "--previous-refund-requests", "1.5"], b"", id="fractional count"),
+    pytest.param([*FLAGS, "--no-such-flag"], b"", id="unknown flag"),
+    pytest.param([*FLAGS, "--policy", "/nonexistent/policy.toml"], b"", id="missing policy"),
+]
+
+
+@pytest.mark.parametrize(("args", "stdin"), BAD_RUNS)
+def test_bad_input_never_shows_a_traceback(args: list[str], stdin: bytes) -> None:
+    # PYTHONIOENCODING=utf-8 makes standard input strict, as in a desktop UTF-8 locale.
+    done = run_script(args, stdin, PYTHONIOENCODING="utf-8")
+    assert done.returncode == 2
+    assert b"Traceback" not in done.stderr + done.stdout
+    if "--json" in args:
+        assert json.loads(done.stdout)["errors"]
+    else:
+        assert done.stderr.startswith(b"usage:") or done.stderr.startswith(b"refund-check")
+
+
+def test_a_policy_file_missing_a_clause_is_named_without_a_traceback(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        "\n".join(
+            line
+            for line in DEFAULT_POLICY_FILE.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("failed-job =")
+        ),
+        encoding="utf-8",
+    )
+    done = run_script(
+        [*FLAGS[:3], "--reason=failed_job_charged", "--credits-used=none", "--policy", str(policy)]
+    )
+    assert done.returncode == 2
+    assert b"Traceback" not in done.stderr
+    assert b"missing ['failed-job']" in done.stderr

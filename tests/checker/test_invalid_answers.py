@@ -1,0 +1,226 @@
+"""Bad input: each problem named by its field with a message that says what to do; no traceback.
+
+``check()`` raises :class:`checker.InvalidAnswers`; ``check_json()`` and ``check_query()`` return
+``{"errors": [...]}`` and never raise.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+
+from checker import InvalidAnswers, check, check_json, check_query
+from tests.checker.support import answers
+
+
+def problems_from_check(raw: object, today: date | None = None) -> list[dict[str, str]]:
+    with pytest.raises(InvalidAnswers) as raised:
+        check(raw, today=today)
+    errors = raised.value.errors
+    assert errors and all(set(error) == {"field", "message"} for error in errors)
+    return [dict(error) for error in errors]
+
+
+def problems_from_json(text: str, today: str | None = None) -> list[dict[str, str]]:
+    reply = json.loads(check_json(text, today=today))
+    assert set(reply) == {"errors"}, reply
+    return list(reply["errors"])
+
+
+# (field, wrong value, words the message must contain to help)
+WRONG_VALUES: list[Any] = [
+    pytest.param("purchase_date", "2026-02-30", ["not a real date"], id="impossible date"),
+    pytest.param("purchase_date", "2026-13-01", ["not a real date"], id="month 13"),
+    pytest.param("request_date", "2026-04-31", ["not a real date"], id="impossible request date"),
+    pytest.param("purchase_date", "01/05/2026", ["year-month-day", "2026-05-01"], id="d/m/y"),
+    pytest.param("purchase_date", "2026-5-1", ["year-month-day"], id="no leading zeros"),
+    pytest.param("purchase_date", "20260501", ["year-month-day"], id="basic ISO form"),
+    pytest.param("purchase_date", "2026-05-01T10:00", ["year-month-day"], id="a date and time"),
+    pytest.param("purchase_date", "", ["year-month-day"], id="empty date"),
+    pytest.param("purchase_date", 20260501, ["year-month-day"], id="date as a number"),
+    pytest.param("purchase_type", "gift", ["subscription", "credit_pack"], id="purchase type"),
+    pytest.param("reason", "refund please", ["duplicate_payment", "other"], id="reason"),
+    pytest.param("reason", "Duplicate_Payment", ["duplicate_payment"], id="reason capitalised"),
+    pytest.param("credits_used", "lots", ["none", "substantial", "unsure"], id="credits used"),
+    pytest.param("credits_used", 3, ["none", "minimal"], id="credits as a number"),
+    pytest.param("payment_provider", "paypal", ["creem", "other", "unsure"], id="provider"),
+    pytest.param("outputs_used", "maybe", ["true", "false", "unsure"], id="outputs maybe"),
+    pytest.param("outputs_used", 1, ["true", "false"], id="outputs as 1"),
+    pytest.param("first_purchase", "yes", ["true", "false", "unsure"], id="first purchase yes"),
+    pytest.param("terms_violation", "unsure", ["true or false"], id="terms unsure"),
+    pytest.param("chargeback_filed", "no", ["true or false"], id="chargeback no"),
+    pytest.param("previous_refund_requests", -1, ["whole number"], id="negative count"),
+    pytest.param("previous_refund_requests", 1.5, ["whole number"], id="fractional count"),
+    pytest.param("previous_refund_requests", True, ["whole number"], id="boolean count"),
+    pytest.param("previous_refund_requests", "2", ["whole number"], id="count as text"),
+    pytest.param("previous_refund_requests", [2], ["whole number"], id="count in a list"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "hints"), WRONG_VALUES)
+def test_a_wrong_value_is_named_with_a_helpful_message(
+    field: str, value: object, hints: list[str]
+) -> None:
+    bad = answers(**{field: value})
+    for problems in (problems_from_check(bad), problems_from_json(json.dumps(bad))):
+        assert [problem["field"] for problem in problems] == [field]
+        for hint in hints:
+            assert hint in problems[0]["message"]
+
+
+def test_a_whole_number_written_with_a_decimal_point_is_a_count() -> None:
+    # JSON has one number type: 2.0 is the whole number 2, not a fraction.
+    assert check(answers(previous_refund_requests=2.0))["answers"]["previous_refund_requests"] == 2
+
+
+def test_a_request_before_the_purchase_is_named() -> None:
+    problems = problems_from_check(answers(request_date="2026-04-30"))
+    assert [problem["field"] for problem in problems] == ["request_date"]
+    assert "before the purchase date" in problems[0]["message"]
+    assert "2026-05-01" in problems[0]["message"]
+
+
+def test_a_purchase_after_today_is_named_when_the_request_date_is_today() -> None:
+    future = answers(purchase_date="2026-06-10")
+    del future["request_date"]
+    problems = problems_from_check(future, today=date(2026, 6, 9))
+    assert [problem["field"] for problem in problems] == ["purchase_date"]
+    assert "after today (2026-06-09)" in problems[0]["message"]
+    assert problems_from_json(json.dumps(future), today="2026-06-09") == problems
+
+
+def test_without_a_request_date_today_is_the_request_date() -> None:
+    given = answers(day=0)
+    del given["request_date"]
+    result = check(given, today=date(2026, 5, 9))
+    assert (result["days_since_purchase"], result["verdict"]) == (8, "likely_not_eligible")
+
+
+def test_an_unknown_question_is_named_and_the_real_ones_listed() -> None:
+    problems = problems_from_check(answers(coupon="SPRING"))
+    assert [problem["field"] for problem in problems] == ["coupon"]
+    assert "not a question" in problems[0]["message"]
+    assert "purchase_date" in problems[0]["message"] and "terms_violation" in problems[0]["message"]
+
+
+def test_a_long_unknown_question_is_quoted_shortened() -> None:
+    problems = problems_from_check(answers(**{"x" * 5000: 1}))
+    assert len(problems[0]["field"]) <= 40
+    assert len(problems[0]["message"]) < 400
+
+
+@pytest.mark.parametrize("field", ["purchase_date", "purchase_type", "reason", "credits_used"])
+def test_a_missing_required_answer_is_named(field: str) -> None:
+    given = answers()
+    del given[field]
+    problems = problems_from_check(given)
+    assert [problem["field"] for problem in problems] == [field]
+    assert "required" in problems[0]["message"]
+
+
+@pytest.mark.parametrize("field", ["purchase_date", "purchase_type", "reason", "credits_used"])
+def test_null_for_a_required_answer_is_named_as_required(field: str) -> None:
+    problems = problems_from_json(json.dumps(answers(**{field: None})))
+    assert [problem["field"] for problem in problems] == [field]
+    assert "required" in problems[0]["message"]
+
+
+def test_every_problem_is_reported_at_once_in_question_order() -> None:
+    bad = {
+        "purchase_date": "2026-02-30",
+        "purchase_type": "gift",
+        "reason": "because",
+        "credits_used": "lots",
+        "previous_refund_requests": -3,
+        "extra": True,
+    }
+    fields = [problem["field"] for problem in problems_from_check(bad)]
+    assert fields == [
+        "purchase_date",
+        "purchase_type",
+        "reason",
+        "credits_used",
+        "previous_refund_requests",
+        "extra",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("not json", id="words"),
+        pytest.param("", id="empty"),
+        pytest.param("{", id="unfinished object"),
+        pytest.param("{'purchase_date': '2026-05-01'}", id="single quotes"),
+        pytest.param('{"purchase_date": "2026-05-01",}', id="trailing comma"),
+        pytest.param("[" * 100_000 + "]" * 100_000, id="deeply nested list"),
+        pytest.param('{"a":' * 100_000 + "1" + "}" * 100_000, id="deeply nested object"),
+        pytest.param('{"previous_refund_requests": 1' + "0" * 5000 + "}", id="huge number"),
+    ],
+)
+def test_text_that_is_not_json_is_one_clear_error(text: str) -> None:
+    problems = problems_from_json(text)
+    assert [problem["field"] for problem in problems] == ["answers"]
+    assert "not valid JSON" in problems[0]["message"]
+    assert "one JSON object" in problems[0]["message"]
+
+
+def test_a_huge_number_is_not_called_deeply_nested() -> None:
+    text = '{"previous_refund_requests": 1' + "0" * 5000 + "}"
+    assert "nested" not in problems_from_json(text)[0]["message"]
+
+
+@pytest.mark.parametrize("text", ["[]", "42", '"credit_pack"', "null", "true", "[{}]"])
+def test_json_that_is_not_an_object_is_one_clear_error(text: str) -> None:
+    problems = problems_from_json(text)
+    assert [problem["field"] for problem in problems] == ["answers"]
+    assert "one JSON object" in problems[0]["message"]
+    assert problems == problems_from_check(json.loads(text))
+
+
+def test_a_deeply_nested_value_inside_the_answers_is_a_wrong_value() -> None:
+    nested = answers()
+    text = json.dumps(nested)[:-1] + ', "reason_detail": ' + "[" * 500 + "]" * 500 + "}"
+    problems = problems_from_json(text)
+    assert "reason_detail" in [problem["field"] for problem in problems]
+
+
+def test_a_bad_today_falls_back_to_the_real_date_instead_of_failing() -> None:
+    reply = json.loads(check_json(json.dumps(answers()), today="not a date"))
+    assert reply["verdict"] == "likely_eligible"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        pytest.param("purchase_date=2026-02-30", "purchase_date", id="impossible date"),
+        pytest.param("reason=unused&reason=other", "reason", id="a question answered twice"),
+        pytest.param("previous_refund_requests=-1", "previous_refund_requests", id="negative"),
+        pytest.param("previous_refund_requests=١", "previous_refund_requests", id="arabic digit"),
+        pytest.param("outputs_used=1", "outputs_used", id="outputs as 1"),
+        pytest.param("%ZZ=%FF", "%ZZ", id="bad percent escapes"),
+    ],
+)
+def test_a_bad_query_names_the_field(query: str, field: str) -> None:
+    reply = json.loads(check_query(query))
+    assert field in [problem["field"] for problem in reply["errors"]]
+
+
+def test_a_good_query_gives_a_result() -> None:
+    query = (
+        "purchase_date=2026-05-01&request_date=2026-05-08&purchase_type=credit_pack"
+        "&reason=unused&credits_used=minimal&outputs_used=true&previous_refund_requests=1"
+    )
+    reply = json.loads(check_query(query))
+    assert reply["verdict"] == "likely_eligible"
+    assert reply["answers"]["outputs_used"] is True
+    assert reply["answers"]["previous_refund_requests"] == 1
+
+
+def test_the_result_link_gives_the_same_result_again() -> None:
+    first = check(answers(reason="unusable_result", credits_used="unsure", first_purchase=True))
+    again = json.loads(check_query(first["link"].removeprefix("#check?")))
+    assert again == first

@@ -1,0 +1,244 @@
+"""The result a customer sees: clauses in the policy's words, notes, processing time, the email."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from checker import check, default_policy
+from tests.checker.support import answers
+
+# The bullets of the policy as published in May 2026, word for word.
+POLICY_WORDS = {
+    "duplicate-payment": "A duplicate or accidental duplicate payment occurred",
+    "technical-failure": "A technical failure prevented the service from delivering any usable "
+    "result",
+    "failed-job": "Credits were charged for a failed job that was not automatically refunded",
+    "recent-unused": "You purchased recently, have not used the service or used only minimal "
+    "credits, and contact us promptly",
+    "first-purchase-unusable": "A first-time purchase produced a clearly unusable result and "
+    "support determines that a goodwill refund is appropriate",
+    "late-request": "The request is made more than 7 days after purchase",
+    "substantial-use": "A substantial portion of credits has been used",
+    "outputs-used": "Outputs have been downloaded, exported, or used in a workflow after "
+    "meaningful use",
+    "change-of-mind": "The issue is based only on a change of mind after using the service",
+    "terms-violation": "The account violated our Terms of Service or abused credits, promotions, "
+    "refunds, or payment disputes",
+    "repeat-requests": "The same user or related accounts repeatedly request refunds after using "
+    "compute resources",
+}
+
+EVERY_AGAINST_CLAUSE_IDS = {
+    "late-request",
+    "substantial-use",
+    "outputs-used",
+    "change-of-mind",
+    "terms-violation",
+    "repeat-requests",
+}
+
+
+EVERY_AGAINST_CLAUSE = answers(
+    day=30,
+    reason="change_of_mind",
+    credits_used="substantial",
+    outputs_used=True,
+    terms_violation=True,
+    previous_refund_requests=4,
+)
+
+
+def test_the_result_has_every_part_of_the_contract() -> None:
+    result = check(answers())
+    assert {
+        "verdict",
+        "clauses",
+        "missing",
+        "notes",
+        "alternatives",
+        "email",
+        "policy",
+    } <= set(result)
+    assert set(result["email"]) >= {"to", "subject", "body"}
+    assert result["policy"]["last_updated"] == "May 2026"
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        pytest.param(answers(reason="duplicate_payment", credits_used="minimal"), id="supporting"),
+        pytest.param(EVERY_AGAINST_CLAUSE, id="against"),
+        pytest.param(
+            answers(reason="unusable_result", first_purchase=True, credits_used="some"),
+            id="first purchase",
+        ),
+        pytest.param(answers(reason="technical_failure"), id="technical failure"),
+        pytest.param(answers(reason="failed_job_charged"), id="failed job"),
+    ],
+)
+def test_clauses_quote_the_policy_word_for_word(given: dict[str, object]) -> None:
+    clauses = check(given)["clauses"]
+    assert clauses
+    for clause in clauses:
+        assert set(clause) == {"id", "effect", "text"}
+        assert clause["text"] == POLICY_WORDS[clause["id"]]
+        expected_effect = "against" if clause["id"] in EVERY_AGAINST_CLAUSE_IDS else "supports"
+        assert clause["effect"] == expected_effect
+
+
+def test_one_case_can_cite_every_clause_against_a_refund() -> None:
+    result = check(EVERY_AGAINST_CLAUSE)
+    assert {clause["id"] for clause in result["clauses"]} == EVERY_AGAINST_CLAUSE_IDS
+    assert result["verdict"] == "likely_not_eligible"
+
+
+def test_every_summary_says_support_makes_the_final_decision() -> None:
+    for given in (answers(), EVERY_AGAINST_CLAUSE, answers(credits_used="some")):
+        assert "Support makes the final decision." in check(given)["summary"]
+
+
+# The email to support.
+
+
+def test_the_email_goes_to_the_configured_support_address() -> None:
+    email = check(answers())["email"]
+    assert email["to"] == default_policy().support_email == "support@imgtostl.com"
+    assert urlsplit(email["mailto"]).path == "support@imgtostl.com"
+
+
+def test_the_email_body_has_the_blanks_the_policy_asks_for() -> None:
+    result = check(answers(reason="duplicate_payment", credits_used="minimal"))
+    lines = result["email"]["body"].splitlines()
+    # Blanks the customer fills in: the label with nothing after it.
+    assert "Account email: " in lines
+    assert "Order ID (if you have it): " in lines
+    assert "Screenshots or job IDs that show the issue: " in lines
+    # Facts the self-check already knows are filled in.
+    assert "Purchase date: 2026-05-01" in lines
+    assert "Reason: I was charged twice for the same purchase" in lines
+
+
+def test_the_email_body_states_the_answers_verdict_clauses_and_policy_date() -> None:
+    result = check(answers(reason="duplicate_payment", credits_used="minimal"))
+    body = result["email"]["body"]
+    assert "- What did you buy? A one-time credit pack" in body
+    assert "- How much of what you bought have you used? Only a few credits" in body
+    assert "likely_eligible" in body
+    assert "clauses: duplicate-payment, recent-unused" in body
+    assert "Refund policy last updated: May 2026." in body
+
+
+def test_the_email_body_says_when_no_clause_applies() -> None:
+    body = check(answers(credits_used="some"))["email"]["body"]
+    assert "needs_review; clauses: none" in body
+
+
+def test_the_email_subject_names_the_purchase() -> None:
+    subject = check(answers(purchase_type="subscription"))["email"]["subject"]
+    assert subject == "Refund request: subscription bought on 2026-05-01"
+
+
+def test_the_mailto_link_carries_only_the_subject_and_body() -> None:
+    email = check(EVERY_AGAINST_CLAUSE)["email"]
+    link = urlsplit(email["mailto"])
+    assert link.scheme == "mailto"
+    query = parse_qs(link.query)
+    assert set(query) == {"subject", "body"}
+    assert query == {"subject": [email["subject"]], "body": [email["body"]]}
+    assert len(email["mailto"]) < 2000
+
+
+# Notes: what else the policy says about this kind of case.
+
+
+def test_subscription_notes_say_cancelling_does_not_refund_the_current_period() -> None:
+    notes = " ".join(check(answers(purchase_type="subscription"))["notes"])
+    assert "stop future renewals" in notes
+    assert "does not refund the current billing period" in notes
+    assert "cancel the subscription" in notes and "subscription credits" in notes
+    assert "credit pack" not in notes.lower()
+
+
+def test_subscription_notes_mention_goodwill_after_use() -> None:
+    notes = " ".join(check(answers(purchase_type="subscription", credits_used="some"))["notes"])
+    assert "full or partial goodwill refund" in notes
+
+
+def test_an_unused_credit_pack_in_the_window_is_easier_to_approve() -> None:
+    notes = " ".join(check(answers(purchase_type="credit_pack"))["notes"])
+    assert "Unused credit packs requested within 7 days" in notes
+    assert "easier to approve" in notes
+    assert "renewal" not in notes
+
+
+def test_a_partly_used_credit_pack_may_get_a_partial_refund_or_credits() -> None:
+    notes = " ".join(check(answers(purchase_type="credit_pack", credits_used="some"))["notes"])
+    assert "partial refund" in notes and "replacement credits" in notes
+    assert "easier to approve" not in notes
+
+
+def test_a_late_request_is_told_it_can_still_write() -> None:
+    notes = " ".join(check(answers(day=9))["notes"])
+    assert "within 7 days of purchase" in notes and "still write" in notes
+
+
+def test_a_chargeback_note_appears_only_when_one_was_filed() -> None:
+    with_dispute = " ".join(check(answers(chargeback_filed=True))["notes"])
+    without = " ".join(check(answers(chargeback_filed=False))["notes"])
+    assert "suspend the account" in with_dispute and "dispute fees" in with_dispute
+    assert "dispute" not in without
+
+
+def test_a_chargeback_does_not_change_the_verdict() -> None:
+    assert check(answers(chargeback_filed=True))["verdict"] == check(answers())["verdict"]
+
+
+# Processing time by payment provider.
+
+
+def test_creem_refunds_take_5_to_10_days() -> None:
+    text = check(answers(payment_provider="creem"))["processing_time"]
+    assert "Creem refunds may take 5–10 days" in text
+    assert "original payment method" in text
+
+
+def test_other_providers_vary_without_creems_figures() -> None:
+    text = check(answers(payment_provider="other"))["processing_time"]
+    assert "varies" in text and "5–10" not in text
+
+
+def test_an_unsure_provider_hears_both() -> None:
+    text = check(answers(payment_provider="unsure"))["processing_time"]
+    assert "5–10 days" in text and "varies" in text
+
+
+# Alternatives to a refund.
+
+POLICY_ALTERNATIVES = {
+    "free_retry",
+    "model_recommendation",
+    "replacement_credits",
+    "manual_assistance",
+}
+
+
+@pytest.mark.parametrize(
+    ("reason", "offered"),
+    [
+        ("duplicate_payment", set()),
+        ("technical_failure", {"free_retry", "replacement_credits", "manual_assistance"}),
+        ("unusable_result", POLICY_ALTERNATIVES),
+    ],
+)
+def test_alternatives_fit_the_reason(reason: str, offered: set[str]) -> None:
+    alternatives = check(answers(reason=reason))["alternatives"]
+    assert {item["id"] for item in alternatives} == offered
+    assert all(item["text"].strip() for item in alternatives)
+
+
+def test_the_result_is_plain_json() -> None:
+    result = check(EVERY_AGAINST_CLAUSE)
+    assert json.loads(json.dumps(result, ensure_ascii=False)) == result
