@@ -12,10 +12,11 @@ import io
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from checker import InvalidAnswers, PolicyError, check, load_policy
-from checker.answers import answers_from_query
+from checker.answers import answers_from_query, answers_to_query, parse_answers
 from checker.questions import QUESTIONS, Kind
 
 EXIT_INVALID = 2
@@ -135,9 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             query = urlencode(given, errors="surrogateescape")
             result = check(answers_from_query(query), policy=policy)
             if "request_date" not in given:
-                result["link"] = result["link"].replace(
-                    f"&request_date={result['answers']['request_date']}", ""
-                )
+                # A link sent today should count the days up to when the customer opens it.
+                answers = parse_answers(result["answers"], date.today())
+                result["link"] = "#check?" + answers_to_query(answers, with_request_date=False)
     except InvalidAnswers as invalid:
         if args.json:
             sys.stdout.write(json.dumps({"errors": invalid.errors}, ensure_ascii=False) + "\n")

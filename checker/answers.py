@@ -244,13 +244,18 @@ def _typed(key: str, value: str) -> object:
     return value
 
 
-def answers_to_query(answers: Answers) -> str:
-    """The query that pre-fills the self-check with these answers (defaults left out)."""
+def answers_to_query(answers: Answers, *, with_request_date: bool = True) -> str:
+    """The query that pre-fills the self-check with these answers (defaults left out).
+
+    Without the request date, the link's check counts days up to the day it is opened.
+    """
     from urllib.parse import urlencode
 
     given: dict[str, str] = {}
     for key, value in answers.to_json().items():
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        if key == "request_date" and not with_request_date:
+            continue
         if text != QUESTIONS_BY_FIELD[key].default:
             given[key] = text
     return urlencode(given)
