@@ -186,6 +186,22 @@ def shown(question: Question, values: dict[str, object]) -> bool:
     return all(str(values[field]) in allowed for field, allowed in question.shown_when)
 
 
+def _request_lines(purchase_date: str = "", reason: str = "") -> list[str]:
+    """The opening of every email to support, with what the policy asks customers to include."""
+    return [
+        "Hello ImgToSTL support,",
+        "",
+        "I would like to ask for a refund.",
+        "",
+        "Account email: ",
+        "Order ID (if you have it): ",
+        f"Purchase date: {purchase_date}",
+        f"Reason: {reason}",
+        "What happened, in a few words: ",
+        "Screenshots or job IDs that show the issue: ",
+    ]
+
+
 def email(answers: Answers, policy: Policy, evaluation: Evaluation) -> Email:
     """A ready email to support with the blanks the policy asks customers to fill."""
     reason = QUESTIONS_BY_FIELD["reason"].option_label(answers.reason.value)
@@ -194,16 +210,7 @@ def email(answers: Answers, policy: Policy, evaluation: Evaluation) -> Email:
     clause_ids = ", ".join(rule.clause_id for rule in evaluation.clauses) or "none"
     body = "\n".join(
         [
-            "Hello ImgToSTL support,",
-            "",
-            "I would like to ask for a refund.",
-            "",
-            "Account email: ",
-            "Order ID (if you have it): ",
-            f"Purchase date: {answers.purchase_date.isoformat()}",
-            f"Reason: {reason}",
-            "What happened, in a few words: ",
-            "Screenshots or job IDs that show the issue: ",
+            *_request_lines(answers.purchase_date.isoformat(), reason),
             "",
             "My answers to the refund self-check:",
             *_answer_lines(answers),
@@ -225,21 +232,7 @@ def blank_email(policy: Policy, subject: str = "Refund request", body: str | Non
     percent-encoded, and is shortened to stay under :data:`MAILTO_LIMIT` characters.
     """
     if body is None:
-        body = "\n".join(
-            [
-                "Hello ImgToSTL support,",
-                "",
-                "I would like to ask for a refund.",
-                "",
-                "Account email: ",
-                "Order ID (if you have it): ",
-                "Purchase date: ",
-                "Reason for the request: ",
-                "Screenshots or job IDs that show the issue: ",
-                "",
-                "Thank you.",
-            ]
-        )
+        body = "\n".join([*_request_lines(), "", "Thank you."])
 
     def link(text: str) -> str:
         return (
