@@ -30,7 +30,7 @@ from mkdocs.utils import get_relative_url
 
 import checker
 from checker import CLAUSE_IDS, PolicyError, load_policy
-from refund_site import blocks, runtime, wheel
+from refund_site import blocks, headers, runtime, wheel
 from refund_site.extension import RefundPolicyExtension
 
 log = logging.getLogger("mkdocs.plugins.refund_policy")
@@ -39,7 +39,8 @@ ASSETS = Path(__file__).parent / "assets" / "refund-check"
 WIDGET_DIR = "assets/refund-check"
 WIDGET_FILES = ("widget.js", "worker.js", "widget.css")
 RUNTIME_DIR = f"assets/pyodide/{runtime.PYODIDE_VERSION}"
-# Core runtime files the page loads; the lock file is replaced by ours (only the checker's wheel).
+# The runtime's core files the page loads. Its lock file is not shipped: ours lists only the
+# checker's wheel and lives beside that wheel.
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 
 
@@ -57,7 +58,9 @@ class RefundPolicyConfig(base.Config):
 class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
     def __init__(self) -> None:
         self.extension: RefundPolicyExtension | None = None
-        self.pages_with_widget: set[str] = set()
+        # Where this build ships the checker's wheel and lock: named after the wheel's content, so
+        # a browser never pairs a cached wheel with a newer lock (set in on_files).
+        self.checker_dir = f"{WIDGET_DIR}/checker"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -102,30 +105,33 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             self.extension.problems.clear()
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        cache = Path(self.config.cache_dir or runtime.default_cache_dir())
-        source = self.config.pyodide_source or os.environ.get("REFUND_POLICY_PYODIDE_SOURCE")
+        config_dir = Path(config.config_file_path).parent
+        cache = config_dir / (self.config.cache_dir or runtime.default_cache_dir())
+        source = self.config.pyodide_source or os.environ.get(runtime.SOURCE_ENV)
         try:
-            core = runtime.ensure_runtime(cache, source)
-        except runtime.RuntimeUnavailable as error:
+            core = runtime.ensure_runtime(cache, config_dir / source if source else None)
+            built = wheel.build_checker_wheel(
+                Path(checker.__file__).parent, Path(self.config.policy), cache
+            )
+            key = built.parent.name
+            lock_dir = cache / "site-locks" / key
+            lock = lock_dir / wheel.LOCK_FILE_NAME
+            if not lock.exists():
+                wheel.write_lock(core / wheel.LOCK_FILE_NAME, built, lock_dir)
+        except (runtime.RuntimeUnavailable, wheel.CheckerWheelError) as error:
             raise PluginError(f"refund-policy: {error}") from error
-        checker_dir = Path(checker.__file__).parent
-        built = wheel.build_checker_wheel(checker_dir, Path(self.config.policy), cache)
-        lock_dir = cache / "site-locks" / built.parent.name
-        lock = lock_dir / "pyodide-lock.json"
-        if not lock.exists():
-            wheel.write_lock(core / "pyodide-lock.json", built, lock_dir)
         for name in RUNTIME_FILES:
             files.append(
                 File.generated(config, f"{RUNTIME_DIR}/{name}", abs_src_path=str(core / name))
             )
-        files.append(
-            File.generated(config, f"{RUNTIME_DIR}/pyodide-lock.json", abs_src_path=str(lock))
-        )
-        files.append(
-            File.generated(
-                config, f"{RUNTIME_DIR}/{built.name}", abs_src_path=str(lock_dir / built.name)
+        # Pyodide fetches a lock's wheels from the lock's own folder.
+        self.checker_dir = f"{WIDGET_DIR}/checker-{key[:16]}"
+        for shipped in (lock, lock_dir / built.name):
+            files.append(
+                File.generated(
+                    config, f"{self.checker_dir}/{shipped.name}", abs_src_path=str(shipped)
+                )
             )
-        )
         for name in WIDGET_FILES:
             files.append(
                 File.generated(config, f"{WIDGET_DIR}/{name}", abs_src_path=str(ASSETS / name))
@@ -147,7 +153,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
 
         ext.widget_settings = blocks.WidgetSettings(
             runtime=here(RUNTIME_DIR) + "/",
-            lock=here(f"{RUNTIME_DIR}/pyodide-lock.json"),
+            lock=here(f"{self.checker_dir}/{wheel.LOCK_FILE_NAME}"),
             package=wheel.LOCK_PACKAGE_NAME,
             worker=here(f"{WIDGET_DIR}/worker.js"),
             timeout_ms=self.config.load_timeout_ms,
@@ -168,3 +174,17 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                     "Eligible list."
                 )
         return env
+
+    # --- Security headers (refund_site/headers.py) ---------------------------------------------
+
+    serving = False  # set by on_startup: `mkdocs serve` injects its own live-reload script
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # Every page is final now: hash its inline code into the Content-Security-Policy of
+        # `_headers` and of each page's meta tag. Not the meta tag under `mkdocs serve`, whose
+        # live-reload script is not in the policy and would be blocked.
+        written = headers.write_headers(Path(config.site_dir), meta=not self.serving)
+        log.debug(f"refund-policy: wrote {written}")

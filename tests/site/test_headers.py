@@ -1,0 +1,185 @@
+"""The built site's security headers: the `_headers` file and each page's meta policy.
+
+The hashes are recomputed here from the built pages, independently of refund_site/headers.py, so
+a page whose inline script the policy does not name fails the test before it fails in a browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from refund_site import headers
+from refund_site.plugin import RUNTIME_FILES
+from tests.browser.server import headers_for, parse_headers_file
+from tests.site.test_build import RUNTIME, build, copy_project
+
+# Every inline <script> (no src) of a page, its attributes and its text.
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S)
+META_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("headers-site"))
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def header_value(site: Path, path: str, name: str) -> str:
+    rules = parse_headers_file((site / "_headers").read_text(encoding="utf-8"))
+    sent = {key.lower(): value for key, value in headers_for(path, rules).items()}
+    return sent.get(name.lower(), "")
+
+
+def directives(policy: str) -> dict[str, list[str]]:
+    parsed: dict[str, list[str]] = {}
+    for part in policy.split(";"):
+        name, *sources = part.split()
+        assert name not in parsed, f"{name} appears twice in {policy!r}"
+        parsed[name] = sources
+    return parsed
+
+
+def sha256_source(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+def pages(site: Path) -> list[Path]:
+    found = sorted(site.rglob("*.html"))
+    assert len(found) >= 3, found  # the policy, its history and the 404 page
+    return found
+
+
+def test_every_page_gets_a_policy_without_unsafe_inline_or_eval(site: Path) -> None:
+    for path in ("/", "/history/", "/assets/refund-check/worker.js", "/404.html"):
+        policy = header_value(site, path, "Content-Security-Policy")
+        sources = [source for values in directives(policy).values() for source in values]
+        assert "'unsafe-inline'" not in sources, path
+        assert "'unsafe-eval'" not in sources, path
+        assert "*" not in sources and "http:" not in sources and "https:" not in sources, path
+
+
+def test_the_policy_allows_only_the_site_itself(site: Path) -> None:
+    policy = directives(header_value(site, "/", "Content-Security-Policy"))
+    assert policy["default-src"] == ["'none'"]
+    assert policy["script-src"][:2] == ["'self'", "'wasm-unsafe-eval'"]
+    assert all(source.startswith("'sha256-") for source in policy["script-src"][2:])
+    assert policy["style-src"][0] == "'self'"
+    assert policy["img-src"] == ["'self'", "data:"]
+    for name in ("font-src", "connect-src", "worker-src", "manifest-src"):
+        assert policy[name] == ["'self'"], name
+    for name in ("frame-ancestors", "base-uri", "form-action"):
+        assert policy[name] == ["'none'"], name
+
+
+def test_every_inline_script_of_every_page_is_allowed_by_its_hash(site: Path) -> None:
+    allowed = set(directives(header_value(site, "/", "Content-Security-Policy"))["script-src"])
+    runnable = 0
+    for page in pages(site):
+        for attributes, text in INLINE_SCRIPT.findall(page.read_text(encoding="utf-8")):
+            if 'type="application/json"' in attributes:
+                continue  # a data block (Material's config): browsers never run it
+            runnable += 1
+            assert sha256_source(text) in allowed, f"{page}: {text[:80]!r} is not in the policy"
+    assert runnable >= 6  # Material's scripts on each page: the test looked at real ones
+
+
+def test_inline_styles_are_hashed_too(site: Path) -> None:
+    allowed = set(directives(header_value(site, "/", "Content-Security-Policy"))["style-src"])
+    for page in pages(site):
+        text = page.read_text(encoding="utf-8")
+        for style in re.findall(r"<style[^>]*>(.*?)</style>", text, re.S):
+            assert sha256_source(style) in allowed, page
+        if re.search(r"<[a-z][^>]*\sstyle=", text):
+            assert "'unsafe-hashes'" in allowed, page
+
+
+def test_each_page_carries_the_same_policy_as_a_meta_tag_before_its_scripts(site: Path) -> None:
+    header = header_value(site, "/", "Content-Security-Policy")
+    without_frame_ancestors = "; ".join(
+        part.strip() for part in header.split(";") if not part.strip().startswith("frame-ancestors")
+    )
+    for page in pages(site):
+        text = page.read_text(encoding="utf-8")
+        metas = META_POLICY.findall(text)
+        assert metas == [without_frame_ancestors], page
+        meta_at = text.index('<meta http-equiv="Content-Security-Policy"')
+        assert text.index("<head>") < meta_at < text.index("<script"), page
+        # The charset must stay within the first 1024 bytes for the browser to see it.
+        assert text.index('<meta charset="utf-8">') < 1024, page
+
+
+def test_the_other_security_headers_are_sent_for_every_path(site: Path) -> None:
+    for path in ("/", "/history/", f"/{RUNTIME}/pyodide.asm.wasm"):
+        assert header_value(site, path, "Referrer-Policy") == "no-referrer"
+        assert header_value(site, path, "X-Content-Type-Options") == "nosniff"
+        permissions = header_value(site, path, "Permissions-Policy")
+        assert "camera=()" in permissions and "geolocation=()" in permissions
+
+
+def test_the_pinned_runtime_and_the_checker_are_cached_for_a_year(site: Path) -> None:
+    immutable = "public, max-age=31536000, immutable"
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
+        assert header_value(site, f"/{RUNTIME}/{name}", "Cache-Control") == immutable, name
+    checker_files = list(site.glob("assets/refund-check/checker-*/*"))
+    assert {file.name for file in checker_files} >= {"pyodide-lock.json"}
+    for file in checker_files:
+        path = "/" + file.relative_to(site).as_posix()
+        assert header_value(site, path, "Cache-Control") == immutable, path
+    # Pages and the widget's scripts keep their URL when they change: the host's default caching.
+    for path in ("/", "/assets/refund-check/widget.js", "/assets/refund-check/worker.js"):
+        assert header_value(site, path, "Cache-Control") == "", path
+
+
+def test_what_is_cached_for_a_year_never_changes_at_its_url(site: Path) -> None:
+    # Only the pinned runtime files (checked against their sha256 at build time) may sit in the
+    # versioned folder: a file rebuilt under the same name would stay stale in browsers for a year.
+    assert sorted(file.name for file in (site / RUNTIME).iterdir()) == sorted(RUNTIME_FILES)
+
+
+def test_writing_the_headers_again_keeps_one_meta_tag_per_page(site: Path) -> None:
+    before = {page: page.read_text(encoding="utf-8") for page in pages(site)}
+    headers.write_headers(site)
+    for page, text in before.items():
+        assert page.read_text(encoding="utf-8") == text, page
+
+
+def write_page(folder: Path, body: str) -> Path:
+    page = folder / "index.html"
+    page.write_text(
+        f'<!doctype html>\n<html><head><meta charset="utf-8"><title>t</title></head>'
+        f"<body>{body}</body></html>\n",
+        encoding="utf-8",
+    )
+    return page
+
+
+def test_a_style_attribute_is_allowed_only_by_its_own_hash(tmp_path: Path) -> None:
+    write_page(tmp_path, '<p style="color: red">x</p>')
+    headers.write_headers(tmp_path)
+    policy = (tmp_path / "_headers").read_text(encoding="utf-8")
+    assert f"'unsafe-hashes' {sha256_source('color: red')}" in policy
+    assert "'unsafe-inline'" not in policy
+
+
+def test_a_script_with_windows_line_endings_is_hashed_as_the_browser_reads_it(
+    tmp_path: Path,
+) -> None:
+    write_page(tmp_path, "<script>let a = 1;\r\nlet b = 2;</script>")
+    headers.write_headers(tmp_path)
+    policy = (tmp_path / "_headers").read_text(encoding="utf-8")
+    assert sha256_source("let a = 1;\nlet b = 2;") in policy
+
+
+def test_an_inline_event_handler_stops_the_build(tmp_path: Path) -> None:
+    write_page(tmp_path, '<button onclick="go()">Go</button>')
+    with pytest.raises(PluginError, match="onclick"):
+        headers.write_headers(tmp_path)
