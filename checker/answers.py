@@ -141,7 +141,7 @@ def parse_answers(raw: object, today: date) -> Answers:
             )
     for question in QUESTIONS_BY_FIELD.values():
         if question.default is None and raw.get(question.field) is None:
-            reader.fail(question.field, f"Answer “{question.label}”: it is required.")
+            reader.fail(question.field, question.when_missing or f"Answer “{question.label}”.")
 
     def present(field: str) -> bool:
         return raw.get(field) is not None

@@ -35,6 +35,8 @@ class Question:
     shown_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # False for facts the customer is not asked: support knows them, or the page fills them in.
     asked: bool = True
+    # What to tell someone who left a required question unanswered (GOV.UK style: what to do).
+    when_missing: str = ""
 
     def option_label(self, value: str) -> str:
         """The words for one of this question's values (the value itself if unknown)."""
@@ -53,6 +55,7 @@ QUESTIONS: tuple[Question, ...] = (
         "When did you buy it?",
         Kind.DATE,
         hint="The date on your receipt or order confirmation.",
+        when_missing="Enter the date you bought it, for example 2026-05-01.",
     ),
     Question(
         "purchase_type",
@@ -62,6 +65,7 @@ QUESTIONS: tuple[Question, ...] = (
             Option("subscription", "A subscription"),
             Option("credit_pack", "A one-time credit pack"),
         ),
+        when_missing="Select what you bought.",
     ),
     Question(
         "reason",
@@ -77,6 +81,7 @@ QUESTIONS: tuple[Question, ...] = (
             Option("change_of_mind", "I changed my mind"),
             Option("other", "Something else"),
         ),
+        when_missing="Select why you are asking for a refund.",
     ),
     Question(
         "credits_used",
@@ -90,6 +95,7 @@ QUESTIONS: tuple[Question, ...] = (
             Option("substantial", "A large share"),
             Option("unsure", "Not sure"),
         ),
+        when_missing="Select how much of what you bought you have used, or “Not sure”.",
     ),
     Question(
         "outputs_used",

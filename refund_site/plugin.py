@@ -38,6 +38,7 @@ log = logging.getLogger("mkdocs.plugins.refund_policy")
 ASSETS = Path(__file__).parent / "assets" / "refund-check"
 WIDGET_DIR = "assets/refund-check"
 WIDGET_FILES = ("widget.js", "worker.js", "widget.css")
+POLICY_CSS = "assets/policy.css"
 RUNTIME_DIR = f"assets/pyodide/{runtime.PYODIDE_VERSION}"
 # The runtime's core files the page loads. Its lock file is not shipped: ours lists only the
 # checker's wheel and lives beside that wheel.
@@ -92,6 +93,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             )
         self.extension = RefundPolicyExtension(policy_file=self.config.policy)
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
+        config.extra_css.append(POLICY_CSS)
         config.extra_css.append(f"{WIDGET_DIR}/widget.css")
         script = c.ExtraScriptValue(f"{WIDGET_DIR}/widget.js")
         script.type = "module"  # an ES module: loaded once, deferred, strict
@@ -132,6 +134,9 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                     config, f"{self.checker_dir}/{shipped.name}", abs_src_path=str(shipped)
                 )
             )
+        files.append(
+            File.generated(config, POLICY_CSS, abs_src_path=str(ASSETS.parent / "policy.css"))
+        )
         for name in WIDGET_FILES:
             files.append(
                 File.generated(config, f"{WIDGET_DIR}/{name}", abs_src_path=str(ASSETS / name))

@@ -33,9 +33,19 @@ def copy_project(destination: Path) -> Path:
 
 def build(project: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(MKDOCS), "build", "--strict", "-f", str(project / "mkdocs.yml"),
-         "-d", str(project / "site")],
-        capture_output=True, text=True, timeout=300, cwd=project,
+        [
+            str(MKDOCS),
+            "build",
+            "--strict",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "-d",
+            str(project / "site"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=project,
         env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
     )
 
@@ -93,17 +103,25 @@ def test_the_policy_page_shows_the_parameters_and_the_support_address(site: Path
     text = (site / "index.html").read_text(encoding="utf-8")
     assert f"Last updated: {policy.last_updated}" in text
     assert f"within {policy.refund_window_days} days of purchase" in text
-    assert (f"{policy.creem_settlement_days_min}–{policy.creem_settlement_days_max} days"
-            in text)
+    assert f"{policy.creem_settlement_days_min}–{policy.creem_settlement_days_max} days" in text
     assert f'href="mailto:{policy.support_email}"' in text
     assert "{{" not in text and "{clause" not in text
 
 
 def test_every_section_of_the_published_policy_is_on_the_page(site: Path) -> None:
     text = (site / "index.html").read_text(encoding="utf-8")
-    for heading in ("Overview", "When to Contact Us", "Usually Eligible", "Usually Not Eligible",
-                    "Subscription Refunds", "One-time Credit Pack Refunds", "Processing Time",
-                    "Alternatives to Refunds", "Chargebacks", "Contact"):
+    for heading in (
+        "Overview",
+        "When to Contact Us",
+        "Usually Eligible",
+        "Usually Not Eligible",
+        "Subscription Refunds",
+        "One-time Credit Pack Refunds",
+        "Processing Time",
+        "Alternatives to Refunds",
+        "Chargebacks",
+        "Contact",
+    ):
         assert re.search(rf"<h2 id=\"[^\"]+\">{re.escape(heading)}<", text), heading
     assert "© 2026 ImgToSTL" in text
     assert "Next-generation AI creative platform" in text
@@ -113,7 +131,9 @@ def test_the_examples_show_the_checkers_verdicts(site: Path) -> None:
     text = (site / "index.html").read_text(encoding="utf-8")
     examples = re.findall(
         r'<div class="admonition example refund-example" data-verdict="(\w+)">.*?'
-        r'href="#check\?([^"]+)"', text)
+        r'href="#check\?([^"]+)"',
+        text,
+    )
     assert len(examples) >= 8
     for verdict, query in examples:
         answers = answers_from_query(query.replace("&amp;", "&"))
@@ -143,8 +163,9 @@ def test_no_page_loads_anything_from_another_origin(site: Path) -> None:
         for url in parse(page).loaded:
             assert not re.match(r"^(https?:)?//", url), f"{page}: {url}"
     for stylesheet in site.rglob("*.css"):
-        assert not re.search(r"url\((['\"])?(https?:)?//",
-                             stylesheet.read_text(encoding="utf-8")), stylesheet
+        assert not re.search(
+            r"url\((['\"])?(https?:)?//", stylesheet.read_text(encoding="utf-8")
+        ), stylesheet
 
 
 def shipped_checker(site: Path) -> Path:
@@ -157,12 +178,14 @@ def shipped_checker(site: Path) -> Path:
 
 def test_the_runtime_ships_with_only_the_checkers_wheel_in_its_lock(site: Path) -> None:
     assert sorted(path.name for path in (site / RUNTIME).iterdir()) == sorted(
-        ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"])
+        ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+    )
     shipped = shipped_checker(site)
     wheels = sorted(path.name for path in shipped.glob("*.whl"))
     assert len(wheels) == 1
     assert sorted(path.name for path in shipped.iterdir()) == sorted(
-        ["pyodide-lock.json", wheels[0]])
+        ["pyodide-lock.json", wheels[0]]
+    )
     lock = json.loads((shipped / "pyodide-lock.json").read_text())
     assert len(lock["packages"]) == 1
     (entry,) = lock["packages"].values()
@@ -193,27 +216,50 @@ def test_an_example_that_contradicts_a_changed_parameter_fails_the_build(tmp_pat
     edit(project / "checker" / "policy.toml", "refund_window_days = 7", "refund_window_days = 90")
     result = build(project)
     assert result.returncode != 0
-    assert re.search(r"docs/index\.md:\d+: The example “[^”]+” expects likely_not_eligible but "
-                     r"the checker says", result.stderr), result.stderr
+    assert re.search(
+        r"docs/index\.md:\d+: The example “[^”]+” expects likely_not_eligible but "
+        r"the checker says",
+        result.stderr,
+    ), result.stderr
     assert "Aborted with" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("{{ refund_window_days }} days of purchase", "{{ refund_days }} days of purchase",
-         r"docs/index\.md:\d+: \{\{ refund_days \}\} is not a policy value"),
-        ("occurred {clause: duplicate-payment}", "occurred {clause: duplicate}",
-         r"docs/index\.md:\d+: \{clause: duplicate\} names no rule"),
-        ("A substantial portion of credits", "A large part of the credits",
-         r"docs/index\.md:\d+: The bullet for clause “substantial-use” reads"),
-        (" {clause: terms-violation}", "",
-         r"no bullet of the policy is marked as clause “terms-violation”"),
-        ("/// decision-summary\n///", "/// decision-summary",
-         r"docs/index\.md:\d+: The “/// decision-summary” block is not closed"),
+        (
+            "{{ refund_window_days }} days of purchase",
+            "{{ refund_days }} days of purchase",
+            r"docs/index\.md:\d+: \{\{ refund_days \}\} is not a policy value",
+        ),
+        (
+            "occurred {clause: duplicate-payment}",
+            "occurred {clause: duplicate}",
+            r"docs/index\.md:\d+: \{clause: duplicate\} names no rule",
+        ),
+        (
+            "A substantial portion of credits",
+            "A large part of the credits",
+            r"docs/index\.md:\d+: The bullet for clause “substantial-use” reads",
+        ),
+        (
+            " {clause: terms-violation}",
+            "",
+            r"no bullet of the policy is marked as clause “terms-violation”",
+        ),
+        (
+            "/// decision-summary\n///",
+            "/// decision-summary",
+            r"docs/index\.md:\d+: The “/// decision-summary” block is not closed",
+        ),
     ],
-    ids=["unknown-placeholder", "unknown-clause", "reworded-clause", "missing-anchor",
-         "unclosed-block"],
+    ids=[
+        "unknown-placeholder",
+        "unknown-clause",
+        "reworded-clause",
+        "missing-anchor",
+        "unclosed-block",
+    ],
 )
 def test_an_editors_mistake_fails_the_strict_build_with_file_line_and_fix(
     tmp_path: Path, old: str, new: str, message: str

@@ -103,8 +103,10 @@ def test_an_example_runs_through_the_checker_and_renders_for_customers() -> None
 def test_an_example_whose_verdict_differs_from_the_checker_fails_with_both_verdicts() -> None:
     _, problems = render("Intro\n\n" + EXAMPLE.format(expect="likely_not_eligible"))
     assert len(problems) == 1
-    assert problems[0].startswith("the page:3: The example “Charged twice” expects "
-                                  "likely_not_eligible but the checker says likely_eligible")
+    assert problems[0].startswith(
+        "the page:3: The example “Charged twice” expects "
+        "likely_not_eligible but the checker says likely_eligible"
+    )
 
 
 @pytest.mark.parametrize(
@@ -119,9 +121,7 @@ def test_an_example_whose_verdict_differs_from_the_checker_fails_with_both_verdi
         (("purchase_date: 2026-05-01", "purchase_date: 2026-02-30"), "is not a real date"),
     ],
 )
-def test_a_malformed_example_is_reported_on_its_line(
-    change: tuple[str, str], message: str
-) -> None:
+def test_a_malformed_example_is_reported_on_its_line(change: tuple[str, str], message: str) -> None:
     text = EXAMPLE.format(expect="likely_eligible").replace(*change)
     _, problems = render(text)
     assert any(message in problem for problem in problems), problems
@@ -130,8 +130,10 @@ def test_a_malformed_example_is_reported_on_its_line(
 
 def test_an_unclosed_block_is_reported() -> None:
     _, problems = render("/// example | Open\npurchase_date: 2026-05-01\n")
-    assert problems == ["the page:1: The “/// example” block is not closed. Add a line with "
-                        "only /// after its last line."]
+    assert problems == [
+        "the page:1: The “/// example” block is not closed. Add a line with "
+        "only /// after its last line."
+    ]
 
 
 def test_an_unknown_block_and_a_stray_closing_line_are_reported() -> None:
@@ -145,9 +147,17 @@ def test_the_widget_block_renders_the_form_from_the_checkers_questions() -> None
     assert problems == []
     assert 'data-refund-check data-state="idle"' in html
     assert '<button type="submit"' in html
-    for field in ("purchase_date", "purchase_type", "reason", "credits_used", "outputs_used",
-                  "first_purchase", "previous_refund_requests", "chargeback_filed",
-                  "payment_provider"):
+    for field in (
+        "purchase_date",
+        "purchase_type",
+        "reason",
+        "credits_used",
+        "outputs_used",
+        "first_purchase",
+        "previous_refund_requests",
+        "chargeback_filed",
+        "payment_provider",
+    ):
         assert f'data-question="{field}"' in html
     assert 'name="terms_violation"' not in html  # support-side fact, never asked
     assert f'href="mailto:{default_policy().support_email}?subject=' in html
@@ -160,9 +170,16 @@ def test_the_decision_summary_agrees_with_the_checker() -> None:
     assert duplicate_row is not None
     cells = re.findall(r'data-verdict="(\w+)"', duplicate_row.group(1))
     expected = [
-        check({"purchase_date": "2026-01-01", "request_date": "2026-01-03",
-               "purchase_type": "credit_pack", "reason": "duplicate_payment",
-               "credits_used": credits}, policy=default_policy())["verdict"]
+        check(
+            {
+                "purchase_date": "2026-01-01",
+                "request_date": "2026-01-03",
+                "purchase_type": "credit_pack",
+                "reason": "duplicate_payment",
+                "credits_used": credits,
+            },
+            policy=default_policy(),
+        )["verdict"]
         for credits in ("none", "minimal", "some", "substantial")
     ]
     assert cells == expected

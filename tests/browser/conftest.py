@@ -1,0 +1,203 @@
+"""Fixtures for the browser tests: the real site, built once, served on 127.0.0.1, in Chromium.
+
+Nothing is mocked: the site is built by ``mkdocs build --strict`` with the real plugin (the pinned
+Pyodide runtime and the checker's wheel), served by :mod:`tests.browser.server`, and driven with
+Playwright in Debian's Chromium. A browser that cannot be started fails the tests; it never skips
+them, so a CI machine without Chromium cannot pass by accident.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Page,
+    Playwright,
+    Request,
+    ViewportSize,
+    sync_playwright,
+)
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.browser.server import SiteServer, load_headers_file
+
+ROOT = Path(__file__).resolve().parents[2]
+MKDOCS = Path(sys.executable).with_name("mkdocs")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# The desktop layout, where Material shows the navigation in the left sidebar.
+VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
+# Playwright's wait for any one action or condition. Loading the runtime takes about 2 s on an
+# idle 2-core machine; this leaves room for a busy one without hiding a widget that never loads.
+DEFAULT_TIMEOUT_MS = 30_000
+
+# Figures measured while the tests run, printed at the end of the session.
+TIMINGS: dict[str, list[float]] = {}
+
+
+def record_timing(name: str, seconds: float) -> None:
+    """Keep a measured duration for the summary at the end of the test run."""
+    TIMINGS.setdefault(name, []).append(seconds)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the timings the browser tests measured (first interaction to ready, and so on)."""
+    if not TIMINGS:
+        return
+    terminalreporter.section("browser timings")
+    for name, values in TIMINGS.items():
+        shown = ", ".join(f"{value:.2f} s" for value in values)
+        terminalreporter.write_line(f"{name}: {shown}")
+
+
+def build_site(destination: Path, site_url: str) -> None:
+    """Build the real site into ``destination`` with ``mkdocs build --strict``.
+
+    ``site_url`` is where it will be served. The project's ``mkdocs.yml`` is used as is through
+    MkDocs' ``INHERIT``, read from stdin so that its paths stay relative to the project; only the
+    address changes, as ``mkdocs serve`` does. Material's instant navigation needs it: it follows
+    only links that its sitemap lists, and it matches them on protocol, host name *and port*.
+    """
+    config = f"INHERIT: mkdocs.yml\nsite_url: {site_url}\n"
+    result = subprocess.run(
+        [str(MKDOCS), "build", "--strict", "--quiet", "-f", "-", "-d", str(destination)],
+        input=config,
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"The site did not build (mkdocs exited with {result.returncode}):\n"
+            f"{result.stdout}\n{result.stderr}",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def site_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The real site, built once per session, served on 127.0.0.1.
+
+    The server starts first so that the site can be built for its address. It sends the
+    response headers of the built site's ``_headers`` file, if there is one.
+    """
+    site = tmp_path_factory.mktemp("browser-site") / "site"
+    with SiteServer(site) as server:
+        build_site(site, server.url("/"))
+        server.header_rules = load_headers_file(site)
+        yield server
+
+
+@pytest.fixture(scope="session")
+def built_site(site_server: SiteServer) -> Path:
+    """The folder of the built site that :func:`site_server` serves."""
+    return site_server.root
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    """One Chromium for the session: Debian's, from ``$CHROMIUM`` or /usr/bin/chromium."""
+    executable = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+    try:
+        browser = playwright_instance.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
+    except PlaywrightError as error:
+        problem = error.message.splitlines()[0]
+    else:
+        yield browser
+        browser.close()
+        return
+    # A failure, never a skip: in CI a missing browser must not look like a pass.
+    pytest.fail(
+        f"Chromium could not be started from {executable}: {problem}\n"
+        "Install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROMIUM to the path "
+        "of a Chromium or Chrome binary.",
+        pytrace=False,
+    )
+
+
+@dataclass
+class Session:
+    """A fresh browser context with one page, and what happened in it."""
+
+    context: BrowserContext
+    page: Page
+    server: SiteServer
+    requests: list[Request] = field(default_factory=list)  # every request, workers included
+    dialogs: list[str] = field(default_factory=list)  # alert/confirm/prompt: none should open
+    page_errors: list[str] = field(default_factory=list)  # uncaught exceptions in the page
+
+    def url(self, path: str = "/") -> str:
+        return self.server.url(path)
+
+    def request_urls(self) -> list[str]:
+        return [request.url for request in self.requests]
+
+    def wait_for_state(self, state: str, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> float:
+        """Wait until the widget's ``data-state`` is ``state``; return the seconds it took."""
+        start = time.monotonic()
+        self.page.wait_for_selector(
+            f"[data-refund-check][data-state={state}]", state="attached", timeout=timeout_ms
+        )
+        return time.monotonic() - start
+
+
+def open_session(browser: Browser, server: SiteServer) -> Session:
+    """A new context (its own cache, cookies and storage) and page, with everything recorded."""
+    context = browser.new_context(locale="en-US", viewport=VIEWPORT)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    session = Session(context=context, page=page, server=server)
+    # Context-wide, so requests of the module worker that runs Pyodide are seen too.
+    context.on("request", lambda request: session.requests.append(request))
+
+    def on_dialog(dialog: Dialog) -> None:
+        session.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on(
+        "pageerror",
+        lambda error: session.page_errors.append(f"{error.message}\n{error.stack or ''}"),
+    )
+    return session
+
+
+@pytest.fixture
+def session(browser: Browser, site_server: SiteServer) -> Iterator[Session]:
+    """A fresh context and page for one test; the server's access log starts empty."""
+    site_server.clear_log()
+    session = open_session(browser, site_server)
+    yield session
+    session.context.close()
+    # No test should have made the page throw or open a dialog, whatever it checked.
+    assert not session.page_errors, f"uncaught errors in the page: {session.page_errors}"
+    assert not session.dialogs, f"the page opened dialogs: {session.dialogs}"

@@ -1,0 +1,225 @@
+"""Accessibility of the self-check (WCAG 2.2 AA) in every state a visitor can meet it in.
+
+axe-core (through axe-playwright-python) checks the widget for the WCAG 2.0/2.1/2.2 A and AA
+rules: before any interaction, while the runtime loads, with field errors, with a verdict, after
+the runtime failed, and with JavaScript turned off. The page around it is checked too, in its
+own test, so that a problem in the policy's text or the theme is not taken for a widget problem.
+Two things axe does not measure are checked directly: no sideways scrolling at 320 px (WCAG
+1.4.10) and targets of at least 24 by 24 px (WCAG 2.5.8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, Route
+
+from tests.browser.conftest import Session, open_session
+from tests.browser.server import SiteServer
+
+pytestmark = pytest.mark.browser
+
+ROOT = "[data-refund-check]"
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": WCAG_AA_TAGS},
+    "resultTypes": ["violations"],
+}
+CHECK_FRAGMENT = (
+    "#check?purchase_date=2026-05-01&purchase_type=credit_pack"
+    "&reason=duplicate_payment&credits_used=none"
+)
+LOAD_TIMEOUT_MS = 60_000  # loading the runtime from cold on a busy machine
+NARROW = {"width": 320, "height": 640}  # WCAG 1.4.10: 320 CSS px wide without sideways scrolling
+MIN_TARGET_PX = 24  # WCAG 2.5.8 Target Size (Minimum)
+
+AXE = Axe()
+
+
+def describe(violation: dict[str, Any]) -> list[str]:
+    """One line per element: rule, impact, element and axe's advice, to fix without re-running."""
+    lines = []
+    for node in violation["nodes"]:
+        advice = " ".join((node.get("failureSummary") or "").split())
+        lines.append(
+            f"{violation['id']} ({violation['impact']}) at {', '.join(node['target'])}: "
+            f"{node['html'][:200]} -- {advice}"
+        )
+    return lines
+
+
+def violations(page: Page, scope: str | None = ROOT) -> list[str]:
+    """axe's WCAG A/AA violations inside ``scope`` (the widget by default; None: whole page)."""
+    results = AXE.run(page, context=scope, options=AXE_OPTIONS)
+    return [line for violation in results.response["violations"] for line in describe(violation)]
+
+
+def assert_scheme_followed(page: Page) -> None:
+    """Material shows its dark scheme ("slate") exactly when the visitor's system asks for it."""
+    dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    shown = page.get_attribute("body", "data-md-color-scheme")
+    assert shown == ("slate" if dark else "default"), shown
+
+
+def state(page: Page) -> str | None:
+    return page.get_attribute(ROOT, "data-state")
+
+
+def start_loading(page: Page) -> None:
+    """Show interest in the form, as a visitor does: that starts loading the runtime."""
+    page.locator(f"{ROOT} [data-form] input:visible").first.focus()
+
+
+def show_verdict(page: Page, url: str) -> None:
+    page.goto(url + CHECK_FRAGMENT)
+    page.locator(f"{ROOT} [data-verdict]").wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than its viewport (0: no sideways scrolling)."""
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )
+
+
+def small_targets(page: Page) -> list[str]:
+    """The widget's visible controls smaller than 24 by 24 CSS px.
+
+    For a radio button or checkbox the target is its label, which the option's whole text makes
+    clickable; for other inputs and buttons it is the control itself.
+    """
+    return page.evaluate(
+        """(minimum) => {
+          const root = document.querySelector('[data-refund-check]');
+          const targets = [
+            ...root.querySelectorAll('label:has(> input[type=radio], > input[type=checkbox])'),
+            ...root.querySelectorAll(
+              'input:not([type=radio]):not([type=checkbox]):not([type=hidden]), button, select'),
+          ];
+          return targets
+            .filter((element) => element.getClientRects().length > 0)
+            .map((element) => [element, element.getBoundingClientRect()])
+            .filter(([, box]) => box.width < minimum || box.height < minimum)
+            .map(([element, box]) => `${element.outerHTML.slice(0, 120)}: ` +
+              `${box.width.toFixed(1)} x ${box.height.toFixed(1)}`);
+        }""",
+        MIN_TARGET_PX,
+    )
+
+
+@pytest.fixture
+def page(session: Session) -> Page:
+    return session.page
+
+
+@pytest.fixture(params=["light", "dark"])
+def scheme_page(request: pytest.FixtureRequest, session: Session) -> Page:
+    """The page in the visitor's light or dark colour scheme (Material follows the system's)."""
+    session.page.emulate_media(color_scheme=request.param)
+    return session.page
+
+
+def test_the_widget_before_any_interaction(scheme_page: Page, session: Session) -> None:
+    scheme_page.goto(session.url("/"))
+    scheme_page.locator(ROOT).wait_for()
+    assert_scheme_followed(scheme_page)
+    assert state(scheme_page) == "idle"
+    assert violations(scheme_page) == []
+
+
+def test_the_widget_while_the_runtime_loads(page: Page, session: Session) -> None:
+    held: list[Route] = []
+    # The runtime's WebAssembly never arrives: the widget stays in its loading state.
+    session.context.route("**/*.wasm", lambda route: held.append(route))
+    page.goto(session.url("/"))
+    start_loading(page)
+    session.wait_for_state("loading")
+    assert violations(page) == []
+    assert state(page) == "loading", "the check ran past the loading state"
+
+
+def test_the_widget_with_field_errors(page: Page, session: Session) -> None:
+    page.goto(session.url("/"))
+    start_loading(page)
+    session.wait_for_state("ready", timeout_ms=LOAD_TIMEOUT_MS)
+    # Nothing answered yet: the checker asks for the purchase date at least.
+    page.locator(f"{ROOT} [data-form] [type=submit]").click()
+    page.locator(f"{ROOT} [data-error-summary]").wait_for(state="visible")
+    assert page.locator(f"{ROOT} [data-field-error]:visible").count() >= 1
+    assert violations(page) == []
+
+
+def test_the_widget_with_a_verdict(scheme_page: Page, session: Session) -> None:
+    show_verdict(scheme_page, session.url("/"))
+    assert_scheme_followed(scheme_page)
+    assert violations(scheme_page) == []
+
+
+def test_the_widget_after_the_runtime_failed(page: Page, session: Session) -> None:
+    session.context.route("**/*.wasm", lambda route: route.abort())
+    page.goto(session.url("/"))
+    start_loading(page)
+    session.wait_for_state("error", timeout_ms=LOAD_TIMEOUT_MS)
+    page.locator(f"{ROOT} [data-fallback]").wait_for(state="visible")
+    assert violations(page) == []
+    assert small_targets(page) == [], "the retry button"
+    # Pyodide leaves its failed fetch of the blocked .wasm as an unhandled rejection in the
+    # worker; the widget has handled the failure (the fallback shows), so that one is expected.
+    session.page_errors[:] = [error for error in session.page_errors if "pyodide.mjs" not in error]
+
+
+@pytest.fixture
+def page_without_javascript(browser: Browser, site_server: SiteServer) -> Iterator[Page]:
+    """The policy page as a browser with JavaScript off renders it.
+
+    axe itself is JavaScript and needs timers, which a context with ``java_script_enabled=False``
+    never runs. So scripting is switched off (the same DevTools switch Playwright uses) only while
+    the page loads: none of its scripts run, and ``<noscript>`` is parsed as content, exactly as
+    with JavaScript off. Then it is switched back on for axe, which finds the page as it was.
+    """
+    session = open_session(browser, site_server)
+    devtools = session.context.new_cdp_session(session.page)
+    devtools.send("Emulation.setScriptExecutionDisabled", {"value": True})
+    session.page.goto(session.url("/"))
+    devtools.send("Emulation.setScriptExecutionDisabled", {"value": False})
+    yield session.page
+    session.context.close()
+
+
+def test_the_widget_without_javascript(page_without_javascript: Page) -> None:
+    page = page_without_javascript
+    # Material's script did not run (it would have replaced "no-js"), and <noscript> shows.
+    assert page.evaluate("document.documentElement.classList.contains('no-js')")
+    notice = page.locator(f"{ROOT} noscript p")
+    assert notice.is_visible()
+    assert notice.locator('a[href^="mailto:"]').count() == 1
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["/", "/history/"])
+def test_the_pages_around_the_widget(page: Page, session: Session, path: str) -> None:
+    page.goto(session.url(path))
+    page.wait_for_load_state("load")
+    assert violations(page, scope=None) == []
+
+
+def test_no_sideways_scrolling_at_320_px(page: Page, session: Session) -> None:
+    page.set_viewport_size(NARROW)
+    page.goto(session.url("/"))
+    page.locator(ROOT).wait_for()
+    assert horizontal_overflow(page) == 0, "before any interaction"
+    show_verdict(page, session.url("/"))
+    page.locator(f"{ROOT} [data-verdict]").scroll_into_view_if_needed()
+    assert horizontal_overflow(page) == 0, "with a verdict"
+
+
+def test_every_target_is_at_least_24_px(page: Page, session: Session) -> None:
+    page.set_viewport_size(NARROW)  # the smallest layout: where targets are likeliest to shrink
+    page.goto(session.url("/"))
+    page.locator(ROOT).wait_for()
+    assert small_targets(page) == [], "the form"
+    show_verdict(page, session.url("/"))
+    assert small_targets(page) == [], "the form and the result"
