@@ -22,27 +22,14 @@ from playwright.sync_api import (
     BrowserContext,
     Dialog,
     Page,
-    Playwright,
     Request,
     ViewportSize,
-    sync_playwright,
 )
-from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.server import SiteServer, load_headers_file
 
 ROOT = Path(__file__).resolve().parents[2]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # The desktop layout, where Material shows the navigation in the left sidebar.
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 # Playwright's wait for any one action or condition. Loading the runtime takes about 2 s on an
@@ -113,35 +100,6 @@ def site_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer
 def built_site(site_server: SiteServer) -> Path:
     """The folder of the built site that :func:`site_server` serves."""
     return site_server.root
-
-
-@pytest.fixture(scope="session")
-def playwright_instance() -> Iterator[Playwright]:
-    with sync_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_instance: Playwright) -> Iterator[Browser]:
-    """One Chromium for the session: Debian's, from ``$CHROMIUM`` or /usr/bin/chromium."""
-    executable = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
-    try:
-        browser = playwright_instance.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, headless=True
-        )
-    except PlaywrightError as error:
-        problem = error.message.splitlines()[0]
-    else:
-        yield browser
-        browser.close()
-        return
-    # A failure, never a skip: in CI a missing browser must not look like a pass.
-    pytest.fail(
-        f"Chromium could not be started from {executable}: {problem}\n"
-        "Install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROMIUM to the path "
-        "of a Chromium or Chrome binary.",
-        pytrace=False,
-    )
 
 
 @dataclass

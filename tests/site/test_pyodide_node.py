@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import shutil
 import subprocess
 import threading
@@ -29,17 +28,6 @@ from refund_site.wheel import LOCK_PACKAGE_NAME, build_checker_wheel, write_lock
 REPO = Path(__file__).resolve().parents[2]
 NODE_SCRIPT = Path(__file__).with_name("pyodide_node_check.mjs")
 NODE = shutil.which("node")
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TODAY = "2026-05-10"
 
 # Every verdict, unsure answers, boundaries of the window, defaults, and each kind of bad input.
@@ -222,20 +210,6 @@ LOAD_IN_PAGE = """async (packageName) => {
 }"""
 
 
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install it or set CHROMIUM")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def load_in_chromium(browser: Any, base_url: str) -> dict[str, Any]:
     # A fresh context each time: its own HTTP cache, like a first visit.
     context = browser.new_context()
@@ -250,7 +224,7 @@ def load_in_chromium(browser: Any, base_url: str) -> dict[str, Any]:
 
 @pytest.mark.browser
 def test_chromium_refuses_a_wheel_that_does_not_match_the_lock(
-    runtime: Path, site_checker: Path, served: tuple[Path, str], chromium: Any, tmp_path: Path
+    runtime: Path, site_checker: Path, served: tuple[Path, str], browser: Any, tmp_path: Path
 ) -> None:
     root, base_url = served
     shutil.copytree(runtime, root / "pyodide")
@@ -259,7 +233,7 @@ def test_chromium_refuses_a_wheel_that_does_not_match_the_lock(
     wheel_name = lock["packages"][LOCK_PACKAGE_NAME]["file_name"]
 
     # The untouched site loads: the refusal below is about the hash, not the setup.
-    assert load_in_chromium(chromium, base_url)["importError"] is None
+    assert load_in_chromium(browser, base_url)["importError"] is None
 
     # A valid wheel with other content (another policy) where the lock expects ours.
     other_policy = tmp_path / "policy.toml"
@@ -273,7 +247,7 @@ def test_chromium_refuses_a_wheel_that_does_not_match_the_lock(
     assert other.name == wheel_name
     shutil.copyfile(other, root / "checker" / wheel_name)
 
-    result = load_in_chromium(chromium, base_url)
+    result = load_in_chromium(browser, base_url)
     assert LOCK_PACKAGE_NAME not in result["loaded"]
     assert result["importError"] is not None
     assert "No module named 'checker'" in result["importError"]
