@@ -100,6 +100,11 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         config.extra_javascript.append(script)
         return config
 
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        # Editors change policy.toml too: `mkdocs serve` rebuilds when it is saved.
+        server.watch(self.config.policy)
+        return server
+
     def on_pre_build(self, config: MkDocsConfig) -> None:
         # Every build (also each rebuild of `mkdocs serve`) checks the whole site afresh.
         if self.extension is not None:
