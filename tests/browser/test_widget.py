@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
@@ -21,6 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 from checker import CLAUSE_IDS, check, check_query, default_policy
 from checker.answers import answers_from_query
 from checker.questions import QUESTIONS, Kind, Question
+from refund_site.wheel import build_checker_wheel
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, Session, open_session, record_timing
 from tests.browser.server import SiteServer
 
@@ -873,3 +875,34 @@ def test_coming_back_with_instant_navigation_does_not_load_the_runtime_again(
     answers["request_date"] = page.locator(f"{ROOT} [data-request-date]").input_value()
     assert_same_result(page, answers)
     assert wasm_requests(session) == (1, 1)
+
+
+def test_a_checker_wheel_that_does_not_match_its_lock_shows_the_error_state(
+    session: Session, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Supply chain: a changed wheel must stop the self-check, never give a verdict from it."""
+    root = Path(__file__).resolve().parents[2]
+    scratch = tmp_path_factory.mktemp("tampered")
+    # A valid wheel of the same name with other content: what a tampered or stale copy would be.
+    other_policy = scratch / "policy.toml"
+    other_policy.write_text(
+        (root / "checker" / "policy.toml")
+        .read_text(encoding="utf-8")
+        .replace("refund_window_days = 7", "refund_window_days = 700"),
+        encoding="utf-8",
+    )
+    tampered = build_checker_wheel(root / "checker", other_policy, scratch / "cache").read_bytes()
+    session.context.route(
+        "**/*.whl", lambda route: route.fulfill(body=tampered, content_type="application/zip")
+    )
+    page = session.page
+    page.goto(session.url("/"))
+    page.locator("#rc-purchase_date").click()
+    session.wait_for_state("error", timeout_ms=FAILURE_TIMEOUT_MS)
+    fallback = page.locator(f"{ROOT} [data-fallback]")
+    expect(fallback).to_be_visible()
+    expect(fallback.locator("[data-retry]")).to_be_visible()
+    assert_safe_mailto(fallback.locator('a[href^="mailto:"]').get_attribute("href") or "")
+    expect(page.locator(f"{ROOT} [data-result] [data-verdict]")).to_have_count(0)
+    # Pyodide reports the refused download inside the worker; the widget handled it.
+    session.page_errors[:] = [error for error in session.page_errors if "pyodide" not in error]
