@@ -642,6 +642,7 @@ def test_a_keyboard_user_completes_a_check(session: Session) -> None:
     tab_until(page, lambda a: a.get("name") == "reason")
     page.keyboard.press("Space")
     expect(page.locator('input[name="reason"][value="duplicate_payment"]')).to_be_checked()
+    assert_focus_is_visible(page)
 
     tab_until(page, lambda a: a.get("name") == "credits_used")
     page.keyboard.press("Space")
@@ -665,6 +666,41 @@ def test_a_keyboard_user_completes_a_check(session: Session) -> None:
             "credits_used": "none",
         },
     )
+
+
+def assert_focus_is_visible(page: Page) -> None:
+    """The focused control, or the option around it, shows a focus ring a sighted user can see."""
+    ring = page.evaluate(
+        """() => {
+          const shows = (element) => {
+            const style = getComputedStyle(element);
+            return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+              || style.boxShadow !== 'none';
+          };
+          const focused = document.activeElement;
+          const label = focused.closest('label');
+          return shows(focused) || (label !== null && shows(label));
+        }"""
+    )
+    assert ring, "the focused control has no visible focus indicator"
+
+
+def test_a_check_with_missing_answers_keeps_what_was_entered(session: Session) -> None:
+    """GOV.UK pattern: the summary takes focus and links to each field; answers are kept."""
+    page = session.page
+    page.goto(session.url("/"))
+    page.locator('input[name="purchase_type"][value="subscription"]').check()
+    page.locator('input[name="credits_used"][value="some"]').check()
+    submit(page)
+    assert wait_for_outcome(page, LOAD_TIMEOUT_MS) == "errors"
+    expect(page.locator(f"{ROOT} [data-error-summary]")).to_be_focused()
+    links = [item["href"] for item in error_items(page)]
+    assert "#rc-purchase_date" in links and "#rc-reason" in links
+    expect(page.locator("#rc-reason-error")).to_be_visible()
+    described = page.locator('[data-question="reason"]').get_attribute("aria-describedby") or ""
+    assert "rc-reason-error" in described
+    expect(page.locator('input[name="purchase_type"][value="subscription"]')).to_be_checked()
+    expect(page.locator('input[name="credits_used"][value="some"]')).to_be_checked()
 
 
 # Links that pre-fill the form --------------------------------------------------------------------
