@@ -57,19 +57,10 @@ from typing import Any
 from playwright.sync_api import BrowserContext, BrowserType, Page, sync_playwright
 
 from refund_site import runtime
+from tests.chromium import CHROMIUM_ARGS, chromium_path
 
 PROJECT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).parent / "mkdocs"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Top-level entries of the project that a copy for building the site does not need.
 NOT_COPIED = {".git", ".venv", "site", "bench-results", "tests", "node_modules", "dist", "build"}
 NOT_COPIED_GLOBS = ("__pycache__", ".*_cache", "*.egg-info")
@@ -1221,7 +1212,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--chromium",
-        default=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        default=chromium_path(),
         help="the Chromium binary (default $CHROMIUM or /usr/bin/chromium)",
     )
     parser.add_argument(

@@ -24,6 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tests.checker.support import REASONS
+
 IMPORT_RUNS = 21
 CALL_RUNS = 7
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,15 +86,7 @@ def import_times() -> tuple[list[float], list[float]]:
 
 def sample_answers() -> list[dict[str, Any]]:
     """A fixed, varied set: every reason and level of use, both sides of the window, unsure."""
-    reasons = [
-        "duplicate_payment",
-        "technical_failure",
-        "failed_job_charged",
-        "unused",
-        "unusable_result",
-        "change_of_mind",
-        "other",
-    ]
+    reasons = list(REASONS)
     credits = ["none", "minimal", "some", "substantial", "unsure"]
     days = ["2026-05-01", "2026-05-08", "2026-05-09", "2026-07-01"]
     yes_no = [False, True, "unsure"]

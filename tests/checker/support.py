@@ -10,6 +10,16 @@ from checker import check
 PURCHASE_DATE = date(2026, 5, 1)
 
 # Worst to best, so that "never improves" can be written as a comparison of ranks.
+# The answers contract's reasons, typed out from the issue rather than read from the code.
+REASONS = (
+    "duplicate_payment",
+    "technical_failure",
+    "failed_job_charged",
+    "unused",
+    "unusable_result",
+    "change_of_mind",
+    "other",
+)
 VERDICT_RANK = {"likely_not_eligible": 0, "needs_review": 1, "likely_eligible": 2}
 
 # The clause ids from the issue, typed here by hand: they are the published page's anchors.

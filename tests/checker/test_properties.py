@@ -16,17 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import CLAUSE_IDS, check, check_json, check_query, default_policy
-from tests.checker.support import AGAINST_IDS, ALL_IDS, SUPPORTING_IDS, VERDICT_RANK, clause_ids
+from tests.checker.support import (
+    AGAINST_IDS,
+    ALL_IDS,
+    REASONS,
+    SUPPORTING_IDS,
+    VERDICT_RANK,
+    clause_ids,
+)
 
-REASONS = [
-    "duplicate_payment",
-    "technical_failure",
-    "failed_job_charged",
-    "unused",
-    "unusable_result",
-    "change_of_mind",
-    "other",
-]
 CREDIT_LEVELS = ["none", "minimal", "some", "substantial"]  # in increasing order of use
 SETTLED = settings(max_examples=300, deadline=None)
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import check
-from tests.checker.support import answers, clause_ids
+from tests.checker.support import REASONS, answers, clause_ids
 
 # The values an unsure answer stands for, as the contract lists them.
 POSSIBLE = {
@@ -93,17 +93,7 @@ def _verdict(base: dict[str, Any], known: dict[str, Any]) -> str:
 unsure_cases = st.fixed_dictionaries(
     {
         "day": st.sampled_from([0, 3, 7, 8, 30]),
-        "reason": st.sampled_from(
-            [
-                "duplicate_payment",
-                "technical_failure",
-                "failed_job_charged",
-                "unused",
-                "unusable_result",
-                "change_of_mind",
-                "other",
-            ]
-        ),
+        "reason": st.sampled_from(REASONS),
         "purchase_type": st.sampled_from(["subscription", "credit_pack"]),
         "credits_used": st.sampled_from([*POSSIBLE["credits_used"], "unsure"]),
         "outputs_used": st.sampled_from([False, True, "unsure"]),
