@@ -1,0 +1,281 @@
+"""The self-check when its runtime cannot start: a clear error, a way out, and a retry that works.
+
+Each fault is made the way it happens to visitors: a browser without WebAssembly, a runtime
+download that stalls, a worker that crashes, a missing lock file. Each must show the error state
+(``data-state="error"``) within 30 s with a "Try again" button, the email link to support and the
+link to the policy's summary; once the fault is gone, "Try again" loads the runtime and a check
+gives a verdict. (The abort of the ``.wasm`` request is in test_widget.py.)
+
+How we checked that these tests can fail: each was run against a broken widget.js, served in place
+of the real one through a route. Without the worker's "error" listener the crash test failed (the
+widget noticed only when its load timeout ran out, "took too long"); without the load timeout the
+stall test timed out waiting for the error state; with "Try again" doing nothing the crash and
+lock-file tests timed out waiting for the runtime. The no-WebAssembly test fails in the ordinary
+browser, where WebAssembly exists and the widget never shows that error.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mkdocs.utils.yaml import yaml_load
+from playwright.sync_api import Browser, Page, Playwright, Route, expect
+
+from refund_site.blocks import SUMMARY_ID
+from tests.browser.conftest import Session, build_site, open_session, record_timing
+from tests.browser.server import SiteServer, load_headers_file
+from tests.browser.test_widget import (
+    FAILURE_TIMEOUT_MS,
+    LOAD_TIMEOUT_MS,
+    ROOT,
+    assert_safe_mailto,
+    assert_same_result,
+    fill_form,
+    runtime_paths,
+    runtime_requests,
+    submit,
+    wait_for_outcome,
+)
+from tests.chromium import CHROMIUM_ARGS, chromium_path
+
+pytestmark = pytest.mark.browser
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+# The page's wait for the runtime in the site built for the stall test: short, to keep the test
+# fast, yet twice a cold load on an idle 2-core machine, so the retry's real load fits in it.
+SHORT_LOAD_TIMEOUT_MS = 8000
+# V8 without its compilers has no WebAssembly object at all, like browsers in hardened modes that
+# turn off the JIT (Safari's Lockdown Mode, for one). The older --js-flags=--noexpose_wasm is gone
+# from the V8 of Chromium 156: with it, WebAssembly is still there.
+NO_WEBASSEMBLY = "--js-flags=--jitless"
+# What the widget says when the runtime took too long (its own timeout), as opposed to a failure
+# it noticed at once.
+TOO_LONG = "took too long"
+ANSWERS: dict[str, object] = {
+    "purchase_date": (date.today() - timedelta(days=1)).isoformat(),
+    "purchase_type": "credit_pack",
+    "reason": "technical_failure",
+    "credits_used": "none",
+}
+# A worker script that dies as it starts, as a worker does when its script is broken.
+CRASHING_WORKER = 'throw new Error("refund-check test: the worker crashed");\n'
+
+# The ids of elements on this page that the fallback links to.
+SUMMARY_LINKS = """() => [
+  ...document.querySelectorAll('[data-refund-check] [data-fallback] a[href]')]
+  .map((link) => new URL(link.href))
+  .filter((url) => url.origin + url.pathname === location.origin + location.pathname)
+  .map((url) => decodeURIComponent(url.hash.slice(1)))
+  .filter((id) => id && document.getElementById(id) !== null)"""
+
+
+# Helpers -----------------------------------------------------------------------------------------
+
+
+def assert_way_out_offered(page: Page) -> None:
+    """The error state as a visitor sees it: why, "Try again", the email and the summary."""
+    expect(page.locator(ROOT)).to_have_attribute("data-state", "error")
+    fallback = page.locator(f"{ROOT} [data-fallback]")
+    expect(fallback).to_be_visible()
+    expect(fallback.locator("[data-fallback-message]")).not_to_be_empty()
+    expect(fallback.locator("[data-retry]")).to_be_visible()
+    email = fallback.locator('a[href^="mailto:"]')
+    expect(email).to_be_visible()
+    assert_safe_mailto(email.get_attribute("href") or "")
+    # Material's instant navigation makes same-page links absolute: compare the resolved URLs.
+    assert SUMMARY_ID in page.evaluate(SUMMARY_LINKS), "no link to the policy's summary"
+    expect(page.locator(f"{ROOT} [data-result] [data-verdict]")).to_have_count(0)
+
+
+def fallback_message(page: Page) -> str:
+    return page.locator(f"{ROOT} [data-fallback-message]").inner_text()
+
+
+def retry_until_a_verdict(session: Session, *, already_answered: bool = False) -> None:
+    """Press "Try again"; the runtime loads and a check gives the checker's verdict."""
+    page = session.page
+    page.locator(f"{ROOT} [data-retry]").click()
+    session.wait_for_state("ready", LOAD_TIMEOUT_MS)
+    expect(page.locator(f"{ROOT} [data-fallback]")).to_be_hidden()
+    if not already_answered:
+        fill_form(page, ANSWERS)
+        submit(page)
+    assert wait_for_outcome(page, LOAD_TIMEOUT_MS) == "result"
+    request_date = page.locator(f"{ROOT} [data-request-date]").input_value()
+    assert_same_result(page, {**ANSWERS, "request_date": request_date})
+
+
+def forget_errors(session: Session, *expected: str) -> None:
+    """Drop the uncaught errors a test caused on purpose (each must name one of ``expected``)."""
+    session.page_errors[:] = [
+        error for error in session.page_errors if not any(text in error for text in expected)
+    ]
+
+
+def build_site_with_options(destination: Path, site_url: str, **options: Any) -> None:
+    """Build the real site like :func:`tests.browser.conftest.build_site`, with some options of
+    the refund-policy plugin changed (MkDocs' ``INHERIT`` replaces lists, so the whole plugin
+    list is given, taken from the project's mkdocs.yml)."""
+    with (PROJECT / "mkdocs.yml").open("rb") as file:
+        plugins = yaml_load(file)["plugins"]
+    changed = []
+    for plugin in plugins:
+        if isinstance(plugin, dict) and "refund-policy" in plugin:
+            plugin = {"refund-policy": {**(plugin["refund-policy"] or {}), **options}}
+        changed.append(plugin)
+    assert changed != plugins, "mkdocs.yml has no refund-policy plugin"
+    # JSON is YAML: the list goes in as it is.
+    build_site(destination, site_url, f"plugins: {json.dumps(changed)}\n")
+
+
+@pytest.fixture(scope="module")
+def short_timeout_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The real site built with ``load_timeout_ms`` shortened, served on 127.0.0.1."""
+    site = tmp_path_factory.mktemp("short-timeout-site") / "site"
+    with SiteServer(site) as server:
+        build_site_with_options(site, server.url("/"), load_timeout_ms=SHORT_LOAD_TIMEOUT_MS)
+        server.header_rules = load_headers_file(site)
+        yield server
+
+
+@pytest.fixture
+def short_timeout_session(browser: Browser, short_timeout_server: SiteServer) -> Iterator[Session]:
+    """Like the ``session`` fixture, on the site with the short load timeout."""
+    short_timeout_server.clear_log()
+    session = open_session(browser, short_timeout_server)
+    yield session
+    session.context.close()
+    assert not session.page_errors, f"uncaught errors in the page: {session.page_errors}"
+    assert not session.dialogs, f"the page opened dialogs: {session.dialogs}"
+
+
+@pytest.fixture
+def no_wasm_session(playwright_instance: Playwright, site_server: SiteServer) -> Iterator[Session]:
+    """A page in a Chromium of its own, started with WebAssembly turned off."""
+    browser = playwright_instance.chromium.launch(
+        executable_path=chromium_path(),
+        args=[*CHROMIUM_ARGS, NO_WEBASSEMBLY],
+        headless=True,
+    )
+    try:
+        site_server.clear_log()
+        session = open_session(browser, site_server)
+        yield session
+        session.context.close()
+        assert not session.page_errors, f"uncaught errors in the page: {session.page_errors}"
+        assert not session.dialogs, f"the page opened dialogs: {session.dialogs}"
+    finally:
+        browser.close()
+
+
+# The faults --------------------------------------------------------------------------------------
+
+
+def test_without_webassembly_the_widget_says_so_and_offers_the_email(
+    no_wasm_session: Session,
+) -> None:
+    session = no_wasm_session
+    page = session.page
+    page.goto(session.url("/"))
+    assert page.evaluate("() => typeof WebAssembly") == "undefined", "the flag had no effect"
+    # Said as soon as the page shows, before the visitor spends time on the questions.
+    session.wait_for_state("error", timeout_ms=FAILURE_TIMEOUT_MS)
+    assert_way_out_offered(page)
+    assert "WebAssembly" in fallback_message(page)
+
+    # "Try again" cannot help here; it keeps saying why, and downloads nothing it cannot run.
+    page.locator(f"{ROOT} [data-retry]").click()
+    assert_way_out_offered(page)
+    assert "WebAssembly" in fallback_message(page)
+    assert runtime_requests(session, runtime_paths(page)) == []
+    assert not [e.path for e in session.server.log if e.path_only.endswith(".wasm")]
+
+    # The summary link takes the visitor to the policy's summary on this page.
+    summary = page.locator(f"#{SUMMARY_ID}")
+    page.locator(f'{ROOT} [data-fallback] a[href$="#{SUMMARY_ID}"]').click()
+    expect(summary).to_be_in_viewport()
+    assert page.evaluate("() => location.hash") == f"#{SUMMARY_ID}"
+    expect(summary).not_to_be_empty()
+
+
+def test_a_stalled_runtime_download_times_out_and_a_retry_loads_it(
+    short_timeout_session: Session,
+) -> None:
+    session = short_timeout_session
+    page = session.page
+    stalled: list[Route] = []
+    # Never answered: the download hangs the way a dead connection does. Context-wide, so the
+    # module worker's fetch is held too.
+    session.context.route("**/*.wasm", lambda route: stalled.append(route))
+    page.goto(session.url("/"))
+    timeout_ms = int(page.locator(ROOT).get_attribute("data-timeout") or 0)
+    assert timeout_ms == SHORT_LOAD_TIMEOUT_MS, "the build option did not reach the page"
+
+    started = time.monotonic()
+    fill_form(page, ANSWERS)  # the first answer starts loading the runtime
+    submit(page)  # the visitor waits for this check
+    session.wait_for_state("error", timeout_ms=FAILURE_TIMEOUT_MS)
+    waited = time.monotonic() - started
+    record_timing("stalled .wasm: first answer to data-state=error", waited)
+    assert stalled, "the .wasm was never requested"
+    assert waited >= timeout_ms / 1000 * 0.9, f"failed after {waited:.1f} s, before the timeout"
+    assert_way_out_offered(page)
+    assert TOO_LONG in fallback_message(page)
+    # The visitor was waiting for a result: focus goes to the explanation.
+    expect(page.locator(f"{ROOT} [data-fallback-message]")).to_be_focused()
+
+    session.context.unroute("**/*.wasm")
+    # The check the visitor asked for runs by itself once the runtime is there.
+    retry_until_a_verdict(session, already_answered=True)
+
+
+def test_a_crashing_worker_shows_the_error_at_once_and_a_retry_recovers(
+    session: Session,
+) -> None:
+    page = session.page
+    worker_url = "**/refund-check/worker.js"
+    session.context.route(
+        worker_url,
+        lambda route: route.fulfill(body=CRASHING_WORKER, content_type="text/javascript"),
+    )
+    page.goto(session.url("/"))
+    started = time.monotonic()
+    page.locator("#rc-purchase_date").click()
+    session.wait_for_state("error", timeout_ms=FAILURE_TIMEOUT_MS)
+    record_timing("crashing worker: interaction to data-state=error", time.monotonic() - started)
+    assert_way_out_offered(page)
+    # Noticed at once, not after the page's load timeout.
+    assert TOO_LONG not in fallback_message(page)
+
+    session.context.unroute(worker_url)
+    retry_until_a_verdict(session)
+
+
+def test_a_missing_lock_file_shows_the_error_at_once_and_a_retry_recovers(
+    session: Session,
+) -> None:
+    page = session.page
+    page.goto(session.url("/"))
+    lock_url = session.url(runtime_paths(page)["lock"])
+    lock_pattern = lock_url + "*"  # with any query the runtime may add
+    session.context.route(lock_pattern, lambda route: route.fulfill(status=404, body="Not found"))
+    started = time.monotonic()
+    page.locator("#rc-purchase_date").click()
+    session.wait_for_state("error", timeout_ms=FAILURE_TIMEOUT_MS)
+    record_timing("lock file 404: interaction to data-state=error", time.monotonic() - started)
+    assert_way_out_offered(page)
+    assert TOO_LONG not in fallback_message(page)
+    assert any(r.url.startswith(lock_url) for r in session.requests), "lock never requested"
+    # Pyodide reads the 404 page as JSON in the worker and leaves that error uncaught there; the
+    # widget has handled the failure.
+    forget_errors(session, '"Not found" is not valid JSON')
+
+    session.context.unroute(lock_pattern)
+    retry_until_a_verdict(session)
