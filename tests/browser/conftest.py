@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -150,13 +151,20 @@ def open_session(browser: Browser, server: SiteServer) -> Session:
     return session
 
 
-@pytest.fixture
-def session(browser: Browser, site_server: SiteServer) -> Iterator[Session]:
-    """A fresh context and page for one test; the server's access log starts empty."""
-    site_server.clear_log()
-    session = open_session(browser, site_server)
+@contextmanager
+def checked_session(browser: Browser, server: SiteServer) -> Iterator[Session]:
+    """A fresh context and page on ``server``, whose access log starts empty; closed at the end,
+    when the page must not have thrown or opened a dialog, whatever the test checked."""
+    server.clear_log()
+    session = open_session(browser, server)
     yield session
     session.context.close()
-    # No test should have made the page throw or open a dialog, whatever it checked.
     assert not session.page_errors, f"uncaught errors in the page: {session.page_errors}"
     assert not session.dialogs, f"the page opened dialogs: {session.dialogs}"
+
+
+@pytest.fixture
+def session(browser: Browser, site_server: SiteServer) -> Iterator[Session]:
+    """A fresh context and page for one test on the real site."""
+    with checked_session(browser, site_server) as session:
+        yield session

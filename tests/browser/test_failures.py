@@ -28,7 +28,13 @@ from mkdocs.utils.yaml import yaml_load
 from playwright.sync_api import Browser, Page, Playwright, Route, expect
 
 from refund_site.blocks import SUMMARY_ID
-from tests.browser.conftest import Session, build_site, open_session, record_timing
+from tests.browser.conftest import (
+    Session,
+    build_site,
+    checked_session,
+    open_session,
+    record_timing,
+)
 from tests.browser.server import SiteServer, load_headers_file
 from tests.browser.test_widget import (
     FAILURE_TIMEOUT_MS,
@@ -148,12 +154,8 @@ def short_timeout_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
 @pytest.fixture
 def short_timeout_session(browser: Browser, short_timeout_server: SiteServer) -> Iterator[Session]:
     """Like the ``session`` fixture, on the site with the short load timeout."""
-    short_timeout_server.clear_log()
-    session = open_session(browser, short_timeout_server)
-    yield session
-    session.context.close()
-    assert not session.page_errors, f"uncaught errors in the page: {session.page_errors}"
-    assert not session.dialogs, f"the page opened dialogs: {session.dialogs}"
+    with checked_session(browser, short_timeout_server) as session:
+        yield session
 
 
 @pytest.fixture
