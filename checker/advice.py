@@ -27,7 +27,7 @@ FINAL_DECISION = "Support makes the final decision."
 SUMMARIES: dict[Verdict, str] = {
     Verdict.LIKELY_ELIGIBLE: (
         "Your request is likely eligible for a refund under our policy. Write to support to ask "
-        "for it; the email below has what they need."
+        "for it; the ready-made email has what they need."
     ),
     Verdict.LIKELY_NOT_ELIGIBLE: (
         "Your request is likely not eligible for a refund under our policy. You can still write to "
@@ -35,7 +35,7 @@ SUMMARIES: dict[Verdict, str] = {
     ),
     Verdict.NEEDS_REVIEW: (
         "Support needs to look at your case to decide: our policy reviews situations like yours "
-        "case by case. Write to support; the email below has what they need."
+        "case by case. Write to support; the ready-made email has what they need."
     ),
 }
 
