@@ -32,7 +32,6 @@ from tests.browser.conftest import (
     Session,
     build_site,
     checked_session,
-    open_session,
     record_timing,
 )
 from tests.browser.server import SiteServer, load_headers_file
@@ -167,12 +166,8 @@ def no_wasm_session(playwright_instance: Playwright, site_server: SiteServer) ->
         headless=True,
     )
     try:
-        site_server.clear_log()
-        session = open_session(browser, site_server)
-        yield session
-        session.context.close()
-        assert not session.page_errors, f"uncaught errors in the page: {session.page_errors}"
-        assert not session.dialogs, f"the page opened dialogs: {session.dialogs}"
+        with checked_session(browser, site_server) as session:
+            yield session
     finally:
         browser.close()
 
