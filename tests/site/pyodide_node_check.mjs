@@ -2,7 +2,8 @@
 // the browser: loadPyodide -> loadPackage(<name in the trimmed lock>) -> import checker.
 //
 // Reads one JSON object on stdin:
-//   {"runtime_dir", "lock_file", "package", "today", "answers": [JSON text, ...]}
+//   {"runtime_dir", "lock_file", "package", "today", "answers": [JSON text, ...],
+//    "stdlib": optional python_stdlib.zip to start with instead of the runtime's own}
 // and writes one JSON object on stdout:
 //   {"timings_ms": {...}, "loaded": [...], "import_error": str|null, "results": [JSON text, ...],
 //    "logs": [...]}
@@ -42,15 +43,15 @@ try {
   const { loadPyodide } = await timed("import_pyodide_mjs", () =>
     import(pathToFileURL(path.join(runtimeDir, "pyodide.mjs")).href),
   );
-  const pyodide = await timed("load_pyodide", () =>
-    loadPyodide({
-      indexURL: runtimeDir,
-      // A file path: in Node the lock and the wheels beside it are read from disk.
-      lockFileURL: path.resolve(request.lock_file),
-      stdout: keep("python stdout: "),
-      stderr: keep("python stderr: "),
-    }),
-  );
+  const options = {
+    indexURL: runtimeDir,
+    // A file path: in Node the lock and the wheels beside it are read from disk.
+    lockFileURL: path.resolve(request.lock_file),
+    stdout: keep("python stdout: "),
+    stderr: keep("python stderr: "),
+  };
+  if (request.stdlib) options.stdLibURL = path.resolve(request.stdlib);
+  const pyodide = await timed("load_pyodide", () => loadPyodide(options));
   await timed("load_package", () =>
     pyodide.loadPackage(request.package, {
       messageCallback: keep("loadPackage: "),
@@ -83,5 +84,6 @@ try {
 } catch (error) {
   report.fatal = String(error && error.stack ? error.stack : error);
 }
-process.stdout.write(JSON.stringify(report) + "\n");
-process.exit(0);
+// Exit once the report is written: a pipe takes it asynchronously (process.exit at once could cut
+// a long report short), and Pyodide keeps Node alive.
+process.stdout.write(JSON.stringify(report) + "\n", () => process.exit(0));
