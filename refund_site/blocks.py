@@ -162,6 +162,7 @@ class WidgetSettings:
 
     runtime: str = "assets/pyodide/"
     lock: str = "assets/pyodide/pyodide-lock.json"
+    stdlib: str = "assets/pyodide/python_stdlib.zip"
     package: str = "imgtostl-refund-checker"
     worker: str = "assets/refund-check/worker.js"
     timeout_ms: int = 20000
@@ -174,6 +175,7 @@ def render_widget(policy: Policy, settings: WidgetSettings) -> str:
     return (
         '<section class="refund-check" id="check" data-refund-check data-state="idle" '
         f'data-runtime="{_attribute(settings.runtime)}" data-lock="{_attribute(settings.lock)}" '
+        f'data-stdlib="{_attribute(settings.stdlib)}" '
         f'data-package="{_attribute(settings.package)}" '
         f'data-worker="{_attribute(settings.worker)}" data-timeout="{settings.timeout_ms}" '
         'aria-labelledby="rc-title">'

@@ -13,6 +13,7 @@ At build time (never in the browser) it
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import posixpath
@@ -30,7 +31,7 @@ from mkdocs.utils import get_relative_url
 
 import checker
 from checker import CLAUSE_IDS, PolicyError, load_policy
-from refund_site import blocks, headers, runtime, wheel
+from refund_site import blocks, headers, runtime, stdlib, wheel
 from refund_site.extension import RefundPolicyExtension
 
 log = logging.getLogger("mkdocs.plugins.refund_policy")
@@ -41,8 +42,9 @@ WIDGET_FILES = ("widget.js", "worker.js", "widget.css")
 POLICY_CSS = "assets/policy.css"
 RUNTIME_DIR = f"assets/pyodide/{runtime.PYODIDE_VERSION}"
 # The runtime's core files the page loads. Its lock file is not shipped: ours lists only the
-# checker's wheel and lives beside that wheel.
-RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+# checker's wheel and lives beside that wheel; so does the standard library the checker runs
+# with (with fast_start, only the modules it imports, compiled: refund_site/stdlib.py).
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 
 
 class RefundPolicyConfig(base.Config):
@@ -54,6 +56,8 @@ class RefundPolicyConfig(base.Config):
     """Where the runtime and built wheels are kept between builds."""
     load_timeout_ms = c.Type(int, default=20000)
     """How long the page waits for the runtime before offering to try again."""
+    fast_start = c.Type(bool, default=True)
+    """Ship only the standard-library modules the checker imports, compiled (needs Node.js)."""
 
 
 class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
@@ -120,24 +124,29 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             built = wheel.build_checker_wheel(
                 Path(checker.__file__).parent, Path(self.config.policy), cache
             )
-            key = built.parent.name
-            lock_dir = cache / "site-locks" / key
+            lock_dir = cache / "site-locks" / built.parent.name
             lock = lock_dir / wheel.LOCK_FILE_NAME
             if not lock.exists():
                 wheel.write_lock(core / wheel.LOCK_FILE_NAME, built, lock_dir)
-        except (runtime.RuntimeUnavailable, wheel.CheckerWheelError) as error:
+            python_stdlib = core / stdlib.STDLIB_NAME
+            if self.config.fast_start:
+                python_stdlib = stdlib.tailored_stdlib(
+                    core, lock_dir / built.name, lock, wheel.LOCK_PACKAGE_NAME, cache
+                )
+        except (runtime.RuntimeUnavailable, wheel.CheckerWheelError, stdlib.StdlibError) as error:
             raise PluginError(f"refund-policy: {error}") from error
         for name in RUNTIME_FILES:
             files.append(
                 File.generated(config, f"{RUNTIME_DIR}/{name}", abs_src_path=str(core / name))
             )
-        # Pyodide fetches a lock's wheels from the lock's own folder.
-        self.checker_dir = f"{WIDGET_DIR}/checker-{key[:16]}"
-        for shipped in (lock, lock_dir / built.name):
+        # The checker's wheel, its lock (Pyodide fetches a lock's wheels from the lock's own
+        # folder) and the standard library it runs with, in a folder named after all three: a
+        # browser can cache them forever and never pairs files of different builds.
+        shipped = (lock, lock_dir / built.name, python_stdlib)
+        self.checker_dir = f"{WIDGET_DIR}/checker-{_content_name(shipped)}"
+        for file in shipped:
             files.append(
-                File.generated(
-                    config, f"{self.checker_dir}/{shipped.name}", abs_src_path=str(shipped)
-                )
+                File.generated(config, f"{self.checker_dir}/{file.name}", abs_src_path=str(file))
             )
         files.append(
             File.generated(config, POLICY_CSS, abs_src_path=str(ASSETS.parent / "policy.css"))
@@ -164,6 +173,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         ext.widget_settings = blocks.WidgetSettings(
             runtime=here(RUNTIME_DIR) + "/",
             lock=here(f"{self.checker_dir}/{wheel.LOCK_FILE_NAME}"),
+            stdlib=here(f"{self.checker_dir}/{stdlib.STDLIB_NAME}"),
             package=wheel.LOCK_PACKAGE_NAME,
             worker=here(f"{WIDGET_DIR}/worker.js"),
             timeout_ms=self.config.load_timeout_ms,
@@ -198,3 +208,12 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         # live-reload script is not in the policy and would be blocked.
         written = headers.write_headers(Path(config.site_dir), meta=not self.serving)
         log.debug(f"refund-policy: wrote {written}")
+
+
+def _content_name(files: tuple[Path, ...]) -> str:
+    """16 hex digits that change whenever any of ``files`` does."""
+    digest = hashlib.sha256()
+    for file in files:
+        with file.open("rb") as stream:
+            digest.update(hashlib.file_digest(stream, "sha256").digest())
+    return digest.hexdigest()[:16]

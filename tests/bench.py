@@ -270,6 +270,7 @@ self.onmessage = async ({ data }) => {
   try {
     const { loadPyodide } = await import(new URL("pyodide.mjs", data.runtime).href);
     const pyodide = await loadPyodide({ indexURL: data.runtime, lockFileURL: data.lock,
+                                        stdLibURL: data.stdlib,
                                         stdout: () => {}, stderr: () => {} });
     await pyodide.loadPackage(data.package, { messageCallback: () => {} });
     let start = performance.now();
@@ -578,13 +579,16 @@ def build_site(project: Path, site_dir: Path) -> tuple[float, float | None]:
 
 
 def widget_settings(site_dir: Path) -> dict[str, str]:
-    """The widget's data attributes on the built policy page (runtime, lock, package)."""
+    """The widget's data attributes on the built policy page (runtime, lock, stdlib, package)."""
     html = (site_dir / "index.html").read_text(encoding="utf-8")
     section = re.search(r"<section[^>]*data-refund-check[^>]*>", html)
     if not section:
         raise SystemExit("benchmark: the built index.html has no [data-refund-check] widget.")
     attributes = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', section.group(0)))
-    return {name: attributes.get(name, "") for name in ("runtime", "lock", "package", "worker")}
+    return {
+        name: attributes.get(name, "")
+        for name in ("runtime", "lock", "stdlib", "package", "worker")
+    }
 
 
 def measure_serve_rebuild(project: Path, edits: int) -> tuple[list[float], list[float], str]:
@@ -1308,6 +1312,7 @@ def main(argv: list[str] | None = None) -> int:
                 probe_settings={
                     "runtime": site_url + settings["runtime"],
                     "lock": site_url + settings["lock"],
+                    "stdlib": site_url + settings["stdlib"],
                     "package": settings["package"],
                     "answers": json.dumps(
                         {"purchase_date": _days_ago(PURCHASE_DAYS_AGO), **ANSWERS}

@@ -32,7 +32,7 @@ POLICY = default_policy()
 MAILTO_PREFIX = f"mailto:{POLICY.support_email}?"
 RUNTIME_PATH = "/assets/pyodide/"
 # The core runtime files the page must load, in the folder named by data-runtime.
-RUNTIME_FILES = {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"}
+RUNTIME_FILES = {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"}
 ASKED = [question for question in QUESTIONS if question.asked]
 FIELD_BY_LABEL = {question.label: question.field for question in ASKED}
 ROOT = "[data-refund-check]"
@@ -576,6 +576,9 @@ def test_nothing_loads_before_the_first_interaction_and_nothing_leaves_the_machi
     core = {path.removeprefix(paths["runtime"]) for path in served}
     assert core >= RUNTIME_FILES, f"runtime files served: {sorted(served)}"
     assert paths["lock"] in served, "the lock file was not loaded"
+    # The standard library tailored to the checker, from the checker's folder (not the stock one).
+    assert paths["lockFolder"] + "python_stdlib.zip" in served, sorted(served)
+    assert paths["runtime"] + "python_stdlib.zip" not in served
     wheels = [path for path in served if path.endswith(".whl")]
     assert wheels and all(path.startswith(paths["lockFolder"]) for path in wheels), wheels
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from checker import CLAUSE_IDS, check, default_policy
+from checker import CLAUSE_IDS, check, check_query, default_policy
 from checker.answers import answers_from_query
+from refund_site.runtime import CORE_SHA256
 
 ROOT = Path(__file__).resolve().parents[2]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -178,13 +179,14 @@ def shipped_checker(site: Path) -> Path:
 
 def test_the_runtime_ships_with_only_the_checkers_wheel_in_its_lock(site: Path) -> None:
     assert sorted(path.name for path in (site / RUNTIME).iterdir()) == sorted(
-        ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+        ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"]
     )
     shipped = shipped_checker(site)
     wheels = sorted(path.name for path in shipped.glob("*.whl"))
     assert len(wheels) == 1
+    # Beside the checker: the standard library it runs with (tailored to it, see test_stdlib.py).
     assert sorted(path.name for path in shipped.iterdir()) == sorted(
-        ["pyodide-lock.json", wheels[0]]
+        ["pyodide-lock.json", wheels[0], "python_stdlib.zip"]
     )
     lock = json.loads((shipped / "pyodide-lock.json").read_text())
     assert len(lock["packages"]) == 1
@@ -281,3 +283,42 @@ def test_a_policy_file_with_a_wrong_value_stops_the_build_with_a_clear_message(
     assert result.returncode != 0
     assert "refund_window_days must be a whole number of at least 1" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_workers_warm_up_check_takes_the_path_of_a_real_answer() -> None:
+    # The worker runs one check before it says "ready" so that the visitor's first is quick; it
+    # only warms what a visitor's check uses if its answers still give a verdict.
+    worker = (ROOT / "refund_site" / "assets" / "refund-check" / "worker.js").read_text("utf-8")
+    found = re.search(r"const WARM_UP_QUERY =([^;]+);", worker)
+    assert found is not None
+    query = "".join(re.findall(r'"([^"]*)"', found.group(1)))
+    assert "purchase_date=" in query
+    result = json.loads(check_query(query, today="2026-05-03"))
+    assert result.get("verdict") == "likely_eligible", result
+    assert result["email"]["mailto"].startswith("mailto:")
+
+
+def test_with_fast_start_off_the_site_ships_pyodides_stock_standard_library(
+    tmp_path: Path,
+) -> None:
+    project = copy_project(tmp_path)
+    edit(
+        project / "mkdocs.yml",
+        "      policy: checker/policy.toml\n",
+        "      policy: checker/policy.toml\n      fast_start: false\n",
+    )
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    shipped = shipped_checker(project / "site") / "python_stdlib.zip"
+    assert hashlib.sha256(shipped.read_bytes()).hexdigest() == CORE_SHA256["python_stdlib.zip"]
+    html = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'data-stdlib="assets/refund-check/checker-' in html
+
+
+def test_the_default_build_ships_the_tailored_standard_library(site: Path) -> None:
+    shipped = shipped_checker(site) / "python_stdlib.zip"
+    names = zipfile.ZipFile(shipped).namelist()
+    assert names and all(name.endswith(".pyc") for name in names)
+    html = (site / "index.html").read_text(encoding="utf-8")
+    stdlib = re.search(r'data-stdlib="([^"]+)"', html)
+    assert stdlib is not None and (site / stdlib.group(1)).resolve() == shipped.resolve()

@@ -2,9 +2,10 @@
 
 Node runs ``pyodide_node_check.mjs``, which loads the pinned runtime, the trimmed lock and the
 checker wheel the way the self-check does (``loadPackage(LOCK_PACKAGE_NAME)``, ``import checker``),
-and calls ``checker.check_json`` for each answer set. Node reads wheels without checking their
-sha256 (Pyodide passes the lock's hash only to the browser's ``fetch``), so the test that a changed
-wheel is refused runs in Chromium.
+and calls ``checker.check_json`` for each answer set: once with Pyodide's stock standard library
+and once with the tailored one the site ships (only the modules the checker imports, compiled).
+Node reads wheels without checking their sha256 (Pyodide passes the lock's hash only to the
+browser's ``fetch``), so the test that a changed wheel is refused runs in Chromium.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pytest
 
 import checker
 from refund_site.runtime import ensure_runtime
+from refund_site.stdlib import STDLIB_NAME, tailored_stdlib
 from refund_site.wheel import LOCK_PACKAGE_NAME, build_checker_wheel, write_lock
 
 REPO = Path(__file__).resolve().parents[2]
@@ -110,15 +112,20 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def site_checker(runtime: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder as the site ships it: the trimmed lock and the checker wheel beside it."""
+    """A folder as the site ships it: the trimmed lock, the checker wheel and the tailored
+    standard library beside it."""
     cache = tmp_path_factory.mktemp("wheel-cache")
     wheel = build_checker_wheel(REPO / "checker", REPO / "checker" / "policy.toml", cache)
     out_dir = tmp_path_factory.mktemp("site-checker")
-    write_lock(runtime / "pyodide-lock.json", wheel, out_dir)
+    lock = write_lock(runtime / "pyodide-lock.json", wheel, out_dir)
+    made = tailored_stdlib(runtime, out_dir / wheel.name, lock, LOCK_PACKAGE_NAME, cache)
+    shutil.copyfile(made, out_dir / STDLIB_NAME)
     return out_dir
 
 
-def run_in_node(runtime: Path, lock_file: Path, answer_sets: list[str]) -> dict[str, Any]:
+def run_in_node(
+    runtime: Path, lock_file: Path, answer_sets: list[str], stdlib: Path | None = None
+) -> dict[str, Any]:
     if NODE is None:
         pytest.fail("Node.js is needed for this test (and for npm, which fetches Pyodide).")
     request = {
@@ -127,6 +134,7 @@ def run_in_node(runtime: Path, lock_file: Path, answer_sets: list[str]) -> dict[
         "package": LOCK_PACKAGE_NAME,
         "today": TODAY,
         "answers": answer_sets,
+        "stdlib": str(stdlib) if stdlib else None,
     }
     completed = subprocess.run(
         [NODE, str(NODE_SCRIPT)],
@@ -142,8 +150,12 @@ def run_in_node(runtime: Path, lock_file: Path, answer_sets: list[str]) -> dict[
     return report
 
 
-def test_pyodide_gives_the_same_results_as_cpython(runtime: Path, site_checker: Path) -> None:
-    report = run_in_node(runtime, site_checker / "pyodide-lock.json", ANSWER_SETS)
+@pytest.mark.parametrize("standard_library", ["stock", "tailored"])
+def test_pyodide_gives_the_same_results_as_cpython(
+    runtime: Path, site_checker: Path, standard_library: str
+) -> None:
+    stdlib = site_checker / STDLIB_NAME if standard_library == "tailored" else None
+    report = run_in_node(runtime, site_checker / "pyodide-lock.json", ANSWER_SETS, stdlib)
 
     assert report["loaded"] == [LOCK_PACKAGE_NAME]
     assert report["import_error"] is None
@@ -162,7 +174,7 @@ def test_pyodide_gives_the_same_results_as_cpython(runtime: Path, site_checker: 
 
     timings = report["timings_ms"]
     print(
-        "\nPyodide in Node: "
+        f"\nPyodide in Node ({standard_library} standard library): "
         + ", ".join(f"{name} {milliseconds:.0f} ms" for name, milliseconds in timings.items())
     )
 

@@ -70,10 +70,13 @@ function runtimeConfig(root) {
     worker: resolve(root.dataset.worker),
     runtime: resolve(root.dataset.runtime),
     lock: resolve(root.dataset.lock),
+    stdlib: resolve(root.dataset.stdlib),
     package: root.dataset.package || "",
     timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS,
   };
-  config.key = [config.worker, config.runtime, config.lock, config.package].join("\n");
+  config.key = [config.worker, config.runtime, config.lock, config.stdlib, config.package].join(
+    "\n",
+  );
   return config;
 }
 
@@ -130,6 +133,7 @@ function startRuntime(config) {
     type: "load",
     runtime: config.runtime,
     lock: config.lock,
+    stdlib: config.stdlib,
     package: config.package,
     retry: runtime.failures > 0,
   });
@@ -491,18 +495,20 @@ class Widget {
     this.syncConditions();
     this.setRequestDate();
     const params = new URLSearchParams(new FormData(this.form));
-    this.updateFragment(params);
-    this.run(params.toString());
-  }
-
-  /** Keep the answers in the URL fragment to share or resume them (no new history entry). */
-  updateFragment(params) {
     const shared = new URLSearchParams(params);
     // Today's date is filled in afresh whenever the link is opened, unless the link gave one.
     if (!this.requestDateFromFragment && this.requestDate) shared.delete(this.requestDate.name);
     this.fragment = shared.toString();
+    this.run(params.toString());
+    // After the answers are on their way to the worker, which checks them meanwhile: updating
+    // the address takes the browser several milliseconds.
+    this.saveFragment();
+  }
+
+  /** Keep the answers in the URL fragment to share or resume them (no new history entry). */
+  saveFragment() {
     try {
-      history.replaceState(history.state, "", FRAGMENT_PREFIX + shared.toString());
+      history.replaceState(history.state, "", FRAGMENT_PREFIX + this.fragment);
     } catch {
       // A sandboxed page may refuse; the check itself still works.
     }

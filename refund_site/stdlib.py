@@ -1,0 +1,176 @@
+"""The standard library the self-check ships: only what it imports, already compiled.
+
+Pyodide's stock ``python_stdlib.zip`` holds all 559 standard-library modules as ``.py`` source
+(2.5 MB), so each start compiles every module it imports, in WebAssembly. That compiling is most
+of a cold start. The build instead runs the checker on the pinned runtime under Node, the way the
+page's worker does (``in_pyodide/run.mjs``), records which standard-library modules that imports,
+and has Pyodide's own interpreter compile exactly those into a zip of ``.pyc`` files. It then
+loads that zip in a fresh runtime and requires the same answers as the stock library gave for
+every path through the checker (``in_pyodide/exercise.py``), and nothing compiled from source.
+
+The result is cached by what decides it: the stock library, the checker's code (not its policy
+values, which import nothing) and these build scripts. Node is needed once per change of those.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from refund_site import runtime
+
+IN_PYODIDE = Path(__file__).parent / "in_pyodide"
+STDLIB_NAME = "python_stdlib.zip"
+# Part of the cache key: bump it when the way the zip is made changes.
+_RECIPE = "tailored-stdlib/1"
+NODE_TIMEOUT_SECONDS = 300
+
+
+class StdlibError(Exception):
+    """The tailored standard library could not be made. The message says what to do."""
+
+
+def tailored_stdlib(core: Path, wheel: Path, lock: Path, package: str, cache_dir: Path) -> Path:
+    """``<cache_dir>/stdlib/<key>/python_stdlib.zip``: the modules the checker needs, compiled.
+
+    ``core`` is the verified stock runtime, ``wheel`` the checker's wheel as the site ships it and
+    ``lock`` the lock that lists it under ``package``. Raises :class:`StdlibError`.
+    """
+    key = _content_key(wheel)
+    target = Path(cache_dir) / "stdlib" / key
+    if (target / STDLIB_NAME).is_file():
+        return target / STDLIB_NAME
+
+    node = shutil.which("node")
+    if node is None:
+        raise StdlibError(
+            "Node.js is needed to prepare the self-check's standard library (once per change "
+            "of the checker's code) and was not found. Install Node.js 18 or newer, or set "
+            "`fast_start: false` for the refund-policy plugin in mkdocs.yml to ship Pyodide's "
+            "stock standard library instead (the self-check then starts several times slower)."
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
+    try:
+        made = staging / STDLIB_NAME
+        request = {
+            "runtime_dir": str(core),
+            "lock_file": str(lock),
+            "package": package,
+            "exercise": (IN_PYODIDE / "exercise.py").read_text(encoding="utf-8"),
+        }
+        stock = _run(
+            node,
+            {
+                **request,
+                "mode": "tailor",
+                "out": str(made),
+                "tailor": (IN_PYODIDE / "tailor.py").read_text(encoding="utf-8"),
+            },
+        )
+        if not made.is_file():
+            raise StdlibError("Pyodide did not write the tailored standard library.")
+        tried = _run(node, {**request, "mode": "try", "stdlib": str(made)})
+        _require_same(stock, tried)
+        staging.chmod(0o755)
+        try:
+            staging.rename(target)
+        except OSError:
+            # Another build made the same zip first; use its copy.
+            if not (target / STDLIB_NAME).is_file():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target / STDLIB_NAME
+
+
+def _run(node: str, request: dict[str, Any]) -> dict[str, Any]:
+    mode = request["mode"]
+    try:
+        completed = subprocess.run(
+            [node, str(IN_PYODIDE / "run.mjs")],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            timeout=NODE_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise StdlibError(f"Node could not run the checker on Pyodide ({error}).") from error
+    try:
+        report: dict[str, Any] = json.loads(completed.stdout)
+    except ValueError:
+        report = {"fatal": (completed.stderr or completed.stdout).strip()[-2000:] or "no output"}
+    if report.get("fatal") or report.get("results") is None:
+        why = _python_error(str(report.get("fatal") or "no answers"))
+        logs = "\n".join(report.get("logs", [])[-10:])
+        if mode == "try":
+            raise StdlibError(f"{_DOES_NOT_WORK}: with it, {why}. {_WHAT_TO_DO}")
+        raise StdlibError(
+            f"The checker did not run on Pyodide's stock runtime under Node: {why}."
+            + (f"\nIts last output:\n{logs}" if logs else "")
+        )
+    return report
+
+
+_DOES_NOT_WORK = "The tailored standard library does not work like the stock one"
+_WHAT_TO_DO = (
+    "Set `fast_start: false` for the refund-policy plugin in mkdocs.yml to build with the stock "
+    "library, and report this to a developer."
+)
+
+
+def _python_error(text: str) -> str:
+    """The exception line of a Python traceback (``ModuleNotFoundError: …``), else the first line.
+
+    Pyodide's errors carry the traceback and then a JavaScript stack; neither helps an editor.
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b", line):
+            return line
+    return lines[0] if lines else text
+
+
+def _require_same(stock: dict[str, Any], tried: dict[str, Any]) -> None:
+    """The tailored library answers exactly as the stock one, without compiling anything."""
+    problems = []
+    if tried["results"] != stock["results"]:
+        before, after = json.loads(stock["results"]), json.loads(tried["results"])
+        differ = [i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b]
+        problems.append(
+            f"the checker answered differently ({len(differ)} of {len(before)} answers, "
+            f"first: {after[differ[0]] if differ else 'a different number of answers'})"
+        )
+    if tried["error_line"] != stock["error_line"]:
+        problems.append(f"a Python error read {tried['error_line']!r}, not {stock['error_line']!r}")
+    if tried["from_source"]:
+        problems.append(f"modules were compiled from source: {', '.join(tried['from_source'])}")
+    if problems:
+        raise StdlibError(f"{_DOES_NOT_WORK}: {'; '.join(problems)}. {_WHAT_TO_DO}")
+
+
+def _content_key(wheel: Path) -> str:
+    """The stock library, the checker's Python files (from the wheel) and these scripts."""
+    digest = hashlib.sha256(_RECIPE.encode())
+    digest.update(runtime.CORE_SHA256[STDLIB_NAME].encode())
+    with zipfile.ZipFile(wheel) as archive:
+        code = sorted(name for name in archive.namelist() if name.endswith(".py"))
+        parts = [(name, archive.read(name)) for name in code]
+    parts += [
+        (f"in_pyodide/{file.name}", file.read_bytes())
+        for file in sorted(IN_PYODIDE.iterdir())
+        if file.suffix in {".py", ".mjs"}
+    ]
+    for name, content in parts:
+        # Lengths first, so no two different sets of files can hash the same stream.
+        digest.update(len(name.encode()).to_bytes(8, "big") + name.encode())
+        digest.update(len(content).to_bytes(8, "big") + content)
+    return digest.hexdigest()[:32]

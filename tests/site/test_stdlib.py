@@ -1,0 +1,196 @@
+"""The tailored standard library: what the self-check imports, compiled by Pyodide, nothing else.
+
+Its answers are compared with CPython's in ``test_pyodide_node.py`` (Node) and in every browser
+test (the built site ships it); these tests hold what it contains, how it is cached, and that the
+build refuses one that does not work.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from refund_site import stdlib
+from refund_site.runtime import ensure_runtime
+from refund_site.stdlib import STDLIB_NAME, StdlibError, tailored_stdlib
+from refund_site.wheel import LOCK_PACKAGE_NAME, build_checker_wheel, write_lock
+
+REPO = Path(__file__).resolve().parents[2]
+# The flags word of a hash-based .pyc that is never checked against a source (PEP 552).
+UNCHECKED_HASH = (1).to_bytes(4, "little")
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # The session's shared runtime (see test_runtime.py): fetched once, re-verified here.
+    return ensure_runtime(tmp_path_factory.getbasetemp() / "pyodide-cache")
+
+
+@pytest.fixture(scope="module")
+def shipped(runtime: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The checker's wheel and lock as the site ships them, and the cache the zip goes to."""
+    cache = tmp_path_factory.mktemp("stdlib-cache")
+    wheel = build_checker_wheel(REPO / "checker", REPO / "checker" / "policy.toml", cache)
+    out_dir = tmp_path_factory.mktemp("stdlib-checker")
+    lock = write_lock(runtime / "pyodide-lock.json", wheel, out_dir)
+    return {"runtime": runtime, "wheel": out_dir / wheel.name, "lock": lock, "cache": cache}
+
+
+@pytest.fixture(scope="module")
+def tailored(shipped: dict[str, Path]) -> Path:
+    return make(shipped)
+
+
+def make(shipped: dict[str, Path], cache: Path | None = None) -> Path:
+    return tailored_stdlib(
+        shipped["runtime"],
+        shipped["wheel"],
+        shipped["lock"],
+        LOCK_PACKAGE_NAME,
+        cache or shipped["cache"],
+    )
+
+
+def modules_in(archive_path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(archive_path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def stdlib_imports_of_checker_in_cpython(stock_names: set[str]) -> set[str]:
+    """The standard-library files that `import checker` reads in CPython (without site).
+
+    Not the modules CPython has frozen into its binary (``abc``, ``codecs``, the import system):
+    Pyodide's Python has the same ones frozen.
+    """
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import checker; "
+        "print('\\n'.join(name for name, module in sys.modules.items() "
+        "if getattr(getattr(module, '__spec__', None), 'origin', '') not in "
+        "(None, 'frozen', 'built-in')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code, str(REPO)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    files = set()
+    for name in loaded:
+        stem = name.replace(".", "/")
+        for candidate in (f"{stem}/__init__.py", f"{stem}.py"):
+            if candidate in stock_names:
+                files.add(candidate)
+    return files
+
+
+def test_it_holds_only_bytecode_compiled_by_pyodides_python(tailored: Path) -> None:
+    entries = modules_in(tailored)
+    assert entries and all(name.endswith(".pyc") for name in entries), sorted(entries)
+    magic_numbers = {data[:4] for data in entries.values()}
+    assert len(magic_numbers) == 1, "every module was compiled by the same interpreter"
+    # Python 3.14's bytecode, which no interpreter on this machine writes: Pyodide's made it.
+    assert magic_numbers != {importlib.util.MAGIC_NUMBER}
+    assert all(data[4:8] == UNCHECKED_HASH for data in entries.values())
+
+
+def test_it_holds_every_standard_module_the_checker_imports(
+    tailored: Path, shipped: dict[str, Path]
+) -> None:
+    stock_names = set(modules_in(shipped["runtime"] / STDLIB_NAME))
+    needed = stdlib_imports_of_checker_in_cpython(stock_names)
+    assert {"json/__init__.py", "tomllib/_parser.py", "dataclasses.py"} <= needed
+    compiled = {name.removesuffix("c") for name in modules_in(tailored)}
+    # By module or package: CPython here is 3.13, Pyodide's 3.14, and how a package splits into
+    # submodules changes between versions (3.13's pathlib imports pathlib._local; 3.14 has none).
+    top = {name.split("/")[0].removesuffix(".py") for name in needed}
+    assert top <= {name.split("/")[0].removesuffix(".py") for name in compiled}
+    assert "pathlib" in top and "urllib" in top
+    # Pyodide's own start-up modules and the package loader's are there too.
+    assert {"_pyodide/_base.py", "pyodide/_package_loader.py", "zipfile/__init__.py"} <= compiled
+
+
+def test_it_is_a_fraction_of_the_stock_library(tailored: Path, shipped: dict[str, Path]) -> None:
+    stock = shipped["runtime"] / STDLIB_NAME
+    assert len(modules_in(tailored)) < len(modules_in(stock)) / 3
+    assert tailored.stat().st_size < 0.7 * stock.stat().st_size
+
+
+def test_it_is_made_once_and_then_taken_from_the_cache_without_node(
+    tailored: Path, shipped: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    start = time.monotonic()
+    assert make(shipped) == tailored
+    assert time.monotonic() - start < 5
+
+
+def test_without_node_the_build_says_what_to_install_or_switch_off(
+    shipped: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(StdlibError) as raised:
+        make(shipped, cache=tmp_path)
+    message = str(raised.value)
+    assert "Install Node.js" in message and "fast_start: false" in message
+    assert not any((tmp_path / "stdlib").glob("*/" + STDLIB_NAME)), "nothing half-made is kept"
+
+
+def test_a_library_that_misses_a_module_the_checker_needs_is_refused(
+    shipped: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same build scripts, with a tailor that forgets the TOML parser the checker imports.
+    scripts = tmp_path / "in_pyodide"
+    shutil.copytree(stdlib.IN_PYODIDE, scripts)
+    tailor = scripts / "tailor.py"
+    text = tailor.read_text(encoding="utf-8")
+    forgetful = text.replace(
+        "for module in sorted(set(modules)):",
+        "for module in sorted(set(modules) - {'tomllib._parser'}):",
+    )
+    assert forgetful != text
+    tailor.write_text(forgetful, encoding="utf-8")
+    monkeypatch.setattr(stdlib, "IN_PYODIDE", scripts)
+
+    with pytest.raises(StdlibError) as raised:
+        make(shipped, cache=tmp_path / "cache")
+    message = str(raised.value)
+    assert "tomllib" in message, message
+    assert "fast_start: false" in message
+    assert not any((tmp_path / "cache" / "stdlib").glob("*/" + STDLIB_NAME))
+
+
+def test_new_policy_values_reuse_it(shipped: dict[str, Path], tmp_path: Path) -> None:
+    # Policy values import nothing: editing them must not cost editors a Node run per save.
+    other_policy = tmp_path / "policy.toml"
+    other_policy.write_text(
+        (REPO / "checker" / "policy.toml")
+        .read_text(encoding="utf-8")
+        .replace("refund_window_days = 7", "refund_window_days = 14"),
+        encoding="utf-8",
+    )
+    other_wheel = build_checker_wheel(REPO / "checker", other_policy, tmp_path / "wheels")
+    assert other_wheel.read_bytes() != shipped["wheel"].read_bytes()
+    assert stdlib._content_key(other_wheel) == stdlib._content_key(shipped["wheel"])
+
+
+def test_a_module_the_checker_starts_to_import_is_shipped(
+    shipped: dict[str, Path], tmp_path: Path
+) -> None:
+    changed = tmp_path / "checker"
+    shutil.copytree(REPO / "checker", changed, ignore=shutil.ignore_patterns("__pycache__"))
+    rules = changed / "rules.py"
+    rules.write_text(rules.read_text(encoding="utf-8") + "\nimport fractions\n", "utf-8")
+    wheel = build_checker_wheel(changed, REPO / "checker" / "policy.toml", tmp_path / "wheels")
+    lock = write_lock(shipped["runtime"] / "pyodide-lock.json", wheel, tmp_path / "site")
+    made = tailored_stdlib(
+        shipped["runtime"], tmp_path / "site" / wheel.name, lock, LOCK_PACKAGE_NAME, tmp_path
+    )
+    assert "fractions.pyc" in modules_in(made)
+    assert "fractions.pyc" not in modules_in(make(shipped))
