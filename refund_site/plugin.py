@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import posixpath
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from mkdocs.utils import get_relative_url
 
 import checker
 from checker import CLAUSE_IDS, PolicyError, load_policy
-from refund_site import blocks, headers, runtime, stdlib, wheel
+from refund_site import blocks, headers, precompress, runtime, stdlib, wheel
 from refund_site.extension import RefundPolicyExtension
 
 log = logging.getLogger("mkdocs.plugins.refund_policy")
@@ -58,6 +59,8 @@ class RefundPolicyConfig(base.Config):
     """How long the page waits for the runtime before offering to try again."""
     fast_start = c.Type(bool, default=True)
     """Ship only the standard-library modules the checker imports, compiled (needs Node.js)."""
+    precompress = c.Type(bool, default=True)
+    """Write ``.gz`` and ``.br`` copies of the site's files for hosts that serve them."""
 
 
 class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
@@ -66,6 +69,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         # Where this build ships the checker's wheel and lock: named after the wheel's content, so
         # a browser never pairs a cached wheel with a newer lock (set in on_files).
         self.checker_dir = f"{WIDGET_DIR}/checker"
+        self.cache = runtime.default_cache_dir()  # set from the configuration in on_files
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -118,6 +122,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         config_dir = Path(config.config_file_path).parent
         cache = config_dir / (self.config.cache_dir or runtime.default_cache_dir())
+        self.cache = cache
         source = self.config.pyodide_source or os.environ.get(runtime.SOURCE_ENV)
         try:
             core = runtime.ensure_runtime(cache, config_dir / source if source else None)
@@ -208,6 +213,16 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         # live-reload script is not in the policy and would be blocked.
         written = headers.write_headers(Path(config.site_dir), meta=not self.serving)
         log.debug(f"refund-policy: wrote {written}")
+        # Last, once every file is final. Not while previewing: the preview server ignores them.
+        if self.config.precompress and not self.serving:
+            started = time.perf_counter()
+            done = precompress.precompress_site(Path(config.site_dir), self.cache)
+            log.info(
+                f"refund-policy: precompressed {done.files} files (.gz and .br; "
+                f"{done.raw_bytes / 1e6:.1f} MB as {done.brotli_bytes / 1e6:.1f} MB of brotli) "
+                f"in {time.perf_counter() - started:.1f} s, {done.made} copies made, "
+                "the rest from the cache"
+            )
 
 
 def _content_name(files: tuple[Path, ...]) -> str:

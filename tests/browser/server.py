@@ -9,6 +9,7 @@ report (some made by workers).
 from __future__ import annotations
 
 import http.server
+import os
 import re
 import threading
 import time
@@ -51,6 +52,8 @@ class LoggedRequest:
     body: bytes
     status: int
     time: float  # time.monotonic() when it arrived
+    encoding: str = ""  # the response's Content-Encoding: "br" or "gzip" for a precompressed file
+    sent_length: int = 0  # bytes of the response body (the compressed copy's, if one was sent)
 
     @property
     def path_only(self) -> str:
@@ -188,13 +191,46 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                 body=self._body,
                 status=self._status,
                 time=self._arrived,
+                encoding=self._encoding,
+                sent_length=self._sent_length,
             )
         )
         super().end_headers()
 
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() == "content-length":
+            self._sent_length = int(value)
+        super().send_header(keyword, value)
+
+    def send_head(self) -> Any:
+        """A precompressed copy (``file.br``, ``file.gz``) when the site server offers them and
+        the browser accepts the encoding, as nginx's ``brotli_static`` / ``gzip_static`` do."""
+        if self.server.site.precompressed and self.command == "GET":
+            path = self.translate_path(self.path)
+            if os.path.isdir(path):
+                path = os.path.join(path, "index.html")
+            accepted = {
+                token.split(";")[0].strip()
+                for token in self.headers.get("Accept-Encoding", "").split(",")
+            }
+            for suffix, encoding in ((".br", "br"), (".gz", "gzip")):
+                if encoding in accepted and os.path.isfile(path + suffix):
+                    stream = open(path + suffix, "rb")  # noqa: SIM115 (copyfile closes it)
+                    self.send_response(200)
+                    self.send_header("Content-Type", self.guess_type(path))
+                    self.send_header("Content-Encoding", encoding)
+                    self.send_header("Vary", "Accept-Encoding")
+                    self.send_header("Content-Length", str(os.fstat(stream.fileno()).st_size))
+                    self._encoding = encoding
+                    self.end_headers()
+                    return stream
+        return super().send_head()
+
     def _start(self) -> None:
         self._arrived = time.monotonic()
         self._status = 0
+        self._encoding = ""
+        self._sent_length = 0
         length = int(self.headers.get("Content-Length") or 0)
         self._body = self.rfile.read(length) if length > 0 else b""
 
@@ -240,6 +276,8 @@ class SiteServer:
 
     Use as a context manager or call :meth:`start` / :meth:`stop`. ``header_rules`` (from
     :func:`load_headers_file`) and ``extra_headers`` are added to every matching response.
+    With ``precompressed``, the build's ``.br`` / ``.gz`` copies are sent to browsers that accept
+    them, as a host configured for precompressed files does.
     """
 
     def __init__(
@@ -248,8 +286,10 @@ class SiteServer:
         *,
         header_rules: Iterable[HeaderRule] = (),
         extra_headers: Mapping[str, str] | None = None,
+        precompressed: bool = False,
     ) -> None:
         self.root = Path(root)
+        self.precompressed = precompressed
         self.header_rules: list[HeaderRule] = list(header_rules)
         self.extra_headers: dict[str, str] = dict(extra_headers or {})
         self._log: list[LoggedRequest] = []

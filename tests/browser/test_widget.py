@@ -23,8 +23,14 @@ from checker import CLAUSE_IDS, check, check_query, default_policy
 from checker.answers import answers_from_query
 from checker.questions import QUESTIONS, Kind, Question
 from refund_site.wheel import build_checker_wheel
-from tests.browser.conftest import DEFAULT_TIMEOUT_MS, Session, open_session, record_timing
-from tests.browser.server import SiteServer
+from tests.browser.conftest import (
+    DEFAULT_TIMEOUT_MS,
+    Session,
+    checked_session,
+    open_session,
+    record_timing,
+)
+from tests.browser.server import SiteServer, load_headers_file
 
 pytestmark = pytest.mark.browser
 
@@ -945,3 +951,27 @@ def test_a_checker_wheel_that_does_not_match_its_lock_shows_the_error_state(
     expect(page.locator(f"{ROOT} [data-result] [data-verdict]")).to_have_count(0)
     # Pyodide reports the refused download inside the worker; the widget handled it.
     session.page_errors[:] = [error for error in session.page_errors if "pyodide" not in error]
+
+
+def test_from_a_host_that_serves_the_precompressed_files_the_self_check_works(
+    browser: Browser, built_site: Path
+) -> None:
+    """The build's .br/.gz copies, sent as a host with brotli_static/gzip_static sends them."""
+    server = SiteServer(
+        built_site, header_rules=load_headers_file(built_site), precompressed=True
+    ).start()
+    try:
+        with checked_session(browser, server) as session:
+            answers = case(2, **PACK, reason="duplicate_payment", credits_used="none")
+            session.page.goto(session.url("/") + "#check?" + query_of(answers))
+            assert wait_for_outcome(session.page, LOAD_TIMEOUT_MS) == "result"
+            assert_same_result(session.page, answers)
+            sent = {entry.path_only: entry for entry in server.log}
+    finally:
+        server.stop()
+    (wasm,) = [entry for path, entry in sent.items() if path.endswith("/pyodide.asm.wasm")]
+    # Chromium 156 accepts brotli from 127.0.0.1 (a trustworthy origin); others may take gzip.
+    assert wasm.encoding in {"br", "gzip"}
+    raw = (built_site / wasm.path_only.lstrip("/")).stat().st_size
+    assert wasm.sent_length < 0.4 * raw, (wasm.sent_length, raw)
+    assert sent["/"].encoding == wasm.encoding

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -12,6 +13,7 @@ import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
+import brotli
 import pytest
 
 from checker import CLAUSE_IDS, check, check_query, default_policy
@@ -177,17 +179,20 @@ def shipped_checker(site: Path) -> Path:
     return (site / lock.group(1)).parent
 
 
+def shipped_files(folder: Path) -> list[str]:
+    """The files of ``folder``, without the build's precompressed copies (name.br, name.gz)."""
+    return sorted(path.name for path in folder.iterdir() if path.suffix not in {".br", ".gz"})
+
+
 def test_the_runtime_ships_with_only_the_checkers_wheel_in_its_lock(site: Path) -> None:
-    assert sorted(path.name for path in (site / RUNTIME).iterdir()) == sorted(
+    assert shipped_files(site / RUNTIME) == sorted(
         ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"]
     )
     shipped = shipped_checker(site)
     wheels = sorted(path.name for path in shipped.glob("*.whl"))
     assert len(wheels) == 1
     # Beside the checker: the standard library it runs with (tailored to it, see test_stdlib.py).
-    assert sorted(path.name for path in shipped.iterdir()) == sorted(
-        ["pyodide-lock.json", wheels[0], "python_stdlib.zip"]
-    )
+    assert shipped_files(shipped) == sorted(["pyodide-lock.json", wheels[0], "python_stdlib.zip"])
     lock = json.loads((shipped / "pyodide-lock.json").read_text())
     assert len(lock["packages"]) == 1
     (entry,) = lock["packages"].values()
@@ -322,3 +327,33 @@ def test_the_default_build_ships_the_tailored_standard_library(site: Path) -> No
     html = (site / "index.html").read_text(encoding="utf-8")
     stdlib = re.search(r'data-stdlib="([^"]+)"', html)
     assert stdlib is not None and (site / stdlib.group(1)).resolve() == shipped.resolve()
+
+
+def test_every_compressible_file_has_brotli_and_gzip_copies_with_the_same_content(
+    site: Path,
+) -> None:
+    compressible = [
+        file
+        for file in site.rglob("*")
+        if file.is_file()
+        and file.suffix in {".html", ".css", ".js", ".mjs", ".json", ".wasm", ".xml"}
+        and file.stat().st_size >= 1024
+    ]
+    assert any(file.name == "pyodide.asm.wasm" for file in compressible)
+    assert any(file.name == "index.html" for file in compressible)
+    for file in compressible:
+        data = file.read_bytes()
+        packed_br = file.with_name(file.name + ".br").read_bytes()
+        packed_gz = file.with_name(file.name + ".gz").read_bytes()
+        assert brotli.decompress(packed_br) == data, file
+        assert gzip.decompress(packed_gz) == data, file
+    wasm = next(file for file in compressible if file.name == "pyodide.asm.wasm")
+    assert file_size(wasm, ".br") < 0.3 * wasm.stat().st_size
+    # Compressed already: no copies.
+    for name in ("*.whl", "*.zip", "*.png"):
+        for file in site.rglob(name):
+            assert not file.with_name(file.name + ".br").exists(), file
+
+
+def file_size(file: Path, suffix: str) -> int:
+    return file.with_name(file.name + suffix).stat().st_size
