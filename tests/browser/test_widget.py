@@ -31,6 +31,7 @@ from tests.browser.conftest import (
     record_timing,
 )
 from tests.browser.server import SiteServer, load_headers_file
+from tests.policies import edited_policy
 
 pytestmark = pytest.mark.browser
 
@@ -929,13 +930,7 @@ def test_a_checker_wheel_that_does_not_match_its_lock_shows_the_error_state(
     root = Path(__file__).resolve().parents[2]
     scratch = tmp_path_factory.mktemp("tampered")
     # A valid wheel of the same name with other content: what a tampered or stale copy would be.
-    other_policy = scratch / "policy.toml"
-    other_policy.write_text(
-        (root / "checker" / "policy.toml")
-        .read_text(encoding="utf-8")
-        .replace("refund_window_days = 7", "refund_window_days = 700"),
-        encoding="utf-8",
-    )
+    other_policy = edited_policy(scratch, "refund_window_days = 7", "refund_window_days = 700")
     tampered = build_checker_wheel(root / "checker", other_policy, scratch / "cache").read_bytes()
     session.context.route(
         "**/*.whl", lambda route: route.fulfill(body=tampered, content_type="application/zip")

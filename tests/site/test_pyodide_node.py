@@ -26,6 +26,7 @@ import checker
 from refund_site.runtime import ensure_runtime
 from refund_site.stdlib import STDLIB_NAME, tailored_stdlib
 from refund_site.wheel import LOCK_PACKAGE_NAME, build_checker_wheel, write_lock
+from tests.policies import edited_policy
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_SCRIPT = Path(__file__).with_name("pyodide_node_check.mjs")
@@ -248,12 +249,8 @@ def test_chromium_refuses_a_wheel_that_does_not_match_the_lock(
     assert load_in_chromium(browser, base_url)["importError"] is None
 
     # A valid wheel with other content (another policy) where the lock expects ours.
-    other_policy = tmp_path / "policy.toml"
-    other_policy.write_text(
-        (REPO / "checker" / "policy.toml")
-        .read_text(encoding="utf-8")
-        .replace('last_updated = "May 2026"', 'last_updated = "June 2026"'),
-        encoding="utf-8",
+    other_policy = edited_policy(
+        tmp_path, 'last_updated = "May 2026"', 'last_updated = "June 2026"'
     )
     other = build_checker_wheel(REPO / "checker", other_policy, tmp_path / "cache")
     assert other.name == wheel_name

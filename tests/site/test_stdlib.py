@@ -21,6 +21,7 @@ from refund_site import stdlib
 from refund_site.runtime import ensure_runtime
 from refund_site.stdlib import STDLIB_NAME, StdlibError, tailored_stdlib
 from refund_site.wheel import LOCK_PACKAGE_NAME, build_checker_wheel, write_lock
+from tests.policies import edited_policy
 
 REPO = Path(__file__).resolve().parents[2]
 # The flags word of a hash-based .pyc that is never checked against a source (PEP 552).
@@ -168,13 +169,7 @@ def test_a_library_that_misses_a_module_the_checker_needs_is_refused(
 
 def test_new_policy_values_reuse_it(shipped: dict[str, Path], tmp_path: Path) -> None:
     # Policy values import nothing: editing them must not cost editors a Node run per save.
-    other_policy = tmp_path / "policy.toml"
-    other_policy.write_text(
-        (REPO / "checker" / "policy.toml")
-        .read_text(encoding="utf-8")
-        .replace("refund_window_days = 7", "refund_window_days = 14"),
-        encoding="utf-8",
-    )
+    other_policy = edited_policy(tmp_path, "refund_window_days = 7", "refund_window_days = 14")
     other_wheel = build_checker_wheel(REPO / "checker", other_policy, tmp_path / "wheels")
     assert other_wheel.read_bytes() != shipped["wheel"].read_bytes()
     assert stdlib._content_key(other_wheel) == stdlib._content_key(shipped["wheel"])
