@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -49,8 +50,23 @@ def build(project: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
         cwd=project,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
+        env=build_environment(),
     )
+
+
+def build_environment() -> dict[str, str]:
+    """A bare environment, as an editor's shell has it: the system's programs plus Node.js and
+    npm (which the build uses), and the cache settings the test run was given."""
+    tools = {str(Path(found).parent) for name in ("node", "npm") if (found := shutil.which(name))}
+    environment = {
+        "NO_MKDOCS_2_WARNING": "1",
+        "PATH": os.pathsep.join(["/usr/bin", "/bin", *sorted(tools)]),
+        "HOME": str(Path.home()),
+    }
+    for name in ("REFUND_POLICY_CACHE", "XDG_CACHE_HOME"):
+        if name in os.environ:
+            environment[name] = os.environ[name]
+    return environment
 
 
 def edit(path: Path, old: str, new: str) -> None:
