@@ -67,6 +67,11 @@ OTHER_HEADERS = (
 # Cloudflare Pages' limit on one line of `_headers`.
 MAX_HEADER_LINE = 2000
 IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
+# The theme's images (the favicon) keep their names from one release to the next, so a day, not a
+# year. Chromium asks for the favicon again whenever the address changes, and the self-check
+# writes its answers into the fragment: without this, the server would learn when a check ran.
+IMAGES_PATH = "/assets/images/"
+IMAGES_CACHE = "public, max-age=86400"
 
 # <script type=…> values that browsers run (and check against script-src). Any other type is a
 # data block, such as Material's <script id="__config" type="application/json">: never run.
@@ -249,7 +254,8 @@ def format_policy(directives: list[tuple[str, list[str]]], *, meta: bool = False
 
 
 def headers_file_text(policy: str, immutable_folders: list[str]) -> str:
-    """The ``_headers`` file: security headers for every path, long caching for the runtime.
+    """The ``_headers`` file: security headers for every path, long caching for the runtime (and
+    a day for the theme's images).
 
     ``immutable_folders`` (URL paths ending in "/") hold only files whose URL changes whenever
     their content does; each gets its own rule because Netlify allows ``*`` only at the end.
@@ -262,6 +268,7 @@ def headers_file_text(policy: str, immutable_folders: list[str]) -> str:
         f"  Content-Security-Policy: {policy}",
         *(f"  {name}: {value}" for name, value in OTHER_HEADERS),
     ]
+    lines += [f"{IMAGES_PATH}*", f"  Cache-Control: {IMAGES_CACHE}"]
     for folder in immutable_folders:
         lines += [f"{folder}*", f"  Cache-Control: {IMMUTABLE_CACHE}"]
     return "\n".join(lines) + "\n"
