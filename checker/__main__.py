@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from checker import InvalidAnswers, PolicyError, check, load_policy
 from checker.answers import answers_from_query, answers_to_query, parse_answers
@@ -129,8 +130,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for q in QUESTIONS
                 if getattr(args, q.field) is not None
             }
-            from urllib.parse import urlencode
-
             # Undecodable bytes in the arguments arrive as surrogates; keep them as bytes here
             # so that they are reported as a wrong answer, not a traceback.
             query = urlencode(given, errors="surrogateescape")

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from typing import TypedDict
+from urllib.parse import parse_qsl, urlencode
 
 from checker.model import (
     UNSURE,
@@ -214,8 +215,6 @@ def answers_from_query(query: str) -> dict[str, object]:
     text except the contract's booleans and counts; blank values count as not given. Problems are
     left for :func:`parse_answers` to report, except a question given twice.
     """
-    from urllib.parse import parse_qsl  # only the browser's path needs it
-
     raw: dict[str, object] = {}
     twice: list[FieldError] = []
     for key, value in parse_qsl(query.removeprefix("?"), keep_blank_values=True):
@@ -249,8 +248,6 @@ def answers_to_query(answers: Answers, *, with_request_date: bool = True) -> str
 
     Without the request date, the link's check counts days up to the day it is opened.
     """
-    from urllib.parse import urlencode
-
     given: dict[str, str] = {}
     for key, value in answers.to_json().items():
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)

@@ -25,7 +25,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -42,10 +42,12 @@ WIDGET_DIR = "assets/refund-check"
 WIDGET_FILES = ("widget.js", "worker.js", "widget.css")
 POLICY_CSS = "assets/policy.css"
 RUNTIME_DIR = f"assets/pyodide/{runtime.PYODIDE_VERSION}"
-# The runtime's core files the page loads. Its lock file is not shipped: ours lists only the
-# checker's wheel and lives beside that wheel; so does the standard library the checker runs
-# with (with fast_start, only the modules it imports, compiled: refund_site/stdlib.py).
-RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+# The runtime's core files. Its lock file is not shipped: ours lists only the checker's wheel and
+# lives beside that wheel; so does the standard library the page starts Python with (with
+# fast_start, only the modules the checker imports, compiled: refund_site/stdlib.py). The stock
+# python_stdlib.zip still ships here, unused by this build's pages: a browser holding an older
+# widget.js or worker.js in its cache (their URLs do not change) asks Pyodide for it here.
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 
 
 class RefundPolicyConfig(base.Config):
@@ -207,16 +209,25 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
+    @event_priority(-100)  # after every other plugin's on_post_build: the pages are final
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # Every page is final now: hash its inline code into the Content-Security-Policy of
         # `_headers` and of each page's meta tag. Not the meta tag under `mkdocs serve`, whose
         # live-reload script is not in the policy and would be blocked.
         written = headers.write_headers(Path(config.site_dir), meta=not self.serving)
         log.debug(f"refund-policy: wrote {written}")
-        # Last, once every file is final. Not while previewing: the preview server ignores them.
+        # Last: the copies must hold the pages' final bytes. Not while previewing: the preview
+        # server does not send them.
         if self.config.precompress and not self.serving:
             started = time.perf_counter()
-            done = precompress.precompress_site(Path(config.site_dir), self.cache)
+            try:
+                done = precompress.precompress_site(Path(config.site_dir), self.cache)
+            except OSError as error:
+                raise PluginError(
+                    f"refund-policy: the precompressed copies could not be written "
+                    f"({error.strerror or error}: {error.filename}). Free some disk space, or "
+                    f"set `precompress: false` for the refund-policy plugin in mkdocs.yml."
+                ) from error
             log.info(
                 f"refund-policy: precompressed {done.files} files (.gz and .br; "
                 f"{done.raw_bytes / 1e6:.1f} MB as {done.brotli_bytes / 1e6:.1f} MB of brotli) "

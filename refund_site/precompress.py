@@ -4,7 +4,8 @@ A host with ``gzip_static`` / ``brotli_static`` (nginx), or any server that look
 and ``file.gz`` next to ``file``, sends these instead of the raw file to browsers that accept the
 encoding, without compressing on every request. That matters most for the runtime: the 9.6 MB
 ``pyodide.asm.wasm`` travels as 2.7 MB of brotli. Hosts that compress by themselves (Netlify,
-Cloudflare Pages, GitHub Pages) ignore the extra files.
+Cloudflare Pages, GitHub Pages) do not use the copies but publish them as files, which count
+towards their size limits: turn the ``precompress`` option off for them.
 
 Brotli at quality 11 takes about 40 s for the WebAssembly file alone, so every compressed copy is
 kept in the cache by the content it was made from: a rebuild compresses only what changed.
@@ -17,6 +18,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,10 @@ ENCODINGS: dict[str, Callable[[bytes], bytes]] = {
     ".gz": lambda data: gzip.compress(data, compresslevel=9, mtime=0),
     ".br": lambda data: brotli.compress(data, quality=11),
 }
+DECODINGS: dict[str, Callable[[bytes], bytes]] = {
+    ".gz": gzip.decompress,
+    ".br": brotli.decompress,
+}
 
 
 @dataclass
@@ -47,16 +53,27 @@ class Precompressed:
 def precompress_site(site_dir: Path, cache_dir: Path) -> Precompressed:
     """Write ``name.gz`` and ``name.br`` beside every compressible file of ``site_dir``.
 
-    A copy is written only if it is smaller than the file. Copies left from an earlier build of
-    a file that changed are replaced, as MkDocs rewrites the whole site folder anyway.
+    A copy is written only if it is smaller than the file. A copy that no longer matches its file
+    (left by an earlier ``mkdocs build --dirty``: the file shrank, or is gone) is removed, so a
+    host never sends old content in place of new; copies that match (MkDocs' own
+    ``sitemap.xml.gz``) stay.
     """
     stats = Precompressed()
     store = Path(cache_dir) / "compressed"
     for file in sorted(Path(site_dir).rglob("*")):
-        if not file.is_file() or file.suffix not in COMPRESSIBLE:
+        if not file.is_file():
+            continue
+        if file.suffix in ENCODINGS:
+            original = file.with_name(file.name.removesuffix(file.suffix))
+            if original.suffix in COMPRESSIBLE and not original.is_file():
+                file.unlink()
+            continue
+        if file.suffix not in COMPRESSIBLE:
             continue
         data = file.read_bytes()
         if len(data) < MIN_BYTES:
+            for suffix in ENCODINGS:
+                _drop_if_stale(file.with_name(file.name + suffix), data)
             continue
         key = hashlib.sha256(data).hexdigest()
         wrote = False
@@ -72,11 +89,23 @@ def precompress_site(site_dir: Path, cache_dir: Path) -> Precompressed:
                 if suffix == ".br":
                     stats.brotli_bytes += cached.stat().st_size
             else:
-                target.unlink(missing_ok=True)
+                _drop_if_stale(target, data)
         if wrote:
             stats.files += 1
             stats.raw_bytes += len(data)
     return stats
+
+
+def _drop_if_stale(copy: Path, data: bytes) -> None:
+    """Remove ``copy`` unless it decompresses to ``data`` (such as MkDocs' own sitemap.xml.gz)."""
+    if not copy.is_file():
+        return
+    try:
+        current = DECODINGS[copy.suffix](copy.read_bytes()) == data
+    except (OSError, EOFError, zlib.error, brotli.error):  # not a valid copy at all
+        current = False
+    if not current:
+        copy.unlink()
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -28,8 +28,9 @@ from refund_site import runtime
 
 IN_PYODIDE = Path(__file__).parent / "in_pyodide"
 STDLIB_NAME = "python_stdlib.zip"
-# Part of the cache key: bump it when the way the zip is made changes.
-_RECIPE = "tailored-stdlib/1"
+DIGEST_NAME = "python_stdlib.zip.sha256"
+# Part of the cache key, with this file's own source.
+_RECIPE = "tailored-stdlib/2"
 NODE_TIMEOUT_SECONDS = 300
 
 
@@ -46,8 +47,20 @@ def tailored_stdlib(core: Path, wheel: Path, lock: Path, package: str, cache_dir
     key = _content_key(wheel)
     target = Path(cache_dir) / "stdlib" / key
     if (target / STDLIB_NAME).is_file():
+        _require_unchanged(target)
         return target / STDLIB_NAME
+    try:
+        return _make(core, wheel, lock, package, target)
+    except OSError as error:
+        raise StdlibError(
+            f"The self-check's standard library could not be written to {target.parent} "
+            f"({error.strerror or error}). Free some disk space, or choose another cache folder "
+            f"with the environment variable {runtime.CACHE_ENV}."
+        ) from error
 
+
+def _make(core: Path, wheel: Path, lock: Path, package: str, target: Path) -> Path:
+    """Tailor, try and publish the zip into ``target`` (staged beside it, renamed at the end)."""
     node = shutil.which("node")
     if node is None:
         raise StdlibError(
@@ -79,6 +92,8 @@ def tailored_stdlib(core: Path, wheel: Path, lock: Path, package: str, cache_dir
             raise StdlibError("Pyodide did not write the tailored standard library.")
         tried = _run(node, {**request, "mode": "try", "stdlib": str(made)})
         _require_same(stock, tried)
+        # What was tried, by hash: a later build ships it only if it is still these bytes.
+        (staging / DIGEST_NAME).write_text(_sha256(made) + "\n", encoding="utf-8")
         staging.chmod(0o755)
         try:
             staging.rename(target)
@@ -89,6 +104,21 @@ def tailored_stdlib(core: Path, wheel: Path, lock: Path, package: str, cache_dir
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target / STDLIB_NAME
+
+
+def _require_unchanged(folder: Path) -> None:
+    digest = folder / DIGEST_NAME
+    recorded = digest.read_text(encoding="utf-8").strip() if digest.is_file() else ""
+    if recorded != _sha256(folder / STDLIB_NAME):
+        raise StdlibError(
+            f"The cached standard library in {folder} is not the one the build tested. Delete "
+            f"that folder and build again: it is made afresh."
+        )
+
+
+def _sha256(file: Path) -> str:
+    with file.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def _run(node: str, request: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +144,10 @@ def _run(node: str, request: dict[str, Any]) -> dict[str, Any]:
         if mode == "try":
             raise StdlibError(f"{_DOES_NOT_WORK}: with it, {why}. {_WHAT_TO_DO}")
         raise StdlibError(
-            f"The checker did not run on Pyodide's stock runtime under Node: {why}."
+            f"Preparing the self-check's standard library failed: on Pyodide's stock runtime "
+            f"under Node, {why}. Check that Node.js is version 18 or newer (`node --version`); "
+            f"to publish meanwhile, set `fast_start: false` for the refund-policy plugin in "
+            f"mkdocs.yml, and report this to a developer."
             + (f"\nIts last output:\n{logs}" if logs else "")
         )
     return report
@@ -158,12 +191,17 @@ def _require_same(stock: dict[str, Any], tried: dict[str, Any]) -> None:
 
 
 def _content_key(wheel: Path) -> str:
-    """The stock library, the checker's Python files (from the wheel) and these scripts."""
+    """The stock library, the checker's Python files (from the wheel), this file and the scripts
+    it runs in Pyodide."""
     digest = hashlib.sha256(_RECIPE.encode())
     digest.update(runtime.CORE_SHA256[STDLIB_NAME].encode())
-    with zipfile.ZipFile(wheel) as archive:
-        code = sorted(name for name in archive.namelist() if name.endswith(".py"))
-        parts = [(name, archive.read(name)) for name in code]
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            code = sorted(name for name in archive.namelist() if name.endswith(".py"))
+            parts = [(name, archive.read(name)) for name in code]
+    except (OSError, zipfile.BadZipFile) as error:
+        raise StdlibError(f"The checker's wheel {wheel} could not be read ({error}).") from error
+    parts.append(("stdlib.py", Path(__file__).read_bytes()))
     parts += [
         (f"in_pyodide/{file.name}", file.read_bytes())
         for file in sorted(IN_PYODIDE.iterdir())

@@ -18,8 +18,9 @@ def tailor(modules: list[str]) -> bytes:
     """A ``python_stdlib.zip`` holding ``modules`` (standard-library names) as ``.pyc`` only.
 
     Each module is compiled from the stock zip's source into an unchecked-hash ``.pyc`` (never
-    compared with a source it does not ship), named for the source path, so tracebacks read as
-    usual. Entries are sorted and dated 1980-01-01: the same modules give the same zip.
+    compared with a source it does not ship), named for the source path, so tracebacks name the
+    usual file and line (without the source text, which is not shipped). Entries are sorted and
+    dated 1980-01-01: the same modules give the same zip.
     """
     stock_path = next(entry for entry in sys.path if entry.endswith(".zip"))
     entries: dict[str, bytes] = {}

@@ -8,6 +8,7 @@ matter, the email link, the error messages, the requests their browser makes.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -970,3 +971,22 @@ def test_from_a_host_that_serves_the_precompressed_files_the_self_check_works(
     raw = (built_site / wasm.path_only.lstrip("/")).stat().st_size
     assert wasm.sent_length < 0.4 * raw, (wasm.sent_length, raw)
     assert sent["/"].encoding == wasm.encoding
+
+
+def test_a_page_cached_from_before_the_tailored_library_still_checks(session: Session) -> None:
+    # A browser may hold a page or widget from an older build (their URLs never change), which
+    # names no standard library: the worker then starts Pyodide with the runtime folder's own.
+    def older_page(route: Any) -> None:
+        response = route.fetch()
+        html = response.text()
+        assert 'data-stdlib="' in html
+        older = re.sub(r' data-stdlib="[^"]*"', "", html)
+        route.fulfill(response=response, body=older)
+
+    session.page.route(session.url("/"), older_page)
+    answers = case(2, **PACK, reason="duplicate_payment", credits_used="none")
+    session.page.goto(session.url("/") + "#check?" + query_of(answers))
+    assert wait_for_outcome(session.page, LOAD_TIMEOUT_MS) == "result"
+    assert_same_result(session.page, answers)
+    served = {entry.path_only for entry in session.server.log}
+    assert f"{RUNTIME_PATH}314.0.7/python_stdlib.zip" in served, sorted(served)

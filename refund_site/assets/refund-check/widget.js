@@ -70,7 +70,8 @@ function runtimeConfig(root) {
     worker: resolve(root.dataset.worker),
     runtime: resolve(root.dataset.runtime),
     lock: resolve(root.dataset.lock),
-    stdlib: resolve(root.dataset.stdlib),
+    // A page built before the tailored standard library has none: Pyodide then uses its own.
+    stdlib: root.dataset.stdlib ? resolve(root.dataset.stdlib) : undefined,
     package: root.dataset.package || "",
     timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS,
   };

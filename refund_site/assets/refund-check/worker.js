@@ -106,7 +106,7 @@ async function load({ runtime, lock, stdlib, package: packageName, retry }) {
     const pyodide = await loadPyodide({
       indexURL: runtime,
       lockFileURL: lock,
-      stdLibURL: stdlib,
+      stdLibURL: stdlib || undefined, // none from an older page: the runtime folder's own
       stdout: () => {},
       stderr: keep,
     });
