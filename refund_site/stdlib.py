@@ -67,7 +67,8 @@ def _make(core: Path, wheel: Path, lock: Path, package: str, target: Path) -> Pa
             "Node.js is needed to prepare the self-check's standard library (once per change "
             "of the checker's code) and was not found. Install Node.js 18 or newer, or set "
             "`fast_start: false` for the refund-policy plugin in mkdocs.yml to ship Pyodide's "
-            "stock standard library instead (the self-check then starts several times slower)."
+            "stock standard library instead (the self-check then takes about 2.5 times as long "
+            "to start)."
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
