@@ -240,6 +240,5 @@ def _content_name(files: tuple[Path, ...]) -> str:
     """16 hex digits that change whenever any of ``files`` does."""
     digest = hashlib.sha256()
     for file in files:
-        with file.open("rb") as stream:
-            digest.update(hashlib.file_digest(stream, "sha256").digest())
+        digest.update(runtime.file_sha256(file).encode())
     return digest.hexdigest()[:16]

@@ -219,7 +219,7 @@ def _verify_folder(folder: Path) -> None:
                 f"{file} is missing from the cached Pyodide runtime; delete {folder} "
                 f"to fetch it again."
             )
-        if _sha256(file) != CORE_SHA256[name]:
+        if file_sha256(file) != CORE_SHA256[name]:
             raise RuntimeUnavailable(
                 f"{file} does not match the pinned hash for Pyodide {PYODIDE_VERSION}; "
                 f"delete {folder} to fetch it again."
@@ -227,7 +227,7 @@ def _verify_folder(folder: Path) -> None:
 
 
 def _require_hash(file: Path, expected: str, *, what: str) -> None:
-    actual = _sha256(file)
+    actual = file_sha256(file)
     if actual != expected:
         raise RuntimeUnavailable(
             f"{what} does not match the pinned hash for Pyodide {PYODIDE_VERSION} "
@@ -236,7 +236,8 @@ def _require_hash(file: Path, expected: str, *, what: str) -> None:
         )
 
 
-def _sha256(file: Path) -> str:
+def file_sha256(file: Path) -> str:
+    """The hex SHA-256 of a file's bytes, read in chunks."""
     with file.open("rb") as stream:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 

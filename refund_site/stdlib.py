@@ -94,7 +94,7 @@ def _make(core: Path, wheel: Path, lock: Path, package: str, target: Path) -> Pa
         tried = _run(node, {**request, "mode": "try", "stdlib": str(made)})
         _require_same(stock, tried)
         # What was tried, by hash: a later build ships it only if it is still these bytes.
-        (staging / DIGEST_NAME).write_text(_sha256(made) + "\n", encoding="utf-8")
+        (staging / DIGEST_NAME).write_text(runtime.file_sha256(made) + "\n", encoding="utf-8")
         staging.chmod(0o755)
         try:
             staging.rename(target)
@@ -110,16 +110,11 @@ def _make(core: Path, wheel: Path, lock: Path, package: str, target: Path) -> Pa
 def _require_unchanged(folder: Path) -> None:
     digest = folder / DIGEST_NAME
     recorded = digest.read_text(encoding="utf-8").strip() if digest.is_file() else ""
-    if recorded != _sha256(folder / STDLIB_NAME):
+    if recorded != runtime.file_sha256(folder / STDLIB_NAME):
         raise StdlibError(
             f"The cached standard library in {folder} is not the one the build tested. Delete "
             f"that folder and build again: it is made afresh."
         )
-
-
-def _sha256(file: Path) -> str:
-    with file.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def _run(node: str, request: dict[str, Any]) -> dict[str, Any]:

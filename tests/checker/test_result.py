@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from checker import check, default_policy
-from tests.checker.support import answers
+from tests.checker.support import AGAINST_IDS, answers
 
 # The bullets of the policy as published in May 2026, word for word.
 POLICY_WORDS = {
@@ -31,14 +31,7 @@ POLICY_WORDS = {
     "compute resources",
 }
 
-EVERY_AGAINST_CLAUSE_IDS = {
-    "late-request",
-    "substantial-use",
-    "outputs-used",
-    "change-of-mind",
-    "terms-violation",
-    "repeat-requests",
-}
+EVERY_AGAINST_CLAUSE_IDS = set(AGAINST_IDS)
 
 
 EVERY_AGAINST_CLAUSE = answers(

@@ -5,11 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,67 +16,7 @@ import pytest
 from checker import CLAUSE_IDS, check, check_query, default_policy
 from checker.answers import answers_from_query
 from refund_site.runtime import CORE_SHA256
-
-ROOT = Path(__file__).resolve().parents[2]
-MKDOCS = Path(sys.executable).with_name("mkdocs")
-RUNTIME = "assets/pyodide/314.0.7"
-
-
-def copy_project(destination: Path) -> Path:
-    """The site's sources as an editor has them: mkdocs.yml, docs/ and the policy file."""
-    shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", destination / "docs")
-    (destination / "checker").mkdir()
-    shutil.copy(ROOT / "checker" / "policy.toml", destination / "checker" / "policy.toml")
-    return destination
-
-
-def build(project: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            str(MKDOCS),
-            "build",
-            "--strict",
-            "-f",
-            str(project / "mkdocs.yml"),
-            "-d",
-            str(project / "site"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=project,
-        env=build_environment(),
-    )
-
-
-def build_environment() -> dict[str, str]:
-    """A bare environment, as an editor's shell has it: the system's programs plus Node.js and
-    npm (which the build uses), and the cache settings the test run was given."""
-    tools = {str(Path(found).parent) for name in ("node", "npm") if (found := shutil.which(name))}
-    environment = {
-        "NO_MKDOCS_2_WARNING": "1",
-        "PATH": os.pathsep.join(["/usr/bin", "/bin", *sorted(tools)]),
-        "HOME": str(Path.home()),
-    }
-    for name in ("REFUND_POLICY_CACHE", "XDG_CACHE_HOME"):
-        if name in os.environ:
-            environment[name] = os.environ[name]
-    return environment
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("real-site"))
-    result = build(project)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+from tests.site.projects import ROOT, RUNTIME, build, copy_project, edit
 
 
 class Links(HTMLParser):
@@ -315,7 +251,9 @@ def test_the_workers_warm_up_check_takes_the_path_of_a_real_answer() -> None:
     assert found is not None
     query = "".join(re.findall(r'"([^"]*)"', found.group(1)))
     assert "purchase_date=" in query
-    result = json.loads(check_query(query, today="2026-05-03"))
+    today = re.search(r'const WARM_UP_TODAY = "([^"]+)";', worker)
+    assert today is not None
+    result = json.loads(check_query(query, today=today.group(1)))
     assert result.get("verdict") == "likely_eligible", result
     assert result["email"]["mailto"].startswith("mailto:")
 

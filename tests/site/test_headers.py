@@ -17,19 +17,11 @@ from mkdocs.exceptions import PluginError
 from refund_site import headers
 from refund_site.plugin import RUNTIME_FILES
 from tests.browser.server import headers_for, parse_headers_file
-from tests.site.test_build import RUNTIME, build, copy_project
+from tests.site.projects import RUNTIME
 
 # Every inline <script> (no src) of a page, its attributes and its text.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S)
 META_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("headers-site"))
-    result = build(project)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
 
 
 def header_value(site: Path, path: str, name: str) -> str:
