@@ -7,12 +7,12 @@ final decision.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TypedDict
 from urllib.parse import quote
 
 from checker.model import (
     Answers,
-    CreditsUsed,
     PaymentProvider,
     PurchaseType,
     Reason,
@@ -20,7 +20,7 @@ from checker.model import (
 )
 from checker.policy import Policy
 from checker.questions import QUESTIONS, QUESTIONS_BY_FIELD, Kind, Question
-from checker.rules import Evaluation
+from checker.rules import Evaluation, used_any_credits, within_refund_window
 
 FINAL_DECISION = "Support makes the final decision."
 
@@ -51,39 +51,71 @@ class Alternative(TypedDict):
     text: str
 
 
-ALTERNATIVES: dict[str, str] = {
-    "free_retry": "A free retry of the job",
-    "model_recommendation": "A recommendation of a model that suits your task better",
-    "replacement_credits": "Replacement credits",
-    "manual_assistance": "Help from a person on our team to get the result you need",
+class AlternativeId(StrEnum):
+    """The policy's alternatives to a refund ("Alternatives to Refunds")."""
+
+    FREE_RETRY = "free_retry"
+    MODEL_RECOMMENDATION = "model_recommendation"
+    REPLACEMENT_CREDITS = "replacement_credits"
+    MANUAL_ASSISTANCE = "manual_assistance"
+
+
+ALTERNATIVES: dict[AlternativeId, str] = {
+    AlternativeId.FREE_RETRY: "A free retry of the job",
+    AlternativeId.MODEL_RECOMMENDATION: "A recommendation of a model that suits your task better",
+    AlternativeId.REPLACEMENT_CREDITS: "Replacement credits",
+    AlternativeId.MANUAL_ASSISTANCE: "Help from a person on our team to get the result you need",
 }
 
 # Which of the policy's alternatives fit which problem. A refund is the fix for a duplicate
 # payment or an unused purchase, so none is suggested there.
-_ALTERNATIVES_FOR_REASON: dict[Reason, tuple[str, ...]] = {
+_ALTERNATIVES_FOR_REASON: dict[Reason, tuple[AlternativeId, ...]] = {
     Reason.DUPLICATE_PAYMENT: (),
     Reason.UNUSED: (),
-    Reason.TECHNICAL_FAILURE: ("free_retry", "replacement_credits", "manual_assistance"),
-    Reason.FAILED_JOB_CHARGED: ("free_retry", "replacement_credits"),
-    Reason.UNUSABLE_RESULT: (
-        "free_retry",
-        "model_recommendation",
-        "replacement_credits",
-        "manual_assistance",
+    Reason.TECHNICAL_FAILURE: (
+        AlternativeId.FREE_RETRY,
+        AlternativeId.REPLACEMENT_CREDITS,
+        AlternativeId.MANUAL_ASSISTANCE,
     ),
-    Reason.CHANGE_OF_MIND: ("model_recommendation",),
-    Reason.OTHER: ("manual_assistance",),
+    Reason.FAILED_JOB_CHARGED: (AlternativeId.FREE_RETRY, AlternativeId.REPLACEMENT_CREDITS),
+    Reason.UNUSABLE_RESULT: (
+        AlternativeId.FREE_RETRY,
+        AlternativeId.MODEL_RECOMMENDATION,
+        AlternativeId.REPLACEMENT_CREDITS,
+        AlternativeId.MANUAL_ASSISTANCE,
+    ),
+    Reason.CHANGE_OF_MIND: (AlternativeId.MODEL_RECOMMENDATION,),
+    Reason.OTHER: (AlternativeId.MANUAL_ASSISTANCE,),
 }
 
 
-def alternatives(answers: Answers) -> list[Alternative]:
+def alternative_ids(answers: Answers) -> list[AlternativeId]:
     """The alternatives to a refund that fit this case (the customer may decline them)."""
-    return [
-        {"id": key, "text": ALTERNATIVES[key]} for key in _ALTERNATIVES_FOR_REASON[answers.reason]
-    ]
+    return list(_ALTERNATIVES_FOR_REASON[answers.reason])
 
 
-def processing_time(answers: Answers, policy: Policy) -> str:
+def alternatives(answers: Answers) -> list[Alternative]:
+    """:func:`alternative_ids` with their words."""
+    return [{"id": key.value, "text": ALTERNATIVES[key]} for key in alternative_ids(answers)]
+
+
+class Settlement(StrEnum):
+    """How long an approved refund may take to arrive, by who took the payment."""
+
+    CREEM = "creem"
+    OTHER_PROVIDER = "other-provider"
+    PROVIDER_UNKNOWN = "provider-unknown"
+
+
+def settlement(answers: Answers) -> Settlement:
+    if answers.payment_provider is PaymentProvider.CREEM:
+        return Settlement.CREEM
+    if answers.payment_provider is PaymentProvider.OTHER:
+        return Settlement.OTHER_PROVIDER
+    return Settlement.PROVIDER_UNKNOWN
+
+
+def settlement_text(how: Settlement, policy: Policy) -> str:
     """How an approved refund is paid, and how long it may take to appear."""
     creem = (
         f"Creem refunds may take {policy.creem_settlement_days_min}–"
@@ -93,66 +125,107 @@ def processing_time(answers: Answers, policy: Policy) -> str:
         "Approved refunds are sent back to the original payment method; payment providers "
         "and banks control when they arrive. "
     )
-    if answers.payment_provider is PaymentProvider.CREEM:
-        return start + creem + "."
-    if answers.payment_provider is PaymentProvider.OTHER:
-        return start + "With providers other than Creem the time varies."
-    return start + creem + "; with other providers the time varies."
+    return {
+        Settlement.CREEM: start + creem + ".",
+        Settlement.OTHER_PROVIDER: start + "With providers other than Creem the time varies.",
+        Settlement.PROVIDER_UNKNOWN: start + creem + "; with other providers the time varies.",
+    }[how]
 
 
-def notes(answers: Answers, policy: Policy) -> list[str]:
-    """What else the policy says about a case like this one."""
-    out: list[str] = []
+def processing_time(answers: Answers, policy: Policy) -> str:
+    """:func:`settlement_text` for these answers."""
+    return settlement_text(settlement(answers), policy)
+
+
+class NoteId(StrEnum):
+    """What else the policy says about a case, one id per note."""
+
+    LATE_BUT_CAN_WRITE = "late-but-can-write"
+    SUBSCRIPTION_CANCEL_ANY_TIME = "subscription-cancel-any-time"
+    SUBSCRIPTION_REFUND_ENDS_PERIOD = "subscription-refund-ends-period"
+    SUBSCRIPTION_USE_REDUCES = "subscription-use-reduces"
+    CREDIT_PACK_UNUSED_EASIER = "credit-pack-unused-easier"
+    CREDIT_PACK_SOME_USED = "credit-pack-some-used"
+    CREDIT_PACK_REMOVES_CREDITS = "credit-pack-removes-credits"
+    GOODWILL_FIRST_PURCHASE = "goodwill-first-purchase"
+    CHARGEBACK_FILED = "chargeback-filed"
+
+
+def note_ids(answers: Answers, policy: Policy) -> list[NoteId]:
+    """The notes that fit this case, in the order the policy's sections come."""
+    out: list[NoteId] = []
+    inside_window = within_refund_window(answers, policy)
+    if not inside_window:
+        out.append(NoteId.LATE_BUT_CAN_WRITE)
+    if answers.purchase_type is PurchaseType.SUBSCRIPTION:
+        out += [NoteId.SUBSCRIPTION_CANCEL_ANY_TIME, NoteId.SUBSCRIPTION_REFUND_ENDS_PERIOD]
+        if used_any_credits(answers):
+            out.append(NoteId.SUBSCRIPTION_USE_REDUCES)
+    else:
+        if not used_any_credits(answers) and inside_window:
+            out.append(NoteId.CREDIT_PACK_UNUSED_EASIER)
+        elif used_any_credits(answers):
+            out.append(NoteId.CREDIT_PACK_SOME_USED)
+        out.append(NoteId.CREDIT_PACK_REMOVES_CREDITS)
+    if answers.reason is Reason.UNUSABLE_RESULT and answers.first_purchase is True:
+        out.append(NoteId.GOODWILL_FIRST_PURCHASE)
+    if answers.chargeback_filed:
+        out.append(NoteId.CHARGEBACK_FILED)
+    return out
+
+
+def note_text(note: NoteId, policy: Policy) -> str:
+    """A note's words, with the policy's values."""
     window = policy.refund_window_days
-    if answers.days_since_purchase > window:
-        out.append(
+    return {
+        NoteId.LATE_BUT_CAN_WRITE: (
             f"We ask customers to write within {window} days of purchase when possible. "
             "It is later than that, but you can still write: support reviews each case."
-        )
-    if answers.purchase_type is PurchaseType.SUBSCRIPTION:
-        out.append(
+        ),
+        NoteId.SUBSCRIPTION_CANCEL_ANY_TIME: (
             "You can cancel your subscription at any time to stop future renewals. "
             "Cancelling on its own does not refund the current billing period."
-        )
-        out.append(
+        ),
+        NoteId.SUBSCRIPTION_REFUND_ENDS_PERIOD: (
             "If a subscription refund is approved, we may cancel the subscription straight "
             "away and remove the remaining subscription credits or access for that billing "
             "period."
-        )
-        if answers.credits_used is not CreditsUsed.NONE:
-            out.append(
-                "Used credits and completed work may reduce eligibility, but support may "
-                "still approve a full or partial goodwill refund for a first-time or "
-                "low-usage case."
-            )
-    else:
-        if answers.credits_used is CreditsUsed.NONE and answers.days_since_purchase <= window:
-            out.append(
-                f"Unused credit packs requested within {window} days of purchase are "
-                "generally easier to approve."
-            )
-        elif answers.credits_used is not CreditsUsed.NONE:
-            out.append(
-                "If some credits were used, support may decline the refund, offer a partial "
-                "refund or replacement credits, or make a goodwill exception, depending on "
-                "how much was used and what went wrong."
-            )
-        out.append("An approved refund may remove the remaining credits of the refunded order.")
-    if answers.reason is Reason.UNUSABLE_RESULT and answers.first_purchase is True:
-        out.append(
+        ),
+        NoteId.SUBSCRIPTION_USE_REDUCES: (
+            "Used credits and completed work may reduce eligibility, but support may "
+            "still approve a full or partial goodwill refund for a first-time or "
+            "low-usage case."
+        ),
+        NoteId.CREDIT_PACK_UNUSED_EASIER: (
+            f"Unused credit packs requested within {window} days of purchase are "
+            "generally easier to approve."
+        ),
+        NoteId.CREDIT_PACK_SOME_USED: (
+            "If some credits were used, support may decline the refund, offer a partial "
+            "refund or replacement credits, or make a goodwill exception, depending on "
+            "how much was used and what went wrong."
+        ),
+        NoteId.CREDIT_PACK_REMOVES_CREDITS: (
+            "An approved refund may remove the remaining credits of the refunded order."
+        ),
+        NoteId.GOODWILL_FIRST_PURCHASE: (
             "For a first purchase with a clearly unusable result, support decides whether a "
             "goodwill refund is appropriate."
-        )
-    if answers.chargeback_filed:
-        out.append(
+        ),
+        NoteId.CHARGEBACK_FILED: (
             "You have opened a payment dispute. We ask customers to contact support before "
             "doing so. If a dispute is filed for delivered digital services without first "
             "trying to resolve the issue with us, we may share usage and account records "
             "with the payment provider, suspend the account, remove credits and recover "
             "dispute fees where allowed. Writing to support now is still the quickest way "
             "to resolve it."
-        )
-    return out
+        ),
+    }[note]
+
+
+def notes(answers: Answers, policy: Policy) -> list[str]:
+    """What else the policy says about a case like this one."""
+    return [note_text(note, policy) for note in note_ids(answers, policy)]
 
 
 class Email(TypedDict):

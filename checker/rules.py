@@ -24,7 +24,7 @@ from checker.policy import Policy
 Predicate = Callable[[Answers, Policy], bool]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each rule is one object: compared by identity
 class Rule:
     """A clause of the policy: its id (the bullet's anchor), its effect and when it applies."""
 
@@ -178,22 +178,22 @@ class Evaluation:
 
 def evaluate(answers: Answers, policy: Policy) -> Evaluation:
     """The policy's verdict on ``answers``, trying every value of the unsure ones."""
+    unsure = answers.unsure_fields()
+    # Each possible situation, by the values it gives the unsure answers, with its clauses.
     outcomes = [
-        (possible, clauses_that_apply(possible, policy)) for possible in answers.resolutions()
+        (tuple(getattr(possible, name) for name in unsure), clauses_that_apply(possible, policy))
+        for possible in answers.resolutions()
     ]
-    verdicts = {verdict_of(fired) for _, fired in outcomes}
+    verdicts = [verdict_of(fired) for _, fired in outcomes]
     always = [rule for rule in RULES if all(rule in fired for _, fired in outcomes)]
-    if len(verdicts) == 1:
-        return Evaluation(verdicts.pop(), always, [])
+    if len(set(verdicts)) == 1:
+        return Evaluation(verdicts[0], always, [])
     # An unsure answer is missing when changing it alone changes the verdict.
-    verdict_by_answers = {possible: verdict_of(fired) for possible, fired in outcomes}
     missing = []
-    for field in answers.unsure_fields():
+    for position, field in enumerate(unsure):
         by_other_answers: dict[tuple[object, ...], set[Verdict]] = {}
-        for possible, verdict in verdict_by_answers.items():
-            others = tuple(
-                getattr(possible, name) for name in answers.unsure_fields() if name != field
-            )
+        for (values, _), verdict in zip(outcomes, verdicts, strict=True):
+            others = values[:position] + values[position + 1 :]
             by_other_answers.setdefault(others, set()).add(verdict)
         if any(len(seen) > 1 for seen in by_other_answers.values()):
             missing.append(field)
