@@ -32,7 +32,7 @@ from mkdocs.utils import get_relative_url
 
 import checker
 from checker import CLAUSE_IDS, PolicyError, load_policy
-from refund_site import blocks, headers, precompress, runtime, stdlib, wheel
+from refund_site import blocks, headers, precompress, review, runtime, stdlib, wheel
 from refund_site.extension import RefundPolicyExtension
 
 log = logging.getLogger("mkdocs.plugins.refund_policy")
@@ -53,6 +53,8 @@ RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 class RefundPolicyConfig(base.Config):
     policy = c.File(exists=True, default="checker/policy.toml")
     """The policy parameters and clause words (defined once; the checker reads the same file)."""
+    ledger = c.Optional(c.File(exists=False))
+    """The committed ledger of every decision (default: ledger.txt beside the policy file)."""
     pyodide_source = c.Optional(c.Type(str))
     """A local ``pyodide-314.0.7.tgz`` or folder with the core files, for offline builds."""
     cache_dir = c.Optional(c.Type(str))
@@ -101,6 +103,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                 "refund-policy: load_timeout_ms: expected at least 1000 "
                 f"(milliseconds) but received {self.config.load_timeout_ms}."
             )
+        self._check_ledger(config)
         self.extension = RefundPolicyExtension(policy_file=self.config.policy)
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
         config.extra_css.append(POLICY_CSS)
@@ -109,6 +112,35 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         script.type = "module"  # an ES module: loaded once, deferred, strict
         config.extra_javascript.append(script)
         return config
+
+    def _check_ledger(self, config: MkDocsConfig) -> None:
+        """The committed ledger must be the one of this policy and these rules (see review.py).
+
+        While previewing, a stale ledger is only announced: the editor reviews after seeing the
+        change. A build that would publish stops.
+        """
+        config_dir = Path(config.config_file_path).parent
+        policy_file = Path(self.config.policy)
+        ledger_file = (
+            Path(self.config.ledger) if self.config.ledger else review.ledger_path_for(policy_file)
+        )
+        cache = config_dir / (self.config.cache_dir or runtime.default_cache_dir())
+        expected = review.current_text(policy_file, cache)
+        actual = ledger_file.read_text(encoding="utf-8") if ledger_file.is_file() else None
+        if actual == expected:
+            return
+        shown = os.path.relpath(ledger_file, config_dir)
+        what = "is missing" if actual is None else "is out of date"
+        message = (
+            f"refund-policy: the change review ({shown}) {what}: the policy or the rules now "
+            "decide some situations differently, or word a clause differently. Run `./run review` "
+            "to see what changes; if that is what you meant, run `./run review --accept` and "
+            f"commit {shown} with your change."
+        )
+        if self.serving:
+            log.info(message + " The preview shows the change meanwhile.")
+        else:
+            log.warning(message)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         # Editors change policy.toml too: `mkdocs serve` rebuilds when it is saved.

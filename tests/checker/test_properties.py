@@ -1,7 +1,8 @@
 """Properties over the whole answer space: hypothesis draws from the closed value sets and dates.
 
-The clause predicates are also written out here, from the issue's clause list, as an independent
-reference the checker must agree with.
+Which clauses apply and what verdict follows, situation by situation, is the ledger's job
+(checker/ledger.txt, read by a person and tested in tests/site/test_ledger.py); here are the
+properties that hold across situations, and the contract's shape under any input.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from tests.checker.support import (
     REASONS,
     SUPPORTING_IDS,
     VERDICT_RANK,
-    clause_ids,
 )
 
 CREDIT_LEVELS = ["none", "minimal", "some", "substantial"]  # in increasing order of use
@@ -79,31 +79,6 @@ def rank(result: dict[str, Any]) -> int:
     return VERDICT_RANK[result["verdict"]]
 
 
-def expected_clauses(answers: dict[str, Any]) -> list[str]:
-    """The issue's clause list, written out independently of checker/rules.py."""
-    policy = default_policy()
-    days = (
-        date.fromisoformat(answers["request_date"]) - date.fromisoformat(answers["purchase_date"])
-    ).days
-    reason, credits = answers["reason"], answers["credits_used"]
-    applies = {
-        "duplicate-payment": reason == "duplicate_payment",
-        "technical-failure": reason == "technical_failure",
-        "failed-job": reason == "failed_job_charged",
-        "recent-unused": days <= policy.refund_window_days and credits in ("none", "minimal"),
-        "first-purchase-unusable": reason == "unusable_result"
-        and answers["first_purchase"] is True,
-        "late-request": days > policy.refund_window_days,
-        "substantial-use": credits == "substantial",
-        "outputs-used": answers["outputs_used"] is True and credits in ("some", "substantial"),
-        "change-of-mind": reason == "change_of_mind" and credits != "none",
-        "terms-violation": answers["terms_violation"] is True,
-        "repeat-requests": answers["previous_refund_requests"] >= policy.repeat_request_limit
-        and credits != "none",
-    }
-    return [clause for clause in ALL_IDS if applies[clause]]
-
-
 @SETTLED
 @given(any_valid_answers())
 def test_any_valid_answers_give_a_json_ready_result(answers: dict[str, Any]) -> None:
@@ -112,12 +87,6 @@ def test_any_valid_answers_give_a_json_ready_result(answers: dict[str, Any]) -> 
     assert json.loads(json.dumps(result)) == result
     assert set(result["missing"]) <= {"credits_used", "outputs_used", "first_purchase"}
     assert json.loads(check_json(json.dumps(answers))) == result
-
-
-@SETTLED
-@given(known_answers())
-def test_known_answers_cite_exactly_the_clauses_of_the_issue(answers: dict[str, Any]) -> None:
-    assert clause_ids(check(answers)) == expected_clauses(answers)
 
 
 @SETTLED
@@ -155,38 +124,6 @@ def test_more_credits_used_never_improves_the_verdict(
     assert rank(check({**answers, "credits_used": more})) <= rank(
         check({**answers, "credits_used": fewer})
     )
-
-
-def test_every_clause_and_every_verdict_is_reachable() -> None:
-    # Exhaustive over every value that a clause reads; days at the window's edges.
-    reached_clauses: set[str] = set()
-    reached_verdicts: set[str] = set()
-    for day, reason, credits, outputs, first, previous, terms in itertools.product(
-        (0, 7, 8, 60),
-        REASONS,
-        CREDIT_LEVELS,
-        (False, True),
-        (False, True),
-        (0, 1, 2, 3),
-        (False, True),
-    ):
-        result = check(
-            {
-                "purchase_date": "2026-05-01",
-                "request_date": (date(2026, 5, 1) + timedelta(days=day)).isoformat(),
-                "purchase_type": "credit_pack",
-                "reason": reason,
-                "credits_used": credits,
-                "outputs_used": outputs,
-                "first_purchase": first,
-                "previous_refund_requests": previous,
-                "terms_violation": terms,
-            }
-        )
-        reached_clauses.update(clause_ids(result))
-        reached_verdicts.add(result["verdict"])
-    assert reached_clauses == set(ALL_IDS)
-    assert reached_verdicts == set(VERDICT_RANK)
 
 
 def test_the_rules_use_exactly_the_issues_clause_ids_with_their_effects() -> None:

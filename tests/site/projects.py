@@ -14,12 +14,26 @@ RUNTIME = "assets/pyodide/314.0.7"
 
 
 def copy_project(destination: Path) -> Path:
-    """The site's sources as an editor has them: mkdocs.yml, docs/ and the policy file."""
+    """The site's sources as an editor has them: mkdocs.yml, docs/, the policy file and its
+    ledger."""
     shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", destination / "docs")
     (destination / "checker").mkdir()
-    shutil.copy(ROOT / "checker" / "policy.toml", destination / "checker" / "policy.toml")
+    for name in ("policy.toml", "ledger.txt"):
+        shutil.copy(ROOT / "checker" / name, destination / "checker" / name)
     return destination
+
+
+def accept_review(project: Path) -> subprocess.CompletedProcess[str]:
+    """``./run review --accept`` in a copy of the project, as an editor runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "refund_site.review", "--accept"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=project,
+        check=False,
+    )
 
 
 def build(project: Path) -> subprocess.CompletedProcess[str]:

@@ -16,7 +16,7 @@ import pytest
 from checker import CLAUSE_IDS, check, check_query, default_policy
 from checker.answers import answers_from_query
 from refund_site.runtime import CORE_SHA256
-from tests.site.projects import ROOT, RUNTIME, build, copy_project, edit
+from tests.site.projects import ROOT, RUNTIME, accept_review, build, copy_project, edit
 
 
 class Links(HTMLParser):
@@ -156,11 +156,18 @@ def test_the_runtime_ships_with_only_the_checkers_wheel_in_its_lock(site: Path) 
     assert not any(name.startswith("refund_site") for name in names)
 
 
-def test_changing_the_window_in_policy_toml_changes_the_text_and_the_shipped_checker(
+def test_a_new_window_builds_only_after_its_review_is_accepted_then_shows_everywhere(
     tmp_path: Path,
 ) -> None:
     project = copy_project(tmp_path)
     edit(project / "checker" / "policy.toml", "refund_window_days = 7", "refund_window_days = 14")
+    refused = build(project)
+    assert refused.returncode != 0
+    assert "the change review (checker/ledger.txt) is out of date" in refused.stderr
+    assert "Run `./run review`" in refused.stderr
+    accepted = accept_review(project)
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "refund_window_days: 7 → 14" in accepted.stdout
     result = build(project)
     assert result.returncode == 0, result.stderr
     text = (project / "site" / "index.html").read_text(encoding="utf-8")

@@ -1,0 +1,663 @@
+"""The ledger: what the self-check decides in every situation, as decision tables (build time).
+
+The self-check's answers form a finite space once numbers and dates are grouped into the classes
+that the policy's values define: the days from purchase to request by the refund window (day 0,
+inside, the last day, the day after, long after) and the earlier refund requests by the repeat
+limit (none, below, at, above). One class of every answer is a *situation*. For each, the ledger
+records what the checker decides: the verdict and the unsure answers that would change it, each
+clause that applies, each note, the alternatives, and how long a refund takes to arrive. It leaves
+out the wording (summaries, the email), which is how a decision is said, not what it is.
+
+Each part of the decision is a *decision table*. A row names only the answers that matter for it,
+for example
+
+    reason=duplicate_payment credits_used=none,minimal days=0-7  =>  likely_eligible
+
+and any answer it does not name may have any value. Together a table's rows cover every situation
+exactly once (for a clause or a note, the rows list where it applies, and it applies nowhere
+else). ``tests/site/test_ledger.py`` proves both, and that the checker agrees with the ledger on
+answers drawn from anywhere inside each class.
+
+How the tables are made, quickly and exactly. Each computation of the checker runs on answers that
+note which of their fields it reads. A computation that reads only ``reason`` and ``credits_used``
+gives the same outcome for every situation that agrees on those two, so one run settles a whole
+block of situations and the rest of the space splits into the blocks not yet settled: about
+13,000 runs instead of 151,200 (:func:`_explore`). The blocks depend on the order in which the code
+happens to read its answers, so the rows are then made afresh from the outcomes alone, by one fixed
+rule (:func:`_rows`): a refactor that changes no outcome leaves the ledger byte for byte the same.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import itertools
+import math
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+from typing import Any
+
+from checker import advice
+from checker.answers import parse_answers
+from checker.model import Answers, Effect
+from checker.policy import Policy
+from checker.questions import QUESTIONS, Kind
+from checker.rules import RULES, Evaluation, Rule, evaluate
+
+FORMAT = "refund-ledger/1"
+# Every situation is bought on this day: the days from purchase to request decide, not the date.
+PURCHASED = date(2026, 1, 1)
+DAYS = "days"
+APPLIES = "applies"
+NOT_APPLIES = "-"
+ARROW = "  =>  "
+
+
+class LedgerError(ValueError):
+    """A ledger file that cannot be read. The message says where and what is wrong."""
+
+
+# Classes and dimensions -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Klass:
+    """One class of an answer: one value, or a range of whole numbers (``high`` None: no end)."""
+
+    key: str  # as the ledger writes it: "credit_pack", "1-6", "9+"
+    value: object = None  # the answer, for a class of one value
+    low: int | None = None
+    high: int | None = None
+
+    def sample(self) -> object:
+        """The answer that stands for the class: its value, or its smallest number."""
+        return self.value if self.low is None else self.low
+
+    def contains(self, number: int) -> bool:
+        assert self.low is not None
+        return self.low <= number and (self.high is None or number <= self.high)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One answer the rules can be given (or the days from purchase to request), with classes."""
+
+    name: str
+    classes: tuple[Klass, ...]
+
+    @property
+    def numeric(self) -> bool:
+        return self.classes[0].low is not None
+
+    def keys(self) -> list[str]:
+        return [klass.key for klass in self.classes]
+
+
+def _ranges(starts: Iterable[int]) -> tuple[Klass, ...]:
+    """Classes of whole numbers from 0, one starting at each of ``starts`` (the last has no end)."""
+    points = sorted({0, *(start for start in starts if start > 0)})
+    classes = []
+    for start, following in itertools.zip_longest(points, points[1:]):
+        high = None if following is None else following - 1
+        key = f"{start}+" if high is None else (str(start) if high == start else f"{start}-{high}")
+        classes.append(Klass(key, low=start, high=high))
+    return tuple(classes)
+
+
+def dimensions(policy: Policy) -> tuple[Dimension, ...]:
+    """Every answer the rules can be given, with its classes, in the questions' order.
+
+    Choices and yes/no answers have a class per value, "unsure" included. The earlier requests
+    and the days from purchase to request have the classes that the policy's values draw.
+    """
+    out = []
+    for question in QUESTIONS:
+        if question.kind in (Kind.CHOICE, Kind.YES_NO):
+            values = []
+            for option in question.options:
+                value: object = option.value
+                if question.kind is Kind.YES_NO and option.value in ("true", "false"):
+                    value = option.value == "true"
+                values.append(Klass(option.value, value=value))
+            out.append(Dimension(question.field, tuple(values)))
+        elif question.kind is Kind.COUNT:
+            limit = policy.repeat_request_limit
+            out.append(Dimension(question.field, _ranges([1, limit, limit + 1])))
+    window = policy.refund_window_days
+    out.append(Dimension(DAYS, _ranges([1, window, window + 1, window + 2])))
+    return tuple(out)
+
+
+Situation = tuple[int, ...]  # a class index per dimension
+
+
+def situation_answers(dims: Sequence[Dimension], situation: Situation) -> dict[str, object]:
+    """The answers (in the JSON form of the contract) that stand for a situation."""
+    raw: dict[str, object] = {}
+    for dim, index in zip(dims, situation, strict=True):
+        sample = dim.classes[index].sample()
+        if dim.name == DAYS:
+            assert isinstance(sample, int)
+            raw["purchase_date"] = PURCHASED.isoformat()
+            raw["request_date"] = (PURCHASED + timedelta(days=sample)).isoformat()
+        else:
+            raw[dim.name] = sample
+    return raw
+
+
+def classify(dims: Sequence[Dimension], answers: Answers) -> Situation:
+    """The situation that fully given answers fall into."""
+    values = answers.to_json()
+    out = []
+    for dim in dims:
+        if dim.numeric:
+            number = answers.days_since_purchase if dim.name == DAYS else values[dim.name]
+            assert isinstance(number, int)
+            out.append(next(i for i, k in enumerate(dim.classes) if k.contains(number)))
+        else:
+            value = values[dim.name]
+            key = ("true" if value else "false") if isinstance(value, bool) else str(value)
+            out.append(dim.keys().index(key))
+    return tuple(out)
+
+
+# The parts of a decision ----------------------------------------------------------------------
+
+
+def _verdict(evaluation: Evaluation) -> str:
+    words = evaluation.verdict.value
+    if evaluation.missing:
+        words += " missing=" + ",".join(evaluation.missing)
+    return words
+
+
+def _ids(values: Sequence[str]) -> str:
+    return ",".join(values) or "none"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One table of the ledger: a name, a title, and its outcome from one computation's result."""
+
+    name: str
+    title: str
+    outcome: Callable[[Any], str]
+    only_where_it_applies: bool = False  # list only the rows where the outcome is APPLIES
+
+
+def _flag(present: bool) -> str:
+    return APPLIES if present else NOT_APPLIES
+
+
+def _clause_applies(rule: Rule, evaluation: Evaluation) -> str:
+    return _flag(rule in evaluation.clauses)
+
+
+def _note_added(note: advice.NoteId, ids: list[advice.NoteId]) -> str:
+    return _flag(note in ids)
+
+
+def _effect(rule: Rule) -> str:
+    return "supports" if rule.effect is Effect.SUPPORTS else "counts against"
+
+
+# The checker's computations, as check() makes them, each with the parts of the ledger it decides.
+COMPUTATIONS: list[tuple[Callable[[Answers, Policy], Any], list[Part]]] = [
+    (
+        evaluate,
+        [
+            Part(
+                "verdict",
+                "The verdict, and the unsure answers that would change it (missing).",
+                _verdict,
+            ),
+            *(
+                Part(
+                    f"clause {rule.clause_id}",
+                    f"Where it applies. It {_effect(rule)} a refund.",
+                    functools.partial(_clause_applies, rule),
+                    only_where_it_applies=True,
+                )
+                for rule in RULES
+            ),
+        ],
+    ),
+    (
+        advice.note_ids,
+        [
+            Part(
+                f"note {note.value}",
+                "Where the self-check adds this note.",
+                functools.partial(_note_added, note),
+                only_where_it_applies=True,
+            )
+            for note in advice.NoteId
+        ],
+    ),
+    (
+        lambda answers, policy: advice.alternative_ids(answers),
+        [Part("alternatives", "What support may offer instead of a refund.", _ids)],
+    ),
+    (
+        lambda answers, policy: advice.settlement(answers),
+        [Part("refund-arrives", "How long an approved refund may take to arrive.", str)],
+    ),
+]
+PARTS: dict[str, Part] = {part.name: part for _, parts in COMPUTATIONS for part in parts}
+
+
+# Tracing which answers a computation reads -----------------------------------------------------
+
+_READS: set[int] = set()
+# dataclasses.replace() reads every field only to copy it into new answers, whose own reads are
+# then traced: its reads are not decisions.
+_COPYING = {
+    function.__code__
+    for function in (dataclasses.replace, getattr(dataclasses, "_replace", None))
+    if function is not None
+}
+
+
+def _traced_answers(field_dims: dict[str, tuple[int, ...]]) -> type[Answers]:
+    """A subclass of :class:`Answers` whose fields note, when read, the dimensions they are."""
+
+    def traced(name: str, dims: tuple[int, ...]) -> property:
+        def read(self: Answers) -> object:
+            # Looking at the caller costs more than the rest: only for dimensions not yet read.
+            if not _READS.issuperset(dims) and sys._getframe(1).f_code not in _COPYING:
+                _READS.update(dims)
+            return self.__dict__[name]
+
+        def write(self: Answers, value: object) -> None:  # the dataclass's own __init__
+            self.__dict__[name] = value
+
+        return property(read, write)
+
+    namespace = {name: traced(name, dims) for name, dims in field_dims.items()}
+    return type("TracedAnswers", (Answers,), namespace)
+
+
+Block = tuple[frozenset[int], ...]  # the class indexes allowed, per dimension
+
+
+def _explore(
+    compute: Callable[[Situation], tuple[Any, frozenset[int]]], everything: Block
+) -> list[tuple[Block, Any]]:
+    """Split ``everything`` into blocks on which ``compute`` gives one result, each with it.
+
+    ``compute`` returns its result and the dimensions it read. Every situation of a block that
+    agrees with the one computed on those dimensions gets the same result (the code takes the same
+    path through the same values), so what is left of the block is what disagrees on one of them.
+    """
+    out = []
+    waiting = [everything]
+    while waiting:
+        block = waiting.pop()
+        point = tuple(min(allowed) for allowed in block)
+        result, read = compute(point)
+        out.append(
+            (
+                tuple(frozenset({point[d]}) if d in read else block[d] for d in range(len(block))),
+                result,
+            )
+        )
+        settled = list(block)
+        for d in sorted(read):
+            rest = block[d] - {point[d]}
+            if rest:
+                waiting.append((*settled[:d], rest, *settled[d + 1 :]))
+            settled[d] = frozenset({point[d]})
+    return out
+
+
+# Decision tables ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """The situations where each named dimension has one of the allowed classes (None: any)."""
+
+    when: tuple[tuple[int, ...] | None, ...]
+    outcome: str
+
+    def matches(self, situation: Situation) -> bool:
+        return all(
+            allowed is None or index in allowed
+            for allowed, index in zip(self.when, situation, strict=True)
+        )
+
+    def size(self, dims: Sequence[Dimension]) -> int:
+        return math.prod(
+            len(dim.classes) if allowed is None else len(allowed)
+            for dim, allowed in zip(dims, self.when, strict=True)
+        )
+
+
+def _rows(n_dims: int, sizes: dict[int, int], outcome_of: dict[Situation, str]) -> list[Row]:
+    """Disjoint rows with wildcards covering every situation, made from the outcomes alone.
+
+    ``outcome_of`` gives the outcome of every combination of the classes of the dimensions in
+    ``sizes`` (dimension -> number of classes), in that order. At each step the rows split on the
+    dimension whose values, grouped by how they behave, leave the fewest different outcomes to
+    tell apart below them (ties: the questions' order); then rows that differ in one dimension only
+    and agree on the outcome are joined. Only the outcomes decide, never the code that made them.
+    """
+    relevant = list(sizes)
+    found: list[tuple[list[tuple[int, ...]], str]] = []
+
+    def outcomes(block: Sequence[tuple[int, ...]]) -> Iterator[str]:
+        return (outcome_of[point] for point in itertools.product(*block))
+
+    def split(block: list[tuple[int, ...]]) -> None:
+        seen = set(outcomes(block))
+        if len(seen) == 1:
+            found.append((block, seen.pop()))
+            return
+        best: tuple[int, int, list[tuple[int, ...]]] | None = None
+        for position, allowed in enumerate(block):
+            if len(allowed) < 2:
+                continue
+            groups: dict[tuple[str, ...], list[int]] = {}
+            for value in allowed:
+                narrowed = [*block[:position], (value,), *block[position + 1 :]]
+                groups.setdefault(tuple(outcomes(narrowed)), []).append(value)
+            if len(groups) < 2:
+                continue
+            left = sum(len(set(signature)) for signature in groups)
+            if best is None or left < best[0]:
+                best = (left, position, [tuple(values) for values in groups.values()])
+        assert best is not None, "an outcome that changes must change with some dimension"
+        _, position, value_groups = best
+        for values in value_groups:
+            split([*block[:position], values, *block[position + 1 :]])
+
+    split([tuple(range(sizes[d])) for d in relevant])
+    joined = True
+    while joined:
+        joined = False
+        for i, j in itertools.combinations(range(len(found)), 2):
+            (first, outcome), (second, other) = found[i], found[j]
+            differ = [k for k in range(len(first)) if first[k] != second[k]]
+            if outcome == other and len(differ) == 1:
+                k = differ[0]
+                first[k] = tuple(sorted(first[k] + second[k]))
+                del found[j]
+                joined = True
+                break
+    rows = []
+    for block, outcome in found:
+        when: list[tuple[int, ...] | None] = [None] * n_dims
+        for d, allowed in zip(relevant, block, strict=True):
+            when[d] = None if len(allowed) == sizes[d] else allowed
+        rows.append(Row(tuple(when), outcome))
+    return rows
+
+
+def _table(dims: Sequence[Dimension], read: list[int], outcomes: list[str]) -> list[Row]:
+    """The canonical rows of one part, from its outcome on every combination of the classes of
+    the ``read`` dimensions (in :func:`itertools.product` order)."""
+    sizes = [len(dims[d].classes) for d in read]
+    relevant = []
+    for position, size in enumerate(sizes):
+        # Changing this dimension alone changes the outcome somewhere: compare, within each run
+        # of the others, the slice of its first class with those of its other classes.
+        stride = math.prod(sizes[position + 1 :])
+        span = stride * size
+        if any(
+            outcomes[start : start + stride]
+            != outcomes[start + value * stride : start + (value + 1) * stride]
+            for start in range(0, len(outcomes), span)
+            for value in range(1, size)
+        ):
+            relevant.append(position)
+    points = itertools.product(*(range(size) for size in sizes))
+    projected = {
+        tuple(point[i] for i in relevant): o for point, o in zip(points, outcomes, strict=True)
+    }
+    return _rows(len(dims), {read[i]: sizes[i] for i in relevant}, projected)
+
+
+# The ledger ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Ledger:
+    """The policy's values and clause words, the classes, and one table per part of the
+    decision."""
+
+    dims: tuple[Dimension, ...]
+    policy: list[str] = field(default_factory=list)  # "name = value" lines
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+
+    @property
+    def situations(self) -> int:
+        return math.prod(len(dim.classes) for dim in self.dims)
+
+    @property
+    def dims_by_name(self) -> dict[str, Dimension]:
+        return {dim.name: dim for dim in self.dims}
+
+    def outcome(self, part: str, situation: Situation) -> str:
+        """The outcome that the table ``part`` records for ``situation``."""
+        found = [row.outcome for row in self.tables[part] if row.matches(situation)]
+        if PARTS.get(part, Part("", "", str)).only_where_it_applies or (
+            part.startswith(("clause ", "note ")) and part not in PARTS
+        ):
+            return APPLIES if found else NOT_APPLIES
+        if len(found) != 1:
+            raise LedgerError(f"{len(found)} rows of [{part}] cover one situation")
+        return found[0]
+
+
+def policy_lines(policy: Policy) -> list[str]:
+    """The policy's values and clause words, as the ledger records them."""
+    lines = [f"{name} = {value}" for name, value in policy.parameters().items()]
+    lines += [f"clause {cid} = {text}" for cid, text in policy.clause_texts.items()]
+    return lines
+
+
+def make_ledger(policy: Policy) -> Ledger:
+    """The ledger of ``policy`` under the checker's current rules."""
+    dims = dimensions(policy)
+    field_dims: dict[str, tuple[int, ...]] = {}
+    for index, dim in enumerate(dims):
+        for name in ("purchase_date", "request_date") if dim.name == DAYS else (dim.name,):
+            field_dims[name] = (*field_dims.get(name, ()), index)
+    traced_class = _traced_answers(field_dims)
+    # Each class's answer as the contract's parser reads it: parsed once, not once per situation
+    # (the parser reads each answer on its own; the days are the two dates together).
+    first = tuple(0 for _ in dims)
+    typed: list[list[dict[str, object]]] = []
+    for d, dim in enumerate(dims):
+        names = ("purchase_date", "request_date") if dim.name == DAYS else (dim.name,)
+        typed.append([])
+        for index in range(len(dim.classes)):
+            situation = (*first[:d], index, *first[d + 1 :])
+            parsed = parse_answers(situation_answers(dims, situation), PURCHASED)
+            typed[d].append({name: getattr(parsed, name) for name in names})
+    defaults = {item.name: getattr(parsed, item.name) for item in fields(parsed)}
+    answers_of: dict[Situation, Answers] = {}
+
+    def answers_for(situation: Situation) -> Answers:
+        if situation not in answers_of:
+            values = dict(defaults)
+            for d, index in enumerate(situation):
+                values.update(typed[d][index])
+            answers_of[situation] = traced_class(**values)
+        return answers_of[situation]
+
+    ledger = Ledger(dims, policy_lines(policy))
+    everything: Block = tuple(frozenset(range(len(dim.classes))) for dim in dims)
+    for computation, parts in COMPUTATIONS:
+
+        def compute(situation: Situation, computation: Any = computation) -> tuple[Any, Any]:
+            answers = answers_for(situation)
+            _READS.clear()
+            result = computation(answers, policy)
+            return result, frozenset(_READS)
+
+        blocks = _explore(compute, everything)
+        read = sorted(
+            {d for block, _ in blocks for d, allowed in enumerate(block) if len(allowed) == 1}
+        )
+        result_at: dict[Situation, Any] = {}
+        for block, result in blocks:
+            for point in itertools.product(*(block[d] for d in read)):
+                result_at[point] = result
+        ordered = [
+            result_at[p] for p in itertools.product(*(range(len(dims[d].classes)) for d in read))
+        ]
+        for part in parts:
+            outcomes = [part.outcome(result) for result in ordered]
+            ledger.tables[part.name] = _table(dims, read, outcomes)
+    return ledger
+
+
+# Writing and reading the file -----------------------------------------------------------------
+
+HEADER = """\
+# The ledger of ImgToSTL's refund self-check: what it decides in every situation.
+#
+# Made by `./run review --accept` from the rules (checker/) and the policy (checker/policy.toml).
+# Do not edit it by hand. `./run review` explains what a change to either would change here, and
+# the site's build stops while this file is out of date.
+#
+# A situation is one class of each answer in [classes]. A row names only the answers that matter
+# for it; an answer it does not name may have any value. Each table's rows cover every situation
+# exactly once; a clause or a note applies where its rows say, and nowhere else.
+"""
+
+
+def _cell(dim: Dimension, allowed: tuple[int, ...]) -> str:
+    """Classes as the ledger writes them: numbers as one range where they are contiguous."""
+    if dim.numeric and list(allowed) == list(range(allowed[0], allowed[-1] + 1)):
+        low, high = dim.classes[allowed[0]].low, dim.classes[allowed[-1]].high
+        return f"{low}+" if high is None else (str(low) if low == high else f"{low}-{high}")
+    return ",".join(dim.classes[i].key for i in allowed)
+
+
+def _condition(dims: Sequence[Dimension], row: Row) -> str:
+    named = [
+        f"{dim.name}={_cell(dim, allowed)}"
+        for dim, allowed in zip(dims, row.when, strict=True)
+        if allowed is not None
+    ]
+    return " ".join(named) or "always"
+
+
+def render(ledger: Ledger) -> str:
+    """The ledger as the text of its file."""
+    dims = ledger.dims
+    sizes = " × ".join(str(len(dim.classes)) for dim in dims)
+    lines = [HEADER, f"format {FORMAT}", "", "[policy]", *ledger.policy, "", "[classes]"]
+    width = max(len(dim.name) for dim in dims)
+    lines += [f"{dim.name:<{width}} : {' | '.join(dim.keys())}" for dim in dims]
+    lines.append(f"# {ledger.situations:,} situations ({sizes})")
+    for name, rows in ledger.tables.items():
+        part = PARTS[name]
+        shown = [r for r in rows if r.outcome == APPLIES] if part.only_where_it_applies else rows
+        covered = sum(row.size(dims) for row in shown)
+        lines += ["", f"[{name}]", f"# {part.title}"]
+        count = f"{len(shown)} row{'s' if len(shown) != 1 else ''}"
+        if part.only_where_it_applies:
+            lines.append(f"# {count}, {covered:,} of {ledger.situations:,} situations")
+        else:
+            lines.append(f"# {count}, all {covered:,} situations")
+        lines += [_condition(dims, row) + ARROW + row.outcome for row in shown]
+    return "\n".join(lines) + "\n"
+
+
+_SECTION = re.compile(r"^\[(.+)\]$")
+
+
+def parse(text: str) -> Ledger:
+    """Read a ledger file back (for the review). Raises :class:`LedgerError`."""
+    section = ""
+    dims: list[Dimension] = []
+    ledger = Ledger(())
+    raw_rows: dict[str, list[tuple[int, str]]] = {}
+    seen_format = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line == f"format {FORMAT}":
+            seen_format = True
+            continue
+        header = _SECTION.match(line)
+        if header:
+            section = header.group(1)
+            if section not in ("policy", "classes"):
+                raw_rows[section] = []
+            continue
+        if section == "policy":
+            ledger.policy.append(line)
+        elif section == "classes":
+            name, colon, keys = line.partition(":")
+            if not colon:
+                raise LedgerError(f"line {number}: a class line is “name : a | b | …”")
+            dims.append(_dimension(name.strip(), [key.strip() for key in keys.split("|")], number))
+        elif section:
+            raw_rows[section].append((number, line))
+        else:
+            raise LedgerError(f"line {number}: text before the first [section]")
+    if not seen_format:
+        raise LedgerError(f"this is not a ledger of the format {FORMAT}")
+    ledger.dims = tuple(dims)
+    for name, rows in raw_rows.items():
+        ledger.tables[name] = [_row(ledger.dims, number, line) for number, line in rows]
+    return ledger
+
+
+def _dimension(name: str, keys: list[str], number: int) -> Dimension:
+    if all(re.fullmatch(r"\d+(-\d+|\+)?", key) for key in keys):
+        classes = []
+        for key in keys:
+            low, _, high = key.rstrip("+").partition("-")
+            classes.append(
+                Klass(key, low=int(low), high=None if key.endswith("+") else int(high or low))
+            )
+        return Dimension(name, tuple(classes))
+    return Dimension(name, tuple(Klass(key, value=key) for key in keys))
+
+
+def _row(dims: Sequence[Dimension], number: int, line: str) -> Row:
+    condition, arrow, outcome = line.partition(ARROW)
+    if not arrow:
+        raise LedgerError(f"line {number}: a row is “answer=classes …{ARROW}outcome”")
+    by_name = {dim.name: index for index, dim in enumerate(dims)}
+    when: list[tuple[int, ...] | None] = [None] * len(dims)
+    for item in condition.split() if condition.strip() != "always" else []:
+        name, equals, cell = item.partition("=")
+        if not equals or name not in by_name:
+            raise LedgerError(f"line {number}: “{item}” names no answer of [classes]")
+        dim = dims[by_name[name]]
+        when[by_name[name]] = _allowed(dim, cell, number)
+    return Row(tuple(when), outcome.strip())
+
+
+def _allowed(dim: Dimension, cell: str, number: int) -> tuple[int, ...]:
+    allowed: list[int] = []
+    for item in cell.split(","):
+        keys = dim.keys()
+        if item in keys:
+            allowed.append(keys.index(item))
+            continue
+        span = re.fullmatch(r"(\d+)(?:-(\d+)|(\+))?", item) if dim.numeric else None
+        if span is None:
+            raise LedgerError(f"line {number}: “{item}” is not a class of {dim.name}")
+        low = int(span.group(1))
+        high = None if span.group(3) else int(span.group(2) or low)
+        inside = [
+            i
+            for i, k in enumerate(dim.classes)
+            if k.low is not None
+            and k.low >= low
+            and (high is None or (k.high is not None and k.high <= high))
+        ]
+        if not inside or dim.classes[inside[0]].low != low:
+            raise LedgerError(f"line {number}: “{item}” does not match the classes of {dim.name}")
+        allowed += inside
+    return tuple(sorted(set(allowed)))

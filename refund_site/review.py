@@ -1,0 +1,483 @@
+"""``./run review``: what a change to the policy or the rules changes in the self-check's answers.
+
+It makes the ledger of the current rules and policy (:mod:`refund_site.ledger`), compares it with
+the committed one (``checker/ledger.txt``) and says, for a person, what changed: the policy's
+values and clause words, then for each part of the decision which situations change and how
+("312 situations go from likely_not_eligible to likely_eligible, now citing recent-unused:
+requests 8-14 days after purchase, ..."). It ends with a count, and exits with 1 while the committed
+ledger is out of date. ``--accept`` writes the new ledger, to commit with the change.
+
+The two ledgers may draw their classes differently (a new refund window moves the days'
+boundaries), so they are compared on classes fine enough for both: the days 8-14 that were late
+under a 7-day window and are inside a 14-day one are told apart from the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import checker
+from checker import PolicyError, load_policy
+from refund_site import ledger as ledgers
+from refund_site.ledger import APPLIES, DAYS, NOT_APPLIES, Dimension, Klass, Ledger, LedgerError
+
+DEFAULT_POLICY = Path("checker/policy.toml")
+LEDGER_NAME = "ledger.txt"
+EXIT_STALE = 1
+EXIT_PROBLEM = 2
+ABSENT = "(not in this ledger)"
+
+
+def ledger_path_for(policy_file: Path) -> Path:
+    """The ledger committed beside a policy file."""
+    return Path(policy_file).with_name(LEDGER_NAME)
+
+
+# The ledger, made once per content --------------------------------------------------------------
+
+_SOURCES = [Path(ledgers.__file__), *sorted(Path(checker.__file__).parent.glob("*.py"))]
+_made: dict[str, str] = {}
+
+
+def current_text(policy_file: Path, cache_dir: Path | None = None) -> str:
+    """The ledger's text for ``policy_file`` under the current rules.
+
+    Made in about 3 s, so kept by what decides it (the policy file, the checker's code and the
+    ledger's own): in memory, and in ``cache_dir/ledger/`` when given.
+    """
+    digest = hashlib.sha256(Path(policy_file).read_bytes())
+    for source in _SOURCES:
+        digest.update(source.read_bytes())
+    key = digest.hexdigest()[:32]
+    if key in _made:
+        return _made[key]
+    cached = Path(cache_dir) / "ledger" / f"{key}.txt" if cache_dir is not None else None
+    if cached is not None and cached.is_file():
+        text = cached.read_text(encoding="utf-8")
+    else:
+        text = ledgers.render(ledgers.make_ledger(load_policy(policy_file)))
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_suffix(f".{key}.part")
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(cached)
+    _made[key] = text
+    return text
+
+
+# Comparing two ledgers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One dimension on classes fine enough for both ledgers, and how each maps onto them."""
+
+    name: str
+    classes: tuple[Klass, ...]
+    old: dict[int, tuple[int, ...]]  # an old class index -> the fine classes it is made of
+    new: dict[int, tuple[int, ...]]
+
+
+def _axes(old: Ledger, new: Ledger) -> list[Axis]:
+    names = [d.name for d in new.dims] + [
+        d.name for d in old.dims if d.name not in new.dims_by_name
+    ]
+    axes = []
+    for name in names:
+        before, after = old.dims_by_name.get(name), new.dims_by_name.get(name)
+        both = [dim for dim in (before, after) if dim is not None]
+        if all(dim.numeric for dim in both):
+            starts = {k.low for dim in both for k in dim.classes if k.low is not None}
+            classes = ledgers._ranges(starts)
+        else:
+            keys = list(dict.fromkeys(k for dim in (after, before) if dim for k in dim.keys()))  # noqa: SIM118
+            classes = tuple(Klass(key, value=key) for key in keys)
+        axes.append(Axis(name, classes, _onto(before, classes), _onto(after, classes)))
+    return axes
+
+
+def _onto(dim: Dimension | None, fine: tuple[Klass, ...]) -> dict[int, tuple[int, ...]]:
+    if dim is None:
+        return {}
+    out = {}
+    for index, klass in enumerate(dim.classes):
+        if klass.low is not None:
+            out[index] = tuple(
+                i for i, f in enumerate(fine) if f.low is not None and klass.contains(f.low)
+            )
+        else:
+            out[index] = tuple(i for i, f in enumerate(fine) if f.key == klass.key)
+    return out
+
+
+Blocks = list[dict[int, tuple[int, ...]]]  # per axis (absent: any class), the classes allowed
+
+
+@dataclass(frozen=True)
+class Change:
+    """Situations of one table whose outcome goes from ``before`` to ``after``."""
+
+    table: str
+    before: str
+    after: str
+    count: int
+    where: Blocks
+    citing: str = ""  # for the verdict: the clauses now cited and no longer cited
+
+
+@dataclass
+class Report:
+    policy: list[str]
+    classes: list[str]
+    changes: list[Change]
+    axes: list[Axis] = field(default_factory=list)
+    common: dict[int, tuple[int, ...]] = field(default_factory=dict)  # what every change shares
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.policy or self.classes or self.changes)
+
+
+class _Table:
+    """One table of one ledger, read on the fine classes."""
+
+    def __init__(self, ledger: Ledger, name: str, axes: list[Axis], which: str) -> None:
+        self.present = name in ledger.tables
+        self.applies_only = name.startswith(("clause ", "note "))
+        self.rows: list[tuple[dict[int, frozenset[int]], str]] = []
+        if not self.present:
+            return
+        position = {axis.name: i for i, axis in enumerate(axes)}
+        for row in ledger.tables[name]:
+            when = {}
+            for dim, allowed in zip(ledger.dims, row.when, strict=True):
+                if allowed is not None:
+                    mapping = getattr(axes[position[dim.name]], which)
+                    when[position[dim.name]] = frozenset(f for i in allowed for f in mapping[i])
+            self.rows.append((when, row.outcome))
+
+    def named(self) -> set[int]:
+        return {axis for when, _ in self.rows for axis in when}
+
+    def outcome(self, point: dict[int, int]) -> str:
+        if not self.present:
+            return NOT_APPLIES if self.applies_only else ABSENT
+        for when, outcome in self.rows:
+            if all(point[axis] in allowed for axis, allowed in when.items()):
+                return outcome
+        return NOT_APPLIES if self.applies_only else ABSENT
+
+
+def compare(old: Ledger, new: Ledger) -> Report:
+    """What changes from ``old`` to ``new``, in words."""
+    axes = _axes(old, new)
+    report = Report(_policy_changes(old.policy, new.policy), _class_changes(old, new), [], axes)
+    names = list(new.tables) + [name for name in old.tables if name not in new.tables]
+    tables = {
+        name: (_Table(old, name, axes, "old"), _Table(new, name, axes, "new")) for name in names
+    }
+    for name, (before, after) in tables.items():
+        named = sorted(before.named() | after.named())
+        groups: dict[tuple[str, str], list[tuple[int, ...]]] = {}
+        for values in itertools.product(*(range(len(axes[a].classes)) for a in named)):
+            point = dict(zip(named, values, strict=True))
+            was, now = before.outcome(point), after.outcome(point)
+            if was != now:
+                if name == "verdict":
+                    # By verdict; a change of the missing answers alone is its own group.
+                    was, now = _verdict_word(was), _verdict_word(now)
+                    if was == now:
+                        was, now = f"{was} (missing answers change)", now
+                groups.setdefault((was, now), []).append(values)
+        spread = math.prod(len(axis.classes) for i, axis in enumerate(axes) if i not in named)
+        for (was, now), points in sorted(groups.items(), key=lambda item: -len(item[1])):
+            blocks = _blocks(axes, named, points)
+            citing = _citing(axes, tables, named, blocks) if name == "verdict" else ""
+            report.changes.append(Change(name, was, now, len(points) * spread, blocks, citing))
+    report.common = _common(report.changes)
+    return report
+
+
+def _verdict_word(outcome: str) -> str:
+    return outcome.split(" ")[0]
+
+
+def _common(changes: list[Change]) -> dict[int, tuple[int, ...]]:
+    """The classes every changed situation shares (for example: requests 8-14 days after
+    purchase), to say once instead of on every line."""
+    blocks = [block for change in changes for block in change.where]
+    if not blocks:
+        return {}
+    shared = set.intersection(*(set(block) for block in blocks))
+    common = {}
+    for axis in sorted(shared):
+        allowed = set(blocks[0][axis])
+        if all(set(block[axis]) == allowed for block in blocks):
+            common[axis] = blocks[0][axis]
+    return common
+
+
+def _blocks(axes: list[Axis], named: list[int], points: list[tuple[int, ...]]) -> Blocks:
+    """Changed points grouped into blocks, as few as the ledger's own rule makes."""
+    inside = set(points)
+    sizes = {position: len(axes[axis].classes) for position, axis in enumerate(named)}
+    every = itertools.product(*(range(size) for size in sizes.values()))
+    outcome_of = {point: ("x" if point in inside else "") for point in every}
+    rows = ledgers._rows(len(named), sizes, outcome_of)
+    return [
+        {
+            axis: allowed
+            for axis, allowed in zip(named, row.when, strict=True)
+            if allowed is not None
+        }
+        for row in rows
+        if row.outcome == "x"
+    ]
+
+
+def _citing(
+    axes: list[Axis],
+    tables: dict[str, tuple[_Table, _Table]],
+    named: list[int],
+    blocks: Blocks,
+) -> str:
+    """The clauses that a verdict change now cites and no longer cites, where all agree."""
+    now_citing, no_longer = [], []
+    for name, (before, after) in tables.items():
+        if not name.startswith("clause "):
+            continue
+        flips: set[tuple[str, str]] = set()
+        for block in blocks:
+            extra = sorted((before.named() | after.named() | set(named)) - set(block))
+            free = {a: tuple(range(len(axes[a].classes))) for a in extra}
+            spans = {**free, **block}
+            for values in itertools.product(*spans.values()):
+                point = dict(zip(spans, values, strict=True))
+                flips.add((before.outcome(point), after.outcome(point)))
+        clause = name.removeprefix("clause ")
+        if flips == {(NOT_APPLIES, APPLIES)}:
+            now_citing.append(clause)
+        elif flips == {(APPLIES, NOT_APPLIES)}:
+            no_longer.append(clause)
+    parts = []
+    if now_citing:
+        parts.append("now citing " + ", ".join(now_citing))
+    if no_longer:
+        parts.append("no longer citing " + ", ".join(no_longer))
+    return "; ".join(parts)
+
+
+def _words(axes: list[Axis], block: dict[int, tuple[int, ...]], skip: Sequence[int] = ()) -> str:
+    """A block of situations in words: "requests 8-14 days after purchase, reason: unused"."""
+    order = sorted(block, key=lambda axis: (axes[axis].name != DAYS, axis))
+    phrases = [_phrase(axes[axis], block[axis]) for axis in order if axis not in skip]
+    return ", ".join(phrases) or "all of them"
+
+
+def _spans(classes: Sequence[Klass]) -> list[tuple[int, int | None]]:
+    """Whole-number classes joined into ranges where they touch."""
+    spans: list[tuple[int, int | None]] = []
+    for klass in classes:
+        assert klass.low is not None
+        if spans and spans[-1][1] is not None and spans[-1][1] + 1 == klass.low:
+            spans[-1] = (spans[-1][0], klass.high)
+        else:
+            spans.append((klass.low, klass.high))
+    return spans
+
+
+def _phrase(axis: Axis, allowed: tuple[int, ...]) -> str:
+    classes = [axis.classes[i] for i in allowed]
+    if classes[0].low is None:
+        return f"{axis.name}: " + " or ".join(klass.key for klass in classes)
+    texts = []
+    for low, high in _spans(classes):
+        if axis.name == DAYS:
+            if high == 0:
+                texts.append("on the day of purchase")
+            elif high is None:
+                texts.append(f"{low} or more days after purchase")
+            elif low == high:
+                texts.append(f"{low} day{'s' if low != 1 else ''} after purchase")
+            else:
+                texts.append(f"{low}–{high} days after purchase")
+        else:
+            amount = (
+                f"{low} or more" if high is None else (str(low) if low == high else f"{low}–{high}")
+            )
+            texts.append(amount)
+    if axis.name == DAYS:
+        return "requests " + " or ".join(texts)
+    if axis.name == "previous_refund_requests":
+        return " or ".join(texts) + " earlier refund requests"
+    return f"{axis.name}: " + " or ".join(texts)
+
+
+def _policy_changes(old: list[str], new: list[str]) -> list[str]:
+    def pairs(lines: list[str]) -> dict[str, str]:
+        return dict(line.partition(" = ")[::2] for line in lines)
+
+    before, after = pairs(old), pairs(new)
+    out = []
+    for name in list(after) + [n for n in before if n not in after]:
+        if before.get(name) == after.get(name):
+            continue
+        if name not in before:
+            out.append(f"{name} is new: “{after[name]}”")
+        elif name not in after:
+            out.append(f"{name} is gone (was “{before[name]}”)")
+        elif name.startswith("clause "):
+            out.append(
+                f"{name} is reworded:\n      was “{before[name]}”\n      now “{after[name]}”"
+            )
+        else:
+            out.append(f"{name}: {before[name]} → {after[name]}")
+    return out
+
+
+def _class_changes(old: Ledger, new: Ledger) -> list[str]:
+    out = []
+    for dim in new.dims:
+        before = old.dims_by_name.get(dim.name)
+        if before is None:
+            out.append(f"{dim.name} is a new answer: {' | '.join(dim.keys())}")
+        elif before.keys() != dim.keys():
+            out.append(f"{dim.name}: {' | '.join(before.keys())} → {' | '.join(dim.keys())}")
+    out += [f"{d.name} is no longer an answer" for d in old.dims if d.name not in new.dims_by_name]
+    return out
+
+
+# The report in words --------------------------------------------------------------------------
+
+_GROUPS = (("verdict", "Verdicts"), ("clause ", "Clauses"), ("note ", "Notes"), ("", "Other parts"))
+
+
+def _group(table: str) -> str:
+    return next(title for prefix, title in _GROUPS if table.startswith(prefix))
+
+
+def _sentence(change: Change) -> str:
+    count = f"{change.count:,} situation{'s' if change.count != 1 else ''}"
+    if change.table.startswith(("clause ", "note ")):
+        kind, _, name = change.table.partition(" ")
+        verb = "now applies" if change.after == APPLIES else "no longer applies"
+        return f"{kind} {name} {verb} in {count}"
+    was = "(none)" if change.before == ABSENT else change.before
+    now = "(none)" if change.after == ABSENT else change.after
+    label = "" if change.table == "verdict" else f"{change.table}: "
+    verb = "goes" if change.count == 1 else "go"
+    text = f"{label}{count} {verb} from {was} to {now}"
+    if change.before.endswith("(missing answers change)"):
+        text = f"{label}{count} stay {now}, but the unsure answers that matter change"
+    return text + (f", {change.citing}" if change.citing else "")
+
+
+def format_report(report: Report, ledger_file: str, details: int = 6) -> str:
+    """The report for a person: grouped by part of the decision, biggest changes first."""
+    axes = report.axes
+    lines = [f"What would change in the ledger ({ledger_file}):", ""]
+    if report.policy:
+        lines += ["Policy values and clause words", *(f"  {line}" for line in report.policy), ""]
+    if report.classes:
+        lines += ["Classes of answers", *(f"  {line}" for line in report.classes), ""]
+    if report.common and report.changes:
+        lines += [f"Every change below is in {_words(axes, report.common)}.", ""]
+    skip = list(report.common)
+    for _, title in _GROUPS:
+        changes = [c for c in report.changes if _group(c.table) == title]
+        if not changes:
+            continue
+        lines.append(title)
+        for change in changes:
+            where = [_words(axes, block, skip) for block in change.where]
+            if where == ["all of them"]:
+                lines.append(f"  {_sentence(change)}.")
+                continue
+            lines.append(f"  {_sentence(change)}:")
+            lines += [f"    - {text}" for text in where[:details]]
+            if len(where) > details:
+                lines.append(f"    - and {len(where) - details} more groups of situations")
+        lines.append("")
+    verdicts = sum(
+        c.count for c in report.changes if c.table == "verdict" and "(missing" not in c.before
+    )
+    tables = len({c.table for c in report.changes})
+    lines.append(
+        f"In all: {verdicts:,} situations get another verdict; "
+        f"{tables} table{'s' if tables != 1 else ''} of the ledger change"
+        + ("; the policy's values or words change" if report.policy else "")
+        + "."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="./run review",
+        description="Compare what the self-check decides under the current rules and policy with "
+        "the committed ledger, and explain the difference.",
+        epilog="Exit status: 0 when the ledger is up to date (or was just accepted), 1 when it is "
+        "out of date, 2 when a file cannot be read.",
+    )
+    parser.add_argument(
+        "--accept", action="store_true", help="write the new ledger (then commit it)"
+    )
+    parser.add_argument(
+        "--policy", type=Path, default=DEFAULT_POLICY, help="the policy file (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--ledger", type=Path, help="the ledger file (default: ledger.txt beside the policy)"
+    )
+    args = parser.parse_args(argv)
+    ledger_file = args.ledger or ledger_path_for(args.policy)
+    try:
+        text = current_text(args.policy)
+    except PolicyError as error:
+        sys.stderr.write(f"review: {error}\n")
+        return EXIT_PROBLEM
+    new = ledgers.parse(text)
+    old: Ledger | None = None
+    if not ledger_file.is_file():
+        sys.stdout.write(f"There is no ledger at {ledger_file} yet.\n")
+    elif ledger_file.read_text(encoding="utf-8") == text:
+        sys.stdout.write(f"The ledger ({ledger_file}) is up to date.\n")
+        return 0
+    else:
+        try:
+            old = ledgers.parse(ledger_file.read_text(encoding="utf-8"))
+        except LedgerError as error:
+            sys.stdout.write(
+                f"The committed ledger ({ledger_file}) cannot be read ({error}), so there is "
+                "nothing to compare with.\n"
+            )
+    if old is not None:
+        report = compare(old, new)
+        if report.changed:
+            sys.stdout.write(format_report(report, str(ledger_file)))
+        else:
+            sys.stdout.write(
+                f"The text of {ledger_file} differs from the one these rules make, but nothing it "
+                "records changes (it was edited by hand, or made by an older version).\n"
+            )
+    if args.accept:
+        ledger_file.write_text(text, encoding="utf-8")
+        sys.stdout.write(f"\nAccepted: wrote {ledger_file}. Commit it together with your change.\n")
+        return 0
+    sys.stdout.write(
+        f"\nThe ledger is out of date. Read the changes above: if they are what you meant, run "
+        f"`./run review --accept` and commit {ledger_file} with your change.\n"
+        if old is not None
+        else "`./run review --accept` writes it: read it, then commit it with your change.\n"
+    )
+    return EXIT_STALE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,234 @@
+"""The ledger of every decision (checker/ledger.txt) and `./run review`, which explains changes.
+
+The committed ledger must be complete (every situation, exactly once, in every table), true (the
+checker says what it records, for answers from anywhere inside each class, not only the class's
+own sample), current (made from today's rules and policy: the test command fails otherwise, as the
+strict build does), and canonical (code that decides the same makes the same file).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker import check, default_policy
+from checker.advice import NoteId, Settlement, note_text, settlement_text
+from checker.answers import parse_answers
+from checker.questions import QUESTIONS, Kind
+from checker.rules import RULES, within_refund_window
+from refund_site import ledger as ledgers
+from refund_site import review
+from tests.policies import edited_policy
+
+ROOT = Path(__file__).resolve().parents[2]
+COMMITTED = ROOT / "checker" / "ledger.txt"
+POLICY = default_policy()
+
+
+@pytest.fixture(scope="module")
+def committed() -> ledgers.Ledger:
+    return ledgers.parse(COMMITTED.read_text(encoding="utf-8"))
+
+
+def test_the_committed_ledger_is_the_one_of_todays_rules_and_policy() -> None:
+    made = review.current_text(ROOT / "checker" / "policy.toml")
+    assert COMMITTED.read_text(encoding="utf-8") == made, (
+        "checker/ledger.txt is out of date: run ./run review, read it, then ./run review --accept"
+    )
+
+
+def test_the_situations_are_every_combination_of_the_answers_classes(
+    committed: ledgers.Ledger,
+) -> None:
+    # Written out from the questions, not from the ledger's own code: each choice and yes/no
+    # answer with every option ("Not sure" included), earlier requests below, at and above the
+    # repeat limit, and five classes of days.
+    choices = [len(q.options) for q in QUESTIONS if q.kind in (Kind.CHOICE, Kind.YES_NO)]
+    limit = POLICY.repeat_request_limit
+    requests = len({0, *range(1, limit), limit, limit + 1}) if limit > 1 else 3
+    expected = math.prod(choices) * requests * 5
+    assert committed.situations == expected == 151_200
+    text = COMMITTED.read_text(encoding="utf-8")
+    assert f"# {expected:,} situations" in text
+
+
+def test_every_table_covers_every_situation_exactly_once(committed: ledgers.Ledger) -> None:
+    dims = committed.dims
+    for name, rows in committed.tables.items():
+        for first, second in itertools.combinations(rows, 2):
+            overlap = all(
+                a is None or b is None or set(a) & set(b)
+                for a, b in zip(first.when, second.when, strict=True)
+            )
+            assert not overlap, f"[{name}]: two rows cover the same situations"
+        covered = sum(row.size(dims) for row in rows)
+        if ledgers.PARTS[name].only_where_it_applies:
+            assert 0 < covered <= committed.situations, name
+            assert {row.outcome for row in rows} == {ledgers.APPLIES}, name
+        else:
+            # Disjoint rows whose sizes add up to the whole space cover it exactly once.
+            assert covered == committed.situations, f"[{name}] covers {covered:,}"
+
+
+def test_every_part_of_the_decision_has_its_table_and_every_clause_and_verdict_occurs(
+    committed: ledgers.Ledger,
+) -> None:
+    assert set(committed.tables) == set(ledgers.PARTS)
+    for name in [f"clause {rule.clause_id}" for rule in RULES] + [
+        f"note {n.value}" for n in NoteId
+    ]:
+        assert committed.tables[name], f"{name} applies nowhere"
+    verdicts = {row.outcome.split()[0] for row in committed.tables["verdict"]}
+    assert verdicts == {"likely_eligible", "likely_not_eligible", "needs_review"}
+
+
+@st.composite
+def any_answers(draw: st.DrawFn) -> dict[str, Any]:
+    """Answers from anywhere in the space: any date, any wait, any count, any option."""
+    purchased = draw(st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)))
+    answers: dict[str, Any] = {
+        "purchase_date": purchased.isoformat(),
+        "request_date": (purchased + timedelta(days=draw(st.integers(0, 400)))).isoformat(),
+        "previous_refund_requests": draw(st.integers(0, 60)),
+    }
+    for question in QUESTIONS:
+        if question.kind in (Kind.CHOICE, Kind.YES_NO):
+            value: object = draw(st.sampled_from([o.value for o in question.options]))
+            if question.kind is Kind.YES_NO and value in ("true", "false"):
+                value = value == "true"
+            answers[question.field] = value
+    return answers
+
+
+@settings(max_examples=400, deadline=None)
+@given(raw=any_answers())
+def test_the_checker_says_what_the_ledger_records_anywhere_inside_each_class(
+    raw: dict[str, Any],
+) -> None:
+    committed = ledgers.parse(COMMITTED.read_text(encoding="utf-8"))
+    parsed = parse_answers(raw, date.today())
+    situation = ledgers.classify(committed.dims, parsed)
+    result = check(raw)
+    verdict = result["verdict"] + (
+        f" missing={','.join(result['missing'])}" if result["missing"] else ""
+    )
+    assert committed.outcome("verdict", situation) == verdict
+    cited = {clause["id"] for clause in result["clauses"]}
+    for rule in RULES:
+        recorded = committed.outcome(f"clause {rule.clause_id}", situation) == ledgers.APPLIES
+        assert recorded == (rule.clause_id in cited), rule.clause_id
+    noted = {
+        note
+        for note in NoteId
+        if committed.outcome(f"note {note.value}", situation) == ledgers.APPLIES
+    }
+    assert sorted(note_text(note, POLICY) for note in noted) == sorted(result["notes"])
+    alternatives = ",".join(item["id"] for item in result["alternatives"]) or "none"
+    assert committed.outcome("alternatives", situation) == alternatives
+    arrives = committed.outcome("refund-arrives", situation)
+    assert result["processing_time"] == settlement_text(Settlement(arrives), POLICY)
+
+
+@pytest.fixture
+def rule_replaced(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Give the rule of a clause another predicate for one test (rules are frozen: forced)."""
+    clause_id, predicate = request.param
+    rule = next(rule for rule in RULES if rule.clause_id == clause_id)
+    original = rule.applies
+    object.__setattr__(rule, "applies", predicate)
+    yield
+    object.__setattr__(rule, "applies", original)
+
+
+def _credits_first(answers: Any, policy: Any) -> bool:
+    # recent-unused as rules.py has it, with its two tests the other way round: reads the
+    # credits before the dates, and stops after the credits when they are not low.
+    return answers.credits_used.value in ("none", "minimal") and within_refund_window(
+        answers, policy
+    )
+
+
+def _one_day_shorter(answers: Any, policy: Any) -> bool:
+    return (
+        answers.days_since_purchase < policy.refund_window_days
+        and answers.credits_used.value
+        in (
+            "none",
+            "minimal",
+        )
+    )
+
+
+@pytest.mark.parametrize("rule_replaced", [("recent-unused", _credits_first)], indirect=True)
+@pytest.mark.usefixtures("rule_replaced")
+def test_a_refactor_that_decides_the_same_leaves_the_ledger_byte_for_byte_the_same() -> None:
+    assert ledgers.render(ledgers.make_ledger(POLICY)) == COMMITTED.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("rule_replaced", [("recent-unused", _one_day_shorter)], indirect=True)
+@pytest.mark.usefixtures("rule_replaced")
+def test_a_rule_that_decides_differently_changes_the_ledger_and_the_review_says_where() -> None:
+    new = ledgers.make_ledger(POLICY)
+    old = ledgers.parse(COMMITTED.read_text(encoding="utf-8"))
+    text = review.format_report(review.compare(old, new), "checker/ledger.txt")
+    assert "clause recent-unused no longer applies" in text
+    assert "requests 7 days after purchase" in text
+
+
+def run_review(tmp_path: Path, policy: Path, *flags: str, capsys: Any) -> tuple[int, str]:
+    status = review.main(
+        ["--policy", str(policy), "--ledger", str(tmp_path / "ledger.txt"), *flags]
+    )
+    return status, capsys.readouterr().out
+
+
+def test_review_explains_a_new_refund_window_then_accepts_it(tmp_path: Path, capsys: Any) -> None:
+    (tmp_path / "ledger.txt").write_text(COMMITTED.read_text(encoding="utf-8"), encoding="utf-8")
+    policy = edited_policy(tmp_path, "refund_window_days = 7", "refund_window_days = 14")
+    status, text = run_review(tmp_path, policy, capsys=capsys)
+    assert status == review.EXIT_STALE
+    assert "refund_window_days: 7 → 14" in text
+    assert "Every change below is in requests 8–14 days after purchase." in text
+    assert "go from likely_not_eligible to likely_eligible, now citing recent-unused" in text
+    assert "clause late-request no longer applies" in text
+    assert "was “The request is made more than 7 days after purchase”" in text
+    last = text.strip().splitlines()
+    assert any(line.startswith("In all: ") and "get another verdict" in line for line in last)
+    assert "./run review --accept" in last[-1]
+
+    status, text = run_review(tmp_path, policy, "--accept", capsys=capsys)
+    assert status == 0
+    assert (tmp_path / "ledger.txt").read_text(encoding="utf-8") == review.current_text(policy)
+    status, text = run_review(tmp_path, policy, capsys=capsys)
+    assert status == 0 and "is up to date" in text
+
+
+def test_review_shows_a_reworded_clause_even_when_no_verdict_moves(
+    tmp_path: Path, capsys: Any
+) -> None:
+    (tmp_path / "ledger.txt").write_text(COMMITTED.read_text(encoding="utf-8"), encoding="utf-8")
+    policy = edited_policy(tmp_path, "A substantial portion of credits", "A large share of credits")
+    status, text = run_review(tmp_path, policy, capsys=capsys)
+    assert status == review.EXIT_STALE
+    assert "clause substantial-use is reworded" in text
+    assert "now “A large share of credits has been used”" in text
+    assert "0 situations get another verdict" in text
+
+
+def test_review_without_a_ledger_or_with_a_broken_one_says_how_to_make_it(
+    tmp_path: Path, capsys: Any
+) -> None:
+    policy = edited_policy(tmp_path, "support@", "support@")
+    status, text = run_review(tmp_path, policy, capsys=capsys)
+    assert status == review.EXIT_STALE and "There is no ledger" in text
+    (tmp_path / "ledger.txt").write_text("format refund-ledger/1\n[verdict]\nnonsense\n")
+    status, text = run_review(tmp_path, policy, capsys=capsys)
+    assert status == review.EXIT_STALE and "cannot be read" in text and "--accept" in text
