@@ -19,10 +19,20 @@ from pathlib import Path
 from typing import Any
 
 from checker import advice
-from checker.answers import InvalidAnswers, answers_from_query, answers_to_query, parse_answers
+from checker.answers import (
+    InvalidAnswers,
+    Source,
+    answers_from_query,
+    answers_to_query,
+    json_number,
+    json_object,
+    parse_answers,
+    shown_answers,
+)
 from checker.model import Answers, Verdict
 from checker.policy import Policy, PolicyError
 from checker.policy import load_policy as _read_policy_file
+from checker.questions import QUESTIONS_BY_FIELD
 from checker.rules import CLAUSE_IDS, RULES, evaluate
 
 __all__ = [
@@ -31,6 +41,7 @@ __all__ = [
     "InvalidAnswers",
     "Policy",
     "PolicyError",
+    "Source",
     "Verdict",
     "answers_to_query",
     "check",
@@ -70,37 +81,52 @@ def default_policy() -> Policy:
 
 
 def check(
-    answers: object, *, today: date | None = None, policy: Policy | None = None
+    answers: object,
+    *,
+    today: date | None = None,
+    policy: Policy | None = None,
+    source: Source = Source.STAFF,
 ) -> dict[str, Any]:
     """What the policy says about ``answers`` (the JSON form of the answers contract).
 
-    Raises :class:`InvalidAnswers` with one ``{"field", "message"}`` per problem. ``today`` is
-    the customer's local date, used when ``request_date`` is not given.
+    Raises :class:`InvalidAnswers` with one ``{"field", "message"}`` per problem, worded for
+    ``source``. ``today`` is the customer's local date: the date of the request unless
+    ``request_date`` is given.
     """
     policy = policy or default_policy()
+    today = today or date.today()
     parsed = (
-        answers if isinstance(answers, Answers) else parse_answers(answers, today or date.today())
+        answers
+        if isinstance(answers, Answers)
+        else parse_answers(answers, today, source, policy=policy)
     )
     evaluation = evaluate(parsed, policy)
-    return {
+    shown = shown_answers(parsed)
+    result: dict[str, Any] = {
         "verdict": evaluation.verdict.value,
         "title": advice.VERDICT_TITLES[evaluation.verdict],
         "summary": advice.summary(evaluation),
+        "staff_summary": advice.staff_summary(evaluation),
+        "timing": advice.timing(parsed, policy),
         "clauses": [
             {
                 "id": rule.clause_id,
                 "effect": rule.effect.value,
+                "effect_text": advice.EFFECT_WORDS[rule.effect],
                 "text": policy.clause_texts[rule.clause_id],
             }
             for rule in evaluation.clauses
         ],
         "missing": evaluation.missing,
+        "missing_questions": [QUESTIONS_BY_FIELD[field].label for field in evaluation.missing],
+        "support_checks": advice.support_check_texts(parsed),
         "notes": advice.notes(parsed, policy),
         "processing_time": advice.processing_time(parsed, policy),
         "alternatives": advice.alternatives(parsed),
-        "email": advice.email(parsed, policy, evaluation),
+        "recap": advice.recap(parsed),
+        "email": advice.email(parsed, policy, evaluation, today),
         "days_since_purchase": parsed.days_since_purchase,
-        "answers": parsed.to_json(),
+        "answers": {field: value for field, value in parsed.to_json().items() if field in shown},
         "link": "#check?" + answers_to_query(parsed),
         "policy": {
             "last_updated": policy.last_updated,
@@ -108,6 +134,8 @@ def check(
             "support_email": policy.support_email,
         },
     }
+    result["copy_text"] = advice.copy_text(result)
+    return result
 
 
 def check_json(text: str, *, today: str | None = None) -> str:
@@ -117,7 +145,7 @@ def check_json(text: str, *, today: str | None = None) -> str:
     the customer's local date.
     """
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, object_pairs_hook=json_object, parse_int=json_number)
     except (ValueError, RecursionError) as error:
         if isinstance(error, json.JSONDecodeError):
             message = error.msg
@@ -140,12 +168,15 @@ def check_json(text: str, *, today: str | None = None) -> str:
     return _checked(lambda: check(raw, today=_today(today)))
 
 
-def check_query(query: str, *, today: str | None = None) -> str:
+def check_query(query: str, *, today: str | None = None, source: str = "link") -> str:
     """:func:`check` for the self-check's URL form (``purchase_date=2026-05-01&...``); never raises.
 
-    This is what the page calls in the browser, with the visitor's local date as ``today``.
+    This is what the page calls in the browser, with the visitor's local date as ``today``, and
+    ``source`` "form" for the answers of its form or "link" for a ``#check?`` link's.
     """
-    return _checked(lambda: check(answers_from_query(query), today=_today(today)))
+    return _checked(
+        lambda: check(answers_from_query(query), today=_today(today), source=Source(source))
+    )
 
 
 def _today(text: str | None) -> date:

@@ -10,28 +10,54 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from checker import InvalidAnswers, PolicyError, check, load_policy
-from checker.answers import answers_from_query, answers_to_query, parse_answers
+from checker.advice import VERDICT_LABELS
+from checker.answers import Answered, json_number, json_object, typed_value
+from checker.model import Verdict
 from checker.questions import QUESTIONS, Kind
 
 EXIT_INVALID = 2
+# The most standard input --json reads: one set of answers is a few hundred bytes.
+STDIN_LIMIT = 64 * 1024
+
+
+class _Once(argparse.Action):
+    """Stores a flag's value, and remembers a flag given twice (reported with the answers)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if getattr(namespace, self.dest) is not None:
+            namespace.twice.append(self.dest)
+            return
+        setattr(namespace, self.dest, values)
 
 
 def _parser() -> argparse.ArgumentParser:
+    verdict_defaults = [q for q in QUESTIONS if q.default is not None and q.changes_verdict]
     parser = argparse.ArgumentParser(
         prog="refund-check",
         description="What ImgToSTL's refund policy says about one customer's situation. "
         "Support makes the final decision; this is the policy's usual answer.",
-        epilog="Exit status: 0 with a result, 2 when an answer is wrong (each problem is named). "
-        "Share a pre-filled self-check with a customer with --link URL_OF_THE_POLICY_PAGE.",
+        epilog="Answers left out take their default. These defaults can change a verdict, so "
+        "give them when you know them: "
+        + ", ".join(f"--{q.field.replace('_', '-')} ({q.default})" for q in verdict_defaults)
+        + ". Without --terms-violation the result says support still checks the account. "
+        "--link URL_OF_THE_POLICY_PAGE prints a self-check link with every answer judged "
+        "(the request date only if given: otherwise it counts to the day the customer opens "
+        "it). Exit status: 0 with a result, 2 when an answer is wrong (each problem is named).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.set_defaults(twice=[])
     parser.add_argument(
         "--json",
         action="store_true",
@@ -46,11 +72,17 @@ def _parser() -> argparse.ArgumentParser:
             values = "YYYY-MM-DD"
         else:
             values = "N"
-        required = "required" if question.default is None else f"default {question.default}"
+        if question.default is None:
+            required = "required"
+        elif question.changes_verdict:
+            required = f"default {question.default}; can change the verdict"
+        else:
+            required = f"default {question.default}"
         answers.add_argument(
             "--" + question.field.replace("_", "-"),
             dest=question.field,
             metavar=values,
+            action=_Once,
             help=f"{question.label} ({required})",
         )
     parser.add_argument(
@@ -67,30 +99,55 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_readable(result: dict[str, Any], link: str | None) -> None:
-    write = sys.stdout.write
-    write(f"{result['title']} ({result['verdict']})\n{result['summary']}\n")
+def _readable(result: dict[str, Any], link: str | None) -> str:
+    """The result for support staff."""
+    verdict = Verdict(result["verdict"])
+    lines = [f"{VERDICT_LABELS[verdict]} ({verdict.value})", result["staff_summary"]]
     days = result["days_since_purchase"]
     window = result["policy"]["refund_window_days"]
-    write(f"\nDay {days} since purchase (refund window: {window} days).\n")
+    lines += ["", f"Day {days} since purchase (refund window: {window} days)."]
     if result["clauses"]:
-        write("\nClauses that apply:\n")
+        lines += ["", "Clauses that apply:"]
         for clause in result["clauses"]:
             sign = "+" if clause["effect"] == "supports" else "-"
-            write(f"  {sign} {clause['id']}: {clause['text']}\n")
+            lines.append(f"  {sign} {clause['id']}: {clause['text']}")
     if result["missing"]:
-        write("\nAsk the customer about: " + ", ".join(result["missing"]) + "\n")
+        lines += ["", "Ask the customer about (each would change the verdict): "]
+        lines[-1] += ", ".join(result["missing"])
+    if result["support_checks"]:
+        lines += ["", "Not given, so judged as “no”; support still checks:"]
+        lines += [f"  * {text}" for text in result["support_checks"]]
+    lines += ["", "Judged with:"]
+    lines += [f"  {field} = {_text(value)}" for field, value in result["answers"].items()]
     if result["notes"]:
-        write("\nNotes:\n" + "".join(f"  * {note}\n" for note in result["notes"]))
-    write(f"\nProcessing time: {result['processing_time']}\n")
+        lines += ["", "What the self-check tells the customer:"]
+        lines += [f"  * {note}" for note in result["notes"]]
+    lines += ["", f"Processing time (as the customer is told): {result['processing_time']}"]
     if result["alternatives"]:
-        write(
-            "\nAlternatives to offer: "
-            + "; ".join(item["text"] for item in result["alternatives"])
-            + "\n"
-        )
+        offers = "; ".join(item["text"] for item in result["alternatives"])
+        lines += ["", f"Alternatives the customer can be offered: {offers}"]
     if link:
-        write(f"\nPre-filled self-check: {link.split('#')[0]}{result['link']}\n")
+        lines += ["", f"Pre-filled self-check: {link.split('#')[0]}{result['link']}"]
+    return "\n".join(lines) + "\n"
+
+
+def _text(value: object) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _read_stdin() -> bytes:
+    data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
+    if len(data) > STDIN_LIMIT:
+        raise InvalidAnswers(
+            [
+                {
+                    "field": "answers",
+                    "message": f"The standard input is longer than {STDIN_LIMIT // 1024} KB. "
+                    "Send one JSON object of answers: a few hundred bytes.",
+                }
+            ]
+        )
+    return data
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,6 +157,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Bad input may carry lone surrogates (\ud800 in JSON): print them escaped, which
             # is also valid JSON, instead of failing with a traceback.
             stream.reconfigure(errors="backslashreplace")
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        # The reader stopped reading (`refund-check … | head`): end quietly. Python would
+        # report the pipe again when it flushes at exit; point the output at nothing first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         policy = load_policy(args.policy) if args.policy else None
@@ -109,7 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.json:
             try:
-                raw = json.loads(sys.stdin.read())
+                raw = json.loads(
+                    _read_stdin(), object_pairs_hook=json_object, parse_int=json_number
+                )
             except (ValueError, RecursionError) as not_json:
                 # ValueError covers undecodable bytes (UnicodeDecodeError) and bad JSON.
                 raise InvalidAnswers(
@@ -125,32 +195,30 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ) from None  # the message says all there is
             result = check(raw, policy=policy)
         else:
-            given = {
-                q.field: getattr(args, q.field)
-                for q in QUESTIONS
-                if getattr(args, q.field) is not None
-            }
-            # Undecodable bytes in the arguments arrive as surrogates; keep them as bytes here
-            # so that they are reported as a wrong answer, not a traceback.
-            query = urlencode(given, errors="surrogateescape")
-            result = check(answers_from_query(query), policy=policy)
-            if "request_date" not in given:
-                # A link sent today should count the days up to when the customer opens it.
-                answers = parse_answers(result["answers"], date.today())
-                result["link"] = "#check?" + answers_to_query(answers, with_request_date=False)
+            given = Answered(
+                [
+                    (q.field, typed_value(q.field, getattr(args, q.field)))
+                    for q in QUESTIONS
+                    if getattr(args, q.field) is not None
+                ]
+                + [(field, getattr(args, field)) for field in args.twice]
+            )
+            result = check(given, policy=policy)
     except InvalidAnswers as invalid:
         if args.json:
             sys.stdout.write(json.dumps({"errors": invalid.errors}, ensure_ascii=False) + "\n")
         else:
             sys.stderr.write("refund-check: these answers need fixing:\n")
             for problem in invalid.errors:
-                flag = "--" + problem["field"].replace("_", "-")
-                sys.stderr.write(f"  {flag}: {problem['message']}\n")
+                field = problem["field"]
+                name = "--" + field.replace("_", "-") if field != "answers" else "answers"
+                sys.stderr.write(f"  {name}: {problem['message']}\n")
         return EXIT_INVALID
     if args.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     else:
-        _print_readable(result, args.link)
+        sys.stdout.write(_readable(result, args.link))
+    sys.stdout.flush()  # inside main(), so that a closed pipe is handled there
     return 0
 
 

@@ -7,42 +7,70 @@ final decision.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import TypedDict
 from urllib.parse import quote
 
+from checker import words
+from checker.answers import shown_answers
 from checker.model import (
     Answers,
+    Effect,
     PaymentProvider,
     PurchaseType,
     Reason,
     Verdict,
 )
-from checker.policy import Policy
-from checker.questions import QUESTIONS, QUESTIONS_BY_FIELD, Kind, Question
+from checker.policy import Policy, long_date
+from checker.questions import QUESTIONS, QUESTIONS_BY_FIELD, Asker, Kind
 from checker.rules import Evaluation, used_any_credits, within_refund_window
 
 FINAL_DECISION = "Support makes the final decision."
 
-SUMMARIES: dict[Verdict, str] = {
-    Verdict.LIKELY_ELIGIBLE: (
-        "Your request is likely eligible for a refund under our policy. Write to support to ask "
-        "for it; the ready-made email has what they need."
-    ),
-    Verdict.LIKELY_NOT_ELIGIBLE: (
-        "Your request is likely not eligible for a refund under our policy. You can still write to "
-        "support: they look at every request, and may offer another way to put things right."
-    ),
-    Verdict.NEEDS_REVIEW: (
-        "Support needs to look at your case to decide: our policy reviews situations like yours "
-        "case by case. Write to support; the ready-made email has what they need."
-    ),
+# The verdict as the result's heading. None may read as if a request were already sent: the
+# self-check sends nothing.
+VERDICT_TITLES: dict[Verdict, str] = {
+    Verdict.LIKELY_ELIGIBLE: "You are likely eligible for a refund",
+    Verdict.LIKELY_NOT_ELIGIBLE: "You are likely not eligible for a refund",
+    Verdict.NEEDS_REVIEW: "Support would need to look at your case",
+}
+# The verdict in a few words, for tables and labels.
+VERDICT_LABELS: dict[Verdict, str] = {
+    Verdict.LIKELY_ELIGIBLE: "Likely eligible",
+    Verdict.LIKELY_NOT_ELIGIBLE: "Likely not eligible",
+    Verdict.NEEDS_REVIEW: "Case by case",
 }
 
-VERDICT_TITLES: dict[Verdict, str] = {
-    Verdict.LIKELY_ELIGIBLE: "Likely eligible for a refund",
-    Verdict.LIKELY_NOT_ELIGIBLE: "Likely not eligible for a refund",
-    Verdict.NEEDS_REVIEW: "Support will review your case",
+SUMMARIES: dict[Verdict, str] = {
+    Verdict.LIKELY_ELIGIBLE: (
+        "The policy usually gives a refund in a situation like yours. To ask for it, email "
+        "support: the ready-made email has what they need."
+    ),
+    Verdict.LIKELY_NOT_ELIGIBLE: (
+        "The policy usually does not give a refund in a situation like yours. You can still "
+        "email support: they look at every request, and may offer another way to put things "
+        "right."
+    ),
+    Verdict.NEEDS_REVIEW: (
+        "The policy leaves situations like yours to support, case by case. To ask for a refund, "
+        "email support: the ready-made email has what they need."
+    ),
+}
+# What a clause does to the verdict, as the result says it.
+EFFECT_WORDS: dict[Effect, str] = {
+    Effect.SUPPORTS: "Supports a refund",
+    Effect.AGAINST: "Counts against a refund",
+}
+
+# The same for support staff (the CLI): about the customer, not to them.
+STAFF_SUMMARIES: dict[Verdict, str] = {
+    Verdict.LIKELY_ELIGIBLE: "The policy usually gives a refund in this case.",
+    Verdict.LIKELY_NOT_ELIGIBLE: (
+        "The policy usually does not give a refund in this case. The customer can still write, "
+        "and support may offer another way to put things right."
+    ),
+    Verdict.NEEDS_REVIEW: "The policy leaves this case to support's judgement.",
 }
 
 
@@ -240,23 +268,59 @@ MAILTO_LIMIT = 1900
 _SHORTENED = "\n\n[Shortened to fit in an email link. Please add any details here.]"
 
 
-def _answer_lines(answers: Answers) -> list[str]:
-    values = answers.to_json()
-    lines = []
-    for question in QUESTIONS:
-        if not question.asked or not shown(question, values):
-            continue
-        value = values[question.field]
-        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-        if question.kind in (Kind.CHOICE, Kind.YES_NO):
-            text = question.option_label(text)
-        lines.append(f"- {question.label} {text}")
+class RecapLine(TypedDict):
+    field: str
+    question: str
+    answer: str
+
+
+def recap(answers: Answers) -> list[RecapLine]:
+    """The answers as the customer was shown them or gave them, in the questions' order: each
+    question and its answer in words, then support's answers and the request date if given."""
+    lines: list[RecapLine] = []
+    for field, value in shown_answers(answers).items():
+        question = QUESTIONS_BY_FIELD[field]
+        if question.asker is Asker.SUPPORT:
+            says = dict(question.support_says)[value]
+            lines.append({"field": field, "question": "From support", "answer": says})
+        elif question.kind is Kind.DATE:
+            words = long_date(date.fromisoformat(value))
+            lines.append({"field": field, "question": question.label, "answer": words})
+        elif question.kind is Kind.COUNT:
+            lines.append({"field": field, "question": question.label, "answer": value})
+        else:
+            answer = question.option_label(value)
+            lines.append({"field": field, "question": question.label, "answer": answer})
     return lines
 
 
-def shown(question: Question, values: dict[str, object]) -> bool:
-    """Whether the self-check asks ``question`` given the other answers."""
-    return all(str(values[field]) in allowed for field, allowed in question.shown_when)
+def support_checks(answers: Answers) -> list[str]:
+    """The facts only support knows that these answers leave open (support still checks them)."""
+    return [
+        question.field
+        for question in QUESTIONS
+        if question.asker is Asker.SUPPORT and getattr(answers, question.field) is None
+    ]
+
+
+def support_check_texts(answers: Answers) -> list[str]:
+    return [QUESTIONS_BY_FIELD[field].support_checks for field in support_checks(answers)]
+
+
+def timing(answers: Answers, policy: Policy) -> str:
+    """How long after the purchase the request is, next to the refund window."""
+    days = answers.days_since_purchase
+    window = f"The refund window is {policy.refund_window_days} days from the purchase."
+    if "request_date" in answers.given:
+        after = "the same day as" if days == 0 else f"{_days(days)} after"
+        return f"Your request is dated {after} your purchase. {window}"
+    if days == 0:
+        return f"You bought it today. {window}"
+    return f"You bought it {_days(days)} ago. {window}"
+
+
+def _days(count: int) -> str:
+    return f"{count:,} day{'s' if count != 1 else ''}"
 
 
 def _request_lines(purchase_date: str = "", reason: str = "") -> list[str]:
@@ -275,20 +339,28 @@ def _request_lines(purchase_date: str = "", reason: str = "") -> list[str]:
     ]
 
 
-def email(answers: Answers, policy: Policy, evaluation: Evaluation) -> Email:
-    """A ready email to support with the blanks the policy asks customers to fill."""
+def _recap_line(line: RecapLine) -> str:
+    """ "- What did you buy? A one-time credit pack", "- From support: …"."""
+    joint = " " if line["question"].endswith("?") else ": "
+    return f"- {line['question']}{joint}{line['answer']}"
+
+
+def email(answers: Answers, policy: Policy, evaluation: Evaluation, today: date) -> Email:
+    """A ready email to support with the blanks the policy asks customers to fill, and exactly the
+    answers the customer gave or was shown (:func:`recap`)."""
     reason = QUESTIONS_BY_FIELD["reason"].option_label(answers.reason.value)
     kind = answers.purchase_type.value.replace("_", " ")
-    subject = f"Refund request: {kind} bought on {answers.purchase_date.isoformat()}"
+    bought = long_date(answers.purchase_date)
+    subject = f"Refund request: {kind} bought on {bought}"
     clause_ids = ", ".join(rule.clause_id for rule in evaluation.clauses) or "none"
     body = "\n".join(
         [
-            *_request_lines(answers.purchase_date.isoformat(), reason),
+            *_request_lines(bought, reason),
             "",
             "My answers to the refund self-check:",
-            *_answer_lines(answers),
+            *(_recap_line(line) for line in recap(answers)),
             "",
-            f"Self-check result: {VERDICT_TITLES[evaluation.verdict]} "
+            f"Self-check result on {long_date(today)}: {VERDICT_TITLES[evaluation.verdict]} "
             f"({evaluation.verdict.value}; clauses: {clause_ids}).",
             f"Refund policy last updated: {policy.last_updated}.",
             "",
@@ -335,3 +407,39 @@ def summary(evaluation: Evaluation) -> str:
             + (" would change this result, so say what you know in your email.")
         )
     return f"{text} {FINAL_DECISION}"
+
+
+def copy_text(result: dict[str, object]) -> str:
+    """The result as plain text, for the customer to copy (the page's "Copy summary")."""
+
+    def items(heading: str, texts: list[str]) -> list[str]:
+        return ["", f"{heading}:", *(f"- {text}" for text in texts)] if texts else []
+
+    clauses = result["clauses"]
+    email = result["email"]
+    assert isinstance(clauses, list) and isinstance(email, dict)
+    lines = [
+        f"Refund self-check: {result['title']}",
+        str(result["summary"]),
+        str(result["timing"]),
+        *items(words.WHY, [f"{c['effect_text']}: “{c['text']}”" for c in clauses]),
+        *items(words.MISSING, list(result["missing_questions"])),  # type: ignore[call-overload]
+        *items(words.SUPPORT_CHECKS, list(result["support_checks"])),  # type: ignore[call-overload]
+        *items(words.NOTES, list(result["notes"])),  # type: ignore[call-overload]
+        *items(
+            f"{words.ALTERNATIVES_BEFORE.rstrip(':')} "
+            f"({words.ALTERNATIVES_AFTER[0].lower()}{words.ALTERNATIVES_AFTER[1:].rstrip('.')})",
+            [item["text"] for item in result["alternatives"]],  # type: ignore[attr-defined]
+        ),
+        "",
+        f"Email to support: {email['to']}",
+        f"Subject: {email['subject']}",
+        "",
+        str(email["body"]),
+    ]
+    return "\n".join(lines)
+
+
+def staff_summary(evaluation: Evaluation) -> str:
+    """The verdict for support staff."""
+    return f"{STAFF_SUMMARIES[evaluation.verdict]} {FINAL_DECISION}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import Enum, StrEnum
 from typing import Any
@@ -86,9 +86,13 @@ class Answers:
     outputs_used: YesNoUnsure = False
     first_purchase: YesNoUnsure = False
     previous_refund_requests: int = 0
-    terms_violation: bool = False
     chargeback_filed: bool = False
     payment_provider: PaymentProvider = PaymentProvider.UNSURE
+    # Only support knows it; None when support has not said (the rules read it as "no").
+    terms_violation: bool | None = None
+    # The answers that were given rather than left to the contract's defaults. Only the wording
+    # reads it (what the email lists, what a link carries), never a rule.
+    given: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     @property
     def days_since_purchase(self) -> int:
@@ -107,10 +111,13 @@ class Answers:
             yield replace(self, **changes)
 
     def to_json(self) -> dict[str, object]:
-        """The answers in the JSON form of the answers contract."""
+        """The answers in the JSON form of the answers contract (an answer support has not
+        given is left out)."""
         out: dict[str, object] = {}
         for item in fields(self):
             value = getattr(self, item.name)
+            if value is None or item.name == "given":
+                continue
             if isinstance(value, date):
                 value = value.isoformat()
             elif isinstance(value, Enum):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,27 @@ DEFAULT_POLICY_FILE = Path(__file__).with_name("policy.toml")
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}")
 _EMAIL = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(day: date) -> str:
+    """A date as people write it: "1 May 2026" (ISO dates are for machines)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 class PolicyError(ValueError):
@@ -33,6 +55,8 @@ class Policy:
     repeat_request_limit: int
     creem_settlement_days_min: int
     creem_settlement_days_max: int
+    # The first day ImgToSTL sold anything: a purchase before it is a typing slip.
+    sales_started: date
     # Clause id -> the clause's words, placeholders already filled in.
     clause_texts: dict[str, str] = field(default_factory=dict)
     source: str = "policy.toml"
@@ -46,6 +70,7 @@ class Policy:
             "repeat_request_limit": str(self.repeat_request_limit),
             "creem_settlement_days_min": str(self.creem_settlement_days_min),
             "creem_settlement_days_max": str(self.creem_settlement_days_max),
+            "sales_started": long_date(self.sales_started),
         }
 
     def fill(self, text: str) -> str:
@@ -102,6 +127,11 @@ def policy_from_mapping(data: dict[str, Any], source: str = "policy.toml") -> Po
             texts[name] = value.strip()
     if "support_email" in texts and not _EMAIL.match(texts["support_email"]):
         problems.append(f"support_email must be one email address, got {texts['support_email']!r}")
+    sales_started = data.get("sales_started")
+    if not isinstance(sales_started, date) or hasattr(sales_started, "hour"):
+        problems.append(
+            f"sales_started must be a date without quotes, like 2024-01-01, got {sales_started!r}"
+        )
     if numbers.get("creem_settlement_days_min", 0) > numbers.get("creem_settlement_days_max", 0):
         problems.append("creem_settlement_days_min must not be more than creem_settlement_days_max")
     clauses = data.get("clauses")
@@ -110,7 +140,12 @@ def policy_from_mapping(data: dict[str, Any], source: str = "policy.toml") -> Po
     ):
         problems.append('[clauses] must list each clause id = "its words"')
         clauses = {}
-    known = {key for key, _ in _INTEGERS} | {"support_email", "last_updated", "clauses"}
+    known = {key for key, _ in _INTEGERS} | {
+        "support_email",
+        "last_updated",
+        "sales_started",
+        "clauses",
+    }
     problems.extend(
         f"{key} is not a policy value: remove it or check its spelling"
         for key in data
@@ -118,6 +153,7 @@ def policy_from_mapping(data: dict[str, Any], source: str = "policy.toml") -> Po
     )
     if problems:
         raise PolicyError(f"{source}: " + "; ".join(problems) + ".")
+    assert isinstance(sales_started, date)
     policy = Policy(
         support_email=texts["support_email"],
         last_updated=texts["last_updated"],
@@ -125,6 +161,7 @@ def policy_from_mapping(data: dict[str, Any], source: str = "policy.toml") -> Po
         repeat_request_limit=numbers["repeat_request_limit"],
         creem_settlement_days_min=numbers["creem_settlement_days_min"],
         creem_settlement_days_max=numbers["creem_settlement_days_max"],
+        sales_started=sales_started,
         source=source,
     )
     try:

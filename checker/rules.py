@@ -137,7 +137,7 @@ def change_of_mind(answers: Answers, policy: Policy) -> bool:
 @against("terms-violation")
 def terms_violation(answers: Answers, policy: Policy) -> bool:
     """The account violated the Terms of Service or abused credits, promotions or refunds."""
-    return answers.terms_violation
+    return answers.terms_violation is True
 
 
 @against("repeat-requests")

@@ -10,18 +10,28 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
+from typing import Any
 
-from checker import InvalidAnswers, Policy, check
-from checker.advice import VERDICT_TITLES, blank_email
-from checker.model import Verdict
-from checker.questions import QUESTIONS, QUESTIONS_BY_FIELD, Kind, Question
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from checker import InvalidAnswers, Policy, check, words
+from checker.advice import EFFECT_WORDS, VERDICT_LABELS, VERDICT_TITLES, blank_email
+from checker.model import Effect, Verdict
+from checker.questions import MAX_COUNT, QUESTIONS, QUESTIONS_BY_FIELD, Asker, Kind
 
 Report = Callable[[int, str], None]
+
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    keep_trailing_newline=False,
+)
 
 EXPECT_KEY = "expect"
 NOTE_KEY = "note"
 VERDICTS = tuple(verdict.value for verdict in Verdict)
-EFFECT_WORDS = {"supports": "supports a refund", "against": "counts against a refund"}
 SUMMARY_ID = "decision-summary"
 
 
@@ -102,26 +112,23 @@ def render_example(
             f"({because}). Change the example's answers or its expect line; if the rules are "
             "wrong, ask a developer.",
         )
-    return _example_html(title, note, result)
+    return _example_html(title, note, result, set(answers))
 
 
-def _example_html(title: str, note: str, result: dict[str, object]) -> str:
-    answers = result["answers"]
-    assert isinstance(answers, dict)
-    rows = []
-    for question in QUESTIONS:
-        value = answers[question.field]
-        if question.default is not None and _text(value) == question.default:
-            continue  # show what the example is about, not every default
-        rows.append(
-            f"<dt>{escape(_label(question))}</dt><dd>{escape(_shown(question, value))}</dd>"
-        )
+def _example_html(title: str, note: str, result: dict[str, Any], written: set[str]) -> str:
+    # The answers the editor wrote, as the checker words them (what the example is about; the
+    # self-check link carries the defaults too, and shows them).
+    rows = [
+        f"<dt>{escape(line['question'])}</dt><dd>{escape(line['answer'])}</dd>"
+        for line in result["recap"]
+        if line["field"] in written
+    ]
     verdict = str(result["verdict"])
     clauses = result["clauses"]
     assert isinstance(clauses, list)
     reasons = "".join(
         f'<li><a href="#{_attribute(clause["id"])}">{escape(clause["text"])}</a> '
-        f"({escape(EFFECT_WORDS[clause['effect']])})</li>"
+        f"({escape(EFFECT_WORDS[Effect(clause['effect'])].lower())})</li>"
         for clause in clauses
     )
     link = _attribute("#" + str(result["link"]).removeprefix("#"))
@@ -135,22 +142,6 @@ def _example_html(title: str, note: str, result: dict[str, object]) -> str:
         + (f"<p>{escape(note)}</p>" if note else "")
         + f'<p><a href="{link}">Try these answers in the self-check</a></p></div>'
     )
-
-
-def _text(value: object) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)
-
-
-def _label(question: Question) -> str:
-    return (
-        "When did you ask for the refund?" if question.field == "request_date" else (question.label)
-    )
-
-
-def _shown(question: Question, value: object) -> str:
-    if question.kind in (Kind.CHOICE, Kind.YES_NO):
-        return question.option_label(_text(value))
-    return _text(value)
 
 
 # The widget.
@@ -169,87 +160,37 @@ class WidgetSettings:
 
 
 def render_widget(policy: Policy, settings: WidgetSettings) -> str:
-    """The self-check's form, rendered from the checker's questions (see the widget contract)."""
-    questions = "".join(_question_html(question) for question in QUESTIONS if question.asked)
+    """The self-check's form and result, rendered from the checker's questions and words."""
     email = blank_email(policy)
-    return (
-        '<section class="refund-check" id="check" data-refund-check data-state="idle" '
-        f'data-runtime="{_attribute(settings.runtime)}" data-lock="{_attribute(settings.lock)}" '
-        f'data-stdlib="{_attribute(settings.stdlib)}" '
-        f'data-package="{_attribute(settings.package)}" '
-        f'data-worker="{_attribute(settings.worker)}" data-timeout="{settings.timeout_ms}" '
-        'aria-labelledby="rc-title">'
-        '<h2 id="rc-title">Check whether you can get a refund</h2>'
-        '<p class="refund-check__intro">Answer a few questions to see what this policy usually '
-        "means for your situation, and get an email to support ready to send. Your answers stay "
-        "in this browser: nothing is sent anywhere until you send the email yourself. "
-        "Support makes the final decision.</p>"
-        '<p class="refund-check__status" data-status role="status" aria-live="polite"></p>'
-        '<div class="refund-check__error-summary" data-error-summary role="alert" tabindex="-1" '
-        "hidden><h3>There is a problem</h3><ul data-error-list></ul></div>"
-        f'<form class="refund-check__form" data-form novalidate>{questions}'
-        '<input type="hidden" name="request_date" data-request-date>'
-        '<button type="submit" class="md-button md-button--primary">Check my answers</button>'
-        "</form>"
-        '<div class="refund-check__result" data-result tabindex="-1" hidden></div>'
-        '<div class="refund-check__fallback" data-fallback hidden>'
-        "<p data-fallback-message>The self-check could not start in this browser.</p>"
-        '<button type="button" class="md-button" data-retry>Try again</button>'
-        "<p>You can also write to support straight away: "
-        f'<a href="{_attribute(email["mailto"])}" data-fallback-email>email support at '
-        f"{escape(policy.support_email)}</a>, or read "
-        f'<a href="#{SUMMARY_ID}">the summary of usual outcomes</a> on this page.</p></div>'
-        "<noscript><p>The self-check needs JavaScript. You can still "
-        f'<a href="{_attribute(email["mailto"])}">email support at '
-        f"{escape(policy.support_email)}</a>, or read "
-        f'<a href="#{SUMMARY_ID}">the summary of usual outcomes</a>.</p></noscript>'
-        "</section>"
-    )
-
-
-def _question_html(question: Question) -> str:
-    field = question.field
-    ident = f"rc-{field}"
-    hint_id = f"{ident}-hint"
-    hint = (
-        f'<p class="refund-check__hint" id="{hint_id}">{escape(question.hint)}</p>'
-        if question.hint
-        else ""
-    )
-    described = f' aria-describedby="{hint_id}"' if question.hint else ""
-    error = f'<p class="refund-check__field-error" id="{ident}-error" data-field-error hidden></p>'
-    conditional = ""
-    if question.shown_when:
-        shown_when = json.dumps({name: list(values) for name, values in question.shown_when})
-        conditional = f" data-shown-when='{_attribute(shown_when)}' hidden"
-    if question.kind in (Kind.CHOICE, Kind.YES_NO):
-        options = []
-        for position, option in enumerate(question.options):
-            checked = " checked" if option.value == question.default else ""
-            first_id = f' id="{ident}"' if position == 0 else ""
-            disabled = " disabled" if question.shown_when else ""
-            options.append(
-                f'<label class="refund-check__option"><input type="radio" name="{field}" '
-                f'value="{_attribute(option.value)}"{first_id}{checked}{disabled}> '
-                f"<span>{escape(option.label)}</span></label>"
-            )
-        return (
-            f'<fieldset class="refund-check__question" data-question="{field}"{described}'
-            f"{conditional}><legend>{escape(question.label)}</legend>{hint}{error}"
-            f'<div class="refund-check__options">{"".join(options)}</div></fieldset>'
-        )
-    disabled = " disabled" if question.shown_when else ""
-    if question.kind is Kind.DATE:
-        control = f'<input type="date" id="{ident}" name="{field}"{described}{disabled}>'
-    else:
-        control = (
-            f'<input type="number" inputmode="numeric" min="0" step="1" id="{ident}" '
-            f'name="{field}" value="{_attribute(question.default or "0")}"'
-            f"{described}{disabled}>"
-        )
-    return (
-        f'<div class="refund-check__question" data-question="{field}"{conditional}>'
-        f'<label for="{ident}">{escape(question.label)}</label>{hint}{error}{control}</div>'
+    asked = [q for q in QUESTIONS if q.asker is Asker.CUSTOMER]
+    return _TEMPLATES.get_template("refund_check.html").render(
+        settings=settings,
+        words=words,
+        questions=[
+            {
+                "field": q.field,
+                "label": q.label,
+                "hint": q.hint,
+                "kind": q.kind.value,
+                "choices": q.kind in (Kind.CHOICE, Kind.YES_NO),
+                "options": q.options,
+                "default": q.default,
+                "shown_when": json.dumps(dict(q.shown_when)) if q.shown_when else "",
+            }
+            for q in asked
+        ],
+        request=QUESTIONS_BY_FIELD["request_date"],
+        support=[
+            {"field": q.field, "value": value, "text": text}
+            for q in QUESTIONS
+            if q.asker is Asker.SUPPORT
+            for value, text in q.support_says
+        ],
+        max_count=MAX_COUNT,
+        blank_mailto=email["mailto"],
+        support_email=policy.support_email,
+        fallback_link=words.FALLBACK_LINK.format(address=policy.support_email),
+        summary_id=SUMMARY_ID,
     )
 
 
@@ -303,7 +244,7 @@ def render_summary(policy: Policy) -> str:
                 )
                 verdict = Verdict(result["verdict"])
                 cells.append(
-                    f'<td data-verdict="{verdict.value}">{escape(_SHORT_WORDS[verdict])}</td>'
+                    f'<td data-verdict="{verdict.value}">{escape(VERDICT_LABELS[verdict])}</td>'
                 )
             body.append(f'<tr><th scope="row">{escape(label)}</th>{"".join(cells)}</tr>')
         return (
@@ -330,13 +271,6 @@ def render_summary(policy: Policy) -> str:
         "<p>When something in favour and something against both apply, support reviews the "
         "case.</p></div>"
     )
-
-
-_SHORT_WORDS = {
-    Verdict.LIKELY_ELIGIBLE: "Likely eligible",
-    Verdict.LIKELY_NOT_ELIGIBLE: "Likely not eligible",
-    Verdict.NEEDS_REVIEW: "Reviewed case by case",
-}
 
 
 def _plus_days(iso: str, days: int) -> str:

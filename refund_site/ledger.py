@@ -44,13 +44,14 @@ from checker import advice
 from checker.answers import parse_answers
 from checker.model import Answers, Effect
 from checker.policy import Policy
-from checker.questions import QUESTIONS, Kind
+from checker.questions import QUESTIONS, Asker, Kind
 from checker.rules import RULES, Evaluation, Rule, evaluate
 
 FORMAT = "refund-ledger/1"
 # Every situation is bought on this day: the days from purchase to request decide, not the date.
 PURCHASED = date(2026, 1, 1)
 DAYS = "days"
+NOT_GIVEN = "not-given"
 APPLIES = "applies"
 NOT_APPLIES = "-"
 ARROW = "  =>  "
@@ -122,6 +123,9 @@ def dimensions(policy: Policy) -> tuple[Dimension, ...]:
                 if question.kind is Kind.YES_NO and option.value in ("true", "false"):
                     value = option.value == "true"
                 values.append(Klass(option.value, value=value))
+            if question.asker is Asker.SUPPORT:
+                # Only support knows it, and may not have said: the answer is then left out.
+                values.append(Klass(NOT_GIVEN, value=None))
             out.append(Dimension(question.field, tuple(values)))
         elif question.kind is Kind.COUNT:
             limit = policy.repeat_request_limit
@@ -143,7 +147,7 @@ def situation_answers(dims: Sequence[Dimension], situation: Situation) -> dict[s
             assert isinstance(sample, int)
             raw["purchase_date"] = PURCHASED.isoformat()
             raw["request_date"] = (PURCHASED + timedelta(days=sample)).isoformat()
-        else:
+        elif sample is not None:
             raw[dim.name] = sample
     return raw
 
@@ -157,6 +161,8 @@ def classify(dims: Sequence[Dimension], answers: Answers) -> Situation:
             number = answers.days_since_purchase if dim.name == DAYS else values[dim.name]
             assert isinstance(number, int)
             out.append(next(i for i, k in enumerate(dim.classes) if k.contains(number)))
+        elif dim.name not in values:
+            out.append(dim.keys().index(NOT_GIVEN))
         else:
             value = values[dim.name]
             key = ("true" if value else "false") if isinstance(value, bool) else str(value)
@@ -244,6 +250,10 @@ COMPUTATIONS: list[tuple[Callable[[Answers, Policy], Any], list[Part]]] = [
     (
         lambda answers, policy: advice.settlement(answers),
         [Part("refund-arrives", "How long an approved refund may take to arrive.", str)],
+    ),
+    (
+        lambda answers, policy: advice.support_checks(answers),
+        [Part("support-checks", "What only support knows and still checks.", _ids)],
     ),
 ]
 PARTS: dict[str, Part] = {part.name: part for _, parts in COMPUTATIONS for part in parts}
@@ -476,7 +486,8 @@ def make_ledger(policy: Policy) -> Ledger:
         typed.append([])
         for index in range(len(dim.classes)):
             situation = (*first[:d], index, *first[d + 1 :])
-            parsed = parse_answers(situation_answers(dims, situation), PURCHASED)
+            raw = situation_answers(dims, situation)
+            parsed = parse_answers(raw, PURCHASED + timedelta(days=10_000), policy=policy)
             typed[d].append({name: getattr(parsed, name) for name in names})
     defaults = {item.name: getattr(parsed, item.name) for item in fields(parsed)}
     answers_of: dict[Situation, Answers] = {}

@@ -39,7 +39,15 @@ log = logging.getLogger("mkdocs.plugins.refund_policy")
 
 ASSETS = Path(__file__).parent / "assets" / "refund-check"
 WIDGET_DIR = "assets/refund-check"
-WIDGET_FILES = ("widget.js", "worker.js", "widget.css")
+WIDGET_FILES = (
+    "widget.js",
+    "runtime.js",
+    "state.js",
+    "form.js",
+    "result.js",
+    "worker.js",
+    "widget.css",
+)
 POLICY_CSS = "assets/policy.css"
 RUNTIME_DIR = f"assets/pyodide/{runtime.PYODIDE_VERSION}"
 # The runtime's core files. Its lock file is not shipped: ours lists only the checker's wheel and

@@ -206,7 +206,7 @@ def compare(old: Ledger, new: Ledger) -> Report:
 
 
 def _verdict_word(outcome: str) -> str:
-    return outcome.split(" ")[0]
+    return outcome if outcome == ABSENT else outcome.split(" ")[0]
 
 
 def _common(changes: list[Change]) -> dict[int, tuple[int, ...]]:
@@ -369,13 +369,16 @@ def _sentence(change: Change) -> str:
         kind, _, name = change.table.partition(" ")
         verb = "now applies" if change.after == APPLIES else "no longer applies"
         return f"{kind} {name} {verb} in {count}"
-    was = "(none)" if change.before == ABSENT else change.before
-    now = "(none)" if change.after == ABSENT else change.after
     label = "" if change.table == "verdict" else f"{change.table}: "
     verb = "goes" if change.count == 1 else "go"
-    text = f"{label}{count} {verb} from {was} to {now}"
+    if change.before == ABSENT:
+        # A table, or a class of an answer, that the old ledger did not have.
+        return f"{label}{count} new to the ledger: {change.after}"
+    if change.after == ABSENT:
+        return f"{label}{count} gone from the ledger (were {change.before})"
+    text = f"{label}{count} {verb} from {change.before} to {change.after}"
     if change.before.endswith("(missing answers change)"):
-        text = f"{label}{count} stay {now}, but the unsure answers that matter change"
+        text = f"{label}{count} stay {change.after}, but the unsure answers that matter change"
     return text + (f", {change.citing}" if change.citing else "")
 
 
@@ -406,7 +409,9 @@ def format_report(report: Report, ledger_file: str, details: int = 6) -> str:
                 lines.append(f"    - and {len(where) - details} more groups of situations")
         lines.append("")
     verdicts = sum(
-        c.count for c in report.changes if c.table == "verdict" and "(missing" not in c.before
+        c.count
+        for c in report.changes
+        if c.table == "verdict" and "(missing" not in c.before and ABSENT not in (c.before, c.after)
     )
     tables = len({c.table for c in report.changes})
     lines.append(

@@ -85,7 +85,11 @@ def _queries() -> list[str]:
 
 def exercise() -> str:
     """Every answer the page could get from the checker here, as one JSON list of JSON texts."""
-    results = [check_query(query, today=TODAY) for query in _queries()]
+    results = [
+        check_query(query, today=TODAY, source=source)
+        for query in _queries()
+        for source in ("form", "link")
+    ]
     # check_json is the contract's other door (the CLI and tests use it).
     results += [
         check_json(text, today=TODAY)

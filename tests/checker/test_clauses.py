@@ -45,8 +45,8 @@ def test_day_8_is_a_late_request_even_for_a_duplicate_payment() -> None:
     ("purchase_date", "day_7", "day_8"),
     [
         pytest.param("2026-01-28", "2026-02-04", "2026-02-05", id="across a month end"),
-        pytest.param("2028-02-25", "2028-03-03", "2028-03-04", id="across 29 February"),
-        pytest.param("2026-12-28", "2027-01-04", "2027-01-05", id="across a year end"),
+        pytest.param("2024-02-25", "2024-03-03", "2024-03-04", id="across 29 February"),
+        pytest.param("2025-12-28", "2026-01-04", "2026-01-05", id="across a year end"),
     ],
 )
 def test_the_window_counts_calendar_days(purchase_date: str, day_7: str, day_8: str) -> None:

@@ -10,6 +10,7 @@ import sys
 import sysconfig
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -35,7 +36,7 @@ def run_main(
     monkeypatch: pytest.MonkeyPatch,
     stdin: str = "",
 ) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
     status = main(argv)
     out, err = capsys.readouterr()
     return status, out, err
@@ -87,26 +88,34 @@ def test_flags_mode_prints_a_readable_verdict_with_clause_ids(
 ) -> None:
     status, out, _ = run_main(FLAGS, capsys, monkeypatch)
     assert status == 0
-    assert out.startswith("Likely eligible for a refund (likely_eligible)")
+    assert out.startswith("Likely eligible (likely_eligible)\n")
+    assert "The policy usually gives a refund in this case." in out
     assert "Day 3 since purchase (refund window: 7 days)." in out
     assert "+ duplicate-payment: A duplicate or accidental duplicate payment occurred" in out
     assert "+ recent-unused:" in out
     assert "Support makes the final decision." in out
 
 
+def test_flags_mode_speaks_to_staff_about_the_customer(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flags = [*FLAGS[:3], "--reason=change_of_mind", "--credits-used=some"]
+    _, out, _ = run_main(flags, capsys, monkeypatch)
+    headline = out.splitlines()[1]
+    assert "The customer can still write" in headline
+    assert "Write to support" not in out and "email support" not in out.lower()
+    # What the customer reads is quoted as theirs, under its own heading.
+    assert "What the self-check tells the customer:" in out
+
+
 def test_flags_mode_marks_clauses_against_and_missing_answers(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    flags = [
-        *FLAGS[:3],
-        "--reason=change_of_mind",
-        "--credits-used=unsure",
-        "--request-date=2026-05-04",
-    ]
+    flags = [*FLAGS[:3], "--reason=change_of_mind", "--credits-used=unsure"]
     status, out, _ = run_main(flags, capsys, monkeypatch)
     assert status == 0
     assert "(needs_review)" in out
-    assert "Ask the customer about: credits_used" in out
+    assert "Ask the customer about (each would change the verdict): credits_used" in out
 
 
 def test_flags_mode_names_each_wrong_flag_and_exits_2(
@@ -125,11 +134,81 @@ def test_flags_mode_names_each_wrong_flag_and_exits_2(
         assert f"  {flag}: " in err
 
 
-def test_flags_mode_can_print_a_prefilled_link(
+def test_a_missing_flag_is_named_with_its_values(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _, out, _ = run_main([*FLAGS, "--link", "https://example.org/refunds/"], capsys, monkeypatch)
-    assert "https://example.org/refunds/#check?purchase_date=2026-05-01" in out
+    status, _, err = run_main([*FLAGS[:2], *FLAGS[3:]], capsys, monkeypatch)
+    assert status == 2
+    assert "  --purchase-type: Missing: give subscription or credit_pack." in err
+
+
+def test_a_flag_given_twice_is_an_error_like_a_key_given_twice(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, _, err = run_main([*FLAGS, "--reason=other"], capsys, monkeypatch)
+    assert status == 2
+    assert "  --reason: Given twice: keep one." in err
+    status, out, _ = run_main(
+        ["--json"], capsys, monkeypatch, stdin='{"reason": "unused", "reason": "other"}'
+    )
+    assert status == 2
+    assert {"field": "reason", "message": "Given twice: keep one."} in json.loads(out)["errors"]
+
+
+def test_the_link_carries_every_answer_the_cli_judged_with(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, out, _ = run_main(
+        [
+            *FLAGS[:3],
+            "--reason=unusable_result",
+            "--credits-used=some",
+            "--link",
+            "https://x.test/",
+        ],
+        capsys,
+        monkeypatch,
+    )
+    link = next(line for line in out.splitlines() if line.startswith("Pre-filled self-check:"))
+    query = parse_qs(link.split("#check?", 1)[1])
+    # The defaults it judged with, written out so that the page shows them as answered:
+    assert query["outputs_used"] == ["false"] and query["first_purchase"] == ["false"]
+    assert query["previous_refund_requests"] == ["0"] and query["chargeback_filed"] == ["false"]
+    assert query["payment_provider"] == ["unsure"] and query["request_date"] == ["2026-05-04"]
+    # What support did not say stays out: the page never shows a guess about the account.
+    assert "terms_violation" not in query
+    assert "support still checks:\n  * Whether the account has kept to the Terms of Service" in out
+
+
+def test_a_link_without_a_request_date_counts_to_the_day_it_is_opened(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flags = [FLAGS[0], *FLAGS[2:], "--link", "https://example.org/refunds/"]
+    _, out, _ = run_main(flags, capsys, monkeypatch)
+    assert "https://example.org/refunds/#check?purchase_date=2026-05-01&purchase_type" in out
+    assert "request_date" not in out.split("Pre-filled self-check:")[1]
+
+
+def test_standard_input_is_read_up_to_a_limit(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    huge = json.dumps({f"key{i}": i for i in range(200_000)})
+    status, out, _ = run_main(["--json"], capsys, monkeypatch, stdin=huge)
+    assert status == 2 and len(out) < 1000
+    assert "longer than 64 KB" in json.loads(out)["errors"][0]["message"]
+
+
+def test_output_cut_short_by_head_ends_quietly() -> None:
+    done = subprocess.run(
+        f"{SCRIPT} {' '.join(FLAGS)} | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.stdout == "Likely eligible (likely_eligible)\n"
+    assert done.stderr == ""
 
 
 def test_help_documents_every_answer(capsys: pytest.CaptureFixture[str]) -> None:
@@ -141,6 +220,11 @@ def test_help_documents_every_answer(capsys: pytest.CaptureFixture[str]) -> None
         assert "--" + field.replace("_", "-") in text
     for value in ("duplicate_payment", "failed_job_charged", "substantial", "creem"):
         assert value in text
+    # Which defaults can change a verdict, named so that staff give them when they know them.
+    defaults = text.split("These defaults can change a verdict")[1]
+    for flag in ("--outputs-used", "--first-purchase", "--previous-refund-requests"):
+        assert flag in defaults
+    assert "--chargeback-filed" not in defaults and "--payment-provider" not in defaults
 
 
 def test_another_policy_file_changes_the_window(

@@ -35,7 +35,7 @@ WRONG_VALUES: list[Any] = [
     pytest.param("purchase_date", "2026-02-30", ["not a real date"], id="impossible date"),
     pytest.param("purchase_date", "2026-13-01", ["not a real date"], id="month 13"),
     pytest.param("request_date", "2026-04-31", ["not a real date"], id="impossible request date"),
-    pytest.param("purchase_date", "01/05/2026", ["year-month-day", "2026-05-01"], id="d/m/y"),
+    pytest.param("purchase_date", "01/05/2026", ["year-month-day", "YYYY-MM-DD"], id="d/m/y"),
     pytest.param("purchase_date", "2026-5-1", ["year-month-day"], id="no leading zeros"),
     pytest.param("purchase_date", "20260501", ["year-month-day"], id="basic ISO form"),
     pytest.param("purchase_date", "2026-05-01T10:00", ["year-month-day"], id="a date and time"),
@@ -52,6 +52,11 @@ WRONG_VALUES: list[Any] = [
     pytest.param("first_purchase", "yes", ["true", "false", "unsure"], id="first purchase yes"),
     pytest.param("terms_violation", "unsure", ["true or false"], id="terms unsure"),
     pytest.param("chargeback_filed", "no", ["true or false"], id="chargeback no"),
+    pytest.param("previous_refund_requests", 1001, ["from 0 to 1000"], id="more than 1000"),
+    pytest.param(
+        "previous_refund_requests", 10**12, ["from 0 to 1000"], id="a number far too long"
+    ),
+    pytest.param("purchase_date", "2019-05-01", ["before ImgToSTL started selling"], id="2019"),
     pytest.param("previous_refund_requests", -1, ["whole number"], id="negative count"),
     pytest.param("previous_refund_requests", 1.5, ["whole number"], id="fractional count"),
     pytest.param("previous_refund_requests", True, ["whole number"], id="boolean count"),
@@ -76,11 +81,11 @@ def test_a_whole_number_written_with_a_decimal_point_is_a_count() -> None:
     assert check(answers(previous_refund_requests=2.0))["answers"]["previous_refund_requests"] == 2
 
 
-def test_a_request_before_the_purchase_is_named() -> None:
+def test_a_request_before_the_purchase_is_an_error_on_the_purchase_date() -> None:
     problems = problems_from_check(answers(request_date="2026-04-30"))
-    assert [problem["field"] for problem in problems] == ["request_date"]
-    assert "before the purchase date" in problems[0]["message"]
-    assert "2026-05-01" in problems[0]["message"]
+    assert [problem["field"] for problem in problems] == ["purchase_date"]
+    message = problems[0]["message"]
+    assert "(2026-05-01) is after the request date (2026-04-30)" in message
 
 
 def test_a_purchase_after_today_is_named_when_the_request_date_is_today() -> None:
@@ -90,6 +95,51 @@ def test_a_purchase_after_today_is_named_when_the_request_date_is_today() -> Non
     assert [problem["field"] for problem in problems] == ["purchase_date"]
     assert "after today (2026-06-09)" in problems[0]["message"]
     assert problems_from_json(json.dumps(future), today="2026-06-09") == problems
+
+
+def test_a_purchase_in_the_future_is_an_error_even_with_a_later_request_date() -> None:
+    problems = problems_from_check(
+        answers(purchase_date="2031-01-01", request_date="2031-01-02"), today=date(2026, 6, 9)
+    )
+    assert {problem["field"] for problem in problems} == {"purchase_date", "request_date"}
+
+
+def test_a_request_date_a_day_ahead_is_allowed_for_clocks_in_other_time_zones() -> None:
+    result = check(answers(day=0, request_date="2026-05-02"), today=date(2026, 5, 1))
+    assert result["days_since_purchase"] == 1
+
+
+def test_a_number_of_4301_digits_is_a_field_error_not_a_traceback() -> None:
+    digits = "1" * 4301
+    problems = problems_from_json(
+        json.dumps(answers())[:-1] + f', "previous_refund_requests": {digits}}}'
+    )
+    assert [problem["field"] for problem in problems] == ["previous_refund_requests"]
+    assert "set_int_max_str_digits" not in problems[0]["message"]
+    reply = json.loads(check_query(f"previous_refund_requests={digits}"))
+    field_errors = [e for e in reply["errors"] if e["field"] == "previous_refund_requests"]
+    assert len(field_errors) == 1 and "sys." not in field_errors[0]["message"]
+
+
+def test_a_key_given_twice_is_an_error_in_json_and_in_links_alike() -> None:
+    problems = problems_from_json('{"purchase_date": "2026-05-01", "purchase_date": "2026-05-02"}')
+    assert {"field": "purchase_date", "message": "Given twice: keep one."} in problems
+    reply = json.loads(check_query("reason=unused&reason=other"))
+    assert [e["field"] for e in reply["errors"]].count("reason") == 1
+
+
+def test_a_link_that_repeats_an_answer_7000_times_gets_one_error_for_it() -> None:
+    reply = json.loads(check_query("&".join(["reason=unused"] * 7000) + "&x=1&y=2"))
+    fields = [error["field"] for error in reply["errors"]]
+    assert fields.count("reason") == 1
+    assert len(fields) == len(set(fields)) <= 8
+
+
+def test_thousands_of_unknown_keys_give_one_short_error() -> None:
+    many = {**answers(), **{f"key{i}": i for i in range(5000)}}
+    problems = problems_from_json(json.dumps(many))
+    assert len(problems) == 1 and len(problems[0]["message"]) < 500
+    assert "and 4,995 more" in problems[0]["message"]
 
 
 def test_without_a_request_date_today_is_the_request_date() -> None:
@@ -102,7 +152,7 @@ def test_without_a_request_date_today_is_the_request_date() -> None:
 def test_an_unknown_question_is_named_and_the_real_ones_listed() -> None:
     problems = problems_from_check(answers(coupon="SPRING"))
     assert [problem["field"] for problem in problems] == ["coupon"]
-    assert "not a question" in problems[0]["message"]
+    assert "not an answer the checker knows" in problems[0]["message"]
     assert "purchase_date" in problems[0]["message"] and "terms_violation" in problems[0]["message"]
 
 
@@ -118,14 +168,14 @@ def test_a_missing_required_answer_is_named_and_asked_for(field: str) -> None:
     del given[field]
     problems = problems_from_check(given)
     assert [problem["field"] for problem in problems] == [field]
-    assert problems[0]["message"].startswith(("Enter ", "Select "))  # says what to do
+    assert problems[0]["message"].startswith("Missing: give ")  # says what to give
 
 
 @pytest.mark.parametrize("field", ["purchase_date", "purchase_type", "reason", "credits_used"])
 def test_null_for_a_required_answer_asks_for_it(field: str) -> None:
     problems = problems_from_json(json.dumps(answers(**{field: None})))
     assert [problem["field"] for problem in problems] == [field]
-    assert problems[0]["message"].startswith(("Enter ", "Select "))
+    assert problems[0]["message"].startswith("Missing: give ")
 
 
 def test_every_problem_is_reported_at_once_in_question_order() -> None:
@@ -158,7 +208,6 @@ def test_every_problem_is_reported_at_once_in_question_order() -> None:
         pytest.param('{"purchase_date": "2026-05-01",}', id="trailing comma"),
         pytest.param("[" * 100_000 + "]" * 100_000, id="deeply nested list"),
         pytest.param('{"a":' * 100_000 + "1" + "}" * 100_000, id="deeply nested object"),
-        pytest.param('{"previous_refund_requests": 1' + "0" * 5000 + "}", id="huge number"),
     ],
 )
 def test_text_that_is_not_json_is_one_clear_error(text: str) -> None:
@@ -166,11 +215,6 @@ def test_text_that_is_not_json_is_one_clear_error(text: str) -> None:
     assert [problem["field"] for problem in problems] == ["answers"]
     assert "not valid JSON" in problems[0]["message"]
     assert "one JSON object" in problems[0]["message"]
-
-
-def test_a_huge_number_is_not_called_deeply_nested() -> None:
-    text = '{"previous_refund_requests": 1' + "0" * 5000 + "}"
-    assert "nested" not in problems_from_json(text)[0]["message"]
 
 
 @pytest.mark.parametrize("text", ["[]", "42", '"credit_pack"', "null", "true", "[{}]"])
@@ -201,7 +245,7 @@ def test_a_bad_today_falls_back_to_the_real_date_instead_of_failing() -> None:
         pytest.param("previous_refund_requests=-1", "previous_refund_requests", id="negative"),
         pytest.param("previous_refund_requests=١", "previous_refund_requests", id="arabic digit"),
         pytest.param("outputs_used=1", "outputs_used", id="outputs as 1"),
-        pytest.param("%ZZ=%FF", "%ZZ", id="bad percent escapes"),
+        pytest.param("%ZZ=%FF", "answers", id="bad percent escapes"),
     ],
 )
 def test_a_bad_query_names_the_field(query: str, field: str) -> None:

@@ -76,7 +76,7 @@ def test_clauses_quote_the_policy_word_for_word(given: dict[str, object]) -> Non
     clauses = check(given)["clauses"]
     assert clauses
     for clause in clauses:
-        assert set(clause) == {"id", "effect", "text"}
+        assert set(clause) == {"id", "effect", "effect_text", "text"}
         assert clause["text"] == POLICY_WORDS[clause["id"]]
         expected_effect = "against" if clause["id"] in EVERY_AGAINST_CLAUSE_IDS else "supports"
         assert clause["effect"] == expected_effect
@@ -110,7 +110,7 @@ def test_the_email_body_has_the_blanks_the_policy_asks_for() -> None:
     assert "Order ID (if you have it): " in lines
     assert "Screenshots or job IDs that show the issue: " in lines
     # Facts the self-check already knows are filled in.
-    assert "Purchase date: 2026-05-01" in lines
+    assert "Purchase date: 1 May 2026" in lines
     assert "Reason: I was charged twice for the same purchase" in lines
 
 
@@ -131,7 +131,7 @@ def test_the_email_body_says_when_no_clause_applies() -> None:
 
 def test_the_email_subject_names_the_purchase() -> None:
     subject = check(answers(purchase_type="subscription"))["email"]["subject"]
-    assert subject == "Refund request: subscription bought on 2026-05-01"
+    assert subject == "Refund request: subscription bought on 1 May 2026"
 
 
 def test_the_mailto_link_carries_only_the_subject_and_body() -> None:

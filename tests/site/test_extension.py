@@ -95,9 +95,12 @@ def test_an_example_runs_through_the_checker_and_renders_for_customers() -> None
     assert problems == []
     assert "Example: Charged twice" in html
     assert 'data-verdict="likely_eligible"' in html
-    assert "Likely eligible for a refund" in html
+    assert "You are likely eligible for a refund" in html
     assert '<a href="#duplicate-payment">' in html
-    assert 'href="#check?purchase_date=2026-05-01&amp;request_date=2026-05-03' in html
+    # The link opens the self-check with every answer the example judged, its date included.
+    assert 'href="#check?purchase_date=2026-05-01&amp;purchase_type=credit_pack' in html
+    assert "&amp;chargeback_filed=false&amp;payment_provider=unsure" in html
+    assert "&amp;request_date=2026-05-03" in html
 
 
 def test_an_example_whose_verdict_differs_from_the_checker_fails_with_both_verdicts() -> None:
@@ -113,7 +116,7 @@ def test_an_example_whose_verdict_differs_from_the_checker_fails_with_both_verdi
     ("change", "message"),
     [
         (("credits_used: none", "credits_used: lots"), "credits_used: “lots” is not one of"),
-        (("credits_used: none", "credits: none"), "“credits” is not a question"),
+        (("credits_used: none", "credits: none"), "“credits”: not an answer the checker knows"),
         (("expect: likely_eligible\n", ""), "has no “expect:” line"),
         (("expect: likely_eligible", "expect: yes"), "expect must be one of"),
         (("request_date: 2026-05-03\n", ""), "has no request_date"),
@@ -161,6 +164,13 @@ def test_the_widget_block_renders_the_form_from_the_checkers_questions() -> None
         assert f'data-question="{field}"' in html
     assert 'name="terms_violation"' not in html  # support-side fact, never asked
     assert f'href="mailto:{default_policy().support_email}?subject=' in html
+    # Nothing is answered in advance: no option chosen, no number filled in.
+    assert re.search(r"<input[^>]* checked", html) is None
+    assert re.search(r'<input type="number"[^>]*value=', html) is None
+    # A request date shows only when a link brings one; today is the visitor's otherwise.
+    assert re.search(r"data-request-date hidden>", html)
+    # The page's words come from the checker; its script writes none.
+    assert "Check my answers" in html and "Start again" in html
 
 
 def test_the_decision_summary_agrees_with_the_checker() -> None:

@@ -8,6 +8,7 @@ strict build does), and canonical (code that decides the same makes the same fil
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 from checker import check, default_policy
 from checker.advice import NoteId, Settlement, note_text, settlement_text
 from checker.answers import parse_answers
-from checker.questions import QUESTIONS, Kind
+from checker.questions import QUESTIONS, Asker, Kind
 from checker.rules import RULES, within_refund_window
 from refund_site import ledger as ledgers
 from refund_site import review
@@ -31,11 +32,19 @@ from tests.policies import edited_policy
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "checker" / "ledger.txt"
 POLICY = default_policy()
+# A fixed "today", far enough ahead for every request date drawn below.
+TODAY = date(2030, 1, 1)
+LATEST = TODAY - timedelta(days=400)
 
 
-@pytest.fixture(scope="module")
-def committed() -> ledgers.Ledger:
+@functools.cache
+def committed_ledger() -> ledgers.Ledger:
     return ledgers.parse(COMMITTED.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def committed() -> ledgers.Ledger:
+    return committed_ledger()
 
 
 def test_the_committed_ledger_is_the_one_of_todays_rules_and_policy() -> None:
@@ -49,13 +58,17 @@ def test_the_situations_are_every_combination_of_the_answers_classes(
     committed: ledgers.Ledger,
 ) -> None:
     # Written out from the questions, not from the ledger's own code: each choice and yes/no
-    # answer with every option ("Not sure" included), earlier requests below, at and above the
-    # repeat limit, and five classes of days.
-    choices = [len(q.options) for q in QUESTIONS if q.kind in (Kind.CHOICE, Kind.YES_NO)]
+    # answer with every option ("Not sure" included, and "not given" for what only support
+    # knows), earlier requests below, at and above the repeat limit, and five classes of days.
+    choices = [
+        len(q.options) + (q.asker is Asker.SUPPORT)
+        for q in QUESTIONS
+        if q.kind in (Kind.CHOICE, Kind.YES_NO)
+    ]
     limit = POLICY.repeat_request_limit
     requests = len({0, *range(1, limit), limit, limit + 1}) if limit > 1 else 3
     expected = math.prod(choices) * requests * 5
-    assert committed.situations == expected == 151_200
+    assert committed.situations == expected == 226_800
     text = COMMITTED.read_text(encoding="utf-8")
     assert f"# {expected:,} situations" in text
 
@@ -93,10 +106,11 @@ def test_every_part_of_the_decision_has_its_table_and_every_clause_and_verdict_o
 @st.composite
 def any_answers(draw: st.DrawFn) -> dict[str, Any]:
     """Answers from anywhere in the space: any date, any wait, any count, any option."""
-    purchased = draw(st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)))
+    wait = draw(st.integers(0, 400))
+    purchased = draw(st.dates(min_value=POLICY.sales_started, max_value=LATEST))
     answers: dict[str, Any] = {
         "purchase_date": purchased.isoformat(),
-        "request_date": (purchased + timedelta(days=draw(st.integers(0, 400)))).isoformat(),
+        "request_date": (purchased + timedelta(days=wait)).isoformat(),
         "previous_refund_requests": draw(st.integers(0, 60)),
     }
     for question in QUESTIONS:
@@ -104,6 +118,8 @@ def any_answers(draw: st.DrawFn) -> dict[str, Any]:
             value: object = draw(st.sampled_from([o.value for o in question.options]))
             if question.kind is Kind.YES_NO and value in ("true", "false"):
                 value = value == "true"
+            if question.asker is Asker.SUPPORT and draw(st.booleans()):
+                continue  # support has not said
             answers[question.field] = value
     return answers
 
@@ -113,10 +129,10 @@ def any_answers(draw: st.DrawFn) -> dict[str, Any]:
 def test_the_checker_says_what_the_ledger_records_anywhere_inside_each_class(
     raw: dict[str, Any],
 ) -> None:
-    committed = ledgers.parse(COMMITTED.read_text(encoding="utf-8"))
-    parsed = parse_answers(raw, date.today())
+    committed = committed_ledger()
+    parsed = parse_answers(raw, TODAY, policy=POLICY)
     situation = ledgers.classify(committed.dims, parsed)
-    result = check(raw)
+    result = check(raw, today=TODAY)
     verdict = result["verdict"] + (
         f" missing={','.join(result['missing'])}" if result["missing"] else ""
     )
@@ -232,3 +248,20 @@ def test_review_without_a_ledger_or_with_a_broken_one_says_how_to_make_it(
     (tmp_path / "ledger.txt").write_text("format refund-ledger/1\n[verdict]\nnonsense\n")
     status, text = run_review(tmp_path, policy, capsys=capsys)
     assert status == review.EXIT_STALE and "cannot be read" in text and "--accept" in text
+
+
+def test_the_answers_that_can_change_a_verdict_are_the_ones_the_cli_says(
+    committed: ledgers.Ledger,
+) -> None:
+    # refund-check --help tells staff which defaults can change a verdict (Question
+    # .changes_verdict); the ledger's verdict and clause tables say which answers do.
+    named = {
+        committed.dims[d].name
+        for name, rows in committed.tables.items()
+        if name == "verdict" or name.startswith("clause ")
+        for row in rows
+        for d, allowed in enumerate(row.when)
+        if allowed is not None
+    }
+    named = (named - {ledgers.DAYS}) | {"purchase_date", "request_date"}
+    assert named == {q.field for q in QUESTIONS if q.changes_verdict}

@@ -14,9 +14,10 @@
  *   worker -> page  {type: "ready", timings: {start, runtime, package, import, total}}
  *                   {type: "failed", stage: "runtime"|"package"|"import", message}
  *
- *   page -> worker  {type: "check", id, query, today}
+ *   page -> worker  {type: "check", id, query, today, source}
  *                      query: the self-check's answers as a URL query ("purchase_date=…&…")
  *                      today: the visitor's local date, YYYY-MM-DD
+ *                      source: "form" (the form's answers) or "link" (a #check? link's)
  *   worker -> page  {type: "result", id, json, ms}   json: what checker.check_query returned
  *                   {type: "failed", id, stage: "check", message}
  *
@@ -101,7 +102,7 @@ async function load({ runtime, lock, stdlib, package: packageName, retry }) {
     const pyodide = await loadPyodide({
       indexURL: runtime,
       lockFileURL: lock,
-      stdLibURL: stdlib || undefined, // none from an older page: the runtime folder's own
+      stdLibURL: stdlib,
       stdout: () => {},
       stderr: keep,
     });
@@ -154,7 +155,7 @@ async function load({ runtime, lock, stdlib, package: packageName, retry }) {
   }
 }
 
-function check({ id, query, today }) {
+function check({ id, query, today, source }) {
   if (!checkQuery) {
     self.postMessage({ type: "failed", id, stage: "check", message: "The checker is not loaded." });
     return;
@@ -163,7 +164,10 @@ function check({ id, query, today }) {
   try {
     // check_query never raises for bad answers (they come back as field errors); an exception
     // here means the runtime itself is broken.
-    const json = checkQuery.callKwargs(String(query), { today: String(today) });
+    const json = checkQuery.callKwargs(String(query), {
+      today: String(today),
+      source: source === "form" ? "form" : "link",
+    });
     self.postMessage({
       type: "result",
       id,

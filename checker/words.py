@@ -1,0 +1,82 @@
+"""The self-check's own words on the page: headings, buttons and what it says while it works.
+
+The page's HTML is made from these at build time, and the browser's code only fills in the
+checker's answers, so every word a customer reads is written once, here or in the checker's other
+modules (questions, verdicts, notes). Nothing in the browser's code is text for people.
+"""
+
+from __future__ import annotations
+
+TITLE = "Check whether you can get a refund"
+INTRO = (
+    "Answer a few questions to see what this policy usually means for your situation, and get "
+    "an email to support ready to send. Your answers stay in this browser: nothing is sent "
+    "anywhere until you send the email yourself. Support makes the final decision."
+)
+SUBMIT = "Check my answers"
+SUBMIT_BUSY = "Checking your answers…"
+
+REQUEST_DATE_HINT = (
+    "The link you opened gave this date for your request. Change it, or use today's date."
+)
+USE_TODAY = "Use today's date instead"
+FROM_SUPPORT = "From support"
+FROM_SUPPORT_HINT = (
+    "Support added this to the link they sent you. Only support can change it: if it is wrong, "
+    "say so in your email."
+)
+
+ERROR_SUMMARY = "There is a problem"
+ERROR_PREFIX = "Error: "
+
+# While the checker starts or fails (the status next to the button, and the fallback).
+STATUS = {
+    "loading": "Loading the self-check…",
+    "ready": "The self-check is ready.",
+    "queued": (
+        "Loading the self-check. Your answers will be checked as soon as it is ready, in a "
+        "few seconds."
+    ),
+    "failed": (
+        "Sorry, the self-check could not start in this browser. You can try again, email "
+        "support, or read the summary of the policy instead."
+    ),
+    "slow": (
+        "Sorry, the self-check took too long to start in this browser. You can try again, "
+        "email support, or read the summary of the policy instead."
+    ),
+    "no_wasm": (
+        "Sorry, this browser cannot run the self-check: it needs WebAssembly, which is turned "
+        "off or not available here. You can email support or read the summary of the policy "
+        "instead."
+    ),
+    "copied": "Copied the summary.",
+    "copy_by_hand": "The summary is selected below: copy it with Ctrl+C, or ⌘C on a Mac.",
+}
+RETRY = "Try again"
+# "You can also write to support straight away: email support at …, or read the summary …"
+FALLBACK_BEFORE = "You can also write to support straight away: "
+FALLBACK_LINK = "email support at {address}"
+FALLBACK_AFTER = ", or read "
+FALLBACK_SUMMARY = "the summary of usual outcomes"
+
+# The result.
+RESULT_PREFIX = "Result: "
+EMAIL_SUPPORT = "Email support"
+COPY_SUMMARY = "Copy summary"
+COPY_AREA_LABEL = "Summary to copy"
+MAIL_HINT = "If the button does not open your email program, copy the summary and write to"
+WHY = "Why"
+MISSING = "Answers that could change this result"
+SUPPORT_CHECKS = "What support will still check"
+RECAP = "Your answers"
+CHANGE = "Change"
+NOTES = "Also good to know"
+PROCESSING = "If a refund is approved"
+ALTERNATIVES = "Other ways support may help"
+ALTERNATIVES_BEFORE = "Support may also offer:"
+ALTERNATIVES_AFTER = "You are free to decline these options."
+READ_CLAUSE = "Read it in the policy"
+START_AGAIN = "Start again"
+
+NOSCRIPT = "The self-check needs JavaScript. You can still"

@@ -1,0 +1,116 @@
+/**
+ * The result: the checker's answer, put into the <template>s the build made. Only the checker's
+ * words go in, always as text (textContent), never as markup.
+ */
+
+function fillSlots(element, values) {
+  const slots = [...element.querySelectorAll("[data-slot]")];
+  if (element.matches("[data-slot]")) slots.unshift(element);
+  for (const slot of slots) {
+    const name = slot.dataset.slot;
+    if (name in values && typeof values[name] !== "object") slot.textContent = String(values[name]);
+  }
+}
+
+function item(root, kind, values) {
+  const template = root.querySelector(`template[data-item="${kind}"]`);
+  const element = template.content.firstElementChild.cloneNode(true);
+  fillSlots(element, values);
+  return element;
+}
+
+function list(result, name, elements) {
+  const holder = result.querySelector(`[data-list="${name}"]`);
+  holder?.replaceChildren(...elements);
+  const part = result.querySelector(`[data-part="${name}"]`);
+  if (part) part.hidden = elements.length === 0;
+}
+
+function texts(value) {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+/** The checker's mailto link, but only if it goes to the address the page was built with. */
+function safeMailto(root, email) {
+  const fallback = root.querySelector("[data-fallback-email]")?.getAttribute("href") || "";
+  const address = fallback.startsWith("mailto:") ? fallback.slice(7).split("?")[0] : "";
+  const mailto = email && typeof email.mailto === "string" ? email.mailto : "";
+  return address && mailto.startsWith(`mailto:${address}?`) ? mailto : fallback;
+}
+
+/** Put ``data`` (the checker's result) into the result view of ``root``. Support's answers
+ * have no "Change" link: only support changes them. */
+export function showResult(root, data, supportFields) {
+  const result = root.querySelector("[data-result]");
+  const verdict = result.querySelector("[data-verdict]");
+  verdict.dataset.verdict = String(data.verdict || "");
+  fillSlots(result, {
+    title: data.title || "",
+    summary: data.summary || "",
+    timing: data.timing || "",
+    processing_time: data.processing_time || "",
+  });
+  result.querySelector('[data-part="processing_time"]').hidden = !data.processing_time;
+  result.querySelector('[data-slot="mailto"]').setAttribute("href", safeMailto(root, data.email));
+
+  const clauses = Array.isArray(data.clauses) ? data.clauses : [];
+  list(
+    result,
+    "clauses",
+    clauses.map((clause) => {
+      const effect = clause && clause.effect === "against" ? "against" : "supports";
+      const element = item(root, "clauses", { effect_text: clause.effect_text, text: clause.text });
+      element.classList.add(`refund-check__clause--${effect}`);
+      const link = element.querySelector('[data-slot="link"]');
+      const id = String((clause && clause.id) || "");
+      if (/^[a-z0-9-]+$/.test(id) && document.getElementById(id)) link.href = `#${id}`;
+      else link.remove();
+      return element;
+    }),
+  );
+  for (const name of ["missing_questions", "support_checks", "notes"]) {
+    list(result, name, texts(data[name]).map((text) => item(root, "text", { text })));
+  }
+  const alternatives = Array.isArray(data.alternatives) ? data.alternatives : [];
+  list(
+    result,
+    "alternatives",
+    alternatives.map((alternative) => item(root, "text", { text: alternative.text })),
+  );
+  const recap = Array.isArray(data.recap) ? data.recap : [];
+  list(
+    result,
+    "recap",
+    recap.map((line) => {
+      const element = item(root, "recap", { question: line.question, answer: line.answer });
+      const change = element.querySelector("[data-change]");
+      const field = String(line.field || "");
+      if (supportFields.includes(field)) change.closest("dd").remove();
+      else change.dataset.change = field;
+      return element;
+    }),
+  );
+  const area = result.querySelector("[data-copy-area]");
+  area.hidden = true;
+  area.value = "";
+}
+
+/** Copy the checker's plain-text summary; where the browser refuses, select it for the visitor. */
+export function copySummary(root, text, say) {
+  const area = root.querySelector("[data-copy-area]");
+  const byHand = () => {
+    area.value = text;
+    area.hidden = false;
+    area.focus();
+    area.select();
+    say("copy_by_hand");
+  };
+  if (!navigator.clipboard || typeof navigator.clipboard.writeText !== "function") {
+    byHand();
+    return;
+  }
+  navigator.clipboard.writeText(text).then(() => {
+    area.hidden = true;
+    say("copied");
+  }, byHand);
+}

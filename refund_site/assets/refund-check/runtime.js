@@ -1,0 +1,164 @@
+/**
+ * The runtime client: one module worker (worker.js) running the Python `checker` on Pyodide, for
+ * the whole page session, shared by every widget that is mounted.
+ *
+ * Its state goes through setState() only: idle -> loading -> ready, or error (with why, in the
+ * page's words, and a technical detail for developers). Listeners hear every change.
+ */
+
+const DEFAULT_TIMEOUT_MS = 20000;
+
+const runtime = {
+  state: "idle", // idle | loading | ready | error
+  reason: "", // why it failed: a key of the page's status words
+  detail: "", // why it failed, technically (on the widget's data-error-detail)
+  worker: null,
+  key: "", // which runtime files the worker was started with
+  timer: 0,
+  startedAt: 0,
+  failures: 0, // failed loads so far: a retry then fetches past the HTTP cache
+  nextId: 1,
+  pending: new Map(), // check id -> {resolve, reject}
+  listeners: new Set(),
+};
+
+export function runtimeState() {
+  return { state: runtime.state, reason: runtime.reason, detail: runtime.detail, key: runtime.key };
+}
+
+export function onRuntimeChange(listener) {
+  runtime.listeners.add(listener);
+  return () => runtime.listeners.delete(listener);
+}
+
+function setState(state, reason = "", detail = "") {
+  runtime.state = state;
+  runtime.reason = reason;
+  runtime.detail = detail;
+  for (const listener of [...runtime.listeners]) listener(runtimeState());
+}
+
+/** Where the runtime is and how long to wait for it, from the widget's data attributes. */
+export function runtimeConfig(root) {
+  const resolve = (value) => new URL(value || "", document.baseURI).href;
+  const timeout = Number.parseInt(root.dataset.timeout || "", 10);
+  const config = {
+    worker: resolve(root.dataset.worker),
+    runtime: resolve(root.dataset.runtime),
+    lock: resolve(root.dataset.lock),
+    stdlib: resolve(root.dataset.stdlib),
+    package: root.dataset.package || "",
+    timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS,
+  };
+  config.key = [config.worker, config.runtime, config.lock, config.stdlib, config.package].join(
+    "\n",
+  );
+  return config;
+}
+
+/** Start loading the runtime, unless it is loading or ready with these files already. */
+export function startRuntime(config) {
+  if ((runtime.state === "loading" || runtime.state === "ready") && runtime.key === config.key) {
+    return;
+  }
+  stopWorker();
+  if (typeof WebAssembly !== "object") {
+    setState("error", "no_wasm", "WebAssembly is not available");
+    return;
+  }
+  runtime.key = config.key;
+  runtime.startedAt = performance.now();
+  let worker;
+  try {
+    worker = new Worker(config.worker, { type: "module", name: "refund-check" });
+  } catch {
+    // For example a Content-Security-Policy without worker-src.
+    fail("failed", "the worker could not be created");
+    return;
+  }
+  runtime.worker = worker;
+  worker.addEventListener("message", (event) => onMessage(worker, event.data));
+  worker.addEventListener("error", (event) => {
+    event.preventDefault();
+    if (worker === runtime.worker) fail("failed", event.message || "the worker failed");
+  });
+  worker.addEventListener("messageerror", () => {
+    if (worker === runtime.worker) fail("failed", "a message could not be read");
+  });
+  // loadPyodide may never settle when WebAssembly cannot be instantiated: race it.
+  runtime.timer = setTimeout(() => {
+    if (worker === runtime.worker && runtime.state === "loading") {
+      fail("slow", `not loaded within ${config.timeout} ms`);
+    }
+  }, config.timeout);
+  setState("loading");
+  worker.postMessage({
+    type: "load",
+    runtime: config.runtime,
+    lock: config.lock,
+    stdlib: config.stdlib,
+    package: config.package,
+    retry: runtime.failures > 0,
+  });
+}
+
+function stopWorker() {
+  clearTimeout(runtime.timer);
+  if (runtime.worker) runtime.worker.terminate();
+  runtime.worker = null;
+  for (const { reject } of runtime.pending.values()) reject(new Error("stopped"));
+  runtime.pending.clear();
+}
+
+function fail(reason, detail) {
+  runtime.failures += 1;
+  stopWorker();
+  setState("error", reason, detail);
+}
+
+function onMessage(worker, message) {
+  if (worker !== runtime.worker || !message || typeof message !== "object") return;
+  if (message.type === "ready") {
+    clearTimeout(runtime.timer);
+    try {
+      // For the benchmark: performance.getEntriesByName("refund-check:load") in the page.
+      performance.measure("refund-check:load", {
+        start: runtime.startedAt,
+        end: performance.now(),
+        detail: message.timings || null,
+      });
+    } catch {
+      // An old browser without measure options: the timings are only for benchmarks.
+    }
+    setState("ready");
+  } else if (message.type === "result") {
+    const pending = runtime.pending.get(message.id);
+    runtime.pending.delete(message.id);
+    if (pending) pending.resolve(String(message.json));
+  } else if (message.type === "failed") {
+    fail("failed", `${message.stage || "load"}: ${message.message || ""}`);
+  }
+}
+
+/**
+ * Run the checker on ``query`` (answers as a URL query) from ``source`` ("form" or "link"),
+ * with the visitor's ``today``; resolves with the checker's JSON text.
+ */
+export function runCheck(query, today, source) {
+  return new Promise((resolve, reject) => {
+    if (runtime.state !== "ready" || !runtime.worker) {
+      reject(new Error("not ready"));
+      return;
+    }
+    const id = runtime.nextId++;
+    runtime.pending.set(id, { resolve, reject });
+    runtime.worker.postMessage({ type: "check", id, query, today, source });
+  });
+}
+
+/** The visitor's local date as YYYY-MM-DD (not UTC: the policy counts the customer's days). */
+export function localToday() {
+  const now = new Date();
+  const pad = (number) => String(number).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}

@@ -1,0 +1,171 @@
+"""What the self-check shows, judges and shares, read from the page as a visitor's browser has it.
+
+The invariant every browser test of the widget holds after every step:
+
+* what the checker judged (the verdict, clauses and missing answers on screen, and the answers in
+  the result's recap) is exactly ``checker.check()`` of the answers the form shows, plus today's
+  date as the visitor's browser gives it;
+* the address (``#check?…``) and the email carry exactly those answers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+
+from playwright.sync_api import Page
+
+from checker import check_query, default_policy
+
+ROOT = "[data-refund-check]"
+POLICY = default_policy()
+
+READ_PAGE = """() => {
+  const root = document.querySelector('[data-refund-check]');
+  const form = root.querySelector('[data-form]');
+  const shown = [];
+  for (const block of form.querySelectorAll('[data-question]')) {
+    if (block.hidden) continue;
+    const field = block.dataset.question;
+    const inputs = [...block.querySelectorAll('input')];
+    const radio = inputs.find((input) => input.type === 'radio' && input.checked);
+    const other = inputs.find((input) => input.type !== 'radio');
+    if (radio) shown.push([field, radio.value]);
+    else if (other && other.value !== '') shown.push([field, other.value]);
+    else if (block.hasAttribute('data-request-date')) shown.push([field, '']);
+  }
+  for (const line of root.querySelectorAll('[data-support-line]')) {
+    if (!line.hidden) shown.push([line.dataset.supportLine, line.dataset.value]);
+  }
+  const checked = [...form.querySelectorAll('input[type=radio]:checked')].length;
+  const result = root.querySelector('[data-result]');
+  const verdict = result.querySelector('[data-verdict]');
+  const here = location.origin + location.pathname;
+  const clauses = [...result.querySelectorAll('[data-list=clauses] a[href]')]
+    .map((link) => new URL(link.href))
+    .filter((url) => url.origin + url.pathname === here)
+    .map((url) => decodeURIComponent(url.hash.slice(1)));
+  const items = (name) => [...result.querySelectorAll(`[data-list="${name}"] > li`)]
+    .map((item) => item.textContent.trim());
+  const recap = [...result.querySelectorAll('[data-list=recap] > div')].map((row) => [
+    row.querySelector('dt').textContent.trim(),
+    row.querySelector('[data-slot=answer]').textContent.trim(),
+  ]);
+  const pad = (n) => String(n).padStart(2, '0');
+  const now = new Date();
+  return {
+    shown,
+    checked,
+    resultShown: !result.hidden,
+    verdict: verdict.dataset.verdict,
+    title: result.querySelector('[data-slot=title]').textContent,
+    clauses,
+    missing: items('missing_questions'),
+    supportChecks: items('support_checks'),
+    recap,
+    timing: result.querySelector('[data-slot=timing]').textContent,
+    mailto: result.querySelector('[data-slot=mailto]').getAttribute('href'),
+    errorsShown: !root.querySelector('[data-error-summary]').hidden,
+    errors: [...root.querySelectorAll('[data-error-list] li')].map((li) => li.textContent.trim()),
+    hash: location.hash,
+    today: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`,
+  };
+}"""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The widget as the visitor sees it, and the address."""
+
+    shown: list[tuple[str, str]]  # the answers the form shows, in its order
+    checked: int  # radio buttons chosen (in the whole form, shown or not)
+    result_shown: bool
+    verdict: str
+    title: str
+    clauses: list[str]
+    missing: list[str]
+    support_checks: list[str]
+    recap: list[tuple[str, str]]
+    timing: str
+    mailto: str
+    errors_shown: bool
+    errors: list[str]
+    hash: str
+    today: str
+
+    @property
+    def fragment(self) -> list[tuple[str, str]] | None:
+        """The answers in the address, or None when it holds none."""
+        if not self.hash.startswith("#check?"):
+            return None
+        return parse_qsl(self.hash.removeprefix("#check?"), keep_blank_values=True)
+
+    def email_answers(self) -> list[str]:
+        """The answer lines of the email's body."""
+        body = dict(parse_qsl(urlsplit(self.mailto).query, keep_blank_values=True)).get("body", "")
+        listed = body.split("My answers to the refund self-check:\n", 1)
+        return listed[1].split("\n\n", 1)[0].splitlines() if len(listed) == 2 else []
+
+
+def read(page: Page) -> Reading:
+    raw = page.evaluate(READ_PAGE)
+    return Reading(
+        shown=[tuple(pair) for pair in raw["shown"]],
+        checked=raw["checked"],
+        result_shown=raw["resultShown"],
+        verdict=raw["verdict"],
+        title=raw["title"],
+        clauses=raw["clauses"],
+        missing=raw["missing"],
+        support_checks=raw["supportChecks"],
+        recap=[tuple(pair) for pair in raw["recap"]],
+        timing=raw["timing"],
+        mailto=raw["mailto"],
+        errors_shown=raw["errorsShown"],
+        errors=raw["errors"],
+        hash=raw["hash"],
+        today=raw["today"],
+    )
+
+
+def judged(reading: Reading) -> dict[str, Any]:
+    """What CPython's checker says about the answers the page shows, on the page's today."""
+    return json.loads(check_query(urlencode(reading.shown), today=reading.today, source="form"))
+
+
+def assert_invariant(page: Page) -> Reading:
+    """The page shows a result that is exactly the checker's judgement of what the form shows,
+    and the address and the email carry exactly those answers. Returns what was read."""
+    reading = read(page)
+    assert reading.result_shown, "no result is shown"
+    want = judged(reading)
+    assert "errors" not in want, f"the page shows a result for answers the checker refuses: {want}"
+    assert reading.verdict == want["verdict"], (reading.shown, reading.verdict, want["verdict"])
+    assert reading.title == want["title"]
+    assert reading.clauses == [clause["id"] for clause in want["clauses"]]
+    assert reading.missing == want["missing_questions"]
+    assert reading.support_checks == want["support_checks"], (reading.support_checks, want)
+    assert reading.timing == want["timing"]
+    assert reading.recap == [(line["question"], line["answer"]) for line in want["recap"]]
+    # The address carries exactly the answers shown (today's date is not an answer).
+    assert reading.fragment == reading.shown, (reading.fragment, reading.shown)
+    # The email lists exactly the recap: nothing the visitor could not see.
+    emailed = reading.email_answers()
+    assert len(emailed) == len(want["recap"])
+    for line, (question, answer) in zip(emailed, reading.recap, strict=True):
+        assert question in line and line.endswith(answer), (line, question, answer)
+    assert_safe_mailto(reading.mailto)
+    return reading
+
+
+def assert_safe_mailto(href: str) -> None:
+    """The email link goes to support only, with a subject and body and nothing else."""
+    assert href.startswith(f"mailto:{POLICY.support_email}?"), href[:80]
+    assert len(href) < 2000, f"the mailto link has {len(href)} characters"
+    assert "\r" not in href and "\n" not in href, "raw line breaks in the link"
+    parts = urlsplit(href)
+    assert unquote(parts.path) == POLICY.support_email
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    assert sorted(key for key, _ in params) == ["body", "subject"], params
