@@ -7,7 +7,7 @@ build) and, unchanged, in the visitor's browser on Pyodide, where the page calls
 >>> result = check({"purchase_date": "2026-05-01", "request_date": "2026-05-03",
 ...                 "purchase_type": "credit_pack", "reason": "duplicate_payment",
 ...                 "credits_used": "none"})
->>> result["verdict"], [clause["id"] for clause in result["clauses"]]
+>>> result.verdict.value, [clause.id for clause in result.clauses]
 ('likely_eligible', ['duplicate-payment', 'recent-unused'])
 """
 
@@ -18,7 +18,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from checker import advice
 from checker.answers import (
     InvalidAnswers,
     Source,
@@ -27,20 +26,21 @@ from checker.answers import (
     json_number,
     json_object,
     parse_answers,
-    shown_answers,
 )
 from checker.model import Answers, Verdict
 from checker.policy import Policy, PolicyError
 from checker.policy import load_policy as _read_policy_file
-from checker.questions import QUESTIONS_BY_FIELD
+from checker.result import Clause, Result
 from checker.rules import CLAUSE_IDS, RULES, evaluate
 
 __all__ = [
     "CLAUSE_IDS",
     "Answers",
+    "Clause",
     "InvalidAnswers",
     "Policy",
     "PolicyError",
+    "Result",
     "Source",
     "Verdict",
     "answers_to_query",
@@ -66,8 +66,18 @@ def load_policy(path: str | Path | None = None) -> Policy:
     extra = [cid for cid in policy.clause_texts if cid not in CLAUSE_IDS]
     if missing or extra:
         raise PolicyError(
-            f"{policy.source}: [clauses] must list exactly the rules' "
-            f"clauses; missing {missing}, unknown {extra}."
+            f"{policy.source}: [clauses] must give the words of exactly the rules' clauses. "
+            + (
+                f"No rule uses {', '.join(extra)}: remove it, or ask a developer for a rule. "
+                if extra
+                else ""
+            )
+            + (
+                f"Missing words for {', '.join(missing)}: add a line "
+                f'“{missing[0]} = "…"” under [clauses].'
+                if missing
+                else ""
+            )
         )
     return policy
 
@@ -86,8 +96,9 @@ def check(
     today: date | None = None,
     policy: Policy | None = None,
     source: Source = Source.STAFF,
-) -> dict[str, Any]:
-    """What the policy says about ``answers`` (the JSON form of the answers contract).
+) -> Result:
+    """What the policy says about ``answers`` (the JSON form of the answers contract, or
+    :class:`Answers`).
 
     Raises :class:`InvalidAnswers` with one ``{"field", "message"}`` per problem, worded for
     ``source``. ``today`` is the customer's local date: the date of the request unless
@@ -100,42 +111,7 @@ def check(
         if isinstance(answers, Answers)
         else parse_answers(answers, today, source, policy=policy)
     )
-    evaluation = evaluate(parsed, policy)
-    shown = shown_answers(parsed)
-    result: dict[str, Any] = {
-        "verdict": evaluation.verdict.value,
-        "title": advice.VERDICT_TITLES[evaluation.verdict],
-        "summary": advice.summary(evaluation),
-        "staff_summary": advice.staff_summary(evaluation),
-        "timing": advice.timing(parsed, policy),
-        "clauses": [
-            {
-                "id": rule.clause_id,
-                "effect": rule.effect.value,
-                "effect_text": advice.EFFECT_WORDS[rule.effect],
-                "text": policy.clause_texts[rule.clause_id],
-            }
-            for rule in evaluation.clauses
-        ],
-        "missing": evaluation.missing,
-        "missing_questions": [QUESTIONS_BY_FIELD[field].label for field in evaluation.missing],
-        "support_checks": advice.support_check_texts(parsed),
-        "notes": advice.notes(parsed, policy),
-        "processing_time": advice.processing_time(parsed, policy),
-        "alternatives": advice.alternatives(parsed),
-        "recap": advice.recap(parsed),
-        "email": advice.email(parsed, policy, evaluation, today),
-        "days_since_purchase": parsed.days_since_purchase,
-        "answers": {field: value for field, value in parsed.to_json().items() if field in shown},
-        "link": "#check?" + answers_to_query(parsed),
-        "policy": {
-            "last_updated": policy.last_updated,
-            "refund_window_days": policy.refund_window_days,
-            "support_email": policy.support_email,
-        },
-    }
-    result["copy_text"] = advice.copy_text(result)
-    return result
+    return Result(answers=parsed, policy=policy, evaluation=evaluate(parsed, policy), today=today)
 
 
 def check_json(text: str, *, today: str | None = None) -> str:
@@ -165,7 +141,7 @@ def check_json(text: str, *, today: str | None = None) -> str:
                 }
             ]
         )
-    return _checked(lambda: check(raw, today=_today(today)))
+    return _checked(lambda: check(raw, today=_today(today)).to_json())
 
 
 def check_query(query: str, *, today: str | None = None, source: str = "link") -> str:
@@ -175,7 +151,9 @@ def check_query(query: str, *, today: str | None = None, source: str = "link") -
     ``source`` "form" for the answers of its form or "link" for a ``#check?`` link's.
     """
     return _checked(
-        lambda: check(answers_from_query(query), today=_today(today), source=Source(source))
+        lambda: check(
+            answers_from_query(query), today=_today(today), source=Source(source)
+        ).to_json()
     )
 
 
@@ -189,22 +167,13 @@ def _today(text: str | None) -> date:
 
 
 def _checked(run: Any) -> str:
+    """The result as JSON, or the answers' errors. Anything else raised is a fault of the checker,
+    not of the answers: it goes up to the caller (the page's worker shows its error state; the
+    CLI says it is a fault to report), never dressed up as the customer's mistake."""
     try:
         return json.dumps(run(), ensure_ascii=False)
     except InvalidAnswers as invalid:
         return _errors(invalid.errors)
-    except Exception:
-        return _errors(
-            [
-                {
-                    "field": "answers",
-                    "message": (
-                        "The self-check could not read these answers. "
-                        "Please check them, or write to support."
-                    ),
-                }
-            ]
-        )
 
 
 def _errors(errors: Any) -> str:

@@ -15,13 +15,14 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from checker import InvalidAnswers, PolicyError, check, load_policy
+from checker import InvalidAnswers, PolicyError, Result, check, load_policy
 from checker.advice import VERDICT_LABELS
 from checker.answers import Answered, json_number, json_object, typed_value
-from checker.model import Verdict
+from checker.model import Effect
 from checker.questions import QUESTIONS, Kind
 
 EXIT_INVALID = 2
+EXIT_FAULT = 70  # EX_SOFTWARE
 # The most standard input --json reads: one set of answers is a few hundred bytes.
 STDIN_LIMIT = 64 * 1024
 
@@ -99,40 +100,37 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _readable(result: dict[str, Any], link: str | None) -> str:
+def _readable(result: Result, link: str | None) -> str:
     """The result for support staff."""
-    verdict = Verdict(result["verdict"])
-    lines = [f"{VERDICT_LABELS[verdict]} ({verdict.value})", result["staff_summary"]]
-    days = result["days_since_purchase"]
-    window = result["policy"]["refund_window_days"]
-    lines += ["", f"Day {days} since purchase (refund window: {window} days)."]
-    if result["clauses"]:
+    lines = [f"{VERDICT_LABELS[result.verdict]} ({result.verdict.value})", result.staff_summary]
+    window = result.policy.refund_window_days
+    lines += [
+        "",
+        f"Day {result.days_since_purchase} since purchase (refund window: {window} days).",
+    ]
+    if result.clauses:
         lines += ["", "Clauses that apply:"]
-        for clause in result["clauses"]:
-            sign = "+" if clause["effect"] == "supports" else "-"
-            lines.append(f"  {sign} {clause['id']}: {clause['text']}")
-    if result["missing"]:
+        for clause in result.clauses:
+            sign = "+" if clause.effect is Effect.SUPPORTS else "-"
+            lines.append(f"  {sign} {clause.id}: {clause.text}")
+    if result.missing:
         lines += ["", "Ask the customer about (each would change the verdict): "]
-        lines[-1] += ", ".join(result["missing"])
-    if result["support_checks"]:
+        lines[-1] += ", ".join(result.missing)
+    if result.support_checks:
         lines += ["", "Not given, so judged as “no”; support still checks:"]
-        lines += [f"  * {text}" for text in result["support_checks"]]
+        lines += [f"  * {text}" for text in result.support_check_texts]
     lines += ["", "Judged with:"]
-    lines += [f"  {field} = {_text(value)}" for field, value in result["answers"].items()]
-    if result["notes"]:
+    lines += [f"  {field} = {value}" for field, value in result.shown.items()]
+    if result.notes:
         lines += ["", "What the self-check tells the customer:"]
-        lines += [f"  * {note}" for note in result["notes"]]
-    lines += ["", f"Processing time (as the customer is told): {result['processing_time']}"]
-    if result["alternatives"]:
-        offers = "; ".join(item["text"] for item in result["alternatives"])
+        lines += [f"  * {note}" for note in result.notes]
+    lines += ["", f"Processing time (as the customer is told): {result.processing_time}"]
+    if result.alternatives:
+        offers = "; ".join(item["text"] for item in result.alternatives)
         lines += ["", f"Alternatives the customer can be offered: {offers}"]
     if link:
-        lines += ["", f"Pre-filled self-check: {link.split('#')[0]}{result['link']}"]
+        lines += ["", f"Pre-filled self-check: {link.split('#')[0]}{result.link}"]
     return "\n".join(lines) + "\n"
-
-
-def _text(value: object) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _read_stdin() -> bytes:
@@ -165,6 +163,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except Exception as error:  # a fault of the checker itself: say so, without a traceback
+        sys.stderr.write(
+            f"refund-check: the checker failed ({type(error).__name__}: {error}). This is a fault "
+            "in the checker, not in the answers: please report it to a developer.\n"
+        )
+        return EXIT_FAULT
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -215,7 +219,7 @@ def _run(argv: Sequence[str] | None) -> int:
                 sys.stderr.write(f"  {name}: {problem['message']}\n")
         return EXIT_INVALID
     if args.json:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(_readable(result, args.link))
     sys.stdout.flush()  # inside main(), so that a closed pipe is handled there

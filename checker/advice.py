@@ -12,7 +12,6 @@ from enum import StrEnum
 from typing import TypedDict
 from urllib.parse import quote
 
-from checker import words
 from checker.answers import shown_answers
 from checker.model import (
     Answers,
@@ -115,6 +114,12 @@ _ALTERNATIVES_FOR_REASON: dict[Reason, tuple[AlternativeId, ...]] = {
     Reason.CHANGE_OF_MIND: (AlternativeId.MODEL_RECOMMENDATION,),
     Reason.OTHER: (AlternativeId.MANUAL_ASSISTANCE,),
 }
+
+
+# Every reason has its alternatives (none is a choice too): a new reason without them, or a new
+# alternative without its words, stops the checker from loading.
+if set(_ALTERNATIVES_FOR_REASON) != set(Reason) or set(ALTERNATIVES) != set(AlternativeId):
+    raise TypeError("advice: every Reason needs its alternatives, every AlternativeId its words")
 
 
 def alternative_ids(answers: Answers) -> list[AlternativeId]:
@@ -303,10 +308,6 @@ def support_checks(answers: Answers) -> list[str]:
     ]
 
 
-def support_check_texts(answers: Answers) -> list[str]:
-    return [QUESTIONS_BY_FIELD[field].support_checks for field in support_checks(answers)]
-
-
 def timing(answers: Answers, policy: Policy) -> str:
     """How long after the purchase the request is, next to the refund window."""
     days = answers.days_since_purchase
@@ -407,37 +408,6 @@ def summary(evaluation: Evaluation) -> str:
             + (" would change this result, so say what you know in your email.")
         )
     return f"{text} {FINAL_DECISION}"
-
-
-def copy_text(result: dict[str, object]) -> str:
-    """The result as plain text, for the customer to copy (the page's "Copy summary")."""
-
-    def items(heading: str, texts: list[str]) -> list[str]:
-        return ["", f"{heading}:", *(f"- {text}" for text in texts)] if texts else []
-
-    clauses = result["clauses"]
-    email = result["email"]
-    assert isinstance(clauses, list) and isinstance(email, dict)
-    lines = [
-        f"Refund self-check: {result['title']}",
-        str(result["summary"]),
-        str(result["timing"]),
-        *items(words.WHY, [f"{c['effect_text']}: “{c['text']}”" for c in clauses]),
-        *items(words.MISSING, list(result["missing_questions"])),  # type: ignore[call-overload]
-        *items(words.SUPPORT_CHECKS, list(result["support_checks"])),  # type: ignore[call-overload]
-        *items(words.NOTES, list(result["notes"])),  # type: ignore[call-overload]
-        *items(
-            f"{words.ALTERNATIVES_BEFORE.rstrip(':')} "
-            f"({words.ALTERNATIVES_AFTER[0].lower()}{words.ALTERNATIVES_AFTER[1:].rstrip('.')})",
-            [item["text"] for item in result["alternatives"]],  # type: ignore[attr-defined]
-        ),
-        "",
-        f"Email to support: {email['to']}",
-        f"Subject: {email['subject']}",
-        "",
-        str(email["body"]),
-    ]
-    return "\n".join(lines)
 
 
 def staff_summary(evaluation: Evaluation) -> str:

@@ -7,6 +7,7 @@ module also runs in the visitor's browser.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,9 @@ from typing import Any
 
 DEFAULT_POLICY_FILE = Path(__file__).with_name("policy.toml")
 
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}")
+# {{ name }}: a value of the policy in its text. Anything between the braces is a name: one that
+# is not a value (a typo, a space) is an error, never text left as it was.
+PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[^{}\n]*?)\s*\}\}")
 _EMAIL = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
@@ -73,19 +76,20 @@ class Policy:
             "sales_started": long_date(self.sales_started),
         }
 
+    def value_of(self, name: str) -> str:
+        """The text that ``{{ name }}`` shows. Raises :class:`PolicyError` for a name that is not
+        a value, with the closest one if there is one."""
+        values = self.parameters()
+        if name in values:
+            return values[name]
+        close = difflib.get_close_matches(name.strip().replace(" ", "_"), values, n=1, cutoff=0.6)
+        hint = f" Did you mean {{{{ {close[0]} }}}}?" if close else ""
+        known = ", ".join("{{ " + known + " }}" for known in values)
+        raise PolicyError(f"{{{{ {name} }}}} is not a policy value.{hint} The values are: {known}.")
+
     def fill(self, text: str) -> str:
         """``text`` with each ``{{ name }}`` replaced by its value; unknown names are errors."""
-        values = self.parameters()
-
-        def substitute(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in values:
-                raise PolicyError(
-                    f"{{{{ {name} }}}} is not a policy value. Known values: {', '.join(values)}."
-                )
-            return values[name]
-
-        return PLACEHOLDER.sub(substitute, text)
+        return PLACEHOLDER.sub(lambda match: self.value_of(match.group("name")), text)
 
 
 _INTEGERS = (

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from checker.model import CreditsUsed, PaymentProvider, PurchaseType, Reason
+
 
 class Kind(StrEnum):
     DATE = "date"
@@ -72,6 +74,14 @@ class Question:
         return all(answers.get(field, "") in allowed for field, allowed in self.shown_when)
 
 
+def _options[E: StrEnum](kind: type[E], labels: dict[E, str]) -> tuple[Option, ...]:
+    """A choice's options, one per value of its enum (model.py) in the enum's order: a value the
+    labels leave out, or one the enum does not have, stops the checker from loading."""
+    if set(labels) != set(kind):
+        raise TypeError(f"{kind.__name__}: labels for {sorted(labels)} but values {list(kind)}")
+    return tuple(Option(value.value, labels[value]) for value in kind)
+
+
 _YES_NO = (Option("true", "Yes"), Option("false", "No"))
 _YES_NO_UNSURE = (*_YES_NO, Option("unsure", "Not sure"))
 # The largest count the checker accepts: more earlier refund requests than this is a typing slip.
@@ -91,9 +101,12 @@ QUESTIONS: tuple[Question, ...] = (
         "What did you buy?",
         Kind.CHOICE,
         about="what you bought",
-        options=(
-            Option("subscription", "A subscription"),
-            Option("credit_pack", "A one-time credit pack"),
+        options=_options(
+            PurchaseType,
+            {
+                PurchaseType.SUBSCRIPTION: "A subscription",
+                PurchaseType.CREDIT_PACK: "A one-time credit pack",
+            },
         ),
         when_missing="Select what you bought.",
         changes_verdict=False,
@@ -104,14 +117,17 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.CHOICE,
         about="why you are asking for a refund",
         hint="Choose the one that fits best.",
-        options=(
-            Option("duplicate_payment", "I was charged twice for the same purchase"),
-            Option("technical_failure", "A technical problem meant I got no usable result"),
-            Option("failed_job_charged", "A job failed and the credits were not given back"),
-            Option("unused", "I bought recently and have not used it, or only a little"),
-            Option("unusable_result", "The result was clearly unusable"),
-            Option("change_of_mind", "I changed my mind"),
-            Option("other", "Something else"),
+        options=_options(
+            Reason,
+            {
+                Reason.DUPLICATE_PAYMENT: "I was charged twice for the same purchase",
+                Reason.TECHNICAL_FAILURE: "A technical problem meant I got no usable result",
+                Reason.FAILED_JOB_CHARGED: "A job failed and the credits were not given back",
+                Reason.UNUSED: "I bought recently and have not used it, or only a little",
+                Reason.UNUSABLE_RESULT: "The result was clearly unusable",
+                Reason.CHANGE_OF_MIND: "I changed my mind",
+                Reason.OTHER: "Something else",
+            },
         ),
         when_missing="Select why you are asking for a refund.",
     ),
@@ -121,12 +137,15 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.CHOICE,
         about="how much of what you bought you have used",
         hint="Your account's credit history shows how many credits you have used.",
-        options=(
-            Option("none", "None of it"),
-            Option("minimal", "Only a few credits"),
-            Option("some", "Some of it"),
-            Option("substantial", "A large share"),
-            Option("unsure", "Not sure"),
+        options=_options(
+            CreditsUsed,
+            {
+                CreditsUsed.NONE: "None of it",
+                CreditsUsed.MINIMAL: "Only a few credits",
+                CreditsUsed.SOME: "Some of it",
+                CreditsUsed.SUBSTANTIAL: "A large share",
+                CreditsUsed.UNSURE: "Not sure",
+            },
         ),
         when_missing="Select how much of what you bought you have used, or “Not sure”.",
     ),
@@ -179,10 +198,13 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.CHOICE,
         about="who took the payment",
         hint="Your receipt names the payment provider.",
-        options=(
-            Option("creem", "Creem"),
-            Option("other", "Another payment provider"),
-            Option("unsure", "Not sure"),
+        options=_options(
+            PaymentProvider,
+            {
+                PaymentProvider.CREEM: "Creem",
+                PaymentProvider.OTHER: "Another payment provider",
+                PaymentProvider.UNSURE: "Not sure",
+            },
         ),
         default="unsure",
         changes_verdict=False,

@@ -41,6 +41,11 @@ AGAINST_IDS = (
 ALL_IDS = SUPPORTING_IDS + AGAINST_IDS
 
 
+def contract(answers: object, **options: Any) -> dict[str, Any]:
+    """``check()``'s result in the answers contract's JSON form (what the page and --json get)."""
+    return check(answers, **options).to_json()
+
+
 def on_day(days_since_purchase: int) -> str:
     """The request date that many calendar days after :data:`PURCHASE_DATE`."""
     return (PURCHASE_DATE + timedelta(days=days_since_purchase)).isoformat()
@@ -66,5 +71,5 @@ def clause_ids(result: dict[str, Any]) -> list[str]:
 
 def verdict_and_ids(**overrides: Any) -> tuple[str, list[str]]:
     """Check :func:`answers` with ``overrides``; return the verdict and the cited clause ids."""
-    result = check(answers(**overrides))
+    result = contract(answers(**overrides))
     return result["verdict"], clause_ids(result)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from checker import check, default_policy
-from tests.checker.support import answers, clause_ids, verdict_and_ids
+from checker import default_policy
+from tests.checker.support import answers, clause_ids, contract, verdict_and_ids
 
 
 def test_the_shipped_policy_has_the_issues_numbers() -> None:
@@ -18,7 +18,7 @@ def test_the_shipped_policy_has_the_issues_numbers() -> None:
 
 
 def test_a_request_on_the_purchase_day_is_day_0_and_inside_the_window() -> None:
-    result = check(answers(day=0, reason="unused"))
+    result = contract(answers(day=0, reason="unused"))
     assert result["days_since_purchase"] == 0
     assert clause_ids(result) == ["recent-unused"]
 
@@ -50,8 +50,8 @@ def test_day_8_is_a_late_request_even_for_a_duplicate_payment() -> None:
     ],
 )
 def test_the_window_counts_calendar_days(purchase_date: str, day_7: str, day_8: str) -> None:
-    inside = check(answers(purchase_date=purchase_date, request_date=day_7))
-    outside = check(answers(purchase_date=purchase_date, request_date=day_8))
+    inside = contract(answers(purchase_date=purchase_date, request_date=day_7))
+    outside = contract(answers(purchase_date=purchase_date, request_date=day_8))
     assert (inside["days_since_purchase"], clause_ids(inside)) == (7, ["recent-unused"])
     assert (outside["days_since_purchase"], clause_ids(outside)) == (8, ["late-request"])
 
@@ -189,7 +189,9 @@ def test_an_unusable_result_on_a_later_purchase_needs_review() -> None:
 
 
 def test_unsure_whether_it_is_the_first_purchase_asks_for_that_answer() -> None:
-    result = check(answers(reason="unusable_result", credits_used="some", first_purchase="unsure"))
+    result = contract(
+        answers(reason="unusable_result", credits_used="some", first_purchase="unsure")
+    )
     assert (result["verdict"], clause_ids(result), result["missing"]) == (
         "needs_review",
         [],

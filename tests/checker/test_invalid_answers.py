@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from checker import InvalidAnswers, check, check_json, check_query
-from tests.checker.support import answers
+from checker import InvalidAnswers, check_json, check_query
+from tests.checker.support import answers, contract
 
 
 def problems_from_check(raw: object, today: date | None = None) -> list[dict[str, str]]:
     with pytest.raises(InvalidAnswers) as raised:
-        check(raw, today=today)
+        contract(raw, today=today)
     errors = raised.value.errors
     assert errors and all(set(error) == {"field", "message"} for error in errors)
     return [dict(error) for error in errors]
@@ -78,7 +78,9 @@ def test_a_wrong_value_is_named_with_a_helpful_message(
 
 def test_a_whole_number_written_with_a_decimal_point_is_a_count() -> None:
     # JSON has one number type: 2.0 is the whole number 2, not a fraction.
-    assert check(answers(previous_refund_requests=2.0))["answers"]["previous_refund_requests"] == 2
+    assert (
+        contract(answers(previous_refund_requests=2.0))["answers"]["previous_refund_requests"] == 2
+    )
 
 
 def test_a_request_before_the_purchase_is_an_error_on_the_purchase_date() -> None:
@@ -105,7 +107,7 @@ def test_a_purchase_in_the_future_is_an_error_even_with_a_later_request_date() -
 
 
 def test_a_request_date_a_day_ahead_is_allowed_for_clocks_in_other_time_zones() -> None:
-    result = check(answers(day=0, request_date="2026-05-02"), today=date(2026, 5, 1))
+    result = contract(answers(day=0, request_date="2026-05-02"), today=date(2026, 5, 1))
     assert result["days_since_purchase"] == 1
 
 
@@ -145,7 +147,7 @@ def test_thousands_of_unknown_keys_give_one_short_error() -> None:
 def test_without_a_request_date_today_is_the_request_date() -> None:
     given = answers(day=0)
     del given["request_date"]
-    result = check(given, today=date(2026, 5, 9))
+    result = contract(given, today=date(2026, 5, 9))
     assert (result["days_since_purchase"], result["verdict"]) == (8, "likely_not_eligible")
 
 
@@ -265,6 +267,6 @@ def test_a_good_query_gives_a_result() -> None:
 
 
 def test_the_result_link_gives_the_same_result_again() -> None:
-    first = check(answers(reason="unusable_result", credits_used="unsure", first_purchase=True))
+    first = contract(answers(reason="unusable_result", credits_used="unsure", first_purchase=True))
     again = json.loads(check_query(first["link"].removeprefix("#check?")))
     assert again == first

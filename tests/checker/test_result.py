@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from checker import check, default_policy
-from tests.checker.support import AGAINST_IDS, answers
+from checker import default_policy
+from tests.checker.support import AGAINST_IDS, answers, contract
 
 # The bullets of the policy as published in May 2026, word for word.
 POLICY_WORDS = {
@@ -45,7 +45,7 @@ EVERY_AGAINST_CLAUSE = answers(
 
 
 def test_the_result_has_every_part_of_the_contract() -> None:
-    result = check(answers())
+    result = contract(answers())
     assert {
         "verdict",
         "clauses",
@@ -73,7 +73,7 @@ def test_the_result_has_every_part_of_the_contract() -> None:
     ],
 )
 def test_clauses_quote_the_policy_word_for_word(given: dict[str, object]) -> None:
-    clauses = check(given)["clauses"]
+    clauses = contract(given)["clauses"]
     assert clauses
     for clause in clauses:
         assert set(clause) == {"id", "effect", "effect_text", "text"}
@@ -83,27 +83,27 @@ def test_clauses_quote_the_policy_word_for_word(given: dict[str, object]) -> Non
 
 
 def test_one_case_can_cite_every_clause_against_a_refund() -> None:
-    result = check(EVERY_AGAINST_CLAUSE)
+    result = contract(EVERY_AGAINST_CLAUSE)
     assert {clause["id"] for clause in result["clauses"]} == EVERY_AGAINST_CLAUSE_IDS
     assert result["verdict"] == "likely_not_eligible"
 
 
 def test_every_summary_says_support_makes_the_final_decision() -> None:
     for given in (answers(), EVERY_AGAINST_CLAUSE, answers(credits_used="some")):
-        assert "Support makes the final decision." in check(given)["summary"]
+        assert "Support makes the final decision." in contract(given)["summary"]
 
 
 # The email to support.
 
 
 def test_the_email_goes_to_the_configured_support_address() -> None:
-    email = check(answers())["email"]
+    email = contract(answers())["email"]
     assert email["to"] == default_policy().support_email == "support@imgtostl.com"
     assert urlsplit(email["mailto"]).path == "support@imgtostl.com"
 
 
 def test_the_email_body_has_the_blanks_the_policy_asks_for() -> None:
-    result = check(answers(reason="duplicate_payment", credits_used="minimal"))
+    result = contract(answers(reason="duplicate_payment", credits_used="minimal"))
     lines = result["email"]["body"].splitlines()
     # Blanks the customer fills in: the label with nothing after it.
     assert "Account email: " in lines
@@ -115,7 +115,7 @@ def test_the_email_body_has_the_blanks_the_policy_asks_for() -> None:
 
 
 def test_the_email_body_states_the_answers_verdict_clauses_and_policy_date() -> None:
-    result = check(answers(reason="duplicate_payment", credits_used="minimal"))
+    result = contract(answers(reason="duplicate_payment", credits_used="minimal"))
     body = result["email"]["body"]
     assert "- What did you buy? A one-time credit pack" in body
     assert "- How much of what you bought have you used? Only a few credits" in body
@@ -125,17 +125,17 @@ def test_the_email_body_states_the_answers_verdict_clauses_and_policy_date() -> 
 
 
 def test_the_email_body_says_when_no_clause_applies() -> None:
-    body = check(answers(credits_used="some"))["email"]["body"]
+    body = contract(answers(credits_used="some"))["email"]["body"]
     assert "needs_review; clauses: none" in body
 
 
 def test_the_email_subject_names_the_purchase() -> None:
-    subject = check(answers(purchase_type="subscription"))["email"]["subject"]
+    subject = contract(answers(purchase_type="subscription"))["email"]["subject"]
     assert subject == "Refund request: subscription bought on 1 May 2026"
 
 
 def test_the_mailto_link_carries_only_the_subject_and_body() -> None:
-    email = check(EVERY_AGAINST_CLAUSE)["email"]
+    email = contract(EVERY_AGAINST_CLAUSE)["email"]
     link = urlsplit(email["mailto"])
     assert link.scheme == "mailto"
     query = parse_qs(link.query)
@@ -148,7 +148,7 @@ def test_the_mailto_link_carries_only_the_subject_and_body() -> None:
 
 
 def test_subscription_notes_say_cancelling_does_not_refund_the_current_period() -> None:
-    notes = " ".join(check(answers(purchase_type="subscription"))["notes"])
+    notes = " ".join(contract(answers(purchase_type="subscription"))["notes"])
     assert "stop future renewals" in notes
     assert "does not refund the current billing period" in notes
     assert "cancel the subscription" in notes and "subscription credits" in notes
@@ -156,55 +156,55 @@ def test_subscription_notes_say_cancelling_does_not_refund_the_current_period() 
 
 
 def test_subscription_notes_mention_goodwill_after_use() -> None:
-    notes = " ".join(check(answers(purchase_type="subscription", credits_used="some"))["notes"])
+    notes = " ".join(contract(answers(purchase_type="subscription", credits_used="some"))["notes"])
     assert "full or partial goodwill refund" in notes
 
 
 def test_an_unused_credit_pack_in_the_window_is_easier_to_approve() -> None:
-    notes = " ".join(check(answers(purchase_type="credit_pack"))["notes"])
+    notes = " ".join(contract(answers(purchase_type="credit_pack"))["notes"])
     assert "Unused credit packs requested within 7 days" in notes
     assert "easier to approve" in notes
     assert "renewal" not in notes
 
 
 def test_a_partly_used_credit_pack_may_get_a_partial_refund_or_credits() -> None:
-    notes = " ".join(check(answers(purchase_type="credit_pack", credits_used="some"))["notes"])
+    notes = " ".join(contract(answers(purchase_type="credit_pack", credits_used="some"))["notes"])
     assert "partial refund" in notes and "replacement credits" in notes
     assert "easier to approve" not in notes
 
 
 def test_a_late_request_is_told_it_can_still_write() -> None:
-    notes = " ".join(check(answers(day=9))["notes"])
+    notes = " ".join(contract(answers(day=9))["notes"])
     assert "within 7 days of purchase" in notes and "still write" in notes
 
 
 def test_a_chargeback_note_appears_only_when_one_was_filed() -> None:
-    with_dispute = " ".join(check(answers(chargeback_filed=True))["notes"])
-    without = " ".join(check(answers(chargeback_filed=False))["notes"])
+    with_dispute = " ".join(contract(answers(chargeback_filed=True))["notes"])
+    without = " ".join(contract(answers(chargeback_filed=False))["notes"])
     assert "suspend the account" in with_dispute and "dispute fees" in with_dispute
     assert "dispute" not in without
 
 
 def test_a_chargeback_does_not_change_the_verdict() -> None:
-    assert check(answers(chargeback_filed=True))["verdict"] == check(answers())["verdict"]
+    assert contract(answers(chargeback_filed=True))["verdict"] == contract(answers())["verdict"]
 
 
 # Processing time by payment provider.
 
 
 def test_creem_refunds_take_5_to_10_days() -> None:
-    text = check(answers(payment_provider="creem"))["processing_time"]
+    text = contract(answers(payment_provider="creem"))["processing_time"]
     assert "Creem refunds may take 5–10 days" in text
     assert "original payment method" in text
 
 
 def test_other_providers_vary_without_creems_figures() -> None:
-    text = check(answers(payment_provider="other"))["processing_time"]
+    text = contract(answers(payment_provider="other"))["processing_time"]
     assert "varies" in text and "5–10" not in text
 
 
 def test_an_unsure_provider_hears_both() -> None:
-    text = check(answers(payment_provider="unsure"))["processing_time"]
+    text = contract(answers(payment_provider="unsure"))["processing_time"]
     assert "5–10 days" in text and "varies" in text
 
 
@@ -227,11 +227,11 @@ POLICY_ALTERNATIVES = {
     ],
 )
 def test_alternatives_fit_the_reason(reason: str, offered: set[str]) -> None:
-    alternatives = check(answers(reason=reason))["alternatives"]
+    alternatives = contract(answers(reason=reason))["alternatives"]
     assert {item["id"] for item in alternatives} == offered
     assert all(item["text"].strip() for item in alternatives)
 
 
 def test_the_result_is_plain_json() -> None:
-    result = check(EVERY_AGAINST_CLAUSE)
+    result = contract(EVERY_AGAINST_CLAUSE)
     assert json.loads(json.dumps(result, ensure_ascii=False)) == result

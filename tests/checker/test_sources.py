@@ -15,10 +15,10 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
-from checker import check, check_json, check_query
+from checker import check_json, check_query
 from checker.answers import answers_from_query
 from checker.questions import QUESTIONS, QUESTIONS_BY_FIELD, Asker
-from tests.checker.support import answers
+from tests.checker.support import answers, contract
 
 TODAY = "2026-05-03"
 
@@ -216,7 +216,7 @@ def test_the_result_says_how_long_it_has_been_since_the_purchase(query: str, wor
 def test_no_verdict_title_reads_as_if_a_request_were_already_sent() -> None:
     for credits in ("none", "some", "substantial"):
         for reason in ("duplicate_payment", "other", "change_of_mind"):
-            title = check(answers(reason=reason, credits_used=credits))["title"]
+            title = contract(answers(reason=reason, credits_used=credits))["title"]
             assert not any(word in title.lower() for word in ("will review", "sent", "received"))
 
 

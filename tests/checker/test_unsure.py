@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker import check
-from tests.checker.support import REASONS, answers, clause_ids
+from tests.checker.support import REASONS, answers, clause_ids, contract
 
 # The values an unsure answer stands for, as the contract lists them.
 POSSIBLE = {
@@ -22,7 +21,7 @@ POSSIBLE = {
 
 def test_unsure_answers_that_cannot_change_the_verdict_are_not_missing() -> None:
     # A duplicate payment with nothing used: outputs and a first purchase cannot matter.
-    result = check(
+    result = contract(
         answers(reason="duplicate_payment", outputs_used="unsure", first_purchase="unsure")
     )
     assert result["verdict"] == "likely_eligible"
@@ -32,14 +31,14 @@ def test_unsure_answers_that_cannot_change_the_verdict_are_not_missing() -> None
 
 def test_unsure_credits_that_always_give_the_same_verdict_give_that_verdict() -> None:
     # Late, and no reason that supports a refund: not eligible whatever was used.
-    result = check(answers(day=30, credits_used="unsure", outputs_used="unsure"))
+    result = contract(answers(day=30, credits_used="unsure", outputs_used="unsure"))
     assert (result["verdict"], result["missing"]) == ("likely_not_eligible", [])
     assert clause_ids(result) == ["late-request"]
 
 
 def test_credits_used_matters_and_first_purchase_does_not() -> None:
     # Duplicate payment: eligible unless a substantial share was used; first purchase is moot.
-    result = check(
+    result = contract(
         answers(reason="duplicate_payment", credits_used="unsure", first_purchase="unsure")
     )
     assert result["verdict"] == "needs_review"
@@ -50,7 +49,7 @@ def test_credits_used_matters_and_first_purchase_does_not() -> None:
 
 def test_first_purchase_matters_and_credits_used_does_not() -> None:
     # Late: a first purchase adds a supporting clause; more use only adds more against it.
-    result = check(
+    result = contract(
         answers(day=20, reason="unusable_result", credits_used="unsure", first_purchase="unsure")
     )
     assert result["verdict"] == "needs_review"
@@ -59,12 +58,14 @@ def test_first_purchase_matters_and_credits_used_does_not() -> None:
 
 
 def test_outputs_used_matters_after_meaningful_use() -> None:
-    result = check(answers(reason="duplicate_payment", credits_used="some", outputs_used="unsure"))
+    result = contract(
+        answers(reason="duplicate_payment", credits_used="some", outputs_used="unsure")
+    )
     assert (result["verdict"], result["missing"]) == ("needs_review", ["outputs_used"])
 
 
 def test_both_credits_and_outputs_can_matter_at_once() -> None:
-    result = check(
+    result = contract(
         answers(reason="duplicate_payment", credits_used="unsure", outputs_used="unsure")
     )
     assert (result["verdict"], result["missing"]) == (
@@ -74,20 +75,20 @@ def test_both_credits_and_outputs_can_matter_at_once() -> None:
 
 
 def test_unsure_outputs_do_not_matter_when_few_credits_were_used() -> None:
-    result = check(answers(reason="unused", credits_used="minimal", outputs_used="unsure"))
+    result = contract(answers(reason="unused", credits_used="minimal", outputs_used="unsure"))
     assert (result["verdict"], result["missing"]) == ("likely_eligible", [])
 
 
 def test_the_summary_asks_about_the_missing_answer() -> None:
-    result = check(answers(reason="duplicate_payment", credits_used="unsure"))
+    result = contract(answers(reason="duplicate_payment", credits_used="unsure"))
     assert "How much of what you bought have you used?" in result["summary"]
 
 
-# The same semantics checked against plain, fully known calls of check() over random cases.
+# The same semantics checked against plain, fully known calls of contract() over random cases.
 
 
 def _verdict(base: dict[str, Any], known: dict[str, Any]) -> str:
-    return str(check({**base, **known})["verdict"])
+    return str(contract({**base, **known})["verdict"])
 
 
 unsure_cases = st.fixed_dictionaries(
@@ -125,7 +126,7 @@ def test_missing_names_exactly_the_unsure_answers_that_change_the_verdict(
     ]
     expected_missing = list(dict.fromkeys(matters))  # in question order, once each
 
-    result = check(base)
+    result = contract(base)
     if len(verdicts) == 1:
         assert (result["verdict"], result["missing"]) == (verdicts.pop(), [])
     else:
@@ -136,5 +137,5 @@ def test_missing_names_exactly_the_unsure_answers_that_change_the_verdict(
 
 @pytest.mark.parametrize("field", list(POSSIBLE))
 def test_an_unsure_answer_is_shown_as_unsure_in_the_result(field: str) -> None:
-    result = check(answers(**{"credits_used": "some", field: "unsure"}))
+    result = contract(answers(**{"credits_used": "some", field: "unsure"}))
     assert result["answers"][field] == "unsure"

@@ -1,0 +1,210 @@
+"""The checker's answer as one typed value, turned into JSON in one place.
+
+:func:`checker.check` returns a :class:`Result`. Python callers (the CLI, the site's build) read
+its attributes; the page and ``refund-check --json`` get :meth:`Result.to_json`, the answers
+contract's JSON, made here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from checker import advice, words
+from checker.advice import Alternative, AlternativeId, Email, NoteId, RecapLine, Settlement
+from checker.answers import answers_to_query, shown_answers
+from checker.model import Answers, Effect, Verdict
+from checker.policy import Policy
+from checker.questions import QUESTIONS_BY_FIELD
+from checker.rules import Evaluation
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause of the policy that applies, in the policy's words."""
+
+    id: str
+    effect: Effect
+    text: str
+
+    @property
+    def effect_text(self) -> str:
+        return advice.EFFECT_WORDS[self.effect]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the policy says about ``answers``, judged on ``today`` under ``policy``."""
+
+    answers: Answers
+    policy: Policy
+    evaluation: Evaluation
+    today: date
+
+    # The decision ----------------------------------------------------------------------------
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.evaluation.verdict
+
+    @cached_property
+    def clauses(self) -> tuple[Clause, ...]:
+        return tuple(
+            Clause(rule.clause_id, rule.effect, self.policy.clause_texts[rule.clause_id])
+            for rule in self.evaluation.clauses
+        )
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The unsure answers that would change the verdict, by field."""
+        return tuple(self.evaluation.missing)
+
+    @cached_property
+    def note_ids(self) -> tuple[NoteId, ...]:
+        return tuple(advice.note_ids(self.answers, self.policy))
+
+    @cached_property
+    def alternative_ids(self) -> tuple[AlternativeId, ...]:
+        return tuple(advice.alternative_ids(self.answers))
+
+    @property
+    def settlement(self) -> Settlement:
+        return advice.settlement(self.answers)
+
+    @cached_property
+    def support_checks(self) -> tuple[str, ...]:
+        """What only support knows and these answers leave open, by field."""
+        return tuple(advice.support_checks(self.answers))
+
+    @property
+    def days_since_purchase(self) -> int:
+        return self.answers.days_since_purchase
+
+    @cached_property
+    def shown(self) -> dict[str, str]:
+        """The answers as shown to the customer (see :func:`checker.answers.shown_answers`)."""
+        return shown_answers(self.answers)
+
+    @property
+    def link(self) -> str:
+        """The self-check's fragment that shows exactly these answers."""
+        return "#check?" + answers_to_query(self.answers)
+
+    # The words -------------------------------------------------------------------------------
+
+    @property
+    def title(self) -> str:
+        return advice.VERDICT_TITLES[self.verdict]
+
+    @property
+    def summary(self) -> str:
+        return advice.summary(self.evaluation)
+
+    @property
+    def staff_summary(self) -> str:
+        return advice.staff_summary(self.evaluation)
+
+    @property
+    def timing(self) -> str:
+        return advice.timing(self.answers, self.policy)
+
+    @property
+    def missing_questions(self) -> tuple[str, ...]:
+        return tuple(QUESTIONS_BY_FIELD[field].label for field in self.missing)
+
+    @property
+    def support_check_texts(self) -> tuple[str, ...]:
+        return tuple(QUESTIONS_BY_FIELD[field].support_checks for field in self.support_checks)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(advice.note_text(note, self.policy) for note in self.note_ids)
+
+    @property
+    def processing_time(self) -> str:
+        return advice.settlement_text(self.settlement, self.policy)
+
+    @property
+    def alternatives(self) -> tuple[Alternative, ...]:
+        return tuple(
+            {"id": key.value, "text": advice.ALTERNATIVES[key]} for key in self.alternative_ids
+        )
+
+    @cached_property
+    def recap(self) -> tuple[RecapLine, ...]:
+        return tuple(advice.recap(self.answers))
+
+    @cached_property
+    def email(self) -> Email:
+        return advice.email(self.answers, self.policy, self.evaluation, self.today)
+
+    @property
+    def copy_text(self) -> str:
+        """The result as plain text, for the customer to copy (the page's "Copy summary")."""
+
+        def items(heading: str, texts: tuple[str, ...] | list[str]) -> list[str]:
+            return ["", f"{heading}:", *(f"- {text}" for text in texts)] if texts else []
+
+        after = words.ALTERNATIVES_AFTER
+        lines = [
+            f"Refund self-check: {self.title}",
+            self.summary,
+            self.timing,
+            *items(words.WHY, [f"{c.effect_text}: “{c.text}”" for c in self.clauses]),
+            *items(words.MISSING, self.missing_questions),
+            *items(words.SUPPORT_CHECKS, self.support_check_texts),
+            *items(words.NOTES, self.notes),
+            *items(
+                f"{words.ALTERNATIVES_BEFORE.rstrip(':')} ({after[0].lower()}{after[1:-1]})",
+                [item["text"] for item in self.alternatives],
+            ),
+            "",
+            f"Email to support: {self.email['to']}",
+            f"Subject: {self.email['subject']}",
+            "",
+            self.email["body"],
+        ]
+        return "\n".join(lines)
+
+    # The edge --------------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, object]:
+        """The result in the answers contract's JSON form (README: "Result")."""
+        return {
+            "verdict": self.verdict.value,
+            "title": self.title,
+            "summary": self.summary,
+            "staff_summary": self.staff_summary,
+            "timing": self.timing,
+            "clauses": [
+                {
+                    "id": clause.id,
+                    "effect": clause.effect.value,
+                    "effect_text": clause.effect_text,
+                    "text": clause.text,
+                }
+                for clause in self.clauses
+            ],
+            "missing": list(self.missing),
+            "missing_questions": list(self.missing_questions),
+            "support_checks": list(self.support_check_texts),
+            "notes": list(self.notes),
+            "processing_time": self.processing_time,
+            "alternatives": [dict(item) for item in self.alternatives],
+            "recap": [dict(line) for line in self.recap],
+            "email": dict(self.email),
+            "copy_text": self.copy_text,
+            "days_since_purchase": self.days_since_purchase,
+            "answers": {
+                field: value
+                for field, value in self.answers.to_json().items()
+                if field in self.shown
+            },
+            "link": self.link,
+            "policy": {
+                "last_updated": self.policy.last_updated,
+                "refund_window_days": self.policy.refund_window_days,
+                "support_email": self.policy.support_email,
+            },
+        }
