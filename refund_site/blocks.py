@@ -1,45 +1,141 @@
-"""HTML for the policy page's blocks: worked examples, the self-check, the decision summary.
+"""The policy page's blocks: worked examples, the self-check, the decision summary.
 
-Build time only. Everything shown comes from the checker (its questions, rules and texts), so the
-page and the self-check cannot drift apart. All text is escaped; nothing trusts the Markdown.
+Build time only. One class per ``///`` block, on pymdown-extensions' blocks API: each takes its
+raw lines, checks them, asks the checker, and fills a Jinja template (which escapes everything:
+nothing trusts the Markdown). Everything shown comes from the checker (its questions, rules,
+words and results), so the page and the self-check cannot drift apart.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
+from xml.etree import ElementTree as etree
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pymdownx.blocks.block import Block
 
-from checker import InvalidAnswers, Policy, check, words
-from checker.advice import EFFECT_WORDS, VERDICT_LABELS, VERDICT_TITLES, blank_email
-from checker.model import Effect, Verdict
+from checker import InvalidAnswers, Policy, Result, check, words
+from checker.advice import EFFECT_WORDS, VERDICT_LABELS, blank_email
+from checker.model import CreditsUsed, Effect, PurchaseType, Reason, Verdict
 from checker.questions import MAX_COUNT, QUESTIONS, QUESTIONS_BY_FIELD, Asker, Kind
+from checker.rules import RULES
 
-Report = Callable[[int, str], None]
+if TYPE_CHECKING:
+    from refund_site.extension import RefundPolicyExtension
 
-_TEMPLATES = Environment(
+TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=True,
     undefined=StrictUndefined,
-    keep_trailing_newline=False,
 )
 
 EXPECT_KEY = "expect"
 NOTE_KEY = "note"
 VERDICTS = tuple(verdict.value for verdict in Verdict)
 SUMMARY_ID = "decision-summary"
+WIDGET_ID = "check"
 
 
-def _attribute(value: str) -> str:
-    return escape(value, quote=True)
+class PolicyBlock(Block):
+    """A block of ours: its lines are raw text, and its problems name their line."""
+
+    def on_init(self) -> None:
+        self.ext: RefundPolicyExtension = self.config["extension"]
+        self.line = self.ext.next_block_line(self.NAME)
+
+    def on_markdown(self) -> str:
+        return "raw"
+
+    def report(self, message: str, line: int | None = None) -> None:
+        self.ext.problem(line or self.line, message)
+
+    def lines(self, block: etree.Element) -> list[tuple[int, str]]:
+        """The block's lines, each with its line number in the page."""
+        text = block.text or ""
+        return [(self.line + 1 + index, line) for index, line in enumerate(text.splitlines())]
+
+    def replace(self, block: etree.Element, html: str) -> None:
+        """Put ``html`` where the block's raw lines were (stashed: Markdown leaves it alone)."""
+        block.text = self.md.htmlStash.store(html)
 
 
-# Worked examples.
+class ExampleBlock(PolicyBlock):
+    """``/// example | Title``: answers, ``expect:`` and an optional ``note:``, one per line."""
+
+    NAME = "example"
+    ARGUMENT = None  # the title: required, but reported here rather than ignored by the parser
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        return etree.SubElement(parent, "div", {"class": "admonition example refund-example"})
+
+    def on_end(self, block: etree.Element) -> None:
+        title = (self.argument or "").strip()
+        rendered = render_example(self, title, self.lines(block))
+        if rendered is None:
+            block.text = ""
+            return
+        verdict, html = rendered
+        block.set("data-verdict", verdict)
+        self.replace(block, html)
+
+
+class RefundCheckBlock(PolicyBlock):
+    """``/// refund-check``: the self-check, with its heading in the page's contents."""
+
+    NAME = "refund-check"
+    ARGUMENT = False
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        settings = self.ext.context.widget
+        section = etree.SubElement(
+            parent,
+            "section",
+            {
+                "class": "refund-check",
+                "data-refund-check": "",
+                "data-state": "idle",
+                "data-runtime": settings.runtime,
+                "data-lock": settings.lock,
+                "data-stdlib": settings.stdlib,
+                "data-package": settings.package,
+                "data-worker": settings.worker,
+                "data-timeout": str(settings.timeout_ms),
+                "aria-labelledby": WIDGET_ID,
+            },
+        )
+        heading = etree.SubElement(section, "h2", {"id": WIDGET_ID})
+        heading.text = words.TITLE
+        return etree.SubElement(section, "div", {"class": "refund-check__body"})
+
+    def on_end(self, block: etree.Element) -> None:
+        if (block.text or "").strip():
+            self.report(f"The “/// {self.NAME}” block takes no lines inside. Remove them.")
+        self.replace(block, render_widget(self.ext.policy))
+
+
+class DecisionSummaryBlock(PolicyBlock):
+    """``/// decision-summary``: the usual outcomes, for readers without JavaScript."""
+
+    NAME = "decision-summary"
+    ARGUMENT = False
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        return etree.SubElement(parent, "div", {"class": "refund-summary", "id": SUMMARY_ID})
+
+    def on_end(self, block: etree.Element) -> None:
+        if (block.text or "").strip():
+            self.report(f"The “/// {self.NAME}” block takes no lines inside. Remove them.")
+        self.replace(block, render_summary(self))
+
+
+BLOCKS: tuple[type[PolicyBlock], ...] = (ExampleBlock, RefundCheckBlock, DecisionSummaryBlock)
+
+
+# Worked examples ---------------------------------------------------------------------------------
 
 
 def _example_value(text: str) -> object:
@@ -52,12 +148,12 @@ def _example_value(text: str) -> object:
 
 
 def render_example(
-    policy: Policy, title: str, line: int, body: list[tuple[int, str]], report: Report
-) -> str | None:
-    """Check one ``/// example`` block against the checker and render it for customers."""
+    block: PolicyBlock, title: str, body: list[tuple[int, str]]
+) -> tuple[str, str] | None:
+    """Check one example against the checker; its verdict and HTML, or None if it is broken."""
     name = f"The example “{title}”" if title else "This example"
     if not title:
-        report(line, "An example needs a title: write “/// example | A short title”.")
+        block.report("An example needs a title: write “/// example | A short title”.")
     answers: dict[str, object] = {}
     lines_of: dict[str, int] = {}
     expect: str | None = None
@@ -68,83 +164,63 @@ def render_example(
         key, colon, value = text.partition(":")
         key, value = key.strip(), value.strip()
         if not colon or not key or not value:
-            report(
-                number,
+            block.report(
                 f"{name}: write each line as “name: value”, for example “credits_used: none”.",
+                number,
             )
             continue
         if key == EXPECT_KEY:
             if value not in VERDICTS:
-                report(number, f"{name}: expect must be one of {', '.join(VERDICTS)}.")
+                block.report(f"{name}: expect must be one of {', '.join(VERDICTS)}.", number)
             expect = value
         elif key == NOTE_KEY:
             note = value
         elif key in answers:
-            report(number, f"{name}: {key} is given twice. Keep one line.")
+            block.report(f"{name}: {key} is given twice. Keep one line.", number)
         else:
             answers[key] = _example_value(value)
             lines_of[key] = number
     if expect is None:
-        report(
-            line,
+        block.report(
             f"{name} has no “expect:” line. Add one with the verdict you expect: "
-            f"{', '.join(VERDICTS)}.",
+            f"{', '.join(VERDICTS)}."
         )
     if "request_date" not in answers:
-        report(
-            line,
+        block.report(
             f"{name} has no request_date, so its verdict would change with the date "
-            "of the build. Add “request_date: YYYY-MM-DD”.",
+            "of the build. Add “request_date: YYYY-MM-DD”."
         )
         return None
     try:
-        result = check(answers, policy=policy)
-    except InvalidAnswers as invalid:
-        for error in invalid.errors:
-            where = lines_of.get(error["field"], line)
-            report(where, f"{name}: {error['field']}: {error['message']}")
+        # Judged on the day it asks about, by the contract's rules (a link's: defaults apply).
+        today = date.fromisoformat(str(answers["request_date"]))
+        result = check(answers, policy=block.ext.policy, today=today)
+    except (InvalidAnswers, ValueError) as invalid:
+        errors = invalid.errors if isinstance(invalid, InvalidAnswers) else []
+        for error in errors or [{"field": "request_date", "message": "Not a real date."}]:
+            where = lines_of.get(error["field"])
+            block.report(f"{name}: {error['field']}: {error['message']}", where)
         return None
-    if expect is not None and expect in VERDICTS and result["verdict"] != expect:
-        because = ", ".join(clause["id"] for clause in result["clauses"]) or "no clause applies"
-        report(
-            line,
-            f"{name} expects {expect} but the checker says {result['verdict']} "
+    if expect in VERDICTS and result.verdict.value != expect:
+        because = ", ".join(clause.id for clause in result.clauses) or "no clause applies"
+        block.report(
+            f"{name} expects {expect} but the checker says {result.verdict.value} "
             f"({because}). Change the example's answers or its expect line; if the rules are "
-            "wrong, ask a developer.",
+            "wrong, ask a developer."
         )
-    return _example_html(title, note, result, set(answers))
-
-
-def _example_html(title: str, note: str, result: dict[str, Any], written: set[str]) -> str:
-    # The answers the editor wrote, as the checker words them (what the example is about; the
-    # self-check link carries the defaults too, and shows them).
-    rows = [
-        f"<dt>{escape(line['question'])}</dt><dd>{escape(line['answer'])}</dd>"
-        for line in result["recap"]
-        if line["field"] in written
-    ]
-    verdict = str(result["verdict"])
-    clauses = result["clauses"]
-    assert isinstance(clauses, list)
-    reasons = "".join(
-        f'<li><a href="#{_attribute(clause["id"])}">{escape(clause["text"])}</a> '
-        f"({escape(EFFECT_WORDS[Effect(clause['effect'])].lower())})</li>"
-        for clause in clauses
+    html = TEMPLATES.get_template("example.html").render(
+        title=title,
+        note=note,
+        result=result,
+        # The answers the editor wrote, in the checker's words: what the example is about (its
+        # link carries the defaults too, and the self-check shows them).
+        written=[line for line in result.recap if line["field"] in answers],
+        effect_words={effect: text.lower() for effect, text in EFFECT_WORDS.items()},
     )
-    link = _attribute("#" + str(result["link"]).removeprefix("#"))
-    return (
-        f'<div class="admonition example refund-example" data-verdict="{_attribute(verdict)}">'
-        f'<p class="admonition-title">Example: {escape(title)}</p>'
-        f'<dl class="refund-example__answers">{"".join(rows)}</dl>'
-        f'<p class="refund-example__verdict"><strong>{escape(VERDICT_TITLES[Verdict(verdict)])}'
-        f"</strong>{' because:' if reasons else '.'}</p>"
-        + (f"<ul>{reasons}</ul>" if reasons else "")
-        + (f"<p>{escape(note)}</p>" if note else "")
-        + f'<p><a href="{link}">Try these answers in the self-check</a></p></div>'
-    )
+    return result.verdict.value, html
 
 
-# The widget.
+# The self-check ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -159,12 +235,10 @@ class WidgetSettings:
     timeout_ms: int = 20000
 
 
-def render_widget(policy: Policy, settings: WidgetSettings) -> str:
-    """The self-check's form and result, rendered from the checker's questions and words."""
+def render_widget(policy: Policy) -> str:
+    """The self-check's form and result, from the checker's questions and words."""
     email = blank_email(policy)
-    asked = [q for q in QUESTIONS if q.asker is Asker.CUSTOMER]
-    return _TEMPLATES.get_template("refund_check.html").render(
-        settings=settings,
+    return TEMPLATES.get_template("refund_check.html").render(
         words=words,
         questions=[
             {
@@ -177,7 +251,8 @@ def render_widget(policy: Policy, settings: WidgetSettings) -> str:
                 "default": q.default,
                 "shown_when": json.dumps(dict(q.shown_when)) if q.shown_when else "",
             }
-            for q in asked
+            for q in QUESTIONS
+            if q.asker is Asker.CUSTOMER
         ],
         request=QUESTIONS_BY_FIELD["request_date"],
         support=[
@@ -194,86 +269,93 @@ def render_widget(policy: Policy, settings: WidgetSettings) -> str:
     )
 
 
-# The decision summary.
+# The decision summary ----------------------------------------------------------------------------
+
+# The answers a reader of the summary is assumed to have: nothing else used, nothing else known.
+_PLAIN = {"outputs_used": False, "previous_refund_requests": 0}
 
 
-_CREDIT_COLUMNS = ("none", "minimal", "some", "substantial")
+@dataclass
+class _Summary:
+    """The summary's tables, computed with the checker for every purchase type."""
+
+    DAYS_INSIDE: ClassVar[int] = 2
+
+    block: PolicyBlock
+
+    def result(
+        self, days: int, kind: PurchaseType, reason: Reason, credits: CreditsUsed, **more: Any
+    ) -> Result:
+        purchased = date(2026, 1, 1)
+        answers = {
+            "purchase_date": purchased.isoformat(),
+            "request_date": (purchased + timedelta(days=days)).isoformat(),
+            "purchase_type": kind.value,
+            "reason": reason.value,
+            "credits_used": credits.value,
+            **_PLAIN,
+            **more,
+        }
+        return check(answers, policy=self.block.ext.policy, today=purchased + timedelta(days=days))
+
+    def cells(self, days: int, reason: Reason, **more: Any) -> list[Verdict]:
+        """The row's verdicts by credits used, which must be the same for every purchase type."""
+        by_kind = {
+            kind: [self.result(days, kind, reason, credits, **more).verdict for credits in COLUMNS]
+            for kind in PurchaseType
+        }
+        first, *others = by_kind.values()
+        if any(other != first for other in others):
+            self.block.report(
+                "The decision summary says its answers are the same for every purchase type, but "
+                f"for the reason “{reason.value}” they differ ({by_kind}). Ask a developer to "
+                "split the summary by purchase type."
+            )
+        return first
 
 
-def render_summary(policy: Policy) -> str:
+COLUMNS = [credits for credits in CreditsUsed if credits is not CreditsUsed.UNSURE]
+
+
+def render_summary(block: PolicyBlock) -> str:
     """Tables of the usual outcome by reason and credits used, computed with the checker."""
+    policy = block.ext.policy
     window = policy.refund_window_days
-    credits = QUESTIONS_BY_FIELD["credits_used"]
-    reasons = QUESTIONS_BY_FIELD["reason"]
-    rows: list[tuple[str, dict[str, object]]] = []
-    for option in reasons.options:
-        if option.value == "unusable_result":
-            rows.append(
-                (
-                    f"{option.label} (first purchase)",
-                    {"reason": option.value, "first_purchase": True},
-                )
-            )
-            rows.append(
-                (
-                    f"{option.label} (not the first purchase)",
-                    {"reason": option.value, "first_purchase": False},
-                )
-            )
-        else:
-            rows.append((option.label, {"reason": option.value}))
-
-    def table(days: int, caption: str) -> str:
-        head = "".join(
-            f'<th scope="col">{escape(credits.option_label(value))}</th>'
-            for value in _CREDIT_COLUMNS
-        )
-        body = []
-        for label, answers in rows:
-            cells = []
-            for value in _CREDIT_COLUMNS:
-                result = check(
-                    {
-                        "purchase_date": "2026-01-01",
-                        "request_date": _plus_days("2026-01-01", days),
-                        "purchase_type": "credit_pack",
-                        "credits_used": value,
-                        **answers,
-                    },
-                    policy=policy,
-                )
-                verdict = Verdict(result["verdict"])
-                cells.append(
-                    f'<td data-verdict="{verdict.value}">{escape(VERDICT_LABELS[verdict])}</td>'
-                )
-            body.append(f'<tr><th scope="row">{escape(label)}</th>{"".join(cells)}</tr>')
-        return (
-            f"<table><caption>{escape(caption)}</caption><thead><tr>"
-            f'<th scope="col">Reason</th>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>"
-        )
-
-    against = [
-        f'<li><a href="#{clause_id}">{escape(policy.clause_texts[clause_id])}</a></li>'
-        for clause_id in ("outputs-used", "terms-violation", "repeat-requests")
+    summary = _Summary(block)
+    reason_question = QUESTIONS_BY_FIELD["reason"]
+    tables = []
+    cited: set[str] = set()
+    for days, caption in (
+        (min(summary.DAYS_INSIDE, window), f"Asked within {window} days of purchase"),
+        (window + 1, f"Asked more than {window} days after purchase"),
+    ):
+        rows = []
+        for reason in Reason:
+            label = reason_question.option_label(reason.value)
+            # A reason whose outcome depends on the first purchase gets a row for each answer.
+            split = [summary.cells(days, reason, first_purchase=first) for first in (True, False)]
+            if split[0] != split[1]:
+                for first, verdicts in zip((True, False), split, strict=True):
+                    rows.append((f"{label} ({words.SUMMARY_FIRST_PURCHASE[first]})", verdicts))
+            else:
+                rows.append((label, split[0]))
+            for credits in COLUMNS:
+                result = summary.result(days, PurchaseType.CREDIT_PACK, reason, credits)
+                cited.update(clause.id for clause in result.clauses)
+        tables.append({"caption": caption, "rows": rows})
+    credits_question = QUESTIONS_BY_FIELD["credits_used"]
+    # What also counts against a refund and the tables cannot show (they assume none of it).
+    also_against = [
+        (clause_id, policy.clause_texts[clause_id])
+        for clause_id, effect in _EFFECTS.items()
+        if effect is Effect.AGAINST and clause_id not in cited
     ]
-    return (
-        f'<div class="refund-summary" id="{SUMMARY_ID}">'
-        "<p>What the policy usually means, by reason and by how much was used. Columns are "
-        "how much of the purchase was used; the answer is the same for subscriptions and credit "
-        "packs. Support reviews every request and makes the final decision.</p>"
-        f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
-        f"{table(min(2, window), f'Asked within {window} days of purchase')}</div></div>"
-        f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
-        f"{table(window + 1, f'Asked more than {window} days after purchase')}</div></div>"
-        "<p>These also usually count against a refund, whatever the reason:</p>"
-        f"<ul>{''.join(against)}</ul>"
-        "<p>When something in favour and something against both apply, support reviews the "
-        "case.</p></div>"
+    return TEMPLATES.get_template("decision_summary.html").render(
+        tables=tables,
+        columns=[credits_question.option_label(credits.value) for credits in COLUMNS],
+        labels=VERDICT_LABELS,
+        also_against=also_against,
     )
 
 
-def _plus_days(iso: str, days: int) -> str:
-    from datetime import date, timedelta
-
-    return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()
+_EFFECTS = {rule.clause_id: rule.effect for rule in RULES}

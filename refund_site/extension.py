@@ -3,11 +3,18 @@
 Editors write four things in the policy's Markdown that this extension understands:
 
 * ``{{ refund_window_days }}``: a value from the checker's ``policy.toml``;
-* ``- words of a clause {clause: late-request}``: a bullet that is one of the rules' clauses:
-  it gets the clause id as its HTML id and a permalink, and its words must equal the clause's;
+* ``- words of a clause {clause: late-request}``: a bullet that is one of the rules' clauses: it
+  gets the clause id as its HTML id and a permalink, and its words must equal the clause's;
 * ``/// example | title`` … ``///``: a worked example, run through the checker at build time;
-* ``/// refund-check`` / ``/// decision-summary`` (each closed by ``///``): the self-check
-  widget and the table of usual outcomes for readers without JavaScript.
+* ``/// refund-check`` / ``/// decision-summary`` (each closed by ``///``): the self-check and the
+  table of usual outcomes for readers without JavaScript.
+
+The blocks are pymdown-extensions' ``blocks``, one class per block (:mod:`refund_site.blocks`);
+fenced code is Python-Markdown's, so a block or a placeholder shown as a code sample stays text.
+Before the parser runs, :class:`SourcePreprocessor` reads the page's lines outside fenced code
+(found with Python-Markdown's own pattern): it fills placeholders, marks clause bullets, and
+checks what the blocks API would otherwise take silently (an unknown block name, an unclosed
+block, a stray ``///``), remembering the line of each block so that its problems can name it.
 
 Every mistake is reported as ``file:line: what is wrong and what to do``, through MkDocs' logger
 as a warning, so that a strict build (this site always builds strictly) fails instead of
@@ -16,27 +23,28 @@ publishing it.
 
 from __future__ import annotations
 
-import logging
 import re
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as etree
 
-from markdown import Extension, Markdown
+from markdown import Markdown
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from pymdownx.blocks import RE_END, RE_START, BlocksExtension, BlocksProcessor
 
-from checker import CLAUSE_IDS, Policy, PolicyError, default_policy, load_policy
+from checker import CLAUSE_IDS, Policy, PolicyError
+from checker.policy import PLACEHOLDER
 from refund_site import blocks
-
-log = logging.getLogger("mkdocs.plugins.refund_policy")
+from refund_site.log import log
 
 CLAUSE_MARKER = re.compile(r"\{clause:\s*([^}]*?)\s*\}")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d+[.)])\s+(?P<words>.*)$")
-_BLOCK_START = re.compile(r"^///\s*(?P<name>[^|\s]*)\s*(?:\|\s*(?P<title>.*?))?\s*$")
-_BLOCK_END = "///"
-_FENCE = re.compile(r"^\s*(```|~~~)")
+# Inline code spans, as Python-Markdown finds them: a placeholder inside one is shown as written.
+_CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")
 # Stands in for a clause marker between the preprocessor and the tree processor: characters that no
 # Markdown inline pattern touches.
 _STAND_IN = "⟦clause:{}⟧"
@@ -53,91 +61,169 @@ class Problem:
         return f"{self.page}:{self.line}: {self.message}"
 
 
-class RefundPolicyExtension(Extension):
-    """Placeholders, clause anchors, worked examples, the widget and the decision summary."""
+@dataclass
+class PageContext:
+    """What the extension knows of the page it is rendering (set by the plugin per page)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        self.config = {
-            "policy_file": ["", "policy.toml to read (default: the one shipped with the checker)"],
-        }
+    name: str = "the page"
+    line_offset: int = 0  # lines of the source before the Markdown (front matter)
+    widget: blocks.WidgetSettings = field(default_factory=blocks.WidgetSettings)
+
+
+class RefundPolicyExtension(BlocksExtension):
+    """Placeholders, clause anchors, worked examples, the self-check and the decision summary."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        on_problem: Callable[[Problem], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
-        policy_file = self.getConfig("policy_file")
-        self.policy: Policy = load_policy(policy_file) if policy_file else default_policy()
-        # Set by the MkDocs plugin before each page; sensible defaults for plain Markdown use.
-        self.page = "the page"
-        self.line_offset = 0
-        self.widget_settings: blocks.WidgetSettings = blocks.WidgetSettings()
+        self.policy = policy
+        self.context = PageContext()
         self.problems: list[Problem] = []
+        # Where each clause's bullet is, across the whole site: each clause has one.
         self.clauses_seen: dict[str, list[tuple[str, int]]] = {}
-        self.on_problem: Callable[[Problem], None] = lambda problem: log.warning(str(problem))
+        # The source lines of the blocks of the page being rendered, by name, in order.
+        self.block_lines: dict[str, deque[int]] = {}
+        self.blocks_seen: dict[str, list[int]] = {}
+        self.on_problem = on_problem or (lambda problem: log.warning(str(problem)))
+
+    def begin_site(self) -> None:
+        """Forget what earlier builds saw: every build checks the whole site afresh."""
+        self.problems.clear()
+        self.clauses_seen.clear()
+
+    def begin_page(self, context: PageContext) -> None:
+        self.context = context
+        self.block_lines = {}
+        self.blocks_seen = {}
 
     def problem(self, line: int, message: str) -> None:
         """Report a mistake at ``line`` (1-based, in the Markdown given to this page)."""
-        found = Problem(self.page, line + self.line_offset, message)
+        found = Problem(self.context.name, line + self.context.line_offset, message)
         self.problems.append(found)
         self.on_problem(found)
 
+    def next_block_line(self, name: str) -> int:
+        """The source line of the next block called ``name`` (pymdownx parses them in order)."""
+        lines = self.block_lines.get(name)
+        return lines.popleft() if lines else 0
+
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
-        # After whitespace normalisation (30), before fenced code (25) and raw HTML (20), so that
-        # the blocks' HTML is stashed before Markdown looks at it.
-        md.preprocessors.register(PolicyPreprocessor(md, self), "refund_policy", 27)
+        if "fenced_code_block" not in md.preprocessors:
+            # Fenced code is the parser's job: a block shown as a code sample stays a sample.
+            md.preprocessors.register(
+                FencedBlockPreprocessor(md, {"lang_prefix": "language-"}), "fenced_code_block", 25
+            )
+        # Before fenced code (25): it reads the page as the editor wrote it.
+        md.preprocessors.register(SourcePreprocessor(md, self), "refund_policy_source", 27)
         # Before attr_list (8) and toc (5), after inline patterns (20).
         md.treeprocessors.register(ClauseTreeprocessor(md), "refund_policy_clauses", 15)
+        super().extendMarkdown(md)
+
+    def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:
+        for block in blocks.BLOCKS:
+            block_mgr.register(block, {"extension": self})
+
+    def reset(self) -> None:
+        self.block_lines = {}
+        self.blocks_seen = {}
 
 
-class PolicyPreprocessor(Preprocessor):
+def fenced_lines(text: str) -> set[int]:
+    """The 0-based numbers of the lines inside fenced code (fences included), found with
+    Python-Markdown's own pattern for fenced code."""
+    inside: set[int] = set()
+    for match in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text):
+        first = text.count("\n", 0, match.start())
+        last = text.count("\n", 0, match.end())
+        inside.update(range(first, last + 1))
+    return inside
+
+
+class SourcePreprocessor(Preprocessor):
+    """Reads the editor's lines before the parser: placeholders, clause bullets, block checks."""
+
     def __init__(self, md: Markdown, extension: RefundPolicyExtension) -> None:
         super().__init__(md)
         self.ext = extension
 
     def run(self, lines: list[str]) -> list[str]:
-        out: list[str] = []
-        in_fence = False
-        index = 0
-        while index < len(lines):
-            line = lines[index]
+        code = fenced_lines("\n".join(lines))
+        open_block: tuple[str, int] | None = None
+        out = []
+        for index, line in enumerate(lines):
             number = index + 1
-            if _FENCE.match(line):
-                in_fence = not in_fence
-            if in_fence:
+            if index in code:
                 out.append(line)
-                index += 1
                 continue
-            start = _BLOCK_START.match(line)
-            if start and line.strip() != _BLOCK_END:
-                index = self._block(lines, index, start, out)
-                continue
-            if line.strip() == _BLOCK_END:
-                self.ext.problem(
-                    number,
-                    "This line closes a block (///) that was never opened. "
-                    "Remove it, or add the opening line such as “/// example | Title”.",
-                )
-                index += 1
-                continue
-            out.append(self._clause_bullet(self._placeholders(line, number), number))
-            index += 1
+            start = RE_START.fullmatch(line.rstrip("\n"))
+            if start is not None and not RE_END.fullmatch(line):
+                if open_block is not None:
+                    self._unclosed(*open_block)
+                name = start.group(2).lower()
+                open_block = (name, number)
+                self._block_header(name, start.group(3), number)
+            elif RE_END.fullmatch(line):
+                if open_block is None:
+                    self.ext.problem(
+                        number,
+                        "This line closes a block (///) that was never opened. "
+                        "Remove it, or add the opening line such as “/// example | Title”.",
+                    )
+                    line = ""
+                open_block = None
+            line = self._clause_bullet(self._placeholders(line, number), number)
+            out.append(line)
+        if open_block is not None:
+            self._unclosed(*open_block)
         return out
 
+    def _block_header(self, name: str, title: str | None, number: int) -> None:
+        known = {block.NAME: block for block in blocks.BLOCKS}
+        if name not in known:
+            self.ext.problem(
+                number,
+                f"“/// {name}” is not a block this site knows. Use "
+                + ", ".join(
+                    f"“/// {block.NAME}{' | Title' if block.ARGUMENT is not False else ''}”"
+                    for block in blocks.BLOCKS
+                )
+                + ".",
+            )
+            return
+        if title and known[name].ARGUMENT is False:
+            self.ext.problem(number, f"The “/// {name}” block takes no title. Remove “| {title}”.")
+        self.ext.block_lines.setdefault(name, deque()).append(number)
+        self.ext.blocks_seen.setdefault(name, []).append(number)
+
+    def _unclosed(self, name: str, number: int) -> None:
+        self.ext.problem(
+            number,
+            f"The “/// {name}” block is not closed. Add a line with only /// after its last line.",
+        )
+
     def _placeholders(self, line: str, number: int, as_text: bool = False) -> str:
-        values = self.ext.policy.parameters()
+        spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(line)]
 
         def substitute(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in values:
-                self.ext.problem(
-                    number,
-                    f"{{{{ {name} }}}} is not a policy value. Use one of: "
-                    f"{', '.join('{{ ' + known + ' }}' for known in values)}, "
-                    "or add the value to checker/policy.toml.",
-                )
+            if any(start <= match.start() < end for start, end in spans):
+                return match.group(0)  # shown as code: left as written
+            name = match.group("name")
+            try:
+                value = self.ext.policy.value_of(name)
+            except PolicyError as error:
+                self.ext.problem(number, f"{error} Or add the value to checker/policy.toml.")
                 return match.group(0)
             if name == "support_email" and not as_text:
-                return f"[{values[name]}](mailto:{values[name]})"
-            return values[name]
+                return f"[{value}](mailto:{value})"
+            return value
 
-        return _PLACEHOLDER.sub(substitute, line)
+        return PLACEHOLDER.sub(substitute, line)
 
     def _clause_bullet(self, line: str, number: int) -> str:
         marker = CLAUSE_MARKER.search(line)
@@ -160,7 +246,8 @@ class PolicyPreprocessor(Preprocessor):
                 "clause needs a developer to add its rule first.",
             )
             return CLAUSE_MARKER.sub("", line)
-        words = " ".join(self._placeholders(bullet.group("words"), number, True).split())
+        # The placeholders are already filled in; a link's Markdown reads as its text.
+        words = " ".join(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", bullet.group("words")).split())
         expected = self.ext.policy.clause_texts.get(clause_id, "")
         if words.rstrip(".") != expected.rstrip("."):
             self.ext.problem(
@@ -169,58 +256,16 @@ class PolicyPreprocessor(Preprocessor):
                 f"checker/policy.toml says “{expected}”. The self-check quotes the "
                 "policy.toml words, so make both the same.",
             )
-        self.ext.clauses_seen.setdefault(clause_id, []).append((self.ext.page, number))
-        if len(self.ext.clauses_seen[clause_id]) > 1:
-            first_page, first_line = self.ext.clauses_seen[clause_id][0]
+        seen = self.ext.clauses_seen.setdefault(clause_id, [])
+        seen.append((self.ext.context.name, number + self.ext.context.line_offset))
+        if len(seen) > 1:
+            first_page, first_line = seen[0]
             self.ext.problem(
                 number,
                 f"Clause “{clause_id}” is already marked at {first_page}:"
                 f"{first_line}. Each clause has one bullet: remove one marker.",
             )
         return line[: marker.start()].rstrip() + " " + _STAND_IN.format(clause_id)
-
-    def _block(self, lines: list[str], index: int, start: re.Match[str], out: list[str]) -> int:
-        name, title = start.group("name"), (start.group("title") or "").strip()
-        first = index + 1
-        end = first
-        while end < len(lines) and lines[end].strip() != _BLOCK_END:
-            if _BLOCK_START.match(lines[end]) and lines[end].strip() != _BLOCK_END:
-                break
-            end += 1
-        if end >= len(lines) or lines[end].strip() != _BLOCK_END:
-            self.ext.problem(
-                index + 1,
-                f"The “/// {name}” block is not closed. Add a line with only "
-                "/// after its last line.",
-            )
-            return end if end > first else first
-        body = [(number + 1, lines[number]) for number in range(first, end)]
-        html = self._render_block(name, title, index + 1, body)
-        if html is not None:
-            out.extend(["", self.md.htmlStash.store(html), ""])
-        return end + 1
-
-    def _render_block(
-        self, name: str, title: str, line: int, body: list[tuple[int, str]]
-    ) -> str | None:
-        report = self.ext.problem
-        if name == "example":
-            return blocks.render_example(self.ext.policy, title, line, body, report)
-        if name in ("refund-check", "decision-summary"):
-            if any(text.strip() for _, text in body):
-                report(line, f"The “/// {name}” block takes no lines inside. Remove them.")
-            if name == "refund-check":
-                return blocks.render_widget(self.ext.policy, self.ext.widget_settings)
-            return blocks.render_summary(self.ext.policy)
-        report(
-            line,
-            f"“/// {name}” is not a block this site knows. Use “/// example | Title”, "
-            "“/// refund-check” or “/// decision-summary”.",
-        )
-        return None
-
-
-_PLACEHOLDER = re.compile(r"\{\{\s*([^}]*?)\s*\}\}")
 
 
 class ClauseTreeprocessor(Treeprocessor):
@@ -250,8 +295,13 @@ class ClauseTreeprocessor(Treeprocessor):
 
 
 def makeExtension(**kwargs: Any) -> RefundPolicyExtension:
-    """Entry point for ``markdown.Markdown(extensions=["refund_site.extension"])``."""
+    """Entry point for ``markdown.Markdown(extensions=["refund_site.extension"])``: the policy
+    shipped with the checker, unless ``policy_file`` names another."""
+    from checker import default_policy, load_policy
+
+    policy_file = kwargs.pop("policy_file", "")
     try:
-        return RefundPolicyExtension(**kwargs)
+        policy = load_policy(policy_file) if policy_file else default_policy()
     except PolicyError as error:
         raise ValueError(str(error)) from error
+    return RefundPolicyExtension(policy, **kwargs)

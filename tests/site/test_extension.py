@@ -8,13 +8,16 @@ from pathlib import Path
 import markdown
 import pytest
 
-from checker import CLAUSE_IDS, check, default_policy
+from checker import CLAUSE_IDS, default_policy, load_policy
+from checker.questions import QUESTIONS, Asker
 from refund_site.extension import RefundPolicyExtension
+from tests.checker.support import contract
 
 
 def render(text: str, policy_file: Path | None = None) -> tuple[str, list[str]]:
-    extension = RefundPolicyExtension(policy_file=str(policy_file) if policy_file else "")
-    extension.on_problem = lambda problem: None  # collected in .problems; no log noise in tests
+    policy = load_policy(policy_file) if policy_file else default_policy()
+    # Problems are collected in .problems; no log noise in tests.
+    extension = RefundPolicyExtension(policy, on_problem=lambda problem: None)
     html = markdown.markdown(text, extensions=[extension, "toc"])
     return html, [str(problem) for problem in extension.problems]
 
@@ -148,20 +151,17 @@ def test_an_unknown_block_and_a_stray_closing_line_are_reported() -> None:
 def test_the_widget_block_renders_the_form_from_the_checkers_questions() -> None:
     html, problems = render("/// refund-check\n///\n")
     assert problems == []
-    assert 'data-refund-check data-state="idle"' in html
+    section = re.search(r"<section [^>]*>", html)
+    assert section and 'data-refund-check=""' in section.group(0)
+    assert 'data-state="idle"' in section.group(0)
+    # Its heading is a real heading: in the page's contents, linked as #check.
+    assert re.search(r'<h2 id="check">Check whether you can get a refund', html)
     assert '<button type="submit"' in html
-    for field in (
-        "purchase_date",
-        "purchase_type",
-        "reason",
-        "credits_used",
-        "outputs_used",
-        "first_purchase",
-        "previous_refund_requests",
-        "chargeback_filed",
-        "payment_provider",
-    ):
-        assert f'data-question="{field}"' in html
+    # Every question the customer is asked (and the request date, which a support link can
+    # show), and none that only support can answer.
+    for question in QUESTIONS:
+        in_form = f'data-question="{question.field}"' in html
+        assert in_form == (question.asker is not Asker.SUPPORT), question.field
     assert 'name="terms_violation"' not in html  # support-side fact, never asked
     assert f'href="mailto:{default_policy().support_email}?subject=' in html
     # Nothing is answered in advance: no option chosen, no number filled in.
@@ -180,7 +180,7 @@ def test_the_decision_summary_agrees_with_the_checker() -> None:
     assert duplicate_row is not None
     cells = re.findall(r'data-verdict="(\w+)"', duplicate_row.group(1))
     expected = [
-        check(
+        contract(
             {
                 "purchase_date": "2026-01-01",
                 "request_date": "2026-01-03",
@@ -199,3 +199,11 @@ def test_blocks_inside_a_code_fence_are_left_alone() -> None:
     html, problems = render("```\n/// refund-check\n///\n{{ nothing }}\n```\n")
     assert problems == []
     assert "data-refund-check" not in html
+
+
+def test_a_fence_inside_another_kind_of_fence_does_not_end_it() -> None:
+    # A ``` line inside a ~~~ fence is part of the sample: the widget below stays a sample too.
+    html, problems = render("~~~\n```\n/// refund-check\n///\n~~~\n\nAfter.\n")
+    assert problems == []
+    assert "data-refund-check" not in html
+    assert "/// refund-check" in html and "<p>After.</p>" in html
