@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import logging
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -31,14 +30,14 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from refund_site import runtime
-
-log = logging.getLogger("mkdocs.plugins.refund_policy")
+from refund_site.log import log
 
 HEADERS_FILE = "_headers"
 RUNTIME_PATH = f"/assets/pyodide/{runtime.PYODIDE_VERSION}/"
-# The checker's wheel and lock ship in folders named after the wheel's content
-# (assets/refund-check/checker-<hash>/): like the runtime, they never change at their URL.
-CHECKER_FOLDERS = "assets/refund-check/checker-*"
+# The checker's files and the widget's ship in folders named after their content
+# (assets/refund-check/checker-<digest>/, widget-<digest>/): like the runtime, they never change
+# at their URL.
+CONTENT_NAMED_FOLDERS = ("assets/refund-check/checker-*", "assets/refund-check/widget-*")
 
 # Policy sources besides the hashes. 'wasm-unsafe-eval' lets Pyodide compile its WebAssembly
 # without allowing JavaScript eval; workers (Pyodide's, Material's search) come from the site.
@@ -306,16 +305,17 @@ def write_headers(site_dir: Path, *, meta: bool = True) -> Path:
     policy = format_policy(directives)
     if len(policy) > MAX_HEADER_LINE:
         log.warning(
-            f"refund-policy: the Content-Security-Policy is {len(policy)} characters long; "
+            f"the Content-Security-Policy is {len(policy)} characters long; "
             f"Cloudflare Pages ignores _headers lines over {MAX_HEADER_LINE}. Fewer distinct "
             "inline scripts (for example fewer theme overrides) make it shorter."
         )
-    checker_folders = sorted(
+    named = sorted(
         f"/{folder.relative_to(site_dir).as_posix()}/"
-        for folder in site_dir.glob(CHECKER_FOLDERS)
+        for pattern in CONTENT_NAMED_FOLDERS
+        for folder in site_dir.glob(pattern)
         if folder.is_dir()
     )
-    folders = [RUNTIME_PATH, *checker_folders]
+    folders = [RUNTIME_PATH, *named]
     target = site_dir / HEADERS_FILE
     target.write_text(headers_file_text(policy, folders), encoding="utf-8")
     if meta:

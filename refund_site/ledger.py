@@ -261,7 +261,7 @@ PARTS: dict[str, Part] = {part.name: part for _, parts in COMPUTATIONS for part 
 
 # Tracing which answers a computation reads -----------------------------------------------------
 
-_READS: set[int] = set()
+_READS: set[str] = set()  # the fields read by the computation being traced
 # dataclasses.replace() reads every field only to copy it into new answers, whose own reads are
 # then traced: its reads are not decisions.
 _COPYING = {
@@ -271,22 +271,27 @@ _COPYING = {
 }
 
 
-def _traced_answers(field_dims: dict[str, tuple[int, ...]]) -> type[Answers]:
-    """A subclass of :class:`Answers` whose fields note, when read, the dimensions they are."""
+def _traced_answers(fields_read: set[str]) -> type[Answers]:
+    """A subclass of :class:`Answers` whose fields note their names in ``fields_read`` when read."""
 
-    def traced(name: str, dims: tuple[int, ...]) -> property:
+    def traced(name: str) -> property:
         def read(self: Answers) -> object:
-            # Looking at the caller costs more than the rest: only for dimensions not yet read.
-            if not _READS.issuperset(dims) and sys._getframe(1).f_code not in _COPYING:
-                _READS.update(dims)
+            # Looking at the caller costs more than the rest: only for a field not yet read.
+            if name not in fields_read and sys._getframe(1).f_code not in _COPYING:
+                fields_read.add(name)
             return self.__dict__[name]
 
-        def write(self: Answers, value: object) -> None:  # the dataclass's own __init__
-            self.__dict__[name] = value
+        return property(read)
 
-        return property(read, write)
+    def __init__(self: Answers, **values: object) -> None:
+        # Every field, always given (by answers_for, or by dataclasses.replace): straight into
+        # the instance, past the properties, which only read.
+        self.__dict__.update(values)
 
-    namespace = {name: traced(name, dims) for name, dims in field_dims.items()}
+    namespace: dict[str, Any] = {
+        item.name: traced(item.name) for item in fields(Answers) if item.name != "given"
+    }
+    namespace["__init__"] = __init__
     return type("TracedAnswers", (Answers,), namespace)
 
 
@@ -476,7 +481,7 @@ def make_ledger(policy: Policy) -> Ledger:
     for index, dim in enumerate(dims):
         for name in ("purchase_date", "request_date") if dim.name == DAYS else (dim.name,):
             field_dims[name] = (*field_dims.get(name, ()), index)
-    traced_class = _traced_answers(field_dims)
+    traced_class = _traced_answers(_READS)
     # Each class's answer as the contract's parser reads it: parsed once, not once per situation
     # (the parser reads each answer on its own; the days are the two dates together).
     first = tuple(0 for _ in dims)
@@ -508,7 +513,7 @@ def make_ledger(policy: Policy) -> Ledger:
             answers = answers_for(situation)
             _READS.clear()
             result = computation(answers, policy)
-            return result, frozenset(_READS)
+            return result, frozenset(d for name in _READS for d in field_dims.get(name, ()))
 
         blocks = _explore(compute, everything)
         read = sorted(

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 import shutil
-import tempfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import brotli
+
+from refund_site import cache
 
 # Text and WebAssembly: what compresses. Images, zips and wheels are compressed already.
 COMPRESSIBLE = frozenset(
@@ -80,7 +80,7 @@ def precompress_site(site_dir: Path, cache_dir: Path) -> Precompressed:
         for suffix, compress in ENCODINGS.items():
             cached = store / key[:2] / f"{key}{suffix}"
             if not cached.is_file():
-                _write_atomically(cached, compress(data))
+                cache.write_file(cached, compress(data))
                 stats.made += 1
             target = file.with_name(file.name + suffix)
             if cached.stat().st_size < len(data):
@@ -106,15 +106,3 @@ def _drop_if_stale(copy: Path, data: bytes) -> None:
         current = False
     if not current:
         copy.unlink()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".part-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

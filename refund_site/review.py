@@ -25,6 +25,7 @@ from pathlib import Path
 
 import checker
 from checker import PolicyError, load_policy
+from refund_site import cache, runtime
 from refund_site import ledger as ledgers
 from refund_site.ledger import APPLIES, DAYS, NOT_APPLIES, Dimension, Klass, Ledger, LedgerError
 
@@ -50,24 +51,22 @@ def current_text(policy_file: Path, cache_dir: Path | None = None) -> str:
     """The ledger's text for ``policy_file`` under the current rules.
 
     Made in about 3 s, so kept by what decides it (the policy file, the checker's code and the
-    ledger's own): in memory, and in ``cache_dir/ledger/`` when given.
+    ledger's own): in memory, and in ``<cache_dir>/ledger/`` (the build's cache folder unless
+    given), where the build, ``./run review`` and the tests find it.
     """
+    cache_dir = cache_dir if cache_dir is not None else runtime.default_cache_dir()
     digest = hashlib.sha256(Path(policy_file).read_bytes())
     for source in _SOURCES:
         digest.update(source.read_bytes())
     key = digest.hexdigest()[:32]
     if key in _made:
         return _made[key]
-    cached = Path(cache_dir) / "ledger" / f"{key}.txt" if cache_dir is not None else None
-    if cached is not None and cached.is_file():
+    cached = Path(cache_dir) / "ledger" / f"{key}.txt"
+    if cached.is_file():
         text = cached.read_text(encoding="utf-8")
     else:
         text = ledgers.render(ledgers.make_ledger(load_policy(policy_file)))
-        if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            partial = cached.with_suffix(f".{key}.part")
-            partial.write_text(text, encoding="utf-8")
-            partial.replace(cached)
+        cache.write_file(cached, text.encode("utf-8"))
     _made[key] = text
     return text
 

@@ -18,6 +18,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from refund_site import cache
+
 PYODIDE_VERSION = "314.0.7"
 
 # The files the self-check needs, in the order the browser fetches them. The npm package holds a
@@ -111,26 +113,13 @@ def ensure_runtime(cache_dir: Path, source: str | os.PathLike[str] | None = None
 
 
 def _install(source: Path | None, cache_dir: Path, target: Path) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    # Built next to the target so that the final rename is atomic (same file system).
-    staging = Path(tempfile.mkdtemp(prefix=f".pyodide-{PYODIDE_VERSION}-", dir=cache_dir))
-    try:
+    with cache.staged_folder(target, complete=Path.is_dir) as staging:
         if source is not None:
             _install_from_source(source, staging)
         else:
             with tempfile.TemporaryDirectory(prefix="pyodide-npm-") as download_dir:
                 tarball = download_tarball(Path(download_dir))
                 _install_from_tarball(tarball, staging)
-        # mkdtemp makes the folder private; the runtime is public data, like any cache entry.
-        staging.chmod(0o755)
-        try:
-            staging.rename(target)
-        except OSError:
-            # Another build finished the same fetch first; use its copy if it is sound.
-            if not target.is_dir():
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def download_tarball(directory: Path) -> Path:

@@ -3,10 +3,10 @@
 Pyodide's stock ``python_stdlib.zip`` holds all 559 standard-library modules as ``.py`` source
 (2.5 MB), so each start compiles every module it imports, in WebAssembly. That compiling is most
 of a cold start. The build instead runs the checker on the pinned runtime under Node, the way the
-page's worker does (``in_pyodide/run.mjs``), records which standard-library modules that imports,
+page's worker does (``build_in_node/run.mjs``), records which standard-library modules that imports,
 and has Pyodide's own interpreter compile exactly those into a zip of ``.pyc`` files. It then
 loads that zip in a fresh runtime and requires the same answers as the stock library gave for
-every path through the checker (``in_pyodide/exercise.py``), and nothing compiled from source.
+every path through the checker (``build_in_node/exercise.py``), and nothing compiled from source.
 
 The result is cached by what decides it: the stock library, the checker's code (not its policy
 values, which import nothing) and these build scripts. Node is needed once per change of those.
@@ -19,16 +19,18 @@ import json
 import re
 import shutil
 import subprocess
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from refund_site import runtime
+from refund_site import cache, runtime
 
-IN_PYODIDE = Path(__file__).parent / "in_pyodide"
+IN_NODE = Path(__file__).parent / "build_in_node"
+# The page's loader, which the run under Node uses too (it imports what the page imports).
+LOADER = Path(__file__).parent / "assets" / "refund-check" / "load-checker.mjs"
 STDLIB_NAME = "python_stdlib.zip"
 DIGEST_NAME = "python_stdlib.zip.sha256"
+ANSWERS_NAME = "exercise-answers.json"
 # Part of the cache key, with this file's own source.
 _RECIPE = "tailored-stdlib/2"
 NODE_TIMEOUT_SECONDS = 300
@@ -70,41 +72,46 @@ def _make(core: Path, wheel: Path, lock: Path, package: str, target: Path) -> Pa
             "stock standard library instead (the self-check then takes about 2.5 times as long "
             "to start)."
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
-    try:
-        made = staging / STDLIB_NAME
-        request = {
-            "runtime_dir": str(core),
-            "lock_file": str(lock),
-            "package": package,
-            "exercise": (IN_PYODIDE / "exercise.py").read_text(encoding="utf-8"),
-        }
+    request = _request(core, lock, package)
+    with cache.staged_folder(target, complete=lambda done: (done / STDLIB_NAME).is_file()) as out:
+        made = out / STDLIB_NAME
         stock = _run(
             node,
             {
                 **request,
                 "mode": "tailor",
                 "out": str(made),
-                "tailor": (IN_PYODIDE / "tailor.py").read_text(encoding="utf-8"),
+                "tailor": (IN_NODE / "tailor.py").read_text(encoding="utf-8"),
             },
         )
         if not made.is_file():
             raise StdlibError("Pyodide did not write the tailored standard library.")
-        tried = _run(node, {**request, "mode": "try", "stdlib": str(made)})
+        tried = try_library(node, request, made)
         _require_same(stock, tried)
         # What was tried, by hash: a later build ships it only if it is still these bytes.
-        (staging / DIGEST_NAME).write_text(runtime.file_sha256(made) + "\n", encoding="utf-8")
-        staging.chmod(0o755)
-        try:
-            staging.rename(target)
-        except OSError:
-            # Another build made the same zip first; use its copy.
-            if not (target / STDLIB_NAME).is_file():
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        (out / DIGEST_NAME).write_text(runtime.file_sha256(made) + "\n", encoding="utf-8")
+        # What the checker answered on Pyodide, for the tests to hold against CPython's answers.
+        (out / ANSWERS_NAME).write_text(str(tried["results"]), encoding="utf-8")
     return target / STDLIB_NAME
+
+
+def _request(core: Path, lock: Path, package: str) -> dict[str, Any]:
+    """What every run under Node is given: the runtime, the checker's lock and the exercise."""
+    return {
+        "runtime_dir": str(core),
+        "lock_file": str(lock),
+        "package": package,
+        "loader": str(LOADER),
+        "exercise": (IN_NODE / "exercise.py").read_text(encoding="utf-8"),
+    }
+
+
+def try_library(node: str, request: dict[str, Any], library: Path) -> dict[str, Any]:
+    """Run the exercise on a fresh runtime that loads ``library`` instead of the stock one.
+
+    Raises :class:`StdlibError` if the checker cannot even load or answer with it.
+    """
+    return _run(node, {**request, "mode": "try", "stdlib": str(library)})
 
 
 def _require_unchanged(folder: Path) -> None:
@@ -121,7 +128,7 @@ def _run(node: str, request: dict[str, Any]) -> dict[str, Any]:
     mode = request["mode"]
     try:
         completed = subprocess.run(
-            [node, str(IN_PYODIDE / "run.mjs")],
+            [node, str(IN_NODE / "run.mjs")],
             input=json.dumps(request),
             capture_output=True,
             text=True,
@@ -198,9 +205,10 @@ def _content_key(wheel: Path) -> str:
     except (OSError, zipfile.BadZipFile) as error:
         raise StdlibError(f"The checker's wheel {wheel} could not be read ({error}).") from error
     parts.append(("stdlib.py", Path(__file__).read_bytes()))
+    parts.append((LOADER.name, LOADER.read_bytes()))
     parts += [
-        (f"in_pyodide/{file.name}", file.read_bytes())
-        for file in sorted(IN_PYODIDE.iterdir())
+        (f"build_in_node/{file.name}", file.read_bytes())
+        for file in sorted(IN_NODE.iterdir())
         if file.suffix in {".py", ".mjs"}
     ]
     for name, content in parts:

@@ -18,6 +18,8 @@ from packaging.utils import canonicalize_name
 from pyodide_lock import PyodideLockSpec
 from pyodide_lock.utils import add_wheels_to_spec
 
+from refund_site import cache
+
 CHECKER_DISTRIBUTION = "imgtostl-refund-checker"
 CHECKER_IMPORT = "checker"
 CHECKER_VERSION = "1.0.0"
@@ -70,27 +72,16 @@ def build_checker_wheel(checker_dir: Path, policy_file: Path, cache_dir: Path) -
     if built is not None:
         return built
 
-    wheels_dir.mkdir(parents=True, exist_ok=True)
-    # Built next to its final place so the rename that publishes it is atomic.
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=wheels_dir))
-    try:
-        source = staging / "src"
-        for relative, content in inputs.items():
-            destination = source / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(content)
-        (source / "pyproject.toml").write_text(_PYPROJECT, encoding="utf-8")
-        dist = staging / "dist"
-        _run_hatchling(source, dist)
-        _require_contents(dist, inputs)
-        try:
-            dist.rename(target)
-        except OSError:
-            # Another build of the same inputs won the race; its wheel is identical.
-            if _single_wheel(target) is None:
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with cache.staged_folder(target, complete=lambda done: _single_wheel(done) is not None) as out:
+        with tempfile.TemporaryDirectory(prefix="checker-wheel-") as work:
+            source = Path(work) / "src"
+            for relative, content in inputs.items():
+                destination = source / relative
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.write_bytes(content)
+            (source / "pyproject.toml").write_text(_PYPROJECT, encoding="utf-8")
+            _run_hatchling(source, out)
+        _require_contents(out, inputs)
     built = _single_wheel(target)
     if built is None:
         raise CheckerWheelError(f"Building the checker wheel left no wheel in {target}.")

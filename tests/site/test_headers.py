@@ -15,7 +15,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from refund_site import headers
-from refund_site.plugin import RUNTIME_FILES
+from refund_site.shipping import RUNTIME_FILES
 from tests.browser.server import headers_for, parse_headers_file
 from tests.site.projects import RUNTIME
 
@@ -123,7 +123,9 @@ def test_the_pinned_runtime_and_the_checker_are_cached_for_a_year(site: Path) ->
         assert header_value(site, f"/{RUNTIME}/{name}", "Cache-Control") == immutable, name
     checker_files = list(site.glob("assets/refund-check/checker-*/*"))
     assert {file.name for file in checker_files} >= {"pyodide-lock.json", "python_stdlib.zip"}
-    for file in checker_files:
+    widget_files = list(site.glob("assets/refund-check/widget-*/*"))
+    assert {file.name for file in widget_files} >= {"widget.js", "worker.js", "load-checker.mjs"}
+    for file in checker_files + widget_files:
         path = "/" + file.relative_to(site).as_posix()
         assert header_value(site, path, "Cache-Control") == immutable, path
     # The favicon for a day: Chromium asks for it whenever the fragment changes, which the
@@ -131,9 +133,11 @@ def test_the_pinned_runtime_and_the_checker_are_cached_for_a_year(site: Path) ->
     assert header_value(site, "/assets/images/favicon.png", "Cache-Control") == (
         "public, max-age=86400"
     )
-    # Pages and the widget's scripts keep their URL when they change: the host's default caching.
-    for path in ("/", "/assets/refund-check/widget.js", "/assets/refund-check/worker.js"):
+    # Pages keep their URL when they change: the host's default caching.
+    for path in ("/", "/history/", "/assets/policy.css"):
         assert header_value(site, path, "Cache-Control") == "", path
+    # Nothing of the widget is left at a fixed URL for an old page to pick up.
+    assert not (site / "assets" / "refund-check" / "widget.js").exists()
 
 
 def test_what_is_cached_for_a_year_never_changes_at_its_url(site: Path) -> None:

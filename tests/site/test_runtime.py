@@ -37,11 +37,6 @@ def shared_runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_runtime(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
 def tarball(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The npm tarball itself (served from npm's cache after the first fetch)."""
     offline = os.environ.get(SOURCE_ENV)
@@ -195,31 +190,32 @@ def test_a_source_that_does_not_exist_says_how_to_supply_the_runtime(tmp_path: P
     assert f"npm pack pyodide@{PYODIDE_VERSION}" in message
 
 
-def test_without_npm_the_message_explains_the_offline_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_offline_source: None
-) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
-    cache_dir = tmp_path / "cache"
-    with pytest.raises(RuntimeUnavailable) as failure:
-        ensure_runtime(cache_dir)
-    message = str(failure.value)
-    assert "npm" in message and "not installed" in message
-    assert "pyodide_source:" in message and SOURCE_ENV in message
-    assert leftovers(cache_dir) == []
+# Without npm on the PATH; with the real npm, an empty cache and a registry nothing listens on.
+NPM_FAILURES = {
+    "not installed": ({"PATH": "{tmp}/no-programs-here"}, ("npm", "not installed")),
+    "npm fails": (
+        {
+            "npm_config_cache": "{tmp}/empty-npm-cache",
+            "npm_config_registry": "http://127.0.0.1:9/",
+            "npm_config_fetch_retries": "0",
+        },
+        ("npm said:", "ECONNREFUSED"),
+    ),
+}
 
 
-def test_when_npm_fails_the_message_quotes_npm(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_offline_source: None
+@pytest.mark.parametrize("failure", sorted(NPM_FAILURES))
+def test_when_npm_cannot_fetch_the_message_says_why_and_how_to_build_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_offline_source: None, failure: str
 ) -> None:
-    # The real npm, with an empty cache and a registry address nothing listens on.
-    monkeypatch.setenv("npm_config_cache", str(tmp_path / "empty-npm-cache"))
-    monkeypatch.setenv("npm_config_registry", "http://127.0.0.1:9/")
-    monkeypatch.setenv("npm_config_fetch_retries", "0")
+    environment, why = NPM_FAILURES[failure]
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value.format(tmp=tmp_path))
     cache_dir = tmp_path / "cache"
-    with pytest.raises(RuntimeUnavailable) as failure:
+    with pytest.raises(RuntimeUnavailable) as raised:
         ensure_runtime(cache_dir)
-    message = str(failure.value)
-    assert "npm said:" in message and "ECONNREFUSED" in message
+    message = str(raised.value)
+    assert all(words in message for words in why), message
     assert "pyodide_source:" in message and SOURCE_ENV in message
     assert leftovers(cache_dir) == []
 

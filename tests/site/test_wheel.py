@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from refund_site.runtime import ensure_runtime
 from refund_site.wheel import (
     CHECKER_DISTRIBUTION,
     LOCK_PACKAGE_NAME,
@@ -23,12 +22,6 @@ from refund_site.wheel import (
 REPO = Path(__file__).resolve().parents[2]
 CHECKER_DIR = REPO / "checker"
 POLICY_FILE = CHECKER_DIR / "policy.toml"
-
-
-@pytest.fixture(scope="module")
-def runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # The session's shared runtime (see test_runtime.py): fetched once, re-verified here.
-    return ensure_runtime(tmp_path_factory.getbasetemp() / "pyodide-cache")
 
 
 @pytest.fixture

@@ -61,13 +61,22 @@ const session = {
 
 let widget = null;
 
+/**
+ * The one way the session changes: merge ``changes`` into it, then draw the widget from it
+ * (unless ``draw`` is false, when the caller draws after more work). Nothing else assigns to it.
+ */
+function update(changes, { draw = true } = {}) {
+  Object.assign(session, changes);
+  if (draw && widget && widget.root.isConnected) widget.render();
+}
+
 function fragmentQuery() {
   const { hash } = window.location;
   return hash.startsWith(FRAGMENT_PREFIX) ? hash.slice(FRAGMENT_PREFIX.length) : null;
 }
 
 function writeFragment(query) {
-  session.fragment = query;
+  update({ fragment: query }, { draw: false });
   try {
     history.replaceState(history.state, "", query === null ? "#check" : FRAGMENT_PREFIX + query);
   } catch {
@@ -112,22 +121,23 @@ class Widget {
     const onChange = (event) => {
       const change = changeOf(event);
       if (!change) return;
-      session.state =
+      const state =
         change.field === REQUEST_DATE
           ? withRequestDate(session.state, change.value)
           : withAnswer(session.state, change.field, change.value, this.questions);
-      showState(form, root, session.state, this.questions);
+      update({ state }, { draw: false });
+      showState(form, root, session.state, this.questions); // the form only: no flicker
+
     };
     form.addEventListener("change", onChange);
     form.addEventListener("input", onChange);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      session.errors = null;
+      update({ errors: null }, { draw: false });
       judge(queryOf(session.state, this.questions, this.supportFields), "form");
     });
     root.querySelector("[data-use-today]")?.addEventListener("click", () => {
-      session.state = withRequestDate(session.state, null);
-      this.render();
+      update({ state: withRequestDate(session.state, null) });
       focusQuestion(root, this.questions[0].field, { smooth: false });
     });
     root.querySelector("[data-retry]")?.addEventListener("click", () => this.retry());
@@ -145,16 +155,13 @@ class Widget {
     event.preventDefault();
     event.stopPropagation();
     const field = link.dataset.field || link.dataset.change;
-    if (link.hasAttribute("data-change")) {
-      session.view = "questions";
-      this.render();
-    }
+    if (link.hasAttribute("data-change")) update({ view: "questions" });
     focusQuestion(this.root, field, { smooth: false });
   }
 
   retry() {
     if (["loading", "ready"].includes(runtimeState().state)) return;
-    session.retrying = true;
+    update({ retrying: true }, { draw: false });
     startRuntime(this.config);
     // The button disappears with the message: keep focus where the progress is announced.
     this.status?.setAttribute("tabindex", "-1");
@@ -230,19 +237,16 @@ function onRuntime(change) {
   if (change.state === "loading") {
     widget.announce(session.waiting ? "queued" : "loading");
   } else if (change.state === "ready") {
-    session.retrying = false;
-    if (session.waiting) {
-      const waiting = session.waiting;
-      session.waiting = null;
+    const { waiting } = session;
+    update({ retrying: false, waiting: null }, { draw: false });
+    if (waiting) {
       execute(waiting);
     } else {
       widget.announce("ready");
     }
   } else if (change.state === "error") {
     const waited = session.waiting !== null || session.checking || session.retrying;
-    session.retrying = false;
-    session.checking = false;
-    widget.render();
+    update({ retrying: false, checking: false });
     widget.announce(change.reason);
     if (waited) widget.root.querySelector("[data-fallback-message]").focus();
   }
@@ -258,23 +262,21 @@ function judge(query, source) {
     execute({ query, source });
     return;
   }
-  session.waiting = { query, source }; // only the latest answers are checked when it is ready
+  // Only the latest answers are checked when it is ready.
+  update({ waiting: { query, source } });
   if (runtime.state !== "loading") startRuntime(widget.config);
-  widget.render();
   widget.announce("queued");
 }
 
 function execute({ query, source }) {
-  const run = ++session.run;
-  session.checking = true;
-  widget?.render();
+  const run = session.run + 1;
+  update({ run, checking: true });
   // Today is the visitor's, at the moment of the check (a page left open past midnight counts
   // the new day).
   runCheck(query, localToday(), source).then(
     (json) => {
       if (run !== session.run) return;
-      session.checking = false;
-      session.answered += 1;
+      const answered = session.answered + 1;
       let data = null;
       try {
         data = JSON.parse(json);
@@ -282,27 +284,26 @@ function execute({ query, source }) {
         data = null;
       }
       if (!data || typeof data !== "object") {
-        widget?.render();
+        update({ checking: false, answered });
         return;
       }
       if (Array.isArray(data.errors)) {
-        session.errors = data.errors;
-        session.view = "questions";
+        update({ checking: false, answered, errors: data.errors, view: "questions" }, { draw: false });
       } else {
-        session.errors = null;
-        session.result = data;
-        session.view = "result";
-        if (widget) {
-          session.state = fromResult(data.answers, session.state, widget.questions, widget.supportFields);
-          writeFragment(queryOf(session.state, widget.questions, widget.supportFields));
-        }
+        const state = widget
+          ? fromResult(data.answers, session.state, widget.questions, widget.supportFields)
+          : session.state;
+        update(
+          { checking: false, answered, errors: null, result: data, view: "result", state },
+          { draw: false },
+        );
+        if (widget) writeFragment(queryOf(state, widget.questions, widget.supportFields));
       }
       if (widget && widget.root.isConnected) widget.showOutcome();
     },
     () => {
-      session.checking = false;
       // The runtime failed while checking: check these answers after a successful retry.
-      if (run === session.run) session.waiting = { query, source };
+      update({ checking: false, waiting: run === session.run ? { query, source } : session.waiting });
     },
   );
 }
@@ -310,27 +311,23 @@ function execute({ query, source }) {
 /** A #check? link: its answers in the form, then the checker's judgement of it as given. */
 function openLink(query) {
   if (!widget) return;
-  session.state = fromLink(query, widget.questions, widget.supportFields);
-  session.view = "questions";
-  session.result = null;
-  session.errors = null;
-  session.fragment = query;
-  widget.render();
+  const state = fromLink(query, widget.questions, widget.supportFields);
+  update({ state, view: "questions", result: null, errors: null, fragment: query });
   widget.root.scrollIntoView({ block: "start", behavior: smooth() });
   judge(query, "link");
 }
 
 function startAgain() {
-  session.state = startedAgain(session.state);
-  session.result = null;
-  session.errors = null;
-  session.view = "questions";
-  session.run += 1; // a check still on its way is no longer wanted
-  session.waiting = null;
   writeFragment(null);
-  if (!widget) return;
-  widget.render();
-  focusQuestion(widget.root, widget.questions[0].field);
+  update({
+    state: startedAgain(session.state),
+    result: null,
+    errors: null,
+    view: "questions",
+    run: session.run + 1, // a check still on its way is no longer wanted
+    waiting: null,
+  });
+  if (widget) focusQuestion(widget.root, widget.questions[0].field);
 }
 
 const wired = new WeakSet();
@@ -341,8 +338,11 @@ function mount() {
   wired.add(root);
   if (session.path !== location.pathname) {
     // Another page's self-check: start afresh (the worker stays).
-    Object.assign(session, { path: location.pathname, state: EMPTY, view: "questions" });
-    Object.assign(session, { result: null, errors: null, fragment: null, waiting: null });
+    update(
+      { path: location.pathname, state: EMPTY, view: "questions", result: null, errors: null },
+      { draw: false },
+    );
+    update({ fragment: null, waiting: null }, { draw: false });
   }
   widget = new Widget(root);
   widget.mount();

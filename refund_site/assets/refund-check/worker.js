@@ -12,7 +12,7 @@
  *                      package: the wheel's name in that lock file
  *                      retry:   true after a failed load: fetch past the HTTP cache
  *   worker -> page  {type: "ready", timings: {start, runtime, package, import, total}}
- *                   {type: "failed", stage: "runtime"|"package"|"import", message}
+ *                   {type: "failed", stage: "download"|"runtime"|"package"|"import", message}
  *
  *   page -> worker  {type: "check", id, query, today, source}
  *                      query: the self-check's answers as a URL query ("purchase_date=…&…")
@@ -26,6 +26,8 @@
  * loadPyodide(), `package` loadPackage() of the checker wheel, `import` importing `checker` and
  * one warm-up check, `total` the three together.
  */
+
+import { describe, loadChecker } from "./load-checker.mjs";
 
 let checkQuery = null;
 let loading = null;
@@ -56,102 +58,50 @@ self.fetch = async (resource, options) => {
   }
 };
 
-const round = (ms) => Math.round(ms * 10) / 10;
-
-// A complete set of answers in the self-check's URL form, with its own "today", for the warm-up
-// check: it takes the path of a real answer (verdict, reasons, notes, email) whatever the date.
-// tests/site/test_build.py holds that the checker still gives a verdict for it.
-const WARM_UP_QUERY =
-  "purchase_date=2026-05-01&purchase_type=credit_pack&reason=duplicate_payment&credits_used=none" +
-  "&chargeback_filed=false&payment_provider=unsure&request_date=2026-05-03";
-const WARM_UP_TODAY = "2026-05-03";
-
-/** An error's last line (for a Python traceback, the exception), without runtime internals. */
-function describe(error) {
-  const text = String((error && error.message) || error || "unknown error");
-  return (
-    text
-      .split("\n")
-      .filter((line) => line.trim() !== "")
-      .slice(-1)[0] || text
-  );
-}
+/*
+ * A Content-Security-Policy that forbids compiling WebAssembly makes loadPyodide() hang, not fail.
+ * The browser tells this worker about the violation: end the load at once instead of waiting for
+ * the page's timeout.
+ */
+self.addEventListener("securitypolicyviolation", (event) => {
+  if (reportFailure) {
+    reportFailure(`The site's security policy blocked it (${event.effectiveDirective}).`);
+  }
+});
 
 async function load({ runtime, lock, stdlib, package: packageName, retry }) {
-  const start = performance.now();
   bypassCache = Boolean(retry);
   // Python's own output is not for the visitor and must not clutter the console; keep the last
   // lines of stderr to explain a failure.
   const stderr = [];
-  const keep = (line) => {
-    stderr.push(line);
-    if (stderr.length > 20) stderr.shift();
-  };
-
-  let stage = "runtime";
   let failed = false;
-  const fail = (message) => {
+  const fail = (stage, message) => {
     if (failed) return;
     failed = true;
     reportFailure = null;
     self.postMessage({ type: "failed", stage, message });
   };
-  reportFailure = fail;
+  reportFailure = (message) => fail("download", message);
   try {
     const { loadPyodide } = await import(new URL("pyodide.mjs", runtime).href);
-    const pyodide = await loadPyodide({
+    const loaded = await loadChecker({
+      loadPyodide,
       indexURL: runtime,
       lockFileURL: lock,
       stdLibURL: stdlib,
-      stdout: () => {},
-      stderr: keep,
-    });
-    const runtimeDone = performance.now();
-
-    stage = "package";
-    // loadPackage reports progress on the console by default, and does not throw when the wheel
-    // fails: a wrong sha256 fails the download (watched above) or only reaches errorCallback.
-    // The import below is the real test.
-    const packageErrors = [];
-    await pyodide.loadPackage(packageName, {
-      messageCallback: () => {},
-      errorCallback: (message) => packageErrors.push(message),
-    });
-    const packageDone = performance.now();
-
-    stage = "import";
-    let checker;
-    try {
-      checker = pyodide.pyimport("checker");
-    } catch (error) {
-      const why = packageErrors.length ? packageErrors.join(" ") : describe(error);
-      throw new Error(`The checker package did not load: ${why}`);
-    }
-    checkQuery = checker.check_query;
-    if (typeof checkQuery !== "function") {
-      throw new Error("The checker package has no check_query function.");
-    }
-    // One check nobody waits for, so the visitor's first is as quick as the ones after it:
-    // the first call runs code for the first time (WebAssembly compiled lazily, Python caches).
-    checkQuery.callKwargs(WARM_UP_QUERY, { today: WARM_UP_TODAY });
-    pyodide.runPython("import gc; gc.collect(); gc.freeze()");
-    const importDone = performance.now();
-    reportFailure = null;
-    if (failed) return;
-
-    self.postMessage({
-      type: "ready",
-      timings: {
-        start: round(start),
-        runtime: round(runtimeDone - start),
-        package: round(packageDone - runtimeDone),
-        import: round(importDone - packageDone),
-        total: round(importDone - start),
+      packageName,
+      stderr: (line) => {
+        stderr.push(line);
+        if (stderr.length > 20) stderr.shift();
       },
     });
+    reportFailure = null;
+    if (failed) return;
+    checkQuery = loaded.checkQuery;
+    self.postMessage({ type: "ready", timings: loaded.timings });
   } catch (error) {
     const detail = stderr.length ? ` (${stderr[stderr.length - 1]})` : "";
-    fail(describe(error) + detail);
+    fail((error && error.stage) || "runtime", describe(error) + detail);
   }
 }
 
@@ -163,7 +113,7 @@ function check({ id, query, today, source }) {
   const start = performance.now();
   try {
     // check_query never raises for bad answers (they come back as field errors); an exception
-    // here means the runtime itself is broken.
+    // here means the checker itself is broken.
     const json = checkQuery.callKwargs(String(query), {
       today: String(today),
       source: source === "form" ? "form" : "link",
@@ -172,7 +122,7 @@ function check({ id, query, today, source }) {
       type: "result",
       id,
       json: String(json),
-      ms: round(performance.now() - start),
+      ms: Math.round((performance.now() - start) * 10) / 10,
     });
   } catch (error) {
     self.postMessage({ type: "failed", id, stage: "check", message: describe(error) });

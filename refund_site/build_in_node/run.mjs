@@ -1,5 +1,6 @@
-// Build-time helper for refund_site/stdlib.py (never shipped): runs the checker on Pyodide under Node, the way
-// the page's worker does (loadPyodide -> loadPackage -> import checker -> check_query), and
+// Build-time helper for refund_site/stdlib.py (never shipped): loads the checker on Pyodide under
+// Node with the page's own loader (assets/refund-check/load-checker.mjs: loadPyodide ->
+// loadPackage -> import checker -> a warm-up check), runs exercise.py through check_query, and
 // either makes the tailored standard library from what that imported, or tries one.
 //
 // Reads one JSON object on stdin:
@@ -7,6 +8,7 @@
 //    "runtime_dir": folder with the stock pyodide.mjs and friends,
 //    "stdlib": (try) the tailored python_stdlib.zip to load instead of the stock one,
 //    "lock_file", "package": the checker's lock and its name there,
+//    "loader": the path of the page's load-checker.mjs,
 //    "exercise": exercise.py's source (defines exercise() -> JSON text),
 //    "tailor": (tailor) tailor.py's source (defines tailor(modules) -> zip bytes),
 //    "out": (tailor) where to write the tailored zip}
@@ -47,21 +49,17 @@ _from_zip()
 try {
   const runtimeDir = path.resolve(request.runtime_dir) + path.sep;
   const { loadPyodide } = await import(pathToFileURL(path.join(runtimeDir, "pyodide.mjs")).href);
-  const options = {
+  // The page's own loader (assets/refund-check/load-checker.mjs), by path from the request.
+  const { loadChecker } = await import(pathToFileURL(request.loader).href);
+  const { pyodide } = await loadChecker({
+    loadPyodide,
     indexURL: runtimeDir,
     lockFileURL: path.resolve(request.lock_file),
+    stdLibURL: request.mode === "try" ? path.resolve(request.stdlib) : undefined,
+    packageName: request.package,
     stdout: keep("python: "),
     stderr: keep("python: "),
-  };
-  if (request.mode === "try") options.stdLibURL = path.resolve(request.stdlib);
-  const pyodide = await loadPyodide(options);
-  await pyodide.loadPackage(request.package, {
-    messageCallback: () => {},
-    errorCallback: keep("loadPackage: "),
   });
-  // As the worker does: the checker, then its check_query through the JavaScript bridge.
-  const checker = pyodide.pyimport("checker");
-  checker.check_query.callKwargs("reason=unused", { today: "2026-06-01" });
   pyodide.runPython(request.exercise, { filename: "exercise.py" });
   report.results = String(pyodide.globals.get("exercise")());
   // A Python error reaching JavaScript is formatted by Python's traceback module.
