@@ -73,6 +73,13 @@ def start_loading(page: Page) -> None:
     page.locator(f"{ROOT} [data-form] input:visible").first.focus()
 
 
+def follow_scheme(page: Page, scheme: str) -> None:
+    """The visitor's system in ``scheme`` for the next page load. Material reads the scheme as a
+    page loads, and remembers the palette it used in localStorage: forget it before each load."""
+    page.emulate_media(color_scheme=scheme)
+    page.add_init_script("localStorage.clear();")
+
+
 def show_verdict(page: Page, url: str) -> None:
     page.goto(url + CHECK_FRAGMENT)
     page.locator(f"{ROOT} [data-verdict]").wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
@@ -110,65 +117,62 @@ def small_targets(page: Page) -> list[str]:
     )
 
 
-@pytest.fixture
-def page(session: Session) -> Page:
-    return session.page
+@pytest.fixture(scope="module")
+def warm(browser: Browser, site_server: SiteServer) -> Iterator[Session]:
+    """One page for the states that need the runtime: it loads once for all of them."""
+    session = open_session(browser, site_server)
+    yield session
+    session.context.close()
+    assert not session.page_errors, session.page_errors
 
 
-@pytest.fixture(params=["light", "dark"])
-def scheme_page(request: pytest.FixtureRequest, session: Session) -> Page:
-    """The page in the visitor's light or dark colour scheme (Material follows the system's)."""
-    session.page.emulate_media(color_scheme=request.param)
-    return session.page
-
-
-def test_the_widget_before_any_interaction(scheme_page: Page, session: Session) -> None:
-    scheme_page.goto(session.url("/"))
-    scheme_page.locator(ROOT).wait_for()
-    assert_scheme_followed(scheme_page)
-    assert state(scheme_page) == "idle"
-    assert violations(scheme_page) == []
-
-
-def test_the_widget_while_the_runtime_loads(page: Page, session: Session) -> None:
+def test_the_widget_before_any_interaction_while_loading_and_after_a_failure(
+    session: Session,
+) -> None:
+    page = session.page
     held: list[Route] = []
-    # The runtime's WebAssembly never arrives: the widget stays in its loading state.
+    # The runtime's WebAssembly is held back: the widget stays in its loading state.
     session.context.route("**/*.wasm", lambda route: held.append(route))
-    page.goto(session.url("/"))
+    for scheme in ("dark", "light"):
+        follow_scheme(page, scheme)
+        page.goto(session.url("/"))
+        page.locator(ROOT).wait_for()
+        assert_scheme_followed(page)
+        assert state(page) == "idle"
+        assert violations(page) == [], f"before any interaction ({scheme})"
     start_loading(page)
     session.wait_for_state("loading")
-    assert violations(page) == []
+    assert violations(page) == [], "while the runtime loads"
     assert state(page) == "loading", "the check ran past the loading state"
-
-
-def test_the_widget_with_field_errors(page: Page, session: Session) -> None:
-    page.goto(session.url("/"))
-    start_loading(page)
-    session.wait_for_state("ready", timeout_ms=LOAD_TIMEOUT_MS)
-    # Nothing answered yet: the checker asks for the purchase date at least.
-    page.locator(f"{ROOT} [data-form] [type=submit]").click()
-    page.locator(f"{ROOT} [data-error-summary]").wait_for(state="visible")
-    assert page.locator(f"{ROOT} [data-field-error]:visible").count() >= 1
-    assert violations(page) == []
-
-
-def test_the_widget_with_a_verdict(scheme_page: Page, session: Session) -> None:
-    show_verdict(scheme_page, session.url("/"))
-    assert_scheme_followed(scheme_page)
-    assert violations(scheme_page) == []
-
-
-def test_the_widget_after_the_runtime_failed(page: Page, session: Session) -> None:
-    session.context.route("**/*.wasm", lambda route: route.abort())
-    page.goto(session.url("/"))
-    start_loading(page)
+    for route in held:
+        route.abort()
     session.wait_for_state("error", timeout_ms=LOAD_TIMEOUT_MS)
     page.locator(f"{ROOT} [data-fallback]").wait_for(state="visible")
-    assert violations(page) == []
+    assert violations(page) == [], "after the runtime failed"
     assert small_targets(page) == [], "the retry button"
     # Pyodide leaves its failed fetch of the blocked .wasm as an unhandled rejection in the
     # worker; the widget has handled the failure (the fallback shows), so that one is expected.
     session.page_errors[:] = [error for error in session.page_errors if "pyodide.mjs" not in error]
+
+
+def test_the_widget_with_field_errors_and_with_a_verdict(warm: Session) -> None:
+    page = warm.page
+    page.goto(warm.url("/"))
+    start_loading(page)
+    warm.wait_for_state("ready", timeout_ms=LOAD_TIMEOUT_MS)
+    # Nothing answered yet: the checker asks for every question the form shows.
+    page.locator(f"{ROOT} [data-form] [type=submit]").click()
+    page.locator(f"{ROOT} [data-error-summary]").wait_for(state="visible")
+    assert page.locator(f"{ROOT} [data-field-error]:visible").count() >= 1
+    assert violations(page) == [], "with field errors"
+    show_verdict(page, warm.url("/"))
+    for scheme in ("slate", "default"):  # the palette toggle, as a visitor switches it
+        for _ in range(3):
+            if page.get_attribute("body", "data-md-color-scheme") == scheme:
+                break
+            page.locator("[data-md-component=palette] label:visible").first.click()
+        assert page.get_attribute("body", "data-md-color-scheme") == scheme
+        assert violations(page) == [], f"with a verdict ({scheme})"
 
 
 @pytest.fixture
@@ -199,27 +203,24 @@ def test_the_widget_without_javascript(page_without_javascript: Page) -> None:
     assert violations(page) == []
 
 
-@pytest.mark.parametrize("path", ["/", "/history/"])
-def test_the_pages_around_the_widget(page: Page, session: Session, path: str) -> None:
-    page.goto(session.url(path))
-    page.wait_for_load_state("load")
-    assert violations(page, scope=None) == []
+def test_the_pages_around_the_widget(warm: Session) -> None:
+    for path in ("/", "/history/"):
+        warm.page.goto(warm.url(path))
+        warm.page.wait_for_load_state("load")
+        assert violations(warm.page, scope=None) == [], path
 
 
-def test_no_sideways_scrolling_at_320_px(page: Page, session: Session) -> None:
+def test_at_320_px_nothing_scrolls_sideways_and_every_target_is_24_px(warm: Session) -> None:
+    page = warm.page
     page.set_viewport_size(NARROW)
-    page.goto(session.url("/"))
-    page.locator(ROOT).wait_for()
-    assert horizontal_overflow(page) == 0, "before any interaction"
-    show_verdict(page, session.url("/"))
-    page.locator(f"{ROOT} [data-verdict]").scroll_into_view_if_needed()
-    assert horizontal_overflow(page) == 0, "with a verdict"
-
-
-def test_every_target_is_at_least_24_px(page: Page, session: Session) -> None:
-    page.set_viewport_size(NARROW)  # the smallest layout: where targets are likeliest to shrink
-    page.goto(session.url("/"))
-    page.locator(ROOT).wait_for()
-    assert small_targets(page) == [], "the form"
-    show_verdict(page, session.url("/"))
-    assert small_targets(page) == [], "the form and the result"
+    try:
+        page.goto(warm.url("/"))
+        page.locator(ROOT).wait_for()
+        assert horizontal_overflow(page) == 0, "before any interaction"
+        assert small_targets(page) == [], "the form"
+        show_verdict(page, warm.url("/"))
+        page.locator(f"{ROOT} [data-result] [data-verdict]").scroll_into_view_if_needed()
+        assert horizontal_overflow(page) == 0, "with a verdict"
+        assert small_targets(page) == [], "the result"
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})

@@ -16,26 +16,23 @@ browser, where WebAssembly exists and the widget never shows that error.
 
 from __future__ import annotations
 
-import json
+import fnmatch
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from mkdocs.utils.yaml import yaml_load
 from playwright.sync_api import Browser, Page, Playwright, Route, expect
 
 from refund_site.blocks import SUMMARY_ID
 from tests.browser.conftest import (
     Session,
-    build_site,
     checked_session,
     record_timing,
 )
 from tests.browser.invariant import ROOT, assert_invariant, assert_safe_mailto
-from tests.browser.server import SiteServer, load_headers_file
+from tests.browser.server import SiteServer
 from tests.browser.test_widget import FAILURE_TIMEOUT_MS, runtime_paths
 from tests.browser.visitor import LOAD_TIMEOUT_MS, checked, checks_answered, fill, wait_for_check
 from tests.chromium import CHROMIUM_ARGS, chromium_path
@@ -46,7 +43,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 # The page's wait for the runtime in the site built for the stall test: short, to keep the test
 # fast, yet twice a cold load on an idle 2-core machine, so the retry's real load fits in it.
-SHORT_LOAD_TIMEOUT_MS = 8000
+SHORT_LOAD_TIMEOUT_MS = 6000
 # V8 without its compilers has no WebAssembly object at all, like browsers in hardened modes that
 # turn off the JIT (Safari's Lockdown Mode, for one). The older --js-flags=--noexpose_wasm is gone
 # from the V8 of Chromium 156: with it, WebAssembly is still there.
@@ -118,36 +115,20 @@ def forget_errors(session: Session, *expected: str) -> None:
     ]
 
 
-def build_site_with_options(destination: Path, site_url: str, **options: Any) -> None:
-    """Build the real site like :func:`tests.browser.conftest.build_site`, with some options of
-    the refund-policy plugin changed (MkDocs' ``INHERIT`` replaces lists, so the whole plugin
-    list is given, taken from the project's mkdocs.yml)."""
-    with (PROJECT / "mkdocs.yml").open("rb") as file:
-        plugins = yaml_load(file)["plugins"]
-    changed = []
-    for plugin in plugins:
-        if isinstance(plugin, dict) and "refund-policy" in plugin:
-            plugin = {"refund-policy": {**(plugin["refund-policy"] or {}), **options}}
-        changed.append(plugin)
-    assert changed != plugins, "mkdocs.yml has no refund-policy plugin"
-    # JSON is YAML: the list goes in as it is.
-    build_site(destination, site_url, f"plugins: {json.dumps(changed)}\n")
-
-
-@pytest.fixture(scope="module")
-def short_timeout_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
-    """The real site built with ``load_timeout_ms`` shortened, served on 127.0.0.1."""
-    site = tmp_path_factory.mktemp("short-timeout-site") / "site"
-    with SiteServer(site) as server:
-        build_site_with_options(site, server.url("/"), load_timeout_ms=SHORT_LOAD_TIMEOUT_MS)
-        server.header_rules = load_headers_file(site)
-        yield server
-
-
 @pytest.fixture
-def short_timeout_session(browser: Browser, short_timeout_server: SiteServer) -> Iterator[Session]:
-    """Like the ``session`` fixture, on the site with the short load timeout."""
-    with checked_session(browser, short_timeout_server) as session:
+def short_timeout_session(browser: Browser, site_server: SiteServer) -> Iterator[Session]:
+    """Like the ``session`` fixture, with the page's wait for the runtime shortened as the
+    ``load_timeout_ms`` option would (the page reads it from data-timeout)."""
+    with checked_session(browser, site_server) as session:
+
+        def shortened(route: Route) -> None:
+            response = route.fetch()
+            html = response.text().replace(
+                'data-timeout="20000"', f'data-timeout="{SHORT_LOAD_TIMEOUT_MS}"'
+            )
+            route.fulfill(response=response, body=html)
+
+        session.page.route(site_server.url("/"), shortened)
         yield session
 
 
@@ -228,46 +209,37 @@ def test_a_stalled_runtime_download_times_out_and_a_retry_loads_it(
     retry_until_a_verdict(session, already_answered=True)
 
 
-def test_a_crashing_worker_shows_the_error_at_once_and_a_retry_recovers(
-    session: Session,
+# Failures the worker can notice at once: its own script crashes, or the lock cannot be read.
+FAILING_AT_ONCE = {
+    "crashing worker": (
+        "**/refund-check/widget-*/worker.js",
+        {"body": CRASHING_WORKER, "content_type": "text/javascript"},
+    ),
+    # With any query the runtime may add.
+    "lock file 404": ("**/pyodide-lock.json*", {"status": 404, "body": "Not found"}),
+}
+
+
+@pytest.mark.parametrize("failure", sorted(FAILING_AT_ONCE))
+def test_a_failure_the_worker_notices_is_shown_at_once_and_a_retry_recovers(
+    session: Session, failure: str
 ) -> None:
     page = session.page
-    worker_url = "**/refund-check/worker.js"
-    session.context.route(
-        worker_url,
-        lambda route: route.fulfill(body=CRASHING_WORKER, content_type="text/javascript"),
-    )
+    pattern, response = FAILING_AT_ONCE[failure]
+    session.context.route(pattern, lambda route: route.fulfill(**response))
     page.goto(session.url("/"))
     started = time.monotonic()
     page.locator("#rc-purchase_date").click()
     session.wait_for_state("error", timeout_ms=FAILURE_TIMEOUT_MS)
-    record_timing("crashing worker: interaction to data-state=error", time.monotonic() - started)
+    record_timing(f"{failure}: interaction to data-state=error", time.monotonic() - started)
     assert_way_out_offered(page)
     # Noticed at once, not after the page's load timeout.
     assert TOO_LONG not in fallback_message(page)
-
-    session.context.unroute(worker_url)
-    retry_until_a_verdict(session)
-
-
-def test_a_missing_lock_file_shows_the_error_at_once_and_a_retry_recovers(
-    session: Session,
-) -> None:
-    page = session.page
-    page.goto(session.url("/"))
-    lock_url = session.url(runtime_paths(page)["lock"])
-    lock_pattern = lock_url + "*"  # with any query the runtime may add
-    session.context.route(lock_pattern, lambda route: route.fulfill(status=404, body="Not found"))
-    started = time.monotonic()
-    page.locator("#rc-purchase_date").click()
-    session.wait_for_state("error", timeout_ms=FAILURE_TIMEOUT_MS)
-    record_timing("lock file 404: interaction to data-state=error", time.monotonic() - started)
-    assert_way_out_offered(page)
-    assert TOO_LONG not in fallback_message(page)
-    assert any(r.url.startswith(lock_url) for r in session.requests), "lock never requested"
-    # Pyodide reads the 404 page as JSON in the worker and leaves that error uncaught there; the
+    requested = [r.url for r in session.requests]
+    assert any(fnmatch.fnmatch(url, pattern) for url in requested), f"{pattern} never requested"
+    # Pyodide reads a 404 page as JSON in the worker and leaves that error uncaught there; the
     # widget has handled the failure.
     forget_errors(session, '"Not found" is not valid JSON')
 
-    session.context.unroute(lock_pattern)
+    session.context.unroute(pattern)
     retry_until_a_verdict(session)

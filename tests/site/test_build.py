@@ -11,11 +11,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import brotli
-import pytest
 
-from checker import CLAUSE_IDS, check, check_query, default_policy
+from checker import CLAUSE_IDS, check_query, default_policy
 from checker.answers import answers_from_query
 from refund_site.runtime import CORE_SHA256
+from tests.checker.support import contract
 from tests.site.projects import ROOT, RUNTIME, accept_review, build, copy_project, edit
 
 
@@ -88,18 +88,19 @@ def test_the_examples_show_the_checkers_verdicts(site: Path) -> None:
         r'<div class="admonition example refund-example" data-verdict="(\w+)">.*?'
         r'href="#check\?([^"]+)"',
         text,
+        flags=re.DOTALL,
     )
     assert len(examples) >= 8
     for verdict, query in examples:
         answers = answers_from_query(query.replace("&amp;", "&"))
-        assert check(answers)["verdict"] == verdict, query
+        assert contract(answers)["verdict"] == verdict, query
 
 
 def test_the_static_summary_and_the_widget_are_on_the_policy_page(site: Path) -> None:
     text = (site / "index.html").read_text(encoding="utf-8")
     assert 'id="decision-summary"' in text
     assert text.count('data-verdict="likely_eligible"') > 8
-    assert 'data-refund-check data-state="idle"' in text
+    assert re.search(r'<section [^>]*data-refund-check=""[^>]*data-state="idle"', text)
     fallback = text.split("data-fallback hidden>")[1].split("</div>")[0]
     assert re.search(r'<a href="mailto:[^"]+" data-fallback-email>', fallback)
 
@@ -137,9 +138,9 @@ def shipped_files(folder: Path) -> list[str]:
 
 
 def test_the_runtime_ships_with_only_the_checkers_wheel_in_its_lock(site: Path) -> None:
-    # The stock standard library too, for pages and workers from an older build still cached.
+    # Only what the page loads: no stock standard library, no fallbacks for older pages.
     assert shipped_files(site / RUNTIME) == sorted(
-        ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+        ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"]
     )
     shipped = shipped_checker(site)
     wheels = sorted(path.name for path in shipped.glob("*.whl"))
@@ -191,51 +192,47 @@ def test_an_example_that_contradicts_a_changed_parameter_fails_the_build(tmp_pat
     assert "Aborted with" in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "message"),
-    [
-        (
-            "{{ refund_window_days }} days of purchase",
-            "{{ refund_days }} days of purchase",
-            r"docs/index\.md:\d+: \{\{ refund_days \}\} is not a policy value",
-        ),
-        (
-            "occurred {clause: duplicate-payment}",
-            "occurred {clause: duplicate}",
-            r"docs/index\.md:\d+: \{clause: duplicate\} names no rule",
-        ),
-        (
-            "A substantial portion of credits",
-            "A large part of the credits",
-            r"docs/index\.md:\d+: The bullet for clause “substantial-use” reads",
-        ),
-        (
-            " {clause: terms-violation}",
-            "",
-            r"no bullet of the policy is marked as clause “terms-violation”",
-        ),
-        (
-            "/// decision-summary\n///",
-            "/// decision-summary",
-            r"docs/index\.md:\d+: The “/// decision-summary” block is not closed",
-        ),
-    ],
-    ids=[
-        "unknown-placeholder",
-        "unknown-clause",
-        "reworded-clause",
-        "missing-anchor",
-        "unclosed-block",
-    ],
-)
-def test_an_editors_mistake_fails_the_strict_build_with_file_line_and_fix(
-    tmp_path: Path, old: str, new: str, message: str
+# Editors' mistakes in the page: the extension's tests make each one in-process; one real build
+# of a copy with all of them proves that the strict build reports each with its file and line.
+MISTAKES = [
+    (
+        "{{ refund_window_days }} days of purchase",
+        "{{ refund_days }} days of purchase",
+        r"docs/index\.md:\d+: \{\{ refund_days \}\} is not a policy value",
+    ),
+    (
+        "occurred {clause: duplicate-payment}",
+        "occurred {clause: duplicate}",
+        r"docs/index\.md:\d+: \{clause: duplicate\} names no rule",
+    ),
+    (
+        "A substantial portion of credits",
+        "A large part of the credits",
+        r"docs/index\.md:\d+: The bullet for clause “substantial-use” reads",
+    ),
+    (
+        " {clause: terms-violation}",
+        "",
+        r"no bullet of the policy is marked as clause “terms-violation”",
+    ),
+    (
+        "/// decision-summary\n///",
+        "/// decision-summary",
+        r"docs/index\.md:\d+: The “/// decision-summary” block is not closed",
+    ),
+]
+
+
+def test_every_editors_mistake_fails_the_strict_build_with_file_line_and_fix(
+    tmp_path: Path,
 ) -> None:
     project = copy_project(tmp_path)
-    edit(project / "docs" / "index.md", old, new)
+    for old, new, _ in MISTAKES:
+        edit(project / "docs" / "index.md", old, new)
     result = build(project)
     assert result.returncode != 0
-    assert re.search(message, result.stderr), result.stderr
+    for _, _, message in MISTAKES:
+        assert re.search(message, result.stderr), message
     assert "Traceback" not in result.stderr
 
 
@@ -253,14 +250,17 @@ def test_a_policy_file_with_a_wrong_value_stops_the_build_with_a_clear_message(
 def test_the_workers_warm_up_check_takes_the_path_of_a_real_answer() -> None:
     # The worker runs one check before it says "ready" so that the visitor's first is quick; it
     # only warms what a visitor's check uses if its answers still give a verdict.
-    worker = (ROOT / "refund_site" / "assets" / "refund-check" / "worker.js").read_text("utf-8")
-    found = re.search(r"const WARM_UP_QUERY =([^;]+);", worker)
+    # The loader's (load-checker.mjs, which the worker and the build's run under Node share).
+    worker = (ROOT / "refund_site" / "assets" / "refund-check" / "load-checker.mjs").read_text(
+        "utf-8"
+    )
+    found = re.search(r"export const WARM_UP_QUERY =([^;]+);", worker)
     assert found is not None
     query = "".join(re.findall(r'"([^"]*)"', found.group(1)))
     assert "purchase_date=" in query
-    today = re.search(r'const WARM_UP_TODAY = "([^"]+)";', worker)
+    today = re.search(r'export const WARM_UP_TODAY = "([^"]+)";', worker)
     assert today is not None
-    result = json.loads(check_query(query, today=today.group(1)))
+    result = json.loads(check_query(query, today=today.group(1), source="link"))
     assert result.get("verdict") == "likely_eligible", result
     assert result["email"]["mailto"].startswith("mailto:")
 

@@ -20,13 +20,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker import check, default_policy
+from checker import default_policy, load_policy
 from checker.advice import NoteId, Settlement, note_text, settlement_text
 from checker.answers import parse_answers
 from checker.questions import QUESTIONS, Asker, Kind
 from checker.rules import RULES, within_refund_window
 from refund_site import ledger as ledgers
 from refund_site import review
+from tests.checker.support import contract
 from tests.policies import edited_policy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +48,7 @@ def committed() -> ledgers.Ledger:
     return committed_ledger()
 
 
-def test_the_committed_ledger_is_the_one_of_todays_rules_and_policy() -> None:
+def test_the_committed_ledger_is_the_one_of_todays_rules_and_policy(tmp_path: Path) -> None:
     made = review.current_text(ROOT / "checker" / "policy.toml")
     assert COMMITTED.read_text(encoding="utf-8") == made, (
         "checker/ledger.txt is out of date: run ./run review, read it, then ./run review --accept"
@@ -124,7 +125,7 @@ def any_answers(draw: st.DrawFn) -> dict[str, Any]:
     return answers
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(raw=any_answers())
 def test_the_checker_says_what_the_ledger_records_anywhere_inside_each_class(
     raw: dict[str, Any],
@@ -132,7 +133,7 @@ def test_the_checker_says_what_the_ledger_records_anywhere_inside_each_class(
     committed = committed_ledger()
     parsed = parse_answers(raw, TODAY, policy=POLICY)
     situation = ledgers.classify(committed.dims, parsed)
-    result = check(raw, today=TODAY)
+    result = contract(raw, today=TODAY)
     verdict = result["verdict"] + (
         f" missing={','.join(result['missing'])}" if result["missing"] else ""
     )
@@ -227,13 +228,17 @@ def test_review_explains_a_new_refund_window_then_accepts_it(tmp_path: Path, cap
     assert status == 0 and "is up to date" in text
 
 
-def test_review_shows_a_reworded_clause_even_when_no_verdict_moves(
-    tmp_path: Path, capsys: Any
-) -> None:
-    (tmp_path / "ledger.txt").write_text(COMMITTED.read_text(encoding="utf-8"), encoding="utf-8")
+def test_review_shows_a_reworded_clause_even_when_no_verdict_moves(tmp_path: Path) -> None:
     policy = edited_policy(tmp_path, "A substantial portion of credits", "A large share of credits")
-    status, text = run_review(tmp_path, policy, capsys=capsys)
-    assert status == review.EXIT_STALE
+    # The ledger records each clause's words (its [policy] lines come from the policy file)...
+    reworded = "clause substantial-use = A large share of credits has been used"
+    assert reworded in ledgers.policy_lines(load_policy(policy))
+    # ...so a ledger with only that line changed is a change the review shows.
+    old = COMMITTED.read_text(encoding="utf-8")
+    line = next(line for line in old.splitlines() if line.startswith("clause substantial-use = "))
+    report = review.compare(ledgers.parse(old), ledgers.parse(old.replace(line, reworded)))
+    assert report.changed and report.changes == []
+    text = review.format_report(report, "checker/ledger.txt")
     assert "clause substantial-use is reworded" in text
     assert "now “A large share of credits has been used”" in text
     assert "0 situations get another verdict" in text
