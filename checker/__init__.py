@@ -28,8 +28,8 @@ from checker.answers import (
     parse_answers,
 )
 from checker.model import Answers, Verdict
-from checker.policy import Policy, PolicyError
-from checker.policy import load_policy as _read_policy_file
+from checker.policy import Policies, Policy, PolicyError
+from checker.policy import read_policies as _read_policy_file
 from checker.result import Clause, Result
 from checker.rules import CLAUSE_IDS, RULES, evaluate
 
@@ -38,6 +38,7 @@ __all__ = [
     "Answers",
     "Clause",
     "InvalidAnswers",
+    "Policies",
     "Policy",
     "PolicyError",
     "Result",
@@ -50,36 +51,21 @@ __all__ = [
     "default_policy",
     "load_policy",
     "parse_answers",
+    "read_policies",
 ]
 
 _default_policy: Policy | None = None
 
 
-def load_policy(path: str | Path | None = None) -> Policy:
-    """Read and check a policy file (by default the one shipped with this package).
+def read_policies(path: str | Path | None = None) -> Policies:
+    """Every version of a policy file (by default the one shipped with this package), checked:
+    each must give words for exactly the rules' clauses. Raises :class:`PolicyError`."""
+    return _read_policy_file(path, clause_ids=CLAUSE_IDS)
 
-    Besides the checks of :func:`checker.policy.load_policy`, its ``[clauses]`` must be exactly
-    the rules' clauses: a missing one would leave a verdict without its words.
-    """
-    policy = _read_policy_file(path)
-    missing = [cid for cid in CLAUSE_IDS if cid not in policy.clause_texts]
-    extra = [cid for cid in policy.clause_texts if cid not in CLAUSE_IDS]
-    if missing or extra:
-        raise PolicyError(
-            f"{policy.source}: [clauses] must give the words of exactly the rules' clauses. "
-            + (
-                f"No rule uses {', '.join(extra)}: remove it, or ask a developer for a rule. "
-                if extra
-                else ""
-            )
-            + (
-                f"Missing words for {', '.join(missing)}: add a line "
-                f'“{missing[0]} = "…"” under [clauses].'
-                if missing
-                else ""
-            )
-        )
-    return policy
+
+def load_policy(path: str | Path | None = None, *, on: date | None = None) -> Policy:
+    """The version of a policy file in force ``on`` a day (by default, today)."""
+    return read_policies(path).in_force(on or date.today())
 
 
 def default_policy() -> Policy:

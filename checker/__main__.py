@@ -176,7 +176,7 @@ def _run(argv: Sequence[str] | None) -> int:
     try:
         policy = load_policy(args.policy) if args.policy else None
     except PolicyError as error:
-        sys.stderr.write(f"refund-check: {error}\n")
+        sys.stderr.write("".join(f"refund-check: {problem}\n" for problem in error.problems))
         return EXIT_INVALID
     try:
         if args.json:

@@ -3,13 +3,20 @@
 The same file feeds the self-check's verdicts and, through the site's Markdown extension, the
 sentences of the published policy. Nothing here imports anything outside the standard library: this
 module also runs in the visitor's browser.
+
+The file keeps every published version of the policy, oldest first (``[[versions]]``): the date it
+took effect, its values and its clause words. A version gives only what it changes; the rest it
+inherits from the version before. Editors write this file, so every mistake in it is reported as
+``policy.toml:LINE: what is wrong; what to write instead``, all of them at once.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -45,12 +52,17 @@ def long_date(day: date) -> str:
 
 
 class PolicyError(ValueError):
-    """``policy.toml`` is missing a value or has one of the wrong kind. The message says which."""
+    """``policy.toml`` cannot be used. ``problems`` holds one line per mistake, each saying
+    where it is, what is wrong and what to write instead."""
+
+    def __init__(self, problems: str | Iterable[str]) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
 class Policy:
-    """Every value of the policy that the rules or the texts depend on."""
+    """One version of the policy: every value the rules or the texts depend on."""
 
     support_email: str
     last_updated: str
@@ -63,6 +75,11 @@ class Policy:
     # Clause id -> the clause's words, placeholders already filled in.
     clause_texts: dict[str, str] = field(default_factory=dict)
     source: str = "policy.toml"
+    # The day this version took effect, and what the editor says changed in it.
+    effective: date = date(2024, 1, 1)
+    changes: str = ""
+    # Corrections of wording made after the version took effect, each said in words.
+    typo_fixes: tuple[str, ...] = ()
 
     def parameters(self) -> dict[str, str]:
         """The values that ``{{ name }}`` placeholders can show, as text."""
@@ -74,6 +91,7 @@ class Policy:
             "creem_settlement_days_min": str(self.creem_settlement_days_min),
             "creem_settlement_days_max": str(self.creem_settlement_days_max),
             "sales_started": long_date(self.sales_started),
+            "effective": long_date(self.effective),
         }
 
     def value_of(self, name: str) -> str:
@@ -82,8 +100,8 @@ class Policy:
         values = self.parameters()
         if name in values:
             return values[name]
-        close = difflib.get_close_matches(name.strip().replace(" ", "_"), values, n=1, cutoff=0.6)
-        hint = f" Did you mean {{{{ {close[0]} }}}}?" if close else ""
+        close = closest(name, values)
+        hint = f" Did you mean {{{{ {close} }}}}?" if close else ""
         known = ", ".join("{{ " + known + " }}" for known in values)
         raise PolicyError(f"{{{{ {name} }}}} is not a policy value.{hint} The values are: {known}.")
 
@@ -92,86 +110,599 @@ class Policy:
         return PLACEHOLDER.sub(lambda match: self.value_of(match.group("name")), text)
 
 
-_INTEGERS = (
-    ("refund_window_days", 1),
-    ("repeat_request_limit", 1),
-    ("creem_settlement_days_min", 0),
-    ("creem_settlement_days_max", 0),
+def closest(name: str, names: Iterable[str]) -> str | None:
+    """The name an editor most likely meant (spaces and hyphens read as underscores)."""
+    wanted = re.sub(r"[\s-]+", "_", name.strip()).lower()
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+@dataclass(frozen=True)
+class Policies:
+    """Every published version of the policy, oldest first."""
+
+    versions: tuple[Policy, ...]
+    source: str = "policy.toml"
+
+    def in_force(self, day: date) -> Policy:
+        """The version in force on ``day``; before the first version, the first."""
+        chosen = self.versions[0]
+        for version in self.versions:
+            if version.effective <= day:
+                chosen = version
+        return chosen
+
+    def by_effective(self, day: date) -> Policy | None:
+        """The version that took effect on ``day``, if one did."""
+        return next((v for v in self.versions if v.effective == day), None)
+
+    @property
+    def first(self) -> Policy:
+        return self.versions[0]
+
+    @property
+    def latest(self) -> Policy:
+        return self.versions[-1]
+
+
+# What each value of the file is, for the checks and for the messages ---------------------------
+
+
+@dataclass(frozen=True)
+class _Value:
+    name: str
+    kind: str  # "days", "count", "text", "email", "date", "list"
+    example: str  # how a correct line looks
+    lowest: int = 0
+    highest: int = 0
+
+
+# Values of the whole file (not versioned): where customers write, and when sales started.
+_FILE_VALUES = (
+    _Value("support_email", "email", 'support_email = "support@imgtostl.com"'),
+    _Value("sales_started", "date", "sales_started = 2024-01-01"),
+)
+# Values of each version. The first version gives every one; a later one, only what it changes
+# (the date, "last updated" and its note are its own).
+_VERSION_VALUES = (
+    _Value("effective", "date", "effective = 2026-05-01"),
+    _Value("last_updated", "text", 'last_updated = "May 2026"'),
+    _Value("changes", "text", 'changes = "The refund window is now 14 days."'),
+    _Value("refund_window_days", "days", "refund_window_days = 7", 1, 365),
+    _Value("repeat_request_limit", "count", "repeat_request_limit = 2", 1, 100),
+    _Value("creem_settlement_days_min", "days", "creem_settlement_days_min = 5", 0, 90),
+    _Value("creem_settlement_days_max", "days", "creem_settlement_days_max = 10", 0, 90),
+    _Value("typo_fixes", "list", 'typo_fixes = ["3 June 2026: “acount” → “account”"]'),
+)
+_OWN = ("effective", "last_updated", "changes")  # never inherited
+_OPTIONAL = ("typo_fixes",)
+_VALUES = {value.name: value for value in _FILE_VALUES + _VERSION_VALUES}
+
+
+# Where each key is written, for messages that name its line -------------------------------------
+
+_TABLE = re.compile(r"^\[\s*(?P<name>[^\[\]]+?)\s*\]\s*(#.*)?$")
+_ARRAY_TABLE = re.compile(r"^\[\[\s*(?P<name>[^\[\]]+?)\s*\]\]\s*(#.*)?$")
+_KEY = re.compile(
+    r"""^(?P<key>(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\- ])+?)\s*=(?P<rest>.*)$"""
 )
 
 
-def load_policy(path: str | Path | None = None) -> Policy:
-    """Read and check a policy file (by default the one shipped with this package)."""
+def _key_path(text: str) -> tuple[str, ...]:
+    """``a."b.c".d`` -> ("a", "b.c", "d")."""
+    parts = re.findall(r""""((?:[^"\\]|\\.)*)"|'([^']*)'|([^.\s"']+)""", text)
+    return tuple(double or single or bare for double, single, bare in parts)
+
+
+class Lines:
+    """Where each table and key of a TOML text is written (1-based lines).
+
+    Paths name array tables by position: the second ``[[versions]]`` is ("versions", 1), its
+    ``refund_window_days`` ("versions", 1, "refund_window_days").
+    """
+
+    def __init__(self, text: str) -> None:
+        self.entries: list[tuple[int, tuple[Any, ...]]] = []
+        table: tuple[Any, ...] = ()
+        arrays: dict[tuple[str, ...], int] = {}
+        closing: str | None = None  # the quotes of a multi-line string still open
+        for number, raw in enumerate(text.splitlines(), 1):
+            line = raw.strip()
+            if closing is not None:
+                if closing in line:
+                    closing = None
+                continue
+            if not line or line.startswith("#"):
+                continue
+            if array := _ARRAY_TABLE.match(line):
+                name = _key_path(array.group("name"))
+                arrays[name] = arrays.get(name, -1) + 1
+                table = (*name, arrays[name])
+                self.entries.append((number, table))
+            elif header := _TABLE.match(line):
+                name = _key_path(header.group("name"))
+                # [versions.clauses] belongs to the last [[versions]].
+                owner = name[:-1]
+                table = (*owner, arrays[owner], name[-1]) if owner in arrays else name
+                self.entries.append((number, table))
+            elif key := _KEY.match(line):
+                self.entries.append((number, (*table, *_key_path(key.group("key")))))
+                rest = key.group("rest").strip()
+                for quotes in ('"""', "'''"):
+                    if rest.startswith(quotes) and rest.count(quotes) == 1:
+                        closing = quotes
+
+    def of(self, *path: Any) -> int:
+        """The line of ``path``; else of its closest enclosing table that is written; else 1."""
+        while path:
+            for number, written in self.entries:
+                if written == path:
+                    return number
+            path = path[:-1]
+        return 1
+
+    def path_at(self, line: int) -> tuple[Any, ...] | None:
+        return next((path for number, path in self.entries if number == line), None)
+
+    def first_of(self, path: tuple[Any, ...], before: int) -> int | None:
+        return next((n for n, written in self.entries if written == path and n < before), None)
+
+
+# Reading the file --------------------------------------------------------------------------------
+
+
+def display_name(path: Path) -> str:
+    """The file's name as the editor knows it: relative to the working folder when inside it."""
+    try:
+        relative = Path(os.path.relpath(path))
+    except ValueError:  # another drive
+        return str(path)
+    return str(path) if relative.parts[:1] == ("..",) else relative.as_posix()
+
+
+def read_policies(
+    path: str | Path | None = None, *, clause_ids: Iterable[str] | None = None
+) -> Policies:
+    """Read and check a policy file (by default the one shipped with this package).
+
+    ``clause_ids`` are the rules' clauses: each version must give words for exactly these.
+    Raises :class:`PolicyError` with every problem found.
+    """
     policy_path = Path(path) if path is not None else DEFAULT_POLICY_FILE
+    name = display_name(policy_path)
     try:
-        data = tomllib.loads(policy_path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise PolicyError(f"{policy_path}: cannot be read ({error.strerror}).") from error
+        text = policy_path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise PolicyError(
+            f"{name}: cannot be read (there is no such file). Check the policy path in "
+            "mkdocs.yml, or restore the file from git."
+        ) from error
+    except (OSError, UnicodeDecodeError) as error:
+        why = getattr(error, "strerror", None) or "it is not UTF-8 text"
+        raise PolicyError(f"{name}: cannot be read ({why}).") from error
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise PolicyError(f"{policy_path}: is not valid TOML: {error}.") from error
-    return policy_from_mapping(data, source=str(policy_path))
+        raise PolicyError(toml_problem(error, text, name)) from error
+    return policies_from_mapping(data, text=text, source=name, clause_ids=clause_ids)
 
 
-def policy_from_mapping(data: dict[str, Any], source: str = "policy.toml") -> Policy:
-    """Check the values of a parsed policy file and build a :class:`Policy`."""
-    problems: list[str] = []
-    numbers: dict[str, int] = {}
-    for name, smallest in _INTEGERS:
-        value = data.get(name)
-        if not isinstance(value, int) or isinstance(value, bool) or value < smallest:
-            problems.append(f"{name} must be a whole number of at least {smallest}, got {value!r}")
-        else:
-            numbers[name] = value
-    texts: dict[str, str] = {}
-    for name in ("support_email", "last_updated"):
-        value = data.get(name)
+def load_policy(path: str | Path | None = None, *, on: date | None = None) -> Policy:
+    """The version of a policy file in force ``on`` a day (by default, today)."""
+    return read_policies(path).in_force(on or date.today())
+
+
+def policies_from_mapping(
+    data: dict[str, Any],
+    *,
+    text: str = "",
+    source: str = "policy.toml",
+    clause_ids: Iterable[str] | None = None,
+) -> Policies:
+    """Check a parsed policy file and build its :class:`Policies`."""
+    return _Reader(data, Lines(text), source, tuple(clause_ids or ())).read()
+
+
+class _Reader:
+    def __init__(
+        self, data: dict[str, Any], lines: Lines, source: str, clause_ids: tuple[str, ...]
+    ) -> None:
+        self.data = data
+        self.lines = lines
+        self.source = source
+        self.clause_ids = clause_ids
+        self.problems: list[str] = []
+
+    def problem(self, path: tuple[Any, ...], message: str) -> None:
+        self.problems.append(f"{self.source}:{self.lines.of(*path)}: {message}")
+
+    def read(self) -> Policies:
+        shared: dict[str, Any] = {}
+        for spec in _FILE_VALUES:
+            value = self.value(spec, (spec.name,), self.data)
+            if value is not None:
+                shared[spec.name] = value
+        for key in self.data:
+            if key in shared or key in {spec.name for spec in _FILE_VALUES} or key == "versions":
+                continue
+            if key in _VALUES or key == "clauses":
+                self.problem(
+                    (key,),
+                    f"{key} belongs to a version of the policy; move this line under the "
+                    "[[versions]] heading whose values it is",
+                )
+            else:
+                self.unknown((key,), key, [spec.name for spec in _FILE_VALUES] + ["versions"])
+        versions = self.versions(shared)
+        if self.problems:
+            raise PolicyError(self.problems)
+        return Policies(versions=tuple(versions), source=self.source)
+
+    def versions(self, shared: dict[str, Any]) -> list[Policy]:
+        tables = self.data.get("versions")
+        if not (isinstance(tables, list) and tables and all(isinstance(t, dict) for t in tables)):
+            self.problem(
+                ("versions",),
+                "there is no [[versions]] section; each published version of the policy starts "
+                "with a line [[versions]] followed by its values (see EDITING.md)",
+            )
+            return []
+        made: list[Policy] = []
+        resolved: dict[str, Any] = {}
+        clauses: dict[str, str] = {}
+        previous: date | None = None
+        for index, table in enumerate(tables):
+            at = ("versions", index)
+            own: dict[str, Any] = {}
+            for spec in _VERSION_VALUES:
+                needed = index == 0 or spec.name in _OWN
+                if spec.name not in table and spec.name in _OPTIONAL:
+                    own[spec.name] = ()
+                    continue
+                if spec.name not in table and not needed:
+                    continue
+                value = self.value(spec, (*at, spec.name), table, where=self.version_name(index))
+                if value is not None:
+                    own[spec.name] = value
+            for key in table:
+                if key not in _VALUES and key != "clauses":
+                    self.unknown((*at, key), key, [*(s.name for s in _VERSION_VALUES), "clauses"])
+            effective = own.get("effective")
+            if effective is not None and previous is not None and effective <= previous:
+                self.problem(
+                    (*at, "effective"),
+                    f"this version takes effect on {effective}, not after the version before it "
+                    f"({previous}); versions are listed oldest first, each with a later date",
+                )
+            previous = effective or previous
+            resolved.update(own)
+            clauses = self.clauses(table, at, index, clauses)
+            self.range_checks(resolved, at)
+            if not self.problems:
+                made.append(self.policy(shared, resolved, clauses, at))
+        return made
+
+    def version_name(self, index: int) -> str:
+        tables = self.data.get("versions") or []
+        effective = tables[index].get("effective") if index < len(tables) else None
+        return f"the version of {effective}" if isinstance(effective, date) else "this version"
+
+    def value(
+        self, spec: _Value, path: tuple[Any, ...], table: dict[str, Any], where: str = ""
+    ) -> Any:
+        """The checked value of ``spec`` in ``table``, or None after reporting a problem."""
+        if spec.name not in table:
+            place = f" in {where}" if where else ""
+            self.problem(
+                path[:-1] or path,
+                f"{spec.name} is missing{place}; add a line {spec.example}",
+            )
+            return None
+        value = table[spec.name]
+        shown = _as_written(value)
+        if spec.kind in ("days", "count"):
+            unit = "days" if spec.kind == "days" else "requests"
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.problem(
+                    path,
+                    f"{spec.name} must be a whole number of {unit}, written without quotes; it "
+                    f"is {shown}. Write it like {spec.example}",
+                )
+                return None
+            if not spec.lowest <= value <= spec.highest:
+                self.problem(
+                    path,
+                    f"{spec.name} must be a whole number of {unit} from {spec.lowest} to "
+                    f"{spec.highest}; it is {value}. Write it like {spec.example}",
+                )
+                return None
+            return value
+        if spec.kind == "date":
+            if not isinstance(value, date) or hasattr(value, "hour"):
+                self.problem(
+                    path,
+                    f"{spec.name} must be a date written as year-month-day without quotes; it is "
+                    f"{shown}. Write it like {spec.example}",
+                )
+                return None
+            return value
+        if spec.kind == "list":
+            if not isinstance(value, list) or not all(
+                isinstance(item, str) and item.strip() for item in value
+            ):
+                self.problem(
+                    path,
+                    f"{spec.name} must be a list of sentences in quotes; it is {shown}. Write it "
+                    f"like {spec.example}",
+                )
+                return None
+            return tuple(" ".join(item.split()) for item in value)
         if not isinstance(value, str) or not value.strip():
-            problems.append(f"{name} must be text in quotes, got {value!r}")
-        else:
-            texts[name] = value.strip()
-    if "support_email" in texts and not _EMAIL.match(texts["support_email"]):
-        problems.append(f"support_email must be one email address, got {texts['support_email']!r}")
-    sales_started = data.get("sales_started")
-    if not isinstance(sales_started, date) or hasattr(sales_started, "hour"):
-        problems.append(
-            f"sales_started must be a date without quotes, like 2024-01-01, got {sales_started!r}"
+            self.problem(
+                path,
+                f"{spec.name} must be text in double quotes; it is {shown or 'empty'}. "
+                f"Write it like {spec.example}",
+            )
+            return None
+        text = " ".join(value.split())
+        if spec.kind == "email" and not _EMAIL.match(text):
+            self.problem(
+                path,
+                f"{spec.name} must be one email address; it is {shown}. Write it like "
+                f"{spec.example}",
+            )
+            return None
+        return text
+
+    def clauses(
+        self, table: dict[str, Any], at: tuple[Any, ...], index: int, before: dict[str, str]
+    ) -> dict[str, str]:
+        given = table.get("clauses", {})
+        where = (*at, "clauses")
+        if not isinstance(given, dict):
+            self.problem(
+                where,
+                "clauses must be a section [versions.clauses] with one line per clause, "
+                'like duplicate-payment = "A duplicate payment occurred"',
+            )
+            return before
+        words = dict(before)
+        for clause_id, text in given.items():
+            if self.clause_ids and clause_id not in self.clause_ids:
+                close = closest(clause_id, self.clause_ids)
+                hint = f" Did you mean {close}?" if close else ""
+                self.problem(
+                    (*where, clause_id),
+                    f"{clause_id} is not a clause of the self-check.{hint} The clauses are: "
+                    f"{', '.join(self.clause_ids)}. A new clause needs a developer to add its "
+                    "rule first",
+                )
+            elif not isinstance(text, str) or not text.strip():
+                self.problem(
+                    (*where, clause_id),
+                    f"the words of clause {clause_id} must be text in double quotes, as on the "
+                    f"policy page; it is {_as_written(text) or 'empty'}",
+                )
+            else:
+                words[clause_id] = " ".join(text.split())
+        if index == 0:
+            for clause_id in self.clause_ids:
+                if clause_id not in words:
+                    self.problem(
+                        where,
+                        f"clause {clause_id} has no words; add a line "
+                        f'{clause_id} = "its words, as on the policy page" under '
+                        "[versions.clauses]",
+                    )
+        return words
+
+    def range_checks(self, resolved: dict[str, Any], at: tuple[Any, ...]) -> None:
+        low, high = (
+            resolved.get("creem_settlement_days_min"),
+            resolved.get("creem_settlement_days_max"),
         )
-    if numbers.get("creem_settlement_days_min", 0) > numbers.get("creem_settlement_days_max", 0):
-        problems.append("creem_settlement_days_min must not be more than creem_settlement_days_max")
-    clauses = data.get("clauses")
-    if not isinstance(clauses, dict) or not all(
-        isinstance(text, str) and text.strip() for text in clauses.values()
-    ):
-        problems.append('[clauses] must list each clause id = "its words"')
-        clauses = {}
-    known = {key for key, _ in _INTEGERS} | {
-        "support_email",
-        "last_updated",
-        "sales_started",
-        "clauses",
-    }
-    problems.extend(
-        f"{key} is not a policy value: remove it or check its spelling"
-        for key in data
-        if key not in known
+        if isinstance(low, int) and isinstance(high, int) and low > high:
+            self.problem(
+                (*at, "creem_settlement_days_min"),
+                f"creem_settlement_days_min ({low}) is more than creem_settlement_days_max "
+                f"({high}); the smaller number of days comes first, like "
+                "creem_settlement_days_min = 5 and creem_settlement_days_max = 10",
+            )
+
+    def policy(
+        self,
+        shared: dict[str, Any],
+        resolved: dict[str, Any],
+        clauses: dict[str, str],
+        at: tuple[Any, ...],
+    ) -> Policy:
+        policy = Policy(
+            support_email=shared["support_email"],
+            last_updated=resolved["last_updated"],
+            refund_window_days=resolved["refund_window_days"],
+            repeat_request_limit=resolved["repeat_request_limit"],
+            creem_settlement_days_min=resolved["creem_settlement_days_min"],
+            creem_settlement_days_max=resolved["creem_settlement_days_max"],
+            sales_started=shared["sales_started"],
+            source=self.source,
+            effective=resolved["effective"],
+            changes=resolved["changes"],
+            typo_fixes=resolved.get("typo_fixes", ()),
+        )
+        filled = {}
+        for clause_id, words in clauses.items():
+            try:
+                filled[clause_id] = policy.fill(words)
+            except PolicyError as error:
+                self.problem((*at, "clauses", clause_id), f"in clause {clause_id}, {error}")
+        return replace(policy, clause_texts=filled)
+
+    def unknown(self, path: tuple[Any, ...], key: str, known: list[str]) -> None:
+        close = closest(key, known)
+        hint = f"; did you mean {close}?" if close else "; remove the line or check its spelling"
+        self.problem(path, f"{key} is not a value of the policy file{hint}")
+
+
+def _as_written(value: Any) -> str:
+    """A value as the editor wrote it in TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"' if value.strip() else ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a section"
+    return str(value)
+
+
+# TOML's own errors, in an editor's words ---------------------------------------------------------
+
+_AT = re.compile(r"\s*\(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)\s*$")
+_QUOTE_FIX = 'end the text with a double quote (") on the same line'
+# (the start of tomllib's message, what it means, what to do)
+_TOML_MESSAGES: tuple[tuple[str, str, str], ...] = (
+    ("Illegal character '\\n'", "a text in quotes is not closed", _QUOTE_FIX),
+    ("Unterminated string", "a text in quotes is not closed", _QUOTE_FIX),
+    (
+        "Illegal character",
+        "this line holds a character TOML does not allow here (a tab or an invisible one)",
+        "retype the line",
+    ),
+    (
+        "Expected '=' after a key",
+        "this line is neither name = value, a [heading] nor a # comment",
+        "add the = and the value, or start a comment with #",
+    ),
+    (
+        "Invalid initial character for a key part",
+        "a name on this line starts with a character names cannot have",
+        "names use letters, digits, _ and - only; start a comment with #",
+    ),
+    (
+        "Invalid statement",
+        "this line is neither name = value, a [heading] nor a # comment",
+        "fix it, or start it with # to make it a comment",
+    ),
+    (
+        "Invalid value",
+        "the value after = is not one TOML understands",
+        'put text in double quotes ("May 2026"), write numbers without quotes (7) and dates '
+        "as 2024-01-01",
+    ),
+    (
+        "Invalid date or datetime",
+        "this date does not exist",
+        "write a real date as year-month-day, like 2024-01-01",
+    ),
+    (
+        "Expected ']' at the end of a table declaration",
+        "a heading is not closed",
+        "end it with ], like [versions.clauses]",
+    ),
+    (
+        "Expected ']]' at the end of an array declaration",
+        "a heading is not closed",
+        "end it with ]], like [[versions]]",
+    ),
+    (
+        "Expected newline or end of document after a statement",
+        "this line goes on after its value",
+        "put each value on a line of its own, and start a comment with #",
+    ),
+    ("Unclosed array", "a list in [ ] is not closed", "end it with ]"),
+    ("Unclosed inline table", "a { } group is not closed", "end it with }"),
+    (
+        "Unescaped '\\' in a string",
+        "a backslash (\\) in quoted text starts a special character",
+        "write \\\\ for a backslash, or leave it out",
+    ),
+    (
+        "Invalid hex value",
+        "a backslash (\\) in quoted text starts a special character",
+        "write \\\\ for a backslash, or leave it out",
+    ),
+    (
+        "Escaped character is not a Unicode scalar value",
+        "a backslash (\\) in quoted text starts a special character",
+        "write \\\\ for a backslash, or leave it out",
+    ),
+)
+_TWICE = ("Cannot overwrite a value", "Cannot declare", "Cannot redefine", "Cannot mutate")
+
+
+# Mistakes that TOML notices only where the text goes on: the editor's line is where it opened.
+_UNCLOSED = ("Unclosed array", "Unclosed inline table", "Unterminated string", "Illegal character")
+_UNCLOSED_LITERAL = "Expected \"'''\""  # a ''' text never closed
+_OPENERS = (("[", "]"), ("{", "}"))
+
+
+def _opening_line(text: str, line: int) -> int:
+    """The line, at or before ``line``, whose value opens a list, a group or a text that the
+    file never closes; ``line`` if there is none."""
+    lines = text.splitlines()
+    opened: tuple[int, str] | None = None  # a multi-line text: where it opened, its quotes
+    for number, raw in enumerate(lines, 1):
+        if opened is not None:
+            if opened[1] in raw:
+                opened = None
+            continue
+        key = _KEY.match(raw.strip())
+        rest = key.group("rest").strip() if key else ""
+        for quotes in ('"""', "'''"):
+            if rest.startswith(quotes) and quotes not in rest[3:]:
+                opened = (number, quotes)
+    if opened is not None:
+        return opened[0]
+    for number in range(min(line, len(lines)), 0, -1):
+        key = _KEY.match(lines[number - 1].strip())
+        if key is None:
+            continue
+        value = key.group("rest").strip()
+        for opener, closer in _OPENERS:
+            inner = value[1:]
+            if value.startswith(opener) and inner.count(closer) <= inner.count(opener):
+                return number
+        if number < line:  # the statement before the error is whole: the error is on its line
+            break
+    return line
+
+
+def toml_problem(error: tomllib.TOMLDecodeError, text: str, name: str) -> str:
+    """One ``name:LINE: what is wrong; what to do`` line for a TOML syntax error."""
+    raw = str(error)
+    at = _AT.search(raw)
+    message = raw[: at.start()] if at else raw
+    if at and at.group("line"):
+        line = int(at.group("line"))
+    else:  # at the end of the document: the last line written
+        line = max(1, len(text.rstrip("\n").splitlines()))
+    if message.startswith(_TWICE) or message.startswith("Duplicate inline table key"):
+        lines = Lines(text)
+        path = lines.path_at(line)
+        first = lines.first_of(path, line) if path else None
+        written = text.splitlines()[line - 1].strip() if line <= len(text.splitlines()) else ""
+        inline = re.match(r"Duplicate inline table key '(.*)'", message)
+        if inline:
+            shown = inline.group(1)
+        elif written.startswith("["):
+            shown = f"the heading {written.split('#')[0].strip()}"
+        else:
+            shown = str(path[-1]) if path else "this name"
+        where = f" (first at line {first})" if first else ""
+        return (
+            f"{name}:{line}: {shown} is given twice in the same place{where}; keep one of the "
+            "two lines (a later version that changes it goes under its own [[versions]] heading)"
+        )
+    if message.startswith(_UNCLOSED) or message == _UNCLOSED_LITERAL:
+        line = _opening_line(text, line)
+        message = "Unterminated string" if message == _UNCLOSED_LITERAL else message
+    for start, what, fix in _TOML_MESSAGES:
+        if message.startswith(start):
+            return f"{name}:{line}: {what}; {fix}"
+    return (
+        f"{name}:{line}: this line is not valid TOML ({message}); compare it with the lines "
+        "around it"
     )
-    if problems:
-        raise PolicyError(f"{source}: " + "; ".join(problems) + ".")
-    assert isinstance(sales_started, date)
-    policy = Policy(
-        support_email=texts["support_email"],
-        last_updated=texts["last_updated"],
-        refund_window_days=numbers["refund_window_days"],
-        repeat_request_limit=numbers["repeat_request_limit"],
-        creem_settlement_days_min=numbers["creem_settlement_days_min"],
-        creem_settlement_days_max=numbers["creem_settlement_days_max"],
-        sales_started=sales_started,
-        source=source,
-    )
-    try:
-        filled = {
-            str(cid): policy.fill(" ".join(str(text).split())) for cid, text in clauses.items()
-        }
-    except PolicyError as error:
-        raise PolicyError(f"{source}: in [clauses], {error}") from error
-    return replace(policy, clause_texts=filled)

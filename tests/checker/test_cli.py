@@ -304,4 +304,4 @@ def test_a_policy_file_missing_a_clause_is_named_without_a_traceback(tmp_path: P
     )
     assert done.returncode == 2
     assert b"Traceback" not in done.stderr
-    assert b"Missing words for failed-job: add a line" in done.stderr
+    assert b"clause failed-job has no words; add a line" in done.stderr
