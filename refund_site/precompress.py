@@ -8,7 +8,8 @@ Cloudflare Pages, GitHub Pages) do not use the copies but publish them as files,
 towards their size limits: turn the ``precompress`` option off for them.
 
 Brotli at quality 11 takes about 40 s for the WebAssembly file alone, so every compressed copy is
-kept in the cache by the content it was made from: a rebuild compresses only what changed.
+kept in the cache by the content it was made from: a rebuild compresses only what changed. A
+cached copy ships only after it has been decompressed and found equal to the file's bytes.
 """
 
 from __future__ import annotations
@@ -79,7 +80,9 @@ def precompress_site(site_dir: Path, cache_dir: Path) -> Precompressed:
         wrote = False
         for suffix, compress in ENCODINGS.items():
             cached = store / key[:2] / f"{key}{suffix}"
-            if not cached.is_file():
+            # Kept by the file's hash, but trusted only if it still decompresses to the file: a
+            # copy altered in the cache would otherwise ship beside a raw file that passes.
+            if not (cached.is_file() and _decompresses_to(cached, data)):
                 cache.write_file(cached, compress(data))
                 stats.made += 1
             target = file.with_name(file.name + suffix)
@@ -96,13 +99,15 @@ def precompress_site(site_dir: Path, cache_dir: Path) -> Precompressed:
     return stats
 
 
+def _decompresses_to(copy: Path, data: bytes) -> bool:
+    """Whether ``copy`` (a ``.gz`` or ``.br`` file) holds exactly ``data``."""
+    try:
+        return DECODINGS[copy.suffix](copy.read_bytes()) == data
+    except (OSError, EOFError, zlib.error, brotli.error):  # not a valid copy at all
+        return False
+
+
 def _drop_if_stale(copy: Path, data: bytes) -> None:
     """Remove ``copy`` unless it decompresses to ``data`` (such as MkDocs' own sitemap.xml.gz)."""
-    if not copy.is_file():
-        return
-    try:
-        current = DECODINGS[copy.suffix](copy.read_bytes()) == data
-    except (OSError, EOFError, zlib.error, brotli.error):  # not a valid copy at all
-        current = False
-    if not current:
+    if copy.is_file() and not _decompresses_to(copy, data):
         copy.unlink()

@@ -50,6 +50,10 @@ CACHE_FOLDER_NAME = "imgtostl-refund-policy"
 NPM_SPEC = f"pyodide@{PYODIDE_VERSION}"
 # A cold npm cache downloads about 6.5 MB; this leaves room for a slow line, not for a hang.
 NPM_TIMEOUT_SECONDS = 300
+# npm retries a failed request twice, waiting 10 s and then up to 60 s: an unreachable registry
+# (an offline machine) used to take about 72 s to say so. One try, and no request longer than two
+# minutes, so the offline instructions come within seconds.
+NPM_FETCH_OPTIONS = ("--fetch-retries=0", "--fetch-timeout=120000")
 
 _HOW_TO_SUPPLY = (
     f"To build without npm, get {TARBALL_NAME} on a machine that has it "
@@ -124,7 +128,7 @@ def _install(source: Path | None, cache_dir: Path, target: Path) -> None:
 
 def download_tarball(directory: Path) -> Path:
     """Fetch ``pyodide-314.0.7.tgz`` into ``directory`` with ``npm pack`` and verify its hash."""
-    command = ["npm", "pack", NPM_SPEC, "--ignore-scripts", "--prefer-offline"]
+    command = ["npm", "pack", NPM_SPEC, "--ignore-scripts", "--prefer-offline", *NPM_FETCH_OPTIONS]
     try:
         completed = subprocess.run(
             command,

@@ -12,10 +12,12 @@ Each folder's name changes whenever a file in it does, so browsers may keep them
 from __future__ import annotations
 
 import hashlib
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import checker
+from refund_site import cache as cache_files
 from refund_site import runtime, stdlib, wheel
 
 ASSETS = Path(__file__).parent / "assets"
@@ -88,8 +90,24 @@ def ship(
         built = wheel.build_checker_wheel(Path(checker.__file__).parent, policy_file, cache)
         lock_dir = cache / "site-locks" / built.parent.name
         lock = lock_dir / wheel.LOCK_FILE_NAME
-        if not lock.exists():
-            wheel.write_lock(core / wheel.LOCK_FILE_NAME, built, lock_dir)
+        runtime_lock = core / wheel.LOCK_FILE_NAME
+        # Verified before it ships: the wheel beside the lock is the one just verified, and the
+        # lock lists it with its sha256. Anything else in the cache is made again.
+        shipped_wheel = lock_dir / built.name
+        if not (
+            shipped_wheel.is_file()
+            and shipped_wheel.read_bytes() == built.read_bytes()
+            and wheel.lock_matches(lock, shipped_wheel, runtime_lock)
+        ):
+            shutil.rmtree(lock_dir, ignore_errors=True)
+
+            def whole(done: Path) -> bool:
+                return wheel.lock_matches(
+                    done / wheel.LOCK_FILE_NAME, done / built.name, runtime_lock
+                )
+
+            with cache_files.staged_folder(lock_dir, complete=whole) as out:
+                wheel.write_lock(runtime_lock, built, out)
         python_stdlib = core / stdlib.STDLIB_NAME
         if fast_start:
             python_stdlib = stdlib.tailored_stdlib(

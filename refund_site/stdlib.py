@@ -32,7 +32,7 @@ STDLIB_NAME = "python_stdlib.zip"
 DIGEST_NAME = "python_stdlib.zip.sha256"
 ANSWERS_NAME = "exercise-answers.json"
 # Part of the cache key, with this file's own source.
-_RECIPE = "tailored-stdlib/2"
+_RECIPE = "tailored-stdlib/3"
 NODE_TIMEOUT_SECONDS = 300
 
 
@@ -75,23 +75,17 @@ def _make(core: Path, wheel: Path, lock: Path, package: str, target: Path) -> Pa
     request = _request(core, lock, package)
     with cache.staged_folder(target, complete=lambda done: (done / STDLIB_NAME).is_file()) as out:
         made = out / STDLIB_NAME
-        stock = _run(
-            node,
-            {
-                **request,
-                "mode": "tailor",
-                "out": str(made),
-                "tailor": (IN_NODE / "tailor.py").read_text(encoding="utf-8"),
-            },
-        )
-        if not made.is_file():
-            raise StdlibError("Pyodide did not write the tailored standard library.")
+        stock = tailor_library(node, request, made)
         tried = try_library(node, request, made)
         _require_same(stock, tried)
         # What was tried, by hash: a later build ships it only if it is still these bytes.
         (out / DIGEST_NAME).write_text(runtime.file_sha256(made) + "\n", encoding="utf-8")
-        # What the checker answered on Pyodide, for the tests to hold against CPython's answers.
-        (out / ANSWERS_NAME).write_text(str(tried["results"]), encoding="utf-8")
+        # What the checker answered on Pyodide, for the tests to hold against CPython's answers,
+        # with the policy it answered under (later builds reuse the library for other values).
+        with zipfile.ZipFile(wheel) as archive:
+            policy = archive.read("checker/policy.toml").decode("utf-8")
+        answers = {"policy": policy, "answers": json.loads(tried["results"])}
+        (out / ANSWERS_NAME).write_text(json.dumps(answers), encoding="utf-8")
     return target / STDLIB_NAME
 
 
@@ -104,6 +98,23 @@ def _request(core: Path, lock: Path, package: str) -> dict[str, Any]:
         "loader": str(LOADER),
         "exercise": (IN_NODE / "exercise.py").read_text(encoding="utf-8"),
     }
+
+
+def tailor_library(node: str, request: dict[str, Any], out: Path) -> dict[str, Any]:
+    """Run the exercise on the stock runtime and write the modules it imported, compiled, to
+    ``out``. Returns the run's report (its answers, the modules)."""
+    report = _run(
+        node,
+        {
+            **request,
+            "mode": "tailor",
+            "out": str(out),
+            "tailor": (IN_NODE / "tailor.py").read_text(encoding="utf-8"),
+        },
+    )
+    if not out.is_file():
+        raise StdlibError("Pyodide did not write the tailored standard library.")
+    return report
 
 
 def try_library(node: str, request: dict[str, Any], library: Path) -> dict[str, Any]:

@@ -70,7 +70,11 @@ def build_checker_wheel(checker_dir: Path, policy_file: Path, cache_dir: Path) -
     target = wheels_dir / key
     built = _single_wheel(target)
     if built is not None:
-        return built
+        try:
+            _require_contents(target, inputs)  # a cached wheel ships only if it is still these
+            return built
+        except (CheckerWheelError, OSError, zipfile.BadZipFile):
+            shutil.rmtree(target)  # altered or damaged in the cache: made again below
 
     with cache.staged_folder(target, complete=lambda done: _single_wheel(done) is not None) as out:
         with tempfile.TemporaryDirectory(prefix="checker-wheel-") as work:
@@ -122,6 +126,25 @@ def write_lock(runtime_lock: Path, wheel: Path, out_dir: Path) -> Path:
     lock_file = out_dir / LOCK_FILE_NAME
     lock.to_json(lock_file)
     return lock_file
+
+
+def lock_matches(lock_file: Path, shipped_wheel: Path, runtime_lock: Path) -> bool:
+    """Whether ``lock_file`` is exactly what :func:`write_lock` makes for ``shipped_wheel``: only
+    the checker, with the wheel's current sha256, for the runtime of ``runtime_lock``."""
+    try:
+        lock = PyodideLockSpec.from_json(Path(lock_file))
+        runtime = PyodideLockSpec.from_json(Path(runtime_lock))
+        digest = hashlib.sha256(Path(shipped_wheel).read_bytes()).hexdigest()
+    except (OSError, ValueError):
+        return False
+    entry = lock.packages.get(LOCK_PACKAGE_NAME)
+    return (
+        list(lock.packages) == [LOCK_PACKAGE_NAME]
+        and entry is not None
+        and entry.sha256 == digest
+        and entry.file_name == Path(shipped_wheel).name
+        and lock.info == runtime.info
+    )
 
 
 def _wheel_inputs(checker_dir: Path, policy_file: Path) -> dict[str, bytes]:

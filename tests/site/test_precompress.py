@@ -46,3 +46,24 @@ def test_copies_follow_their_file_through_rebuilds_into_the_same_folder(tmp_path
     assert not (site / "gone" / "index.html.gz").exists()
     assert (site / "sitemap.xml.gz").exists(), "MkDocs' compressed sitemap is left alone"
     assert second.made == 0, "every copy of unchanged content comes from the cache"
+
+
+def test_a_copy_altered_in_the_cache_is_made_again_not_shipped(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    page = site / "index.html"
+    page.write_text(PAGE, encoding="utf-8")
+    precompress_site(site, cache)
+    # Someone (or a disk fault) overwrites the cached copies with other content.
+    altered = PAGE.replace("Usually eligible", "Always eligible").encode()
+    for copy in (cache / "compressed").rglob("*.br"):
+        copy.write_bytes(brotli.compress(altered))
+    for copy in (cache / "compressed").rglob("*.gz"):
+        copy.write_bytes(b"not gzip at all")
+
+    again = precompress_site(site, cache)
+    assert again.made == 2, "both copies are made afresh"
+    assert brotli.decompress((site / "index.html.br").read_bytes()) == page.read_bytes()
+    assert gzip.decompress((site / "index.html.gz").read_bytes()) == page.read_bytes()
+    for copy in (cache / "compressed").rglob("*.br"):
+        assert brotli.decompress(copy.read_bytes()) == page.read_bytes(), "the cache is mended"

@@ -154,19 +154,23 @@ def test_new_policy_values_reuse_it(shipped: dict[str, Path], tmp_path: Path) ->
 
 
 def test_a_module_the_checker_starts_to_import_is_shipped(
-    shipped: dict[str, Path], tmp_path: Path
+    shipped: dict[str, Path], tailored: Path, tmp_path: Path
 ) -> None:
+    # The tailoring step alone (that every tailored library is then tried is tested above).
     changed = tmp_path / "checker"
     shutil.copytree(REPO / "checker", changed, ignore=shutil.ignore_patterns("__pycache__"))
     rules = changed / "rules.py"
     rules.write_text(rules.read_text(encoding="utf-8") + "\nimport fractions\n", "utf-8")
     wheel = build_checker_wheel(changed, REPO / "checker" / "policy.toml", tmp_path / "wheels")
     lock = write_lock(shipped["runtime"] / "pyodide-lock.json", wheel, tmp_path / "site")
-    made = tailored_stdlib(
-        shipped["runtime"], tmp_path / "site" / wheel.name, lock, LOCK_PACKAGE_NAME, tmp_path
-    )
+    node = shutil.which("node")
+    assert node is not None
+    request = stdlib._request(shipped["runtime"], lock, LOCK_PACKAGE_NAME)
+    made = tmp_path / STDLIB_NAME
+    report = stdlib.tailor_library(node, request, made)
+    assert "fractions" in report["modules"]
     assert "fractions.pyc" in modules_in(made)
-    assert "fractions.pyc" not in modules_in(make(shipped))
+    assert "fractions.pyc" not in modules_in(tailored)
 
 
 def test_the_checker_imports_everything_when_it_is_imported() -> None:
