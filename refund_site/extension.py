@@ -16,6 +16,11 @@ Before the parser runs, :class:`SourcePreprocessor` reads the page's lines outsi
 checks what the blocks API would otherwise take silently (an unknown block name, an unclosed
 block, a stray ``///``), remembering the line of each block so that its problems can name it.
 
+It also proofreads what an editor is likely to get wrong (:mod:`refund_site.proofread`): HTML that
+could run or is not on the short list of harmless tags, links that are not web or email
+addresses, placeholders with one brace, and policy values typed as numbers ("7 days") where a
+placeholder belongs; ``{literal: 7 days}`` marks a number meant to stay as written.
+
 Every mistake is reported as ``file:line: what is wrong and what to do``, through MkDocs' logger
 as a warning, so that a strict build (this site always builds strictly) fails instead of
 publishing it.
@@ -38,13 +43,15 @@ from pymdownx.blocks import RE_END, RE_START, BlocksExtension, BlocksProcessor
 
 from checker import CLAUSE_IDS, Policy, PolicyError
 from checker.policy import PLACEHOLDER
-from refund_site import blocks
+from refund_site import blocks, proofread
 from refund_site.log import log
 
 CLAUSE_MARKER = re.compile(r"\{clause:\s*([^}]*?)\s*\}")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d+[.)])\s+(?P<words>.*)$")
 # Inline code spans, as Python-Markdown finds them: a placeholder inside one is shown as written.
 _CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")
+# Blocks a page may hold once at most: the self-check's fields and the summary have fixed ids.
+ONCE_PER_PAGE = ("refund-check", "decision-summary")
 # Stands in for a clause marker between the preprocessor and the tree processor: characters that no
 # Markdown inline pattern touches.
 _STAND_IN = "⟦clause:{}⟧"
@@ -89,17 +96,20 @@ class RefundPolicyExtension(BlocksExtension):
         # The source lines of the blocks of the page being rendered, by name, in order.
         self.block_lines: dict[str, deque[int]] = {}
         self.blocks_seen: dict[str, list[int]] = {}
+        # The blocks of every page rendered in this build: page -> block name -> lines.
+        self.site_blocks: dict[str, dict[str, list[int]]] = {}
         self.on_problem = on_problem or (lambda problem: log.warning(str(problem)))
 
     def begin_site(self) -> None:
         """Forget what earlier builds saw: every build checks the whole site afresh."""
         self.problems.clear()
         self.clauses_seen.clear()
+        self.site_blocks.clear()
 
     def begin_page(self, context: PageContext) -> None:
         self.context = context
         self.block_lines = {}
-        self.blocks_seen = {}
+        self.blocks_seen = self.site_blocks[context.name] = {}
 
     def problem(self, line: int, message: str) -> None:
         """Report a mistake at ``line`` (1-based, in the Markdown given to this page)."""
@@ -130,8 +140,29 @@ class RefundPolicyExtension(BlocksExtension):
             block_mgr.register(block, {"extension": self})
 
     def reset(self) -> None:
+        # Markdown calls this when it is made, after begin_page: the page's record stays the
+        # same object, emptied.
         self.block_lines = {}
-        self.blocks_seen = {}
+        self.blocks_seen.clear()
+
+
+def _blank_code(line: str) -> str:
+    """``line`` with its code spans turned into spaces (the same length: columns stay)."""
+    return _CODE_SPAN.sub(lambda match: " " * len(match.group(0)), line)
+
+
+def _outside_code(
+    line: str, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]
+) -> str:
+    """``pattern.sub(replace, line)``, except inside code spans: a sample stays as written."""
+    spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(line)]
+
+    def outside(match: re.Match[str]) -> str:
+        if any(start <= match.start() < end for start, end in spans):
+            return match.group(0)
+        return replace(match)
+
+    return pattern.sub(outside, line)
 
 
 def fenced_lines(text: str) -> set[int]:
@@ -154,6 +185,10 @@ class SourcePreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         code = fenced_lines("\n".join(lines))
+        # The editor's text as the proofreading sees it: code samples blanked, lines kept.
+        visible = ["" if index in code else _blank_code(line) for index, line in enumerate(lines)]
+        for number, message in proofread.unsafe_markup("\n".join(visible)):
+            self.ext.problem(number, message)
         open_block: tuple[str, int] | None = None
         out = []
         for index, line in enumerate(lines):
@@ -177,7 +212,13 @@ class SourcePreprocessor(Preprocessor):
                     )
                     line = ""
                 open_block = None
-            line = self._clause_bullet(self._placeholders(line, number), number)
+            for message in proofread.malformed_placeholders(visible[index], self.ext.policy):
+                self.ext.problem(number, message)
+            for message in proofread.literal_values(visible[index], self.ext.policy):
+                self.ext.problem(number, message)
+            line = self._placeholders(line, number)
+            line = _outside_code(line, proofread.LITERAL, lambda match: match.group("words"))
+            line = self._clause_bullet(line, number)
             out.append(line)
         if open_block is not None:
             self._unclosed(*open_block)
@@ -199,7 +240,14 @@ class SourcePreprocessor(Preprocessor):
         if title and known[name].ARGUMENT is False:
             self.ext.problem(number, f"The “/// {name}” block takes no title. Remove “| {title}”.")
         self.ext.block_lines.setdefault(name, deque()).append(number)
-        self.ext.blocks_seen.setdefault(name, []).append(number)
+        seen = self.ext.blocks_seen.setdefault(name, [])
+        seen.append(number + self.ext.context.line_offset)
+        if name in ONCE_PER_PAGE and len(seen) > 1:
+            self.ext.problem(
+                number,
+                f"A second “/// {name}” block: this page already has one at line {seen[0]}, and "
+                "a page can hold only one. Remove one of them (with its closing ///).",
+            )
 
     def _unclosed(self, name: str, number: int) -> None:
         self.ext.problem(
@@ -208,11 +256,7 @@ class SourcePreprocessor(Preprocessor):
         )
 
     def _placeholders(self, line: str, number: int, as_text: bool = False) -> str:
-        spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(line)]
-
         def substitute(match: re.Match[str]) -> str:
-            if any(start <= match.start() < end for start, end in spans):
-                return match.group(0)  # shown as code: left as written
             name = match.group("name")
             try:
                 value = self.ext.policy.value_of(name)
@@ -223,7 +267,7 @@ class SourcePreprocessor(Preprocessor):
                 return f"[{value}](mailto:{value})"
             return value
 
-        return PLACEHOLDER.sub(substitute, line)
+        return _outside_code(line, PLACEHOLDER, substitute)
 
     def _clause_bullet(self, line: str, number: int) -> str:
         marker = CLAUSE_MARKER.search(line)

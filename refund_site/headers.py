@@ -1,9 +1,15 @@
 """The built site's security headers: a strict Content-Security-Policy, in ``_headers`` and meta.
 
 Runs after the build (never in the browser). MkDocs Material writes a few inline scripts into every
-page (its config, the colour palette switch); a policy without ``'unsafe-inline'`` has to name each
-by its sha256 hash, and those scripts differ from page to page (each carries the page's base path).
-So the policy is computed here, once for the whole site, from the pages as built:
+page (its storage helpers, the colour palette switch); a policy without ``'unsafe-inline'`` has to
+name each by its sha256 hash, and those scripts differ from page to page (each carries the page's
+base path). So the policy is computed here, once for the whole site, from the pages as built, but
+only for scripts that are the theme's own: each inline script must match, by content, a script of
+the theme's templates, whose ``{{ … }}`` expressions may only have become a URL path (see
+:func:`theme_scripts`). Anything else inline (a script, a style, an event handler, a
+``javascript:`` URL) stops the build: a hash computed from whatever the pages contain would let an
+editor's ``<script>`` run. (The Markdown extension already refuses such HTML in the policy's pages,
+naming the line; this is the last line of defence, for what reaches the built pages otherwise.)
 
 * ``site_dir/_headers`` (the format Netlify and Cloudflare Pages read) sends it, with the other
   security headers, for every path, and marks the pinned Pyodide runtime and the checker's
@@ -26,8 +32,6 @@ from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
-
-from mkdocs.exceptions import PluginError
 
 from refund_site import runtime
 from refund_site.log import log
@@ -90,9 +94,21 @@ _RUNNABLE_SCRIPT_TYPES = frozenset(
 )
 _EVENT_HANDLER = re.compile(r"on[a-z]+")
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href"})
+# What a theme template's ``{{ expression }}`` inside an inline script may have become: a URL or a
+# path (the page's base URL, a configured scope). No quote, backslash or angle bracket, so it
+# stays inside the string literal it was written in.
+_TEMPLATE_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
+_URL_TEXT = r"[\w./:%#?=&~+-]*"
+_TEMPLATE_SCRIPT = re.compile(
+    r"<script(?P<attributes>[^>]*)>(?P<body>.*?)</script>", re.S | re.IGNORECASE
+)
 # The meta tag exactly as this module writes it, so a rebuild (``mkdocs build --dirty``) can
 # replace it instead of adding a second one.
 _OUR_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+
+
+class UnsafePage(Exception):
+    """A built page holds inline code the Content-Security-Policy must not allow."""
 
 
 @dataclass
@@ -102,6 +118,30 @@ class InlineCode:
     scripts: set[str] = field(default_factory=set)  # bodies of runnable inline <script>s
     styles: set[str] = field(default_factory=set)  # bodies of <style> elements
     style_attributes: set[str] = field(default_factory=set)  # values of style="…"
+
+
+def theme_scripts(theme_dirs: list[str] | list[Path]) -> list[re.Pattern[str]]:
+    """The inline scripts the theme's templates can write, as patterns of their exact text.
+
+    Read from the templates themselves (``partials/javascripts/palette.html`` and the like), so a
+    new release of the theme brings its own list. A ``{{ expression }}`` becomes a URL or a path;
+    a script with ``{% … %}`` statements, or a data block (``type="application/json"``), is not
+    one a page may run as it stands, and is left out.
+    """
+    patterns = []
+    for folder in theme_dirs:
+        for template in sorted(Path(folder).rglob("*.html")):
+            text = template.read_text(encoding="utf-8", errors="replace")
+            for match in _TEMPLATE_SCRIPT.finditer(text):
+                attributes, body = match.group("attributes"), match.group("body")
+                if re.search(r"\bsrc\s*=", attributes) or "{%" in body or "{#" in body:
+                    continue
+                kind = re.search(r"\btype\s*=\s*[\"']?([^\"'\s>]*)", attributes)
+                if (kind.group(1).lower() if kind else "") not in _RUNNABLE_SCRIPT_TYPES:
+                    continue
+                parts = _TEMPLATE_EXPRESSION.split(body.replace("\r\n", "\n"))
+                patterns.append(re.compile(_URL_TEXT.join(re.escape(part) for part in parts)))
+    return patterns
 
 
 def csp_hash(text: str) -> str:
@@ -154,10 +194,10 @@ class _PageScanner(HTMLParser):
         for name, value in values.items():
             # A strict policy blocks inline event handlers and javascript: URLs; the page would
             # silently lose that behaviour, so the build stops instead.
-            if _EVENT_HANDLER.fullmatch(name) or (
-                name in _URL_ATTRIBUTES and value.strip().lower().startswith("javascript:")
-            ):
-                self.problems.append(f"<{tag} {name}=…>")
+            if _EVENT_HANDLER.fullmatch(name):
+                self.problems.append(f"an event handler (<{tag} {name}=…>)")
+            elif name in _URL_ATTRIBUTES and value.strip().lower().startswith("javascript:"):
+                self.problems.append(f"a javascript: URL (<{tag} {name}=…>)")
         if tag == "script" and "src" not in values:
             runnable = values.get("type", "").strip().lower() in _RUNNABLE_SCRIPT_TYPES
             self._open = "script" if runnable else "data"
@@ -204,14 +244,34 @@ def html_pages(site_dir: Path) -> list[Path]:
     return sorted(site_dir.rglob("*.html"))
 
 
-def scan(site_dir: Path) -> InlineCode:
-    """The inline scripts, styles and style attributes of every built page, together."""
+def scan(site_dir: Path, allowed: list[re.Pattern[str]]) -> InlineCode:
+    """The inline scripts of every built page, together; each must match one of ``allowed``.
+
+    Raises :class:`UnsafePage` for any other inline script, any inline style, event handler or
+    ``javascript:`` URL.
+    """
     code = InlineCode()
     for page in html_pages(site_dir):
         found = _scan_page(page, _OUR_META.sub("", page.read_text(encoding="utf-8")))
+        problems = list(found.problems)
+        for script in sorted(found.code.scripts):
+            if not any(pattern.fullmatch(script) for pattern in allowed):
+                shown = " ".join(script.split())
+                problems.append(
+                    f"an inline script that is not one of the theme's "
+                    f"(“{shown[:60]}{'…' if len(shown) > 60 else ''}”)"
+                )
+        if found.code.styles or found.code.style_attributes:
+            problems.append('inline styles (<style> or style="…")')
+        if problems:
+            name = page.relative_to(site_dir).as_posix()
+            raise UnsafePage(
+                f"{name} holds {'; '.join(sorted(set(problems)))}. The site's "
+                "Content-Security-Policy allows no inline code but the theme's own, so it would "
+                "not run, and it must not: remove it from the page's Markdown. Styling belongs "
+                "in the site's CSS, behaviour in its script files."
+            )
         code.scripts |= found.code.scripts
-        code.styles |= found.code.styles
-        code.style_attributes |= found.code.style_attributes
     return code
 
 
@@ -219,28 +279,16 @@ def _scan_page(page: Path, text: str) -> _PageScanner:
     scanner = _PageScanner()
     scanner.feed(text)
     scanner.close()
-    if scanner.problems:
-        raise PluginError(
-            f"refund-policy: {page}: {', '.join(sorted(set(scanner.problems)))}: the site's "
-            "Content-Security-Policy blocks inline event handlers and javascript: URLs. Move "
-            "the code into a script file (extra_javascript) instead."
-        )
     return scanner
 
 
 def policy_directives(code: InlineCode) -> list[tuple[str, list[str]]]:
-    """The policy's directives and their sources, the inline code's hashes included."""
-    directives = [(name, list(sources)) for name, sources in FIXED_DIRECTIVES]
-    extra = {
-        "script-src": sorted({csp_hash(text) for text in code.scripts}),
-        "style-src": sorted({csp_hash(text) for text in code.styles}),
-    }
-    if code.style_attributes:
-        # Style attributes can only be allowed by hash together with 'unsafe-hashes', which
-        # allows exactly those attribute values and nothing else (unlike 'unsafe-inline').
-        attributes = sorted({csp_hash(text) for text in code.style_attributes})
-        extra["style-src"] += ["'unsafe-hashes'", *attributes]
-    return [(name, sources + extra.get(name, [])) for name, sources in directives]
+    """The policy's directives and their sources, the allowed inline scripts' hashes included."""
+    hashes = sorted({csp_hash(text) for text in code.scripts})
+    return [
+        (name, list(sources) + (hashes if name == "script-src" else []))
+        for name, sources in FIXED_DIRECTIVES
+    ]
 
 
 def format_policy(directives: list[tuple[str, list[str]]], *, meta: bool = False) -> str:
@@ -285,8 +333,9 @@ def insert_meta_policy(site_dir: Path, policy: str) -> None:
             # A fragment without <head> (a partial some theme ships): nothing to protect.
             continue
         if scanner.first_inline is not None and scanner.first_inline < scanner.meta_after:
-            raise PluginError(
-                f"refund-policy: {page}: inline code comes before <meta charset> in <head>, so "
+            raise UnsafePage(
+                f"{page.relative_to(site_dir).as_posix()}: inline code comes before "
+                "<meta charset> in <head>, so "
                 "the Content-Security-Policy meta tag could not cover it. Move it later in the "
                 "template."
             )
@@ -294,14 +343,16 @@ def insert_meta_policy(site_dir: Path, policy: str) -> None:
         page.write_text(text[:at] + tag + text[at:], encoding="utf-8")
 
 
-def write_headers(site_dir: Path, *, meta: bool = True) -> Path:
+def write_headers(site_dir: Path, theme_dirs: list[str] | list[Path], *, meta: bool = True) -> Path:
     """Write ``site_dir/_headers`` and (unless ``meta`` is false) each page's meta policy.
 
-    Call after the build, when every page is final. ``meta=False`` is for ``mkdocs serve``, whose
-    live-reload script is injected into each page at serve time and is not in the policy.
-    Returns the path of the ``_headers`` file.
+    Call after the build, when every page is final; ``theme_dirs`` are the theme's template
+    folders (MkDocs' ``config.theme.dirs``), whose inline scripts alone are allowed.
+    ``meta=False`` is for ``mkdocs serve``, whose live-reload script is injected into each page
+    at serve time and is not in the policy. Returns the path of the ``_headers`` file. Raises
+    :class:`UnsafePage`.
     """
-    directives = policy_directives(scan(site_dir))
+    directives = policy_directives(scan(site_dir, theme_scripts(theme_dirs)))
     policy = format_policy(directives)
     if len(policy) > MAX_HEADER_LINE:
         log.warning(

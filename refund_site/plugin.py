@@ -8,7 +8,9 @@ At build time (never in the browser) it
 * checks, after every page is rendered, that each of the rules' clauses has its bullet;
 * ships the self-check (:mod:`refund_site.shipping`): the verified runtime, the checker's wheel,
   lock and standard library, and the widget's files, in content-named folders;
-* writes the security headers and the precompressed copies once the pages are final.
+* writes the security headers and the precompressed copies once the pages are final;
+* builds into a staging folder and swaps it in only when the build succeeds
+  (:mod:`refund_site.output`): a failed build leaves the last good site as it was.
 """
 
 from __future__ import annotations
@@ -16,28 +18,34 @@ from __future__ import annotations
 import os
 import posixpath
 import time
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from checker import CLAUSE_IDS, Policy, PolicyError, load_policy
-from refund_site import blocks, headers, precompress, review, runtime, shipping, wheel
+from checker import CLAUSE_IDS, Policy, PolicyError, read_policies
+from refund_site import (
+    blocks,
+    headers,
+    output,
+    precompress,
+    proofread,
+    review,
+    runtime,
+    shipping,
+    wheel,
+)
 from refund_site.extension import PageContext, RefundPolicyExtension
-from refund_site.log import PREFIX, log
-
-
-def stop(message: str) -> PluginError:
-    """A build error, in the plugin's voice."""
-    return PluginError(f"{PREFIX}: {message}")
+from refund_site.log import log
 
 
 class _Milliseconds(c.Type[int]):
@@ -55,6 +63,16 @@ class _Milliseconds(c.Type[int]):
                 f"{number}"
             )
         return number
+
+
+# The blocks the policy page must hold, and what its readers would miss without each.
+MISSING_BLOCK = {
+    "refund-check": "customers get no self-check",
+    "decision-summary": (
+        "readers without JavaScript get no summary of usual outcomes, and the self-check's "
+        "way out links to nothing"
+    ),
+}
 
 
 class RefundPolicyConfig(base.Config):
@@ -80,17 +98,43 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         self.shipment: shipping.Shipment | None = None
         self.cache = runtime.default_cache_dir()
         self.serving = False  # `mkdocs serve` injects its own live-reload script
+        self.dirty = False
+        self.output: output.Output | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.dirty = dirty
 
+    def stop(self, *messages: str) -> NoReturn:
+        """Stop the build: say why, leave the last good site as it was, end with a plain line."""
+        for message in messages:
+            log.error(message)
+        self._abort()
+
+    def _abort(self) -> NoReturn:
+        target = self.output.target if self.output else Path("site")
+        if self.output is not None:
+            self.output.discard()
+        # Abort, not PluginError: MkDocs would end with "Aborted with a BuildError!".
+        raise Abort(output.nothing_built(output.problems_counted(), target, serving=self.serving))
+
+    @event_priority(100)  # first: every later step writes into the staging folder
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_dir = Path(config.config_file_path).parent
         self.cache = config_dir / (self.config.cache_dir or runtime.default_cache_dir())
+        self.output = output.Output(Path(config.site_dir))
         try:
-            policy = load_policy(self.config.policy)
+            policies = read_policies(self.config.policy)
         except PolicyError as error:
-            raise stop(str(error)) from error
+            self.stop(*error.problems)
+        for problem in proofread.policy_file_problems(Path(self.config.policy), policies):
+            log.warning(problem)
+        policy = policies.in_force(date.today())
+        try:
+            config.site_dir = str(self.output.begin(dirty=self.dirty))
+        except output.OutputError as error:
+            self.output = None
+            self.stop(str(error))
         self._check_ledger(config_dir)
         self.extension = RefundPolicyExtension(policy)
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
@@ -132,6 +176,19 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         # Editors change policy.toml too: `mkdocs serve` rebuilds when it is saved.
         server.watch(self.config.policy)
+        # A rebuild that stops leaves the last good build in place; MkDocs' server would hold
+        # every request until the next good build ("appear stuck"), so it is told the rebuild
+        # ended: the preview goes on serving the last good build, and the terminal has said what
+        # to fix.
+        rebuild = server.builder
+
+        def rebuild_or_keep_the_last_good_build() -> None:
+            try:
+                rebuild()
+            except Abort as stopped:
+                stopped.show()
+
+        server.builder = rebuild_or_keep_the_last_good_build
         return server
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
@@ -150,7 +207,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                 fast_start=self.config.fast_start,
             )
         except shipping.ShippingError as error:
-            raise stop(str(error)) from error
+            self.stop(str(error))
         for path, file in self.shipment.files.items():
             files.append(File.generated(config, path, abs_src_path=str(file)))
         return files
@@ -194,30 +251,62 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                     f"end of its bullet (“{policy.clause_texts[clause_id]}”) in the Usually "
                     "Eligible or Usually Not Eligible list."
                 )
+        # The page that holds the policy's clauses holds the self-check and the summary too.
+        policy_pages = sorted(
+            {page for seen in self.extension.clauses_seen.values() for page, _ in seen}
+        )
+        for page in policy_pages:
+            for name, without in MISSING_BLOCK.items():
+                if not self.extension.site_blocks.get(page, {}).get(name):
+                    log.warning(
+                        f"{page}: the policy page has no “/// {name}” block, so {without}. Add "
+                        f"a line “/// {name}” and, below it, a line “///” where it belongs "
+                        "(see EDITING.md)."
+                    )
         return env
 
     @event_priority(-100)  # after every other plugin's on_post_build: the pages are final
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        # Every page is final now: hash the theme's inline code into the Content-Security-Policy
-        # of `_headers` and of each page's meta tag. Not the meta tag under `mkdocs serve`, whose
-        # live-reload script is not in the policy and would be blocked.
-        written = headers.write_headers(Path(config.site_dir), meta=not self.serving)
+        assert self.output is not None
+        # A strict build with problems publishes nothing (MkDocs would stop after this event,
+        # but only once everything had been written into the site).
+        if output.problems_counted():
+            self._abort()
+        site_dir = Path(config.site_dir)
+        # Hash the theme's inline code into the Content-Security-Policy of `_headers` and of each
+        # page's meta tag. Not the meta tag under `mkdocs serve`, whose live-reload script is not
+        # in the policy and would be blocked.
+        try:
+            written = headers.write_headers(site_dir, config.theme.dirs, meta=not self.serving)
+        except headers.UnsafePage as error:
+            self.stop(str(error))
         log.debug(f"wrote {written}")
         # Last: the copies must hold the pages' final bytes. Not while previewing: the preview
         # server does not send them.
         if self.config.precompress and not self.serving:
             started = time.perf_counter()
             try:
-                done = precompress.precompress_site(Path(config.site_dir), self.cache)
+                done = precompress.precompress_site(site_dir, self.cache)
             except OSError as error:
-                raise stop(
+                self.stop(
                     f"the precompressed copies could not be written "
                     f"({error.strerror or error}: {error.filename}). Free some disk space, or "
                     f"set `precompress: false` for the refund-policy plugin in mkdocs.yml."
-                ) from error
+                )
             log.info(
                 f"precompressed {done.files} files (.gz and .br; "
                 f"{done.raw_bytes / 1e6:.1f} MB as {done.brotli_bytes / 1e6:.1f} MB of brotli) "
                 f"in {time.perf_counter() - started:.1f} s, {done.made} copies made, "
                 "the rest from the cache"
             )
+        try:
+            self.output.publish()
+        except output.OutputError as error:
+            self.stop(str(error))
+        # `mkdocs gh-deploy` publishes config.site_dir once the build returns.
+        config.site_dir = str(self.output.target)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        # Any other failure (a theme error, an exception in Markdown): nothing is published.
+        if self.output is not None:
+            self.output.discard()

@@ -36,7 +36,9 @@ def accept_review(project: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def build(project: Path) -> subprocess.CompletedProcess[str]:
+def build(project: Path, **environment: str) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` of ``project`` into ``project/site``, as ``./run build`` does;
+    ``environment`` adds to (or replaces) the editor's environment."""
     return subprocess.run(
         [
             str(MKDOCS),
@@ -51,7 +53,7 @@ def build(project: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
         cwd=project,
-        env=build_environment(),
+        env=build_environment() | environment,
     )
 
 

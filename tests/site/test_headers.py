@@ -11,14 +11,20 @@ import hashlib
 import re
 from pathlib import Path
 
+import material
 import pytest
-from mkdocs.exceptions import PluginError
 
 from refund_site import headers
 from refund_site.shipping import RUNTIME_FILES
 from tests.browser.server import headers_for, parse_headers_file
 from tests.site.projects import RUNTIME
 
+# The theme's templates (MkDocs Material's, as installed): their inline scripts alone may run.
+THEME = [Path(material.__file__).parent / "templates"]
+THEME_PARTIALS = THEME[0] / "partials" / "javascripts"
+# What follows the base URL in Material's storage helpers, word for word.
+SCOPE_REST = (THEME_PARTIALS / "base.html").read_text(encoding="utf-8").split('",location),')[1]
+SCOPE_REST = SCOPE_REST[: SCOPE_REST.index("</script>")]
 # Every inline <script> (no src) of a page, its attributes and its text.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S)
 META_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
@@ -84,14 +90,13 @@ def test_every_inline_script_of_every_page_is_allowed_by_its_hash(site: Path) ->
     assert runnable >= 6  # Material's scripts on each page: the test looked at real ones
 
 
-def test_inline_styles_are_hashed_too(site: Path) -> None:
-    allowed = set(directives(header_value(site, "/", "Content-Security-Policy"))["style-src"])
+def test_no_page_has_inline_styles_and_the_policy_allows_none(site: Path) -> None:
+    policy = directives(header_value(site, "/", "Content-Security-Policy"))
+    assert policy["style-src"] == ["'self'"]
     for page in pages(site):
         text = page.read_text(encoding="utf-8")
-        for style in re.findall(r"<style[^>]*>(.*?)</style>", text, re.S):
-            assert sha256_source(style) in allowed, page
-        if re.search(r"<[a-z][^>]*\sstyle=", text):
-            assert "'unsafe-hashes'" in allowed, page
+        assert not re.search(r"<style[\s>]", text), page
+        assert not re.search(r"<[a-z][^>]*\sstyle=", text), page
 
 
 def test_each_page_carries_the_same_policy_as_a_meta_tag_before_its_scripts(site: Path) -> None:
@@ -151,7 +156,7 @@ def test_what_is_cached_for_a_year_never_changes_at_its_url(site: Path) -> None:
 
 def test_writing_the_headers_again_keeps_one_meta_tag_per_page(site: Path) -> None:
     before = {page: page.read_text(encoding="utf-8") for page in pages(site)}
-    headers.write_headers(site)
+    headers.write_headers(site, THEME)
     for page, text in before.items():
         assert page.read_text(encoding="utf-8") == text, page
 
@@ -166,24 +171,60 @@ def write_page(folder: Path, body: str) -> Path:
     return page
 
 
-def test_a_style_attribute_is_allowed_only_by_its_own_hash(tmp_path: Path) -> None:
-    write_page(tmp_path, '<p style="color: red">x</p>')
-    headers.write_headers(tmp_path)
-    policy = (tmp_path / "_headers").read_text(encoding="utf-8")
-    assert f"'unsafe-hashes' {sha256_source('color: red')}" in policy
-    assert "'unsafe-inline'" not in policy
+# What an editor could put into a page, and what the build then says.
+UNSAFE = {
+    "<script>alert(1)</script>": "an inline script that is not one of the theme's (“alert(1)”)",
+    '<p style="color: red">x</p>': "inline styles",
+    "<style>p { color: red }</style>": "inline styles",
+    '<button onclick="go()">Go</button>': "an event handler (<button onclick=…>)",
+    '<a href="javascript:go()">Go</a>': "a javascript: URL (<a href=…>)",
+    # The theme's own script, with an expression that left its string literal.
+    '<script>__md_scope=new URL("."+alert(1)+".",location)</script>': "not one of the theme's",
+}
 
 
-def test_a_script_with_windows_line_endings_is_hashed_as_the_browser_reads_it(
+@pytest.mark.parametrize("body", sorted(UNSAFE))
+def test_inline_code_that_is_not_the_themes_stops_the_build_and_is_never_hashed(
+    tmp_path: Path, body: str
+) -> None:
+    write_page(tmp_path, body)
+    with pytest.raises(headers.UnsafePage) as raised:
+        headers.write_headers(tmp_path, THEME)
+    message = str(raised.value)
+    assert message.startswith("index.html holds ") and UNSAFE[body] in message, message
+    assert "remove it from the page's Markdown" in message
+    assert not (tmp_path / "_headers").exists()
+
+
+def test_the_themes_own_scripts_are_allowed_by_content_wherever_the_page_sits(
     tmp_path: Path,
 ) -> None:
-    write_page(tmp_path, "<script>let a = 1;\r\nlet b = 2;</script>")
-    headers.write_headers(tmp_path)
-    policy = (tmp_path / "_headers").read_text(encoding="utf-8")
-    assert sha256_source("let a = 1;\nlet b = 2;") in policy
+    palette = next(
+        m.group(1)
+        for m in re.finditer(
+            r"<script>(.*?)</script>", (THEME_PARTIALS / "palette.html").read_text()
+        )
+    )
+    for base in (".", "../..", "/"):
+        scope = headers.theme_scripts(THEME)
+        text = f'__md_scope=new URL("{base}",location),'
+        assert any(pattern.fullmatch(text + SCOPE_REST) for pattern in scope), base
+    write_page(tmp_path, f"<script>{palette}</script>")
+    headers.write_headers(tmp_path, THEME)
+    assert sha256_source(palette) in (tmp_path / "_headers").read_text(encoding="utf-8")
 
 
-def test_an_inline_event_handler_stops_the_build(tmp_path: Path) -> None:
-    write_page(tmp_path, '<button onclick="go()">Go</button>')
-    with pytest.raises(PluginError, match="onclick"):
-        headers.write_headers(tmp_path)
+def test_a_theme_script_with_windows_line_endings_is_hashed_as_the_browser_reads_it(
+    tmp_path: Path,
+) -> None:
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "main.html").write_text(
+        '<script>let base = "{{ base_url }}";\nlet b = 2;</script>', encoding="utf-8"
+    )
+    site = tmp_path / "site"
+    site.mkdir()
+    write_page(site, '<script>let base = "../";\r\nlet b = 2;</script>')
+    headers.write_headers(site, [theme])
+    policy = (site / "_headers").read_text(encoding="utf-8")
+    assert sha256_source('let base = "../";\nlet b = 2;') in policy

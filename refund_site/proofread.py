@@ -1,0 +1,301 @@
+"""What an editor is likely to get wrong in the policy's Markdown (build time only).
+
+Each function reads the editor's text (with fenced code and code spans already blanked out, so a
+sample shown as code is never judged) and returns ``(line, message)`` pairs, or messages for one
+line. The Markdown extension reports them as ``file:line: message``; under ``strict`` each stops
+the build.
+
+* :func:`unsafe_markup`: HTML that could run (``<script>``, event handlers, ``javascript:`` links),
+  embed another site (``<iframe>``, ``<object>``) or restyle the page (``<style>``, ``style=``), and
+  any tag beyond a short list of harmless inline ones (:data:`ALLOWED_HTML`).
+* :func:`malformed_placeholders`: ``{{ last_updated }`` with one brace, ``{refund_window_days}``.
+* :func:`literal_values`: "7 days" typed where ``{{ refund_window_days }} days`` belongs, which
+  would go on saying 7 after the policy changes. ``{literal: 7 days}`` marks a number meant to
+  stay.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tomllib
+from html.parser import HTMLParser
+from pathlib import Path
+
+from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE
+
+from checker import Policies, Policy
+from checker.policy import PLACEHOLDER, Lines, closest, display_name
+
+# The HTML an editor may write in the policy's Markdown, and the attributes each tag may carry
+# (besides title, lang and dir, which any of them may). All of it is inline and inert: it cannot
+# run, load anything or change the page's look beyond the site's own styles.
+ALLOWED_HTML: dict[str, frozenset[str]] = {
+    "a": frozenset({"href"}),
+    "abbr": frozenset(),
+    "b": frozenset(),
+    "br": frozenset(),
+    "cite": frozenset(),
+    "code": frozenset(),
+    "del": frozenset(),
+    "em": frozenset(),
+    "i": frozenset(),
+    "ins": frozenset(),
+    "kbd": frozenset(),
+    "mark": frozenset(),
+    "q": frozenset(),
+    "s": frozenset(),
+    "small": frozenset(),
+    "strong": frozenset(),
+    "sub": frozenset(),
+    "sup": frozenset(),
+    "time": frozenset({"datetime"}),
+    "u": frozenset(),
+    "wbr": frozenset(),
+}
+ANY_TAG_ATTRIBUTES = frozenset({"title", "lang", "dir"})
+# Where a link may go: the web, an email address, a phone number, or this site (no scheme).
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_EMBEDS = frozenset({"iframe", "object", "embed", "frame", "frameset", "applet", "portal"})
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "cite"})
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+# What browsers ignore in a URL before reading its scheme: "java\tscript:" is "javascript:".
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")
+
+# Markdown's links and images: [words](destination "title"), and reference definitions.
+_INLINE_LINK = re.compile(r"\]\(\s*<?(?P<url>[^\s)>]*)")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(?P<url>[^\s>]+)", re.MULTILINE)
+_AUTOLINK = re.compile(AUTOLINK_RE)
+_AUTOMAIL = re.compile(AUTOMAIL_RE)
+
+
+def _allowed_list() -> str:
+    return ", ".join(f"<{tag}>" for tag in ALLOWED_HTML)
+
+
+def unsafe_link(url: str) -> str | None:
+    """Why a link to ``url`` is not allowed, or None."""
+    seen = _IGNORED_IN_URLS.sub("", html.unescape(url)).lower()
+    scheme = _SCHEME.match(seen)
+    if scheme is None or scheme.group(1) in SAFE_SCHEMES:
+        return None
+    shown = url if len(url) <= 40 else url[:40] + "…"
+    return (
+        f"the link “{shown}” is not allowed: a link goes to a web address (https://…), an email "
+        "address (mailto:…) or a page of this site. Write one of those instead."
+    )
+
+
+class _MarkupReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+
+    def _problem(self, message: str) -> None:
+        self.found.append((self.getpos()[0], message))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self._problem(
+                "<script> is not allowed in the policy's pages: a script here would run in every "
+                "visitor's browser. Remove it; new behaviour for the page is a developer's change."
+            )
+            return
+        if tag == "style":
+            self._problem(
+                "<style> is not allowed in the policy's pages: the site's look comes from its "
+                "stylesheet. Remove it, and ask a developer if the page needs a new style."
+            )
+            return
+        if tag in _EMBEDS:
+            self._problem(
+                f"<{tag}> is not allowed in the policy's pages: they show nothing from other "
+                "sites. Link to it instead, like [its title](https://…)."
+            )
+            return
+        allowed = ALLOWED_HTML.get(tag)
+        if allowed is None:
+            self._problem(
+                f"<{tag}> is not allowed in the policy's pages. Write it in Markdown; the HTML "
+                f"the pages may hold is {_allowed_list()}."
+            )
+            return
+        for name, value in attrs:
+            if name.startswith("on"):
+                self._problem(
+                    f'{name}="…" on <{tag}> is not allowed: an event handler is a script. '
+                    "Remove the attribute."
+                )
+            elif name == "style":
+                self._problem(
+                    f'style="…" on <{tag}> is not allowed: the site\'s look comes from its '
+                    "stylesheet. Remove the attribute."
+                )
+            elif name in _URL_ATTRIBUTES and (why := unsafe_link(value or "")):
+                self._problem(why[0].upper() + why[1:])
+            elif name not in allowed and name not in ANY_TAG_ATTRIBUTES:
+                may = sorted(allowed | ANY_TAG_ATTRIBUTES)
+                self._problem(
+                    f'{name}="…" on <{tag}> is not allowed; <{tag}> may only have '
+                    f"{', '.join(may)}. Remove the attribute."
+                )
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_decl(self, decl: str) -> None:
+        self._problem(f"“<!{decl}>” is not allowed in the policy's pages. Remove it.")
+
+    def unknown_decl(self, data: str) -> None:
+        self.handle_decl(data)
+
+    def handle_pi(self, data: str) -> None:
+        self._problem(f"“<?{data}>” is not allowed in the policy's pages. Remove it.")
+
+
+def unsafe_markup(text: str) -> list[tuple[int, str]]:
+    """Each piece of HTML or link in ``text`` that is not allowed, by 1-based line."""
+    found: list[tuple[int, str]] = []
+
+    def line_of(position: int) -> int:
+        return text.count("\n", 0, position) + 1
+
+    for pattern in (_INLINE_LINK, _REFERENCE, _AUTOLINK):
+        for match in pattern.finditer(text):
+            url = match.group("url") if "url" in pattern.groupindex else match.group(1)
+            if why := unsafe_link(url):
+                found.append((line_of(match.start()), why[0].upper() + why[1:]))
+
+    # Autolinks are links, not tags: out of the HTML reader's way (same length, same lines).
+    def blank(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    markup = _AUTOMAIL.sub(blank, _AUTOLINK.sub(blank, text))
+    reader = _MarkupReader()
+    reader.feed(markup)
+    reader.close()
+    return sorted(set(found + reader.found))
+
+
+# Placeholders written almost right ---------------------------------------------------------------
+
+_ONE_CLOSING = re.compile(r"(?<!\{)\{\{\s*(?P<name>[\w .-]+?)\s*\}(?!\})")
+_ONE_OPENING = re.compile(r"(?<!\{)\{\s*(?P<name>[\w .-]+?)\s*\}\}(?!\})")
+_SINGLE = re.compile(r"(?<!\{)\{\s*(?P<name>[\w .-]+?)\s*\}(?!\})")
+
+
+def malformed_placeholders(line: str, policy: Policy) -> list[str]:
+    """What in ``line`` looks like a placeholder but is not one, with the one to write."""
+    names = policy.parameters()
+    rest = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), line)
+    found = []
+    for pattern, what in (
+        (_ONE_CLOSING, "has one closing brace"),
+        (_ONE_OPENING, "has one opening brace"),
+        (_SINGLE, "has single braces"),
+    ):
+        for match in pattern.finditer(rest):
+            name = match.group("name")
+            meant = name if name in names else closest(name, names)
+            if meant is None and pattern is _SINGLE:
+                continue  # {like this}: braces in prose, not a placeholder
+            write = f"{{{{ {meant} }}}}" if meant else "{{ name }} with a name from policy.toml"
+            found.append(
+                f"“{match.group(0)}” {what}, so it would be shown as it is. Write {write}."
+            )
+            rest = rest[: match.start()] + " " * len(match.group(0)) + rest[match.end() :]
+    if "{{" in rest or "}}" in rest:
+        found.append(
+            "“{{” or “}}” without a placeholder: a placeholder is {{ name }}, with two braces on "
+            "each side and a name from policy.toml."
+        )
+    return found
+
+
+# Policy values typed as numbers ------------------------------------------------------------------
+
+LITERAL = re.compile(r"\{literal:\s*(?P<words>[^{}]*?)\s*\}")
+_WORDS = [
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen", "twenty"),
+]
+_NUMBER = r"(\d+|" + "|".join(_WORDS) + "|thirty)"
+_DAY = r"(?:\s+|-)(?:(?:calendar|business|working)\s+)?days?\b"
+_RANGE = re.compile(rf"(?<![\w.{{}}]){_NUMBER}\s*(?:–|—|-|to)\s*{_NUMBER}{_DAY}", re.IGNORECASE)
+_SINGLE_DAYS = re.compile(rf"(?<![\w.{{}}–—-]){_NUMBER}{_DAY}", re.IGNORECASE)
+_REQUESTS = re.compile(
+    rf"(?<![\w.{{}}–—-]){_NUMBER}\s+(?:\w+\s+)?(?:requests?|times)\b", re.IGNORECASE
+)
+# The policy's values that prose states with a unit, and the ranges it states as "5–10 days".
+DAY_VALUES = ("refund_window_days", "creem_settlement_days_min", "creem_settlement_days_max")
+COUNT_VALUES = ("repeat_request_limit",)
+RANGES = (("creem_settlement_days_min", "creem_settlement_days_max"),)
+
+
+def _number(word: str) -> int:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return 30 if word == "thirty" else _WORDS.index(word)
+
+
+def literal_values(line: str, policy: Policy) -> list[str]:
+    """Each policy value in ``line`` typed as a number beside its unit, with what to write."""
+    values = {name: int(policy.value_of(name)) for name in DAY_VALUES + COUNT_VALUES}
+    text = LITERAL.sub(lambda m: " " * len(m.group(0)), line)
+    text = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
+    found = []
+    for match in _RANGE.finditer(text):
+        pair = (_number(match.group(1)), _number(match.group(2)))
+        for low, high in RANGES:
+            if pair == (values[low], values[high]):
+                found.append(
+                    _typed(
+                        match.group(0),
+                        f"{low} and {high} ({pair[0]} and {pair[1]})",
+                        f"{{{{ {low} }}}}–{{{{ {high} }}}} days",
+                    )
+                )
+                text = text[: match.start()] + " " * len(match.group(0)) + text[match.end() :]
+    for pattern, names in ((_SINGLE_DAYS, DAY_VALUES), (_REQUESTS, COUNT_VALUES)):
+        for match in pattern.finditer(text):
+            number = _number(match.group(1))
+            same = [name for name in names if values[name] == number]
+            if not same:
+                continue
+            written = match.group(0)
+            instead = written.replace(match.group(1), f"{{{{ {same[0]} }}}}", 1)
+            found.append(_typed(written, " or ".join(f"{n} ({number})" for n in same), instead))
+    return found
+
+
+def _typed(written: str, values: str, instead: str) -> str:
+    return (
+        f"“{written}” is policy.toml's {values} typed as a number, so it would not change when "
+        f"policy.toml does. Write “{instead}”; if it must stay as it is whatever the policy "
+        f"says, write {{literal: {written}}}."
+    )
+
+
+# The clause words in policy.toml -----------------------------------------------------------------
+
+
+def policy_file_problems(path: Path, policies: Policies) -> list[str]:
+    """The same proofreading for the clause words of each version in ``path``, which the page's
+    bullets must repeat: ``policy.toml:LINE: in clause …, what to write``."""
+    text = path.read_text(encoding="utf-8")
+    lines = Lines(text)
+    name = display_name(path)
+    found = []
+    tables = tomllib.loads(text).get("versions", [])
+    for index, (table, version) in enumerate(zip(tables, policies.versions, strict=False)):
+        for clause_id, words in (table.get("clauses") or {}).items():
+            if not isinstance(words, str):
+                continue
+            at = lines.of("versions", index, "clauses", clause_id)
+            messages = [message for _, message in unsafe_markup(words)]
+            messages += malformed_placeholders(words, version)
+            messages += literal_values(words, version)
+            found += [f"{name}:{at}: in clause {clause_id}, {message}" for message in messages]
+    return found
