@@ -23,8 +23,9 @@ note which of their fields it reads. A computation that reads only ``reason`` an
 gives the same outcome for every situation that agrees on those two, so one run settles a whole
 block of situations and the rest of the space splits into the blocks not yet settled: about
 20,000 runs instead of 226,800 (:func:`_explore`). The blocks depend on the order in which the
-code happens to read its answers, so the rows are then made afresh from the outcomes alone, by one fixed
-rule (:func:`_rows`): a refactor that changes no outcome leaves the ledger byte for byte the same.
+code happens to read its answers, so the rows are then made afresh from the outcomes alone, by
+one fixed rule (:func:`_rows`): a refactor that changes no outcome leaves the ledger byte for
+byte the same.
 """
 
 from __future__ import annotations
