@@ -48,13 +48,14 @@ __all__ = [
     "check",
     "check_json",
     "check_query",
+    "default_policies",
     "default_policy",
     "load_policy",
     "parse_answers",
     "read_policies",
 ]
 
-_default_policy: Policy | None = None
+_default_policies: Policies | None = None
 
 
 def read_policies(path: str | Path | None = None) -> Policies:
@@ -68,36 +69,66 @@ def load_policy(path: str | Path | None = None, *, on: date | None = None) -> Po
     return read_policies(path).in_force(on or date.today())
 
 
+def default_policies() -> Policies:
+    """Every version of the policy shipped with this package (read once)."""
+    global _default_policies
+    if _default_policies is None:
+        _default_policies = read_policies()
+    return _default_policies
+
+
 def default_policy() -> Policy:
-    """The policy shipped with this package (read once)."""
-    global _default_policy
-    if _default_policy is None:
-        _default_policy = load_policy()
-    return _default_policy
+    """The version of the shipped policy in force today."""
+    return default_policies().in_force(date.today())
 
 
 def check(
     answers: object,
     *,
     today: date | None = None,
-    policy: Policy | None = None,
+    policy: Policy | Policies | None = None,
     source: Source = Source.STAFF,
 ) -> Result:
     """What the policy says about ``answers`` (the JSON form of the answers contract, or
     :class:`Answers`).
 
+    A purchase is judged by the version of the policy in force on its purchase date (before the
+    first version, by the first); the result also says what the version in force on the day of
+    the request would decide, if that is newer and decides otherwise. ``policy`` is every version
+    (by default the shipped file's), or one version alone.
+
     Raises :class:`InvalidAnswers` with one ``{"field", "message"}`` per problem, worded for
     ``source``. ``today`` is the customer's local date: the date of the request unless
     ``request_date`` is given.
     """
-    policy = policy or default_policy()
+    if policy is None:
+        policies = default_policies()
+    elif isinstance(policy, Policies):
+        policies = policy
+    else:
+        policies = Policies((policy,), source=policy.source)
     today = today or date.today()
     parsed = (
         answers
         if isinstance(answers, Answers)
-        else parse_answers(answers, today, source, policy=policy)
+        else parse_answers(answers, today, source, policy=policies.latest)
     )
-    return Result(answers=parsed, policy=policy, evaluation=evaluate(parsed, policy), today=today)
+    version = policies.in_force(parsed.purchase_date)
+    evaluation = evaluate(parsed, version)
+    newer = None
+    asked_under = policies.in_force(parsed.request_date)
+    if asked_under.effective > version.effective:
+        other = evaluate(parsed, asked_under)
+        if other.verdict is not evaluation.verdict:
+            newer = (asked_under, other)
+    return Result(
+        answers=parsed,
+        policy=version,
+        evaluation=evaluation,
+        today=today,
+        policies=policies,
+        newer=newer,
+    )
 
 
 def check_json(text: str, *, today: str | None = None) -> str:

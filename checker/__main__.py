@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from checker import InvalidAnswers, PolicyError, Result, check, load_policy
+from checker import InvalidAnswers, PolicyError, Result, check, read_policies
 from checker.advice import VERDICT_LABELS
 from checker.answers import Answered, json_number, json_object, typed_value
 from checker.model import Effect
@@ -107,6 +107,7 @@ def _readable(result: Result, link: str | None) -> str:
     lines += [
         "",
         f"Day {result.days_since_purchase} since purchase (refund window: {window} days).",
+        result.staff_version,
     ]
     if result.clauses:
         lines += ["", "Clauses that apply:"]
@@ -174,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
-        policy = load_policy(args.policy) if args.policy else None
+        policy = read_policies(args.policy) if args.policy else None
     except PolicyError as error:
         sys.stderr.write("".join(f"refund-check: {problem}\n" for problem in error.problems))
         return EXIT_INVALID

@@ -346,7 +346,48 @@ def _recap_line(line: RecapLine) -> str:
     return f"- {line['question']}{joint}{line['answer']}"
 
 
-def email(answers: Answers, policy: Policy, evaluation: Evaluation, today: date) -> Email:
+def version_applied(policy: Policy, *, before_first: bool) -> str:
+    """Which version of the policy an answer follows, for the customer."""
+    since = long_date(policy.effective)
+    if before_first:
+        return (
+            f"You bought before this policy was first published, on {since}, so this answer "
+            "follows that first version."
+        )
+    return f"This answer follows the policy as it was when you bought: the version of {since}."
+
+
+def newer_version(newer: Policy, evaluation: Evaluation) -> str:
+    """What the version in force when the customer asks would say instead."""
+    return (
+        f"Under the policy in force since {long_date(newer.effective)}, the answer would be "
+        f"“{VERDICT_TITLES[evaluation.verdict]}”. Support decides which version applies."
+    )
+
+
+def staff_version(policy: Policy, newer: tuple[Policy, Evaluation] | None, before: bool) -> str:
+    """The same, for support staff (the CLI)."""
+    which = "the first, as the purchase predates it" if before else "in force on the purchase date"
+    line = (
+        f"Judged by the version of {long_date(policy.effective)} (last updated "
+        f"{policy.last_updated}), {which}."
+    )
+    if newer is not None:
+        version, other = newer
+        line += (
+            f" The version in force since {long_date(version.effective)} would give "
+            f"{other.verdict.value}: decide which applies."
+        )
+    return line
+
+
+def email(
+    answers: Answers,
+    policy: Policy,
+    evaluation: Evaluation,
+    today: date,
+    newer: tuple[Policy, Evaluation] | None = None,
+) -> Email:
     """A ready email to support with the blanks the policy asks customers to fill, and exactly the
     answers the customer gave or was shown (:func:`recap`)."""
     reason = QUESTIONS_BY_FIELD["reason"].option_label(answers.reason.value)
@@ -363,7 +404,17 @@ def email(answers: Answers, policy: Policy, evaluation: Evaluation, today: date)
             "",
             f"Self-check result on {long_date(today)}: {VERDICT_TITLES[evaluation.verdict]} "
             f"({evaluation.verdict.value}; clauses: {clause_ids}).",
-            f"Refund policy last updated: {policy.last_updated}.",
+            f"Refund policy applied: the version of {long_date(policy.effective)} (last updated "
+            f"{policy.last_updated}).",
+            *(
+                [
+                    f"Under the version in force since {long_date(newer[0].effective)}, the "
+                    f"self-check would say: {VERDICT_TITLES[newer[1].verdict]} "
+                    f"({newer[1].verdict.value})."
+                ]
+                if newer
+                else []
+            ),
             "",
             "Thank you.",
         ]

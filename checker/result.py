@@ -15,7 +15,7 @@ from checker import advice, words
 from checker.advice import Alternative, AlternativeId, Email, NoteId, RecapLine, Settlement
 from checker.answers import answers_to_query, shown_answers
 from checker.model import Answers, Effect, Verdict
-from checker.policy import Policy
+from checker.policy import Policies, Policy
 from checker.questions import QUESTIONS_BY_FIELD
 from checker.rules import Evaluation
 
@@ -35,12 +35,35 @@ class Clause:
 
 @dataclass(frozen=True)
 class Result:
-    """What the policy says about ``answers``, judged on ``today`` under ``policy``."""
+    """What the policy says about ``answers``, judged on ``today`` under ``policy``: the version of
+    ``policies`` in force on the purchase date. ``newer`` is the version in force on the day of
+    the request, with its evaluation, when it is newer and decides differently."""
 
     answers: Answers
     policy: Policy
     evaluation: Evaluation
     today: date
+    policies: Policies | None = None
+    newer: tuple[Policy, Evaluation] | None = None
+
+    # The version ---------------------------------------------------------------------------------
+
+    @property
+    def before_first_version(self) -> bool:
+        """The purchase predates the first version: it is judged by the first."""
+        return self.answers.purchase_date < self.policy.effective
+
+    @property
+    def version_applied(self) -> str:
+        return advice.version_applied(self.policy, before_first=self.before_first_version)
+
+    @property
+    def newer_version(self) -> str:
+        return advice.newer_version(*self.newer) if self.newer else ""
+
+    @property
+    def staff_version(self) -> str:
+        return advice.staff_version(self.policy, self.newer, self.before_first_version)
 
     # The decision ----------------------------------------------------------------------------
 
@@ -137,7 +160,7 @@ class Result:
 
     @cached_property
     def email(self) -> Email:
-        return advice.email(self.answers, self.policy, self.evaluation, self.today)
+        return advice.email(self.answers, self.policy, self.evaluation, self.today, self.newer)
 
     @property
     def copy_text(self) -> str:
@@ -150,7 +173,9 @@ class Result:
         lines = [
             f"Refund self-check: {self.title}",
             self.summary,
+            *([self.newer_version] if self.newer else []),
             self.timing,
+            self.version_applied,
             *items(words.WHY, [f"{c.effect_text}: “{c.text}”" for c in self.clauses]),
             *items(words.MISSING, self.missing_questions),
             *items(words.SUPPORT_CHECKS, self.support_check_texts),
@@ -203,8 +228,21 @@ class Result:
             },
             "link": self.link,
             "policy": {
+                "effective": self.policy.effective.isoformat(),
                 "last_updated": self.policy.last_updated,
                 "refund_window_days": self.policy.refund_window_days,
                 "support_email": self.policy.support_email,
+                "before_first_version": self.before_first_version,
+                "applied": self.version_applied,
+                "newer": (
+                    {
+                        "effective": self.newer[0].effective.isoformat(),
+                        "verdict": self.newer[1].verdict.value,
+                        "title": advice.VERDICT_TITLES[self.newer[1].verdict],
+                        "text": self.newer_version,
+                    }
+                    if self.newer
+                    else None
+                ),
             },
         }

@@ -77,6 +77,13 @@ ALTERNATIVES = "Other ways support may help"
 ALTERNATIVES_BEFORE = "Support may also offer:"
 ALTERNATIVES_AFTER = "You are free to decline these options."
 READ_CLAUSE = "Read it in the policy"
+READ_VERSION = "Read that version of the policy"
+# On the page of one version of the policy, in place of the self-check.
+POINTER = (
+    "The self-check is on the current policy page. It judges each purchase by the version of the "
+    "policy in force on the day it was made, this one included."
+)
+POINTER_LINK = "Go to the self-check"
 START_AGAIN = "Start again"
 
 NOSCRIPT = "The self-check needs JavaScript. You can still"

@@ -121,7 +121,7 @@ def test_the_email_body_states_the_answers_verdict_clauses_and_policy_date() -> 
     assert "- How much of what you bought have you used? Only a few credits" in body
     assert "likely_eligible" in body
     assert "clauses: duplicate-payment, recent-unused" in body
-    assert "Refund policy last updated: May 2026." in body
+    assert "Refund policy applied: the version of 1 May 2026 (last updated May 2026)." in body
 
 
 def test_the_email_body_says_when_no_clause_applies() -> None:
