@@ -44,11 +44,11 @@ from typing import Any
 from checker import advice
 from checker.answers import parse_answers
 from checker.model import Answers, Effect
-from checker.policy import Policy
+from checker.policy import Policies, Policy
 from checker.questions import QUESTIONS, Asker, Kind
 from checker.rules import RULES, Evaluation, Rule, evaluate
 
-FORMAT = "refund-ledger/1"
+FORMAT = "refund-ledger/2"
 # Every situation is bought on this day: the days from purchase to request decide, not the date.
 PURCHASED = date(2026, 1, 1)
 DAYS = "days"
@@ -469,10 +469,24 @@ class Ledger:
 
 
 def policy_lines(policy: Policy) -> list[str]:
-    """The policy's values and clause words, as the ledger records them."""
+    """The version's values, clause words, note and typo fixes, as the ledger records them."""
     lines = [f"{name} = {value}" for name, value in policy.parameters().items()]
     lines += [f"clause {cid} = {text}" for cid, text in policy.clause_texts.items()]
+    lines.append(f"changes = {policy.changes}")
+    lines += [f"typo_fix {n} = {fix}" for n, fix in enumerate(policy.typo_fixes, 1)]
     return lines
+
+
+@dataclass
+class Book:
+    """The ledger of every version of the policy, by the ISO date each took effect."""
+
+    versions: dict[str, Ledger] = field(default_factory=dict)
+
+
+def make_book(policies: Policies) -> Book:
+    """The ledger of each version of ``policies`` under the checker's current rules."""
+    return Book({v.effective.isoformat(): make_ledger(v) for v in policies.versions})
 
 
 def make_ledger(policy: Policy) -> Ledger:
@@ -565,11 +579,11 @@ def _condition(dims: Sequence[Dimension], row: Row) -> str:
     return " ".join(named) or "always"
 
 
-def render(ledger: Ledger) -> str:
-    """The ledger as the text of its file."""
+def render_version(ledger: Ledger) -> list[str]:
+    """One version's part of the file: its policy, classes and tables."""
     dims = ledger.dims
     sizes = " × ".join(str(len(dim.classes)) for dim in dims)
-    lines = [HEADER, f"format {FORMAT}", "", "[policy]", *ledger.policy, "", "[classes]"]
+    lines = ["[policy]", *ledger.policy, "", "[classes]"]
     width = max(len(dim.name) for dim in dims)
     lines += [f"{dim.name:<{width}} : {' | '.join(dim.keys())}" for dim in dims]
     lines.append(f"# {ledger.situations:,} situations ({sizes})")
@@ -584,24 +598,57 @@ def render(ledger: Ledger) -> str:
         else:
             lines.append(f"# {count}, all {covered:,} situations")
         lines += [_condition(dims, row) + ARROW + row.outcome for row in shown]
+    return lines
+
+
+def render(book: Book) -> str:
+    """The ledger as the text of its file: each version under its own ``[[version …]]``."""
+    return assemble(
+        {
+            effective: "\n".join(render_version(ledger))
+            for effective, ledger in book.versions.items()
+        }
+    )
+
+
+def assemble(bodies: dict[str, str]) -> str:
+    """The file's text from each version's part (:func:`render_version`, joined by lines)."""
+    lines = [HEADER, f"format {FORMAT}"]
+    for effective, body in bodies.items():
+        lines += ["", f"{_VERSION_MARK}{effective}]]", body]
     return "\n".join(lines) + "\n"
+
+
+_VERSION_MARK = "[[version "
 
 
 _SECTION = re.compile(r"^\[(.+)\]$")
 
 
-def parse(text: str) -> Ledger:
+def parse(text: str) -> Book:
     """Read a ledger file back (for the review). Raises :class:`LedgerError`."""
+    lines = text.splitlines()
+    if f"format {FORMAT}" not in lines:
+        raise LedgerError(f"this is not a ledger of the format {FORMAT}")
+    book = Book()
+    starts = [n for n, line in enumerate(lines) if line.startswith(_VERSION_MARK)]
+    if not starts:
+        raise LedgerError("it records no version of the policy ([[version YYYY-MM-DD]])")
+    for first, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        effective = lines[first].removeprefix(_VERSION_MARK).removesuffix("]]").strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", effective) or effective in book.versions:
+            raise LedgerError(f"line {first + 1}: “{lines[first]}” is not a new version's date")
+        book.versions[effective] = _parse_version(lines[first + 1 : end], first + 2)
+    return book
+
+
+def _parse_version(lines: list[str], first_line: int) -> Ledger:
     section = ""
     dims: list[Dimension] = []
     ledger = Ledger(())
     raw_rows: dict[str, list[tuple[int, str]]] = {}
-    seen_format = False
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines, start=first_line):
         if not line.strip() or line.startswith("#"):
-            continue
-        if line == f"format {FORMAT}":
-            seen_format = True
             continue
         header = _SECTION.match(line)
         if header:
@@ -620,8 +667,6 @@ def parse(text: str) -> Ledger:
             raw_rows[section].append((number, line))
         else:
             raise LedgerError(f"line {number}: text before the first [section]")
-    if not seen_format:
-        raise LedgerError(f"this is not a ledger of the format {FORMAT}")
     ledger.dims = tuple(dims)
     for name, rows in raw_rows.items():
         ledger.tables[name] = [_row(ledger.dims, number, line) for number, line in rows]

@@ -1,11 +1,16 @@
 """``./run review``: what a change to the policy or the rules changes in the self-check's answers.
 
-It makes the ledger of the current rules and policy (:mod:`refund_site.ledger`), compares it with
-the committed one (``checker/ledger.txt``) and says, for a person, what changed: the policy's
-values and clause words, then for each part of the decision which situations change and how
-("312 situations go from likely_not_eligible to likely_eligible, now citing recent-unused:
-requests 8-14 days after purchase, ..."). It ends with a count, and exits with 1 while the committed
+It makes the ledger of the current rules and policy (:mod:`refund_site.ledger`), one part per
+version of the policy, compares it with the committed one (``checker/ledger.txt``) and says, for a
+person, what changed in each version: the policy's values and clause words, then for each part of
+the decision which situations change and how ("312 situations go from likely_not_eligible to
+likely_eligible, now citing recent-unused: requests 8-14 days after purchase, ..."). A new version
+is compared with the version before it. It ends with a count, and exits with 1 while the committed
 ledger is out of date. ``--accept`` writes the new ledger, to commit with the change.
+
+A version that has taken effect is frozen (:func:`frozen_problems`): its values cannot change, its
+words (clauses, "last updated", its note, its archived page) only as a typo fix the editor records
+in its ``typo_fixes``. The review refuses to accept anything else, and the build stops on it.
 
 The two ledgers may draw their classes differently (a new refund window moves the days'
 boundaries), so they are compared on classes fine enough for both: the days 8-14 that were late
@@ -21,15 +26,29 @@ import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import checker
-from checker import PolicyError, load_policy
-from refund_site import cache, runtime
+from checker import Policy, PolicyError, read_policies
+from checker.policy import display_name, long_date
+from refund_site import cache, runtime, versions
 from refund_site import ledger as ledgers
-from refund_site.ledger import APPLIES, DAYS, NOT_APPLIES, Dimension, Klass, Ledger, LedgerError
+from refund_site.ledger import (
+    APPLIES,
+    DAYS,
+    NOT_APPLIES,
+    Book,
+    Dimension,
+    Klass,
+    Ledger,
+    LedgerError,
+)
 
 DEFAULT_POLICY = Path("checker/policy.toml")
+# Where each earlier version's page is kept, frozen: docs/history/2026-05-01.md.
+DEFAULT_HISTORY = Path("docs/history")
 LEDGER_NAME = "ledger.txt"
 EXIT_STALE = 1
 EXIT_PROBLEM = 2
@@ -47,28 +66,127 @@ _SOURCES = [Path(ledgers.__file__), *sorted(Path(checker.__file__).parent.glob("
 _made: dict[str, str] = {}
 
 
-def current_text(policy_file: Path, cache_dir: Path | None = None) -> str:
+def current_text(
+    policy_file: Path, cache_dir: Path | None = None, history: Path | None = None
+) -> str:
     """The ledger's text for ``policy_file`` under the current rules.
 
-    Made in about 3 s, so kept by what decides it (the policy file, the checker's code and the
-    ledger's own): in memory, and in ``<cache_dir>/ledger/`` (the build's cache folder unless
-    given), where the build, ``./run review`` and the tests find it.
+    Each version's part takes about 3 s to make, so it is kept by what decides it (the version's
+    values and words, the checker's code and the ledger's own): in memory, and in
+    ``<cache_dir>/ledger/`` (the build's cache folder unless given), where the build,
+    ``./run review`` and the tests find it. A version whose page is archived in ``history``
+    (``<effective>.md``) records that page's SHA-256 too, so that it stays as it was.
     """
     cache_dir = cache_dir if cache_dir is not None else runtime.default_cache_dir()
-    digest = hashlib.sha256(Path(policy_file).read_bytes())
+    history = history if history is not None else Path(policy_file).parent.parent / DEFAULT_HISTORY
+    code = hashlib.sha256()
     for source in _SOURCES:
-        digest.update(source.read_bytes())
+        code.update(source.read_bytes())
+    bodies = {}
+    for version in read_policies(policy_file).versions:
+        effective = version.effective.isoformat()
+        body = _version_text(version, code.copy(), Path(cache_dir))
+        page = history / f"{effective}.md"
+        if page.is_file():
+            digest = hashlib.sha256(page.read_bytes()).hexdigest()
+            body = body.replace("\n\n[classes]\n", f"\npage = sha256:{digest}\n\n[classes]\n", 1)
+        bodies[effective] = body
+    return ledgers.assemble(bodies)
+
+
+def _version_text(version: Policy, digest: Any, cache_dir: Path) -> str:
+    for line in ledgers.policy_lines(version):
+        digest.update(line.encode() + b"\n")
     key = digest.hexdigest()[:32]
-    if key in _made:
-        return _made[key]
-    cached = Path(cache_dir) / "ledger" / f"{key}.txt"
-    if cached.is_file():
-        text = cached.read_text(encoding="utf-8")
-    else:
-        text = ledgers.render(ledgers.make_ledger(load_policy(policy_file)))
-        cache.write_file(cached, text.encode("utf-8"))
-    _made[key] = text
-    return text
+    if key not in _made:
+        cached = cache_dir / "ledger" / f"{key}.txt"
+        if cached.is_file():
+            _made[key] = cached.read_text(encoding="utf-8")
+        else:
+            _made[key] = "\n".join(ledgers.render_version(ledgers.make_ledger(version)))
+            cache.write_file(cached, _made[key].encode("utf-8"))
+    return _made[key]
+
+
+# Frozen versions ----------------------------------------------------------------------------------
+
+# What a version that has taken effect can never change, and what it may change only as a typo fix.
+FROZEN_VALUES = (
+    "refund_window_days",
+    "repeat_request_limit",
+    "creem_settlement_days_min",
+    "creem_settlement_days_max",
+)
+TYPO_FIXABLE = ("last_updated", "changes", "page")
+NEW_VERSION = "./run new-version YYYY-MM-DD"
+
+
+def _pairs(lines: list[str]) -> dict[str, str]:
+    return dict(line.partition(" = ")[::2] for line in lines)
+
+
+def frozen_problems(old: Book, new: Book, today: date, policy_name: str) -> list[str]:
+    """How ``new`` changes a version that had taken effect by ``today`` in ``old`` (the committed
+    ledger), beyond a typo fix the editor recorded; one message each, saying what to do."""
+    problems = []
+    # Clause corrections recorded as typo fixes so far: a later version that inherits the clause
+    # (and its page, which shows it) carries the same correction without a note of its own.
+    corrected: dict[str, tuple[str | None, str | None]] = {}
+    for effective, before in sorted(old.versions.items()):
+        day = date.fromisoformat(effective)
+        if day > today:
+            continue  # not in effect yet: it may still change
+        when = f"the version of {long_date(day)}"
+        after = new.versions.get(effective)
+        if after is None:
+            problems.append(
+                f"{policy_name}: {when} has taken effect, so it is frozen, and it is no longer "
+                f"in the file. Put it back; to change the policy, add a new version "
+                f"({NEW_VERSION})."
+            )
+            continue
+        was, now = _pairs(before.policy), _pairs(after.policy)
+        values = [
+            f"{n} {was.get(n)} → {now.get(n)}" for n in FROZEN_VALUES if was.get(n) != now.get(n)
+        ]
+        if values:
+            problems.append(
+                f"{policy_name}: {when} has taken effect, so it is frozen, and its values changed "
+                f"({'; '.join(values)}). Undo that; to change the policy, add a new version "
+                f"({NEW_VERSION}), which takes effect on the day you choose."
+            )
+        worded = sorted(
+            name
+            for name in set(was) | set(now)
+            if (name.startswith("clause ") or name in TYPO_FIXABLE)
+            and was.get(name) != now.get(name)
+            and not (name == "page" and name not in was)  # a page archived for the first time
+        )
+        fixes_before = [n for n in was if n.startswith("typo_fix ")]
+        fixes_after = [n for n in now if n.startswith("typo_fix ")]
+        if any(was[n] != now.get(n) for n in fixes_before):
+            problems.append(
+                f"{policy_name}: {when} is frozen, and a line of its typo_fixes changed or went. "
+                "Keep each recorded fix as it is; add new ones after them."
+            )
+            continue
+        reworded = {n: (was.get(n), now.get(n)) for n in worded if n.startswith("clause ")}
+        if len(fixes_after) > len(fixes_before):
+            corrected.update(reworded)
+            continue
+        inherited = reworded and all(corrected.get(n) == pair for n, pair in reworded.items())
+        if worded and not values and not inherited:
+            shown = ", ".join(
+                "its archived page (docs/history/" + effective + ".md)" if n == "page" else n
+                for n in worded
+            )
+            problems.append(
+                f"{policy_name}: {when} has taken effect, so it is frozen, and its words changed "
+                f"({shown}). If this corrects a typo, say so under that version: add "
+                'typo_fixes = ["what you corrected"] (or add to its list). Otherwise undo it, '
+                f"and change the policy with a new version ({NEW_VERSION})."
+            )
+    return problems
 
 
 # Comparing two ledgers ----------------------------------------------------------------------------
@@ -204,6 +322,49 @@ def compare(old: Ledger, new: Ledger) -> Report:
     return report
 
 
+@dataclass
+class Section:
+    """What changes in one version of the policy."""
+
+    title: str
+    report: Report
+
+
+def compare_books(old: Book, new: Book) -> list[Section]:
+    """What changes in each version; a new version is compared with the one before it."""
+    sections = []
+    for effective, after in new.versions.items():
+        when = long_date(date.fromisoformat(effective))
+        if effective in old.versions:
+            report = compare(old.versions[effective], after)
+            if report.changed:
+                sections.append(Section(f"The version of {when}", report))
+            continue
+        earlier = [day for day in old.versions if day < effective]
+        if earlier:
+            base = earlier[-1]
+            sections.append(
+                Section(
+                    f"A new version, of {when}, compared with the version of "
+                    f"{long_date(date.fromisoformat(base))} before it",
+                    compare(old.versions[base], after),
+                )
+            )
+        else:
+            lines = [
+                f"{line.partition(' = ')[0]} is new: “{line.partition(' = ')[2]}”"
+                for line in after.policy
+            ]
+            sections.append(Section(f"A new version, of {when}", Report(lines, [], [])))
+    for effective in old.versions:
+        if effective not in new.versions:
+            when = long_date(date.fromisoformat(effective))
+            sections.append(
+                Section(f"The version of {when}", Report(["the version is removed"], [], []))
+            )
+    return sections
+
+
 def _verdict_word(outcome: str) -> str:
     return outcome if outcome == ABSENT else outcome.split(" ")[0]
 
@@ -326,9 +487,19 @@ def _policy_changes(old: list[str], new: list[str]) -> list[str]:
     before, after = pairs(old), pairs(new)
     out = []
     for name in list(after) + [n for n in before if n not in after]:
-        if before.get(name) == after.get(name):
-            continue
-        if name not in before:
+        if before.get(name) == after.get(name) or name == "effective":
+            continue  # a version's date is its title
+        if name == "changes" and name in after:
+            out.append(f"its note for the history page: “{after[name]}”")
+        elif name == "page":
+            out.append(
+                "its page is now archived in docs/history/, to stay as it is"
+                if name not in before
+                else "its frozen page changed"
+                if name in after
+                else "its frozen page is gone"
+            )
+        elif name not in before:
             out.append(f"{name} is new: “{after[name]}”")
         elif name not in after:
             out.append(f"{name} is gone (was “{before[name]}”)")
@@ -383,8 +554,22 @@ def _sentence(change: Change) -> str:
 
 def format_report(report: Report, ledger_file: str, details: int = 6) -> str:
     """The report for a person: grouped by part of the decision, biggest changes first."""
-    axes = report.axes
     lines = [f"What would change in the ledger ({ledger_file}):", ""]
+    return "\n".join(lines + _report_lines(report, details)) + "\n"
+
+
+def format_sections(sections: list[Section], ledger_file: str, details: int = 6) -> str:
+    """The report of every version that changes, each under its title."""
+    lines = [f"What would change in the ledger ({ledger_file}):"]
+    for section in sections:
+        lines += ["", f"== {section.title} ==", ""]
+        lines += _report_lines(section.report, details)
+    return "\n".join(lines) + "\n"
+
+
+def _report_lines(report: Report, details: int) -> list[str]:
+    axes = report.axes
+    lines = []
     if report.policy:
         lines += ["Policy values and clause words", *(f"  {line}" for line in report.policy), ""]
     if report.classes:
@@ -416,10 +601,16 @@ def format_report(report: Report, ledger_file: str, details: int = 6) -> str:
     lines.append(
         f"In all: {verdicts:,} situations get another verdict; "
         f"{tables} table{'s' if tables != 1 else ''} of the ledger change"
-        + ("; the policy's values or words change" if report.policy else "")
+        + (
+            "; its page is archived"
+            if report.policy and all(line.startswith("its page is now") for line in report.policy)
+            else "; the policy's values or words change"
+            if report.policy
+            else ""
+        )
         + "."
     )
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -428,7 +619,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Compare what the self-check decides under the current rules and policy with "
         "the committed ledger, and explain the difference.",
         epilog="Exit status: 0 when the ledger is up to date (or was just accepted), 1 when it is "
-        "out of date, 2 when a file cannot be read.",
+        "out of date or a change to a version in effect is refused, 2 when a file cannot be read.",
     )
     parser.add_argument(
         "--accept", action="store_true", help="write the new ledger (then commit it)"
@@ -439,15 +630,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--ledger", type=Path, help="the ledger file (default: ledger.txt beside the policy)"
     )
+    parser.add_argument(
+        "--history",
+        type=Path,
+        help=f"the folder of archived version pages (default: {DEFAULT_HISTORY} beside checker/)",
+    )
     args = parser.parse_args(argv)
     ledger_file = args.ledger or ledger_path_for(args.policy)
     try:
-        text = current_text(args.policy)
+        text = current_text(args.policy, history=args.history)
     except PolicyError as error:
-        sys.stderr.write(f"review: {error}\n")
+        sys.stderr.write("".join(f"review: {problem}\n" for problem in error.problems))
         return EXIT_PROBLEM
     new = ledgers.parse(text)
-    old: Ledger | None = None
+    old: Book | None = None
     if not ledger_file.is_file():
         sys.stdout.write(f"There is no ledger at {ledger_file} yet.\n")
     elif ledger_file.read_text(encoding="utf-8") == text:
@@ -461,15 +657,25 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"The committed ledger ({ledger_file}) cannot be read ({error}), so there is "
                 "nothing to compare with.\n"
             )
+    frozen: list[str] = []
     if old is not None:
-        report = compare(old, new)
-        if report.changed:
-            sys.stdout.write(format_report(report, str(ledger_file)))
+        sections = compare_books(old, new)
+        if sections:
+            sys.stdout.write(format_sections(sections, str(ledger_file)))
         else:
             sys.stdout.write(
                 f"The text of {ledger_file} differs from the one these rules make, but nothing it "
                 "records changes (it was edited by hand, or made by an older version).\n"
             )
+        try:
+            today = versions.build_day()
+        except versions.VersionError as error:
+            sys.stderr.write(f"review: {error}\n")
+            return EXIT_PROBLEM
+        frozen = frozen_problems(old, new, today, display_name(args.policy))
+    if frozen:
+        sys.stdout.write("\nThis cannot be accepted:\n" + "".join(f"  {p}\n" for p in frozen))
+        return EXIT_STALE
     if args.accept:
         ledger_file.write_text(text, encoding="utf-8")
         sys.stdout.write(f"\nAccepted: wrote {ledger_file}. Commit it together with your change.\n")

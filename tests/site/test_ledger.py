@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker import default_policy, load_policy
+from checker import default_policies, default_policy, load_policy
 from checker.advice import NoteId, Settlement, note_text, settlement_text
 from checker.answers import parse_answers
 from checker.questions import QUESTIONS, Asker, Kind
@@ -28,7 +28,7 @@ from checker.rules import RULES, within_refund_window
 from refund_site import ledger as ledgers
 from refund_site import review
 from tests.checker.support import contract
-from tests.policies import edited_policy
+from tests.policies import POLICY_FILE, edited_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "checker" / "ledger.txt"
@@ -40,7 +40,9 @@ LATEST = TODAY - timedelta(days=400)
 
 @functools.cache
 def committed_ledger() -> ledgers.Ledger:
-    return ledgers.parse(COMMITTED.read_text(encoding="utf-8"))
+    """The committed ledger's table for the version in force today."""
+    book = ledgers.parse(COMMITTED.read_text(encoding="utf-8"))
+    return book.versions[POLICY.effective.isoformat()]
 
 
 @pytest.fixture
@@ -187,15 +189,15 @@ def _one_day_shorter(answers: Any, policy: Any) -> bool:
 @pytest.mark.parametrize("rule_replaced", [("recent-unused", _credits_first)], indirect=True)
 @pytest.mark.usefixtures("rule_replaced")
 def test_a_refactor_that_decides_the_same_leaves_the_ledger_byte_for_byte_the_same() -> None:
-    assert ledgers.render(ledgers.make_ledger(POLICY)) == COMMITTED.read_text(encoding="utf-8")
+    made = ledgers.render(ledgers.make_book(default_policies()))
+    assert made == COMMITTED.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("rule_replaced", [("recent-unused", _one_day_shorter)], indirect=True)
 @pytest.mark.usefixtures("rule_replaced")
 def test_a_rule_that_decides_differently_changes_the_ledger_and_the_review_says_where() -> None:
     new = ledgers.make_ledger(POLICY)
-    old = ledgers.parse(COMMITTED.read_text(encoding="utf-8"))
-    text = review.format_report(review.compare(old, new), "checker/ledger.txt")
+    text = review.format_report(review.compare(committed_ledger(), new), "checker/ledger.txt")
     assert "clause recent-unused no longer applies" in text
     assert "requests 7 days after purchase" in text
 
@@ -209,9 +211,24 @@ def run_review(tmp_path: Path, policy: Path, *flags: str, capsys: Any) -> tuple[
 
 def test_review_explains_a_new_refund_window_then_accepts_it(tmp_path: Path, capsys: Any) -> None:
     (tmp_path / "ledger.txt").write_text(COMMITTED.read_text(encoding="utf-8"), encoding="utf-8")
+    # A window changed in place is refused: the version in force is frozen.
     policy = edited_policy(tmp_path, "refund_window_days = 7", "refund_window_days = 14")
     status, text = run_review(tmp_path, policy, capsys=capsys)
     assert status == review.EXIT_STALE
+    assert "This cannot be accepted:" in text and "so it is frozen, and its values changed" in text
+    status, text = run_review(tmp_path, policy, "--accept", capsys=capsys)
+    assert status == review.EXIT_STALE, "a refused change is not accepted"
+    assert (tmp_path / "ledger.txt").read_text(encoding="utf-8") == COMMITTED.read_text("utf-8")
+    # The same window as a new version is explained against the version before it.
+    policy.write_text(
+        POLICY_FILE.read_text(encoding="utf-8")
+        + '\n[[versions]]\neffective = 2099-01-01\nlast_updated = "January 2099"\n'
+        + 'changes = "The refund window is now 14 days."\nrefund_window_days = 14\n',
+        encoding="utf-8",
+    )
+    status, text = run_review(tmp_path, policy, capsys=capsys)
+    assert status == review.EXIT_STALE
+    assert "== A new version, of 1 January 2099, compared with the version of" in text
     assert "refund_window_days: 7 → 14" in text
     assert "Every change below is in requests 8–14 days after purchase." in text
     assert "go from likely_not_eligible to likely_eligible, now citing recent-unused" in text
@@ -236,7 +253,10 @@ def test_review_shows_a_reworded_clause_even_when_no_verdict_moves(tmp_path: Pat
     # ...so a ledger with only that line changed is a change the review shows.
     old = COMMITTED.read_text(encoding="utf-8")
     line = next(line for line in old.splitlines() if line.startswith("clause substantial-use = "))
-    report = review.compare(ledgers.parse(old), ledgers.parse(old.replace(line, reworded)))
+    key = POLICY.effective.isoformat()
+    report = review.compare(
+        ledgers.parse(old).versions[key], ledgers.parse(old.replace(line, reworded)).versions[key]
+    )
     assert report.changed and report.changes == []
     text = review.format_report(report, "checker/ledger.txt")
     assert "clause substantial-use is reworded" in text
