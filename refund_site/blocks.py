@@ -8,6 +8,7 @@ words and results), so the page and the self-check cannot drift apart.
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,9 +19,10 @@ from xml.etree import ElementTree as etree
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pymdownx.blocks.block import Block
 
-from checker import InvalidAnswers, Policy, Result, check, words
+from checker import InvalidAnswers, Policies, Policy, Result, check, words
 from checker.advice import EFFECT_WORDS, VERDICT_LABELS, blank_email
 from checker.model import CreditsUsed, Effect, PurchaseType, Reason, Verdict
+from checker.policy import long_date
 from checker.questions import MAX_COUNT, QUESTIONS, QUESTIONS_BY_FIELD, Asker, Kind
 from checker.rules import RULES
 
@@ -37,6 +39,8 @@ EXPECT_KEY = "expect"
 NOTE_KEY = "note"
 VERDICTS = tuple(verdict.value for verdict in Verdict)
 SUMMARY_ID = "decision-summary"
+# The role of the page that holds the self-check (refund_site.extension.CURRENT).
+CURRENT_PAGE = "current"
 WIDGET_ID = "check"
 
 
@@ -90,6 +94,12 @@ class RefundCheckBlock(PolicyBlock):
     ARGUMENT = False
 
     def on_create(self, parent: etree.Element) -> etree.Element:
+        if self.ext.context.role != CURRENT_PAGE:
+            # One self-check, on the current policy: it judges every purchase by its version.
+            pointer = etree.SubElement(parent, "div", {"class": "admonition tip"})
+            title = etree.SubElement(pointer, "p", {"class": "admonition-title"})
+            title.text = words.TITLE
+            return etree.SubElement(pointer, "p")
         settings = self.ext.context.widget
         section = etree.SubElement(
             parent,
@@ -114,7 +124,10 @@ class RefundCheckBlock(PolicyBlock):
     def on_end(self, block: etree.Element) -> None:
         if (block.text or "").strip():
             self.report(f"The “/// {self.NAME}” block takes no lines inside. Remove them.")
-        self.replace(block, render_widget(self.ext.policy))
+        if self.ext.context.role != CURRENT_PAGE:
+            self.replace(block, render_pointer(self.ext.context.current_url))
+            return
+        self.replace(block, render_widget(self.ext.page_policy, self.ext.context.version_urls))
 
 
 class DecisionSummaryBlock(PolicyBlock):
@@ -132,7 +145,45 @@ class DecisionSummaryBlock(PolicyBlock):
         self.replace(block, render_summary(self))
 
 
-BLOCKS: tuple[type[PolicyBlock], ...] = (ExampleBlock, RefundCheckBlock, DecisionSummaryBlock)
+class PolicyHistoryBlock(PolicyBlock):
+    """``/// policy-history``: every version, newest first, with what changed and a link to it."""
+
+    NAME = "policy-history"
+    ARGUMENT = False
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        return etree.SubElement(parent, "div", {"class": "refund-history"})
+
+    def on_end(self, block: etree.Element) -> None:
+        if (block.text or "").strip():
+            self.report(f"The “/// {self.NAME}” block takes no lines inside. Remove them.")
+        block.text = ""
+        context = self.ext.context
+        versions = list(self.ext.policies.versions)
+        for index in reversed(range(len(versions))):
+            version = versions[index]
+            before = versions[index - 1] if index else None
+            iso = version.effective.isoformat()
+            heading = etree.SubElement(block, "h2", {"id": f"version-{iso}"})
+            heading.text = long_date(version.effective)
+            body = etree.SubElement(block, "div", {"class": "refund-history__version"})
+            body.text = self.md.htmlStash.store(
+                render_version_history(
+                    self.ext.policies,
+                    version,
+                    before,
+                    context.today,
+                    context.version_urls.get(iso, context.current_url),
+                )
+            )
+
+
+BLOCKS: tuple[type[PolicyBlock], ...] = (
+    ExampleBlock,
+    RefundCheckBlock,
+    DecisionSummaryBlock,
+    PolicyHistoryBlock,
+)
 
 
 # Worked examples ---------------------------------------------------------------------------------
@@ -194,7 +245,8 @@ def render_example(
     try:
         # Judged on the day it asks about, by the contract's rules (a link's: defaults apply).
         today = date.fromisoformat(str(answers["request_date"]))
-        result = check(answers, policy=block.ext.policy, today=today)
+        # By the page's version: an example illustrates the policy the page shows.
+        result = check(answers, policy=block.ext.page_policy, today=today)
     except (InvalidAnswers, ValueError) as invalid:
         errors = invalid.errors if isinstance(invalid, InvalidAnswers) else []
         for error in errors or [{"field": "request_date", "message": "Not a real date."}]:
@@ -212,12 +264,26 @@ def render_example(
         title=title,
         note=note,
         result=result,
+        link=_example_link(block, result),
         # The answers the editor wrote, in the checker's words: what the example is about (its
         # link carries the defaults too, and the self-check shows them).
         written=[line for line in result.recap if line["field"] in answers],
         effect_words={effect: text.lower() for effect, text in EFFECT_WORDS.items()},
     )
     return result.verdict.value, html
+
+
+def _example_link(block: PolicyBlock, result: Result) -> str | None:
+    """The link that opens the self-check with the example's answers, if the self-check would
+    judge them as the example does: by the same version (the one in force on the purchase date),
+    and not on a day still to come."""
+    context = block.ext.context
+    page = block.ext.page_policy
+    if block.ext.policies.in_force(result.answers.purchase_date) is not page:
+        return None
+    if result.answers.request_date > context.today:
+        return None
+    return result.link if context.role == CURRENT_PAGE else context.current_url + result.link
 
 
 # The self-check ----------------------------------------------------------------------------------
@@ -235,10 +301,16 @@ class WidgetSettings:
     timeout_ms: int = 20000
 
 
-def render_widget(policy: Policy) -> str:
+def render_pointer(current_url: str) -> str:
+    """Where a version's own page has the self-check: the current policy's."""
+    return TEMPLATES.get_template("pointer.html").render(words=words, current_url=current_url)
+
+
+def render_widget(policy: Policy, version_urls: dict[str, str] | None = None) -> str:
     """The self-check's form and result, from the checker's questions and words."""
     email = blank_email(policy)
     return TEMPLATES.get_template("refund_check.html").render(
+        version_urls=json.dumps(version_urls or {}, sort_keys=True),
         words=words,
         questions=[
             {
@@ -296,7 +368,9 @@ class _Summary:
             **_PLAIN,
             **more,
         }
-        return check(answers, policy=self.block.ext.policy, today=purchased + timedelta(days=days))
+        return check(
+            answers, policy=self.block.ext.page_policy, today=purchased + timedelta(days=days)
+        )
 
     def cells(self, days: int, reason: Reason, **more: Any) -> list[Verdict]:
         """The row's verdicts by credits used, which must be the same for every purchase type."""
@@ -319,7 +393,7 @@ COLUMNS = [credits for credits in CreditsUsed if credits is not CreditsUsed.UNSU
 
 def render_summary(block: PolicyBlock) -> str:
     """Tables of the usual outcome by reason and credits used, computed with the checker."""
-    policy = block.ext.policy
+    policy = block.ext.page_policy
     window = policy.refund_window_days
     summary = _Summary(block)
     reason_question = QUESTIONS_BY_FIELD["reason"]
@@ -359,3 +433,60 @@ def render_summary(block: PolicyBlock) -> str:
 
 
 _EFFECTS = {rule.clause_id: rule.effect for rule in RULES}
+
+
+# The history of versions -------------------------------------------------------------------------
+
+# The values a version can change, in words, with how to show one.
+VALUE_WORDS: dict[str, tuple[str, str]] = {
+    "refund_window_days": ("Refund window", "{} days"),
+    "repeat_request_limit": ("Earlier refund requests that count as asking repeatedly", "{}"),
+    "creem_settlement_days_min": ("Fewest days a Creem refund may take", "{} days"),
+    "creem_settlement_days_max": ("Most days a Creem refund may take", "{} days"),
+}
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """``after`` against ``before`` word by word: ("equal" | "delete" | "insert", words)."""
+    old, new = before.split(), after.split()
+    parts: list[tuple[str, str]] = []
+    for kind, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
+        if kind in ("delete", "replace"):
+            parts.append(("delete", " ".join(old[a1:a2])))
+        if kind in ("insert", "replace"):
+            parts.append(("insert", " ".join(new[b1:b2])))
+        if kind == "equal":
+            parts.append(("equal", " ".join(old[a1:a2])))
+    return parts
+
+
+def render_version_history(
+    policies: Policies, version: Policy, before: Policy | None, today: date, url: str
+) -> str:
+    """One version on the history page: when it was in force, what changed, and its text."""
+    since = long_date(version.effective)
+    later = [v.effective for v in policies.versions if v.effective > version.effective]
+    if version.effective > today:
+        status = f"Comes into effect on {since}."
+    elif not later or later[0] > today:
+        status = f"The current policy, in force since {since}."
+    else:
+        status = f"In force from {since} until {long_date(later[0] - timedelta(days=1))}."
+    values = []
+    clauses = []
+    if before is not None:
+        for name, (label, shown) in VALUE_WORDS.items():
+            was, now = getattr(before, name), getattr(version, name)
+            if was != now:
+                values.append((label, shown.format(was), shown.format(now)))
+        for clause_id, text in version.clause_texts.items():
+            if before.clause_texts.get(clause_id) != text:
+                clauses.append((clause_id, word_diff(before.clause_texts.get(clause_id, ""), text)))
+    return TEMPLATES.get_template("policy_history.html").render(
+        version=version,
+        status=status,
+        values=values,
+        clauses=clauses,
+        url=url,
+        first=before is None,
+    )

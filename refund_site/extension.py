@@ -32,6 +32,7 @@ import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from xml.etree import ElementTree as etree
 
@@ -41,7 +42,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pymdownx.blocks import RE_END, RE_START, BlocksExtension, BlocksProcessor
 
-from checker import CLAUSE_IDS, Policy, PolicyError
+from checker import CLAUSE_IDS, Policies, Policy, PolicyError
 from checker.policy import PLACEHOLDER
 from refund_site import blocks, proofread
 from refund_site.log import log
@@ -68,13 +69,30 @@ class Problem:
         return f"{self.page}:{self.line}: {self.message}"
 
 
+# What a page is: the policy as it is now (with the self-check), one version's own page (archived,
+# current or coming), or any other page of the site.
+CURRENT, VERSION, OTHER = blocks.CURRENT_PAGE, "version", "other"
+
+
 @dataclass
 class PageContext:
     """What the extension knows of the page it is rendering (set by the plugin per page)."""
 
-    name: str = "the page"
+    name: str = "the page"  # the file an editor opens, for messages: docs/index.md
+    # The page as published (its source in MkDocs): one file may be published twice.
+    key: str = ""
     line_offset: int = 0  # lines of the source before the Markdown (front matter)
     widget: blocks.WidgetSettings = field(default_factory=blocks.WidgetSettings)
+    # The version whose values and words the page shows (None: the extension's own).
+    policy: Policy | None = None
+    role: str = CURRENT
+    # Lines of Markdown put right after the page's title (a note on which version it is).
+    banner: list[str] = field(default_factory=list)
+    # Each version's page, by ISO date, as a URL relative to this page; and the current one's.
+    version_urls: dict[str, str] = field(default_factory=dict)
+    current_url: str = "./"
+    # The day the site is built for: which version is current, past or coming.
+    today: date = field(default_factory=date.today)
 
 
 class RefundPolicyExtension(BlocksExtension):
@@ -84,15 +102,18 @@ class RefundPolicyExtension(BlocksExtension):
         self,
         policy: Policy,
         *,
+        policies: Policies | None = None,
         on_problem: Callable[[Problem], None] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.policy = policy
+        # Every version: the examples are judged as the self-check judges, by purchase date.
+        self.policies = policies or Policies((policy,), source=policy.source)
         self.context = PageContext()
         self.problems: list[Problem] = []
-        # Where each clause's bullet is, across the whole site: each clause has one.
-        self.clauses_seen: dict[str, list[tuple[str, int]]] = {}
+        # Where each clause's bullet is, page by page: each policy page has one per clause.
+        self.clauses_seen: dict[str, dict[str, list[int]]] = {}
         # The source lines of the blocks of the page being rendered, by name, in order.
         self.block_lines: dict[str, deque[int]] = {}
         self.blocks_seen: dict[str, list[int]] = {}
@@ -109,7 +130,12 @@ class RefundPolicyExtension(BlocksExtension):
     def begin_page(self, context: PageContext) -> None:
         self.context = context
         self.block_lines = {}
-        self.blocks_seen = self.site_blocks[context.name] = {}
+        self.blocks_seen = self.site_blocks[context.key or context.name] = {}
+
+    @property
+    def page_policy(self) -> Policy:
+        """The version the page being rendered shows."""
+        return self.context.policy or self.policy
 
     def problem(self, line: int, message: str) -> None:
         """Report a mistake at ``line`` (1-based, in the Markdown given to this page)."""
@@ -190,7 +216,8 @@ class SourcePreprocessor(Preprocessor):
         for number, message in proofread.unsafe_markup("\n".join(visible)):
             self.ext.problem(number, message)
         open_block: tuple[str, int] | None = None
-        out = []
+        out: list[str] = []
+        banner = list(self.ext.context.banner)
         for index, line in enumerate(lines):
             number = index + 1
             if index in code:
@@ -212,17 +239,21 @@ class SourcePreprocessor(Preprocessor):
                     )
                     line = ""
                 open_block = None
-            for message in proofread.malformed_placeholders(visible[index], self.ext.policy):
+            for message in proofread.malformed_placeholders(visible[index], self.ext.page_policy):
                 self.ext.problem(number, message)
-            for message in proofread.literal_values(visible[index], self.ext.policy):
+            for message in proofread.literal_values(visible[index], self.ext.page_policy):
                 self.ext.problem(number, message)
             line = self._placeholders(line, number)
             line = _outside_code(line, proofread.LITERAL, lambda match: match.group("words"))
             line = self._clause_bullet(line, number)
             out.append(line)
+            if banner and line.startswith("# "):
+                # Right after the page's title; the page's own lines keep their numbers.
+                out += ["", *banner, ""]
+                banner = []
         if open_block is not None:
             self._unclosed(*open_block)
-        return out
+        return [*banner, "", *out] if banner else out
 
     def _block_header(self, name: str, title: str | None, number: int) -> None:
         known = {block.NAME: block for block in blocks.BLOCKS}
@@ -259,7 +290,7 @@ class SourcePreprocessor(Preprocessor):
         def substitute(match: re.Match[str]) -> str:
             name = match.group("name")
             try:
-                value = self.ext.policy.value_of(name)
+                value = self.ext.page_policy.value_of(name)
             except PolicyError as error:
                 self.ext.problem(number, f"{error} Or add the value to checker/policy.toml.")
                 return match.group(0)
@@ -292,7 +323,7 @@ class SourcePreprocessor(Preprocessor):
             return CLAUSE_MARKER.sub("", line)
         # The placeholders are already filled in; a link's Markdown reads as its text.
         words = " ".join(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", bullet.group("words")).split())
-        expected = self.ext.policy.clause_texts.get(clause_id, "")
+        expected = self.ext.page_policy.clause_texts.get(clause_id, "")
         if words.rstrip(".") != expected.rstrip("."):
             self.ext.problem(
                 number,
@@ -300,14 +331,15 @@ class SourcePreprocessor(Preprocessor):
                 f"checker/policy.toml says “{expected}”. The self-check quotes the "
                 "policy.toml words, so make both the same.",
             )
-        seen = self.ext.clauses_seen.setdefault(clause_id, [])
-        seen.append((self.ext.context.name, number + self.ext.context.line_offset))
+        context = self.ext.context
+        page = self.ext.clauses_seen.setdefault(context.key or context.name, {})
+        seen = page.setdefault(clause_id, [])
+        seen.append(number + self.ext.context.line_offset)
         if len(seen) > 1:
-            first_page, first_line = seen[0]
             self.ext.problem(
                 number,
-                f"Clause “{clause_id}” is already marked at {first_page}:"
-                f"{first_line}. Each clause has one bullet: remove one marker.",
+                f"Clause “{clause_id}” is already marked at {self.ext.context.name}:"
+                f"{seen[0]}. Each clause has one bullet: remove one marker.",
             )
         return line[: marker.start()].rstrip() + " " + _STAND_IN.format(clause_id)
 

@@ -32,7 +32,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from checker import CLAUSE_IDS, Policy, PolicyError, read_policies
+from checker import CLAUSE_IDS, Policies, PolicyError, read_policies
+from checker.policy import display_name, long_date
 from refund_site import (
     blocks,
     headers,
@@ -42,9 +43,11 @@ from refund_site import (
     review,
     runtime,
     shipping,
+    versions,
     wheel,
 )
-from refund_site.extension import PageContext, RefundPolicyExtension
+from refund_site import ledger as ledgers
+from refund_site.extension import CURRENT, OTHER, VERSION, PageContext, RefundPolicyExtension
 from refund_site.log import log
 
 
@@ -100,6 +103,10 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         self.serving = False  # `mkdocs serve` injects its own live-reload script
         self.dirty = False
         self.output: output.Output | None = None
+        self.today = date.today()
+        self.policies: Policies | None = None
+        # The pages that show a version of the policy, by where MkDocs publishes them from.
+        self.version_pages: dict[str, versions.VersionPage] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -129,14 +136,19 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             self.stop(*error.problems)
         for problem in proofread.policy_file_problems(Path(self.config.policy), policies):
             log.warning(problem)
-        policy = policies.in_force(date.today())
+        try:
+            self.today = versions.build_day()
+        except versions.VersionError as error:
+            self.stop(str(error))
+        self.policies = policies
+        policy = policies.in_force(self.today)
         try:
             config.site_dir = str(self.output.begin(dirty=self.dirty))
         except output.OutputError as error:
             self.output = None
             self.stop(str(error))
-        self._check_ledger(config_dir)
-        self.extension = RefundPolicyExtension(policy)
+        self._check_ledger(config_dir, Path(config.docs_dir) / versions.HISTORY)
+        self.extension = RefundPolicyExtension(policy, policies=policies)
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
         widget = shipping.widget_dir()
         config.extra_css.append(shipping.POLICY_CSS)
@@ -146,21 +158,34 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         config.extra_javascript.append(script)
         return config
 
-    def _check_ledger(self, config_dir: Path) -> None:
-        """The committed ledger must be the one of this policy and these rules (see review.py).
+    def _check_ledger(self, config_dir: Path, history: Path) -> None:
+        """The committed ledger must be the one of this policy and these rules (see review.py),
+        and no version in effect may have changed beyond a recorded typo fix.
 
         While previewing, a stale ledger is only announced: the editor reviews after seeing the
-        change. A build that would publish stops.
+        change. A build that would publish stops. A change to a version in effect stops both.
         """
         policy_file = Path(self.config.policy)
         ledger_file = (
             Path(self.config.ledger) if self.config.ledger else review.ledger_path_for(policy_file)
         )
-        expected = review.current_text(policy_file, self.cache)
+        expected = review.current_text(policy_file, self.cache, history)
         actual = ledger_file.read_text(encoding="utf-8") if ledger_file.is_file() else None
         if actual == expected:
             return
         shown = os.path.relpath(ledger_file, config_dir)
+        try:
+            committed = ledgers.parse(actual) if actual is not None else None
+        except ledgers.LedgerError:
+            committed = None
+        if committed is not None:
+            frozen = review.frozen_problems(
+                committed, ledgers.parse(expected), self.today, display_name(policy_file)
+            )
+            for problem in frozen:
+                log.warning(problem)
+            if frozen:
+                return
         what = "is missing" if actual is None else "is out of date"
         message = (
             f"the change review ({shown}) {what}: the policy or the rules now decide some "
@@ -210,12 +235,51 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             self.stop(str(error))
         for path, file in self.shipment.files.items():
             files.append(File.generated(config, path, abs_src_path=str(file)))
+        self._place_versions(files, config)
         return files
+
+    def _place_versions(self, files: Files, config: MkDocsConfig) -> None:
+        """Give each version its page (see refund_site/versions.py): the home page shows the
+        version in force today; a coming version's page is docs/index.md, under /history/."""
+        assert self.policies is not None
+        docs = Path(config.docs_dir)
+        dates = {v.effective.isoformat(): v for v in self.policies.versions}
+        archived = set()
+        for frozen in (docs / versions.HISTORY).glob("*.md"):
+            if frozen.stem in dates:
+                archived.add(frozen.stem)
+            else:
+                log.warning(
+                    f"{docs.name}/{versions.HISTORY}/{frozen.name}: no version of the policy took "
+                    f"effect on {frozen.stem}, so this frozen page belongs to none. Rename it to "
+                    "the date of its version in checker/policy.toml, or remove it."
+                )
+        for version in self.policies.versions[:-1]:
+            if version.effective.isoformat() not in archived:
+                log.warning(
+                    f"{docs.name}/{versions.archived_page(version)} is missing: the version of "
+                    f"{long_date(version.effective)} has no frozen page, so customers who bought "
+                    "under it cannot read it. `./run new-version` makes it when a version is "
+                    "added; restore it from git."
+                )
+        plan = versions.plan(self.policies, self.today, archived)
+        self.version_pages = {page.src_uri: page for page in plan}
+        for page in plan:
+            if page.src_uri == page.source:
+                continue
+            # A page published from another file's text: the home page from a frozen copy, or
+            # the coming version's page from docs/index.md.
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                files.remove(existing)
+            text = (docs / page.source).read_text(encoding="utf-8")
+            files.append(File.generated(config, page.src_uri, content=text))
 
     def on_page_markdown(
         self, markdown: str, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         assert self.extension is not None and self.shipment is not None
+        assert self.policies is not None
         shipment = self.shipment
         source = page.file.content_string
         start = source.find(markdown[:200]) if markdown else -1
@@ -223,10 +287,41 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         def here(target: str) -> str:
             return get_relative_url(target, page.file.url)
 
+        def markdown_link(target: str) -> str:
+            """A link to another page's Markdown, which MkDocs checks and turns into its URL."""
+            return posixpath.relpath(target, posixpath.dirname(page.file.src_uri) or ".")
+
+        shown = self.version_pages.get(page.file.src_uri)
+        home = here(files.get_file_from_path("index.md").url)  # type: ignore[union-attr]
+        urls = {
+            other.version.effective.isoformat(): here(files.get_file_from_path(other.src_uri).url)  # type: ignore[union-attr]
+            for other in self.version_pages.values()
+            if not other.home
+        }
+        docs = Path(config.docs_dir).name
         self.extension.begin_page(
             PageContext(
-                name=posixpath.join(Path(config.docs_dir).name, page.file.src_uri),
+                name=posixpath.join(docs, shown.source if shown else page.file.src_uri),
+                key=page.file.src_uri,
                 line_offset=source[:start].count("\n") if start > 0 else 0,
+                policy=shown.version if shown else None,
+                role=(CURRENT if shown.home else VERSION) if shown else OTHER,
+                banner=versions.banner(
+                    self.policies,
+                    shown,
+                    self.today,
+                    markdown_link("index.md"),
+                    {
+                        other.version.effective.isoformat(): markdown_link(other.src_uri)
+                        for other in self.version_pages.values()
+                        if not other.home
+                    },
+                )
+                if shown
+                else [],
+                version_urls=urls,
+                current_url=home,
+                today=self.today,
                 widget=blocks.WidgetSettings(
                     runtime=here(shipment.runtime_dir) + "/",
                     lock=here(shipment.lock),
@@ -240,27 +335,28 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         return markdown
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        # Every page's Markdown has been rendered by now: check the clauses across the whole site.
+        # Every page's Markdown has been rendered by now. Each page of a version that may still
+        # change (the home page, a coming version's) marks every clause of the rules, and the
+        # home page holds the self-check and the summary. (A frozen page stays as it was.)
         assert self.extension is not None
-        policy: Policy = self.extension.policy
-        for clause_id in CLAUSE_IDS:
-            if clause_id not in self.extension.clauses_seen:
-                log.warning(
-                    f"{Path(config.docs_dir).name}/: no bullet of the policy is marked as clause "
-                    f"“{clause_id}”, which the self-check uses. Add {{clause: {clause_id}}} at the "
-                    f"end of its bullet (“{policy.clause_texts[clause_id]}”) in the Usually "
-                    "Eligible or Usually Not Eligible list."
-                )
-        # The page that holds the policy's clauses holds the self-check and the summary too.
-        policy_pages = sorted(
-            {page for seen in self.extension.clauses_seen.values() for page, _ in seen}
-        )
-        for page in policy_pages:
-            for name, without in MISSING_BLOCK.items():
-                if not self.extension.site_blocks.get(page, {}).get(name):
+        docs = Path(config.docs_dir).name
+        for shown in self.version_pages.values():
+            name = posixpath.join(docs, shown.source)
+            frozen = shown.source.startswith(versions.HISTORY + "/")
+            marked = self.extension.clauses_seen.get(shown.src_uri, {})
+            for clause_id in [] if frozen else CLAUSE_IDS:
+                if clause_id not in marked:
                     log.warning(
-                        f"{page}: the policy page has no “/// {name}” block, so {without}. Add "
-                        f"a line “/// {name}” and, below it, a line “///” where it belongs "
+                        f"{name}: no bullet of the policy is marked as clause “{clause_id}”, "
+                        f"which the self-check uses. Add {{clause: {clause_id}}} at the end of its "
+                        f"bullet (“{shown.version.clause_texts[clause_id]}”) in the Usually "
+                        "Eligible or Usually Not Eligible list."
+                    )
+            for block, without in MISSING_BLOCK.items() if shown.home else ():
+                if not self.extension.site_blocks.get(shown.src_uri, {}).get(block):
+                    log.warning(
+                        f"{name}: the policy page has no “/// {block}” block, so {without}. Add "
+                        f"a line “/// {block}” and, below it, a line “///” where it belongs "
                         "(see EDITING.md)."
                     )
         return env

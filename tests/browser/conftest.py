@@ -56,21 +56,28 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"{name}: {shown}")
 
 
-def build_site(destination: Path, site_url: str, extra_config: str = "") -> None:
+def build_site(
+    destination: Path,
+    site_url: str,
+    extra_config: str = "",
+    project: Path = ROOT,
+    environment: dict[str, str] | None = None,
+) -> None:
     """Build the real site into ``destination`` with ``mkdocs build --strict``.
 
     ``site_url`` is where it will be served. The project's ``mkdocs.yml`` is used as is through
     MkDocs' ``INHERIT``, read from stdin so that its paths stay relative to the project; only the
     address changes, as ``mkdocs serve`` does. Material's instant navigation needs it: it follows
     only links that its sitemap lists, and it matches them on protocol, host name *and port*.
-    ``extra_config`` is more YAML for the inheriting configuration.
+    ``extra_config`` is more YAML for the inheriting configuration. ``project`` is the folder of
+    the sources (a copy, for a test that changes them); ``environment`` adds to the build's.
     """
     config = f"INHERIT: mkdocs.yml\nsite_url: {site_url}\n{extra_config}"
     result = subprocess.run(
         [str(MKDOCS), "build", "--strict", "--quiet", "-f", "-", "-d", str(destination)],
         input=config,
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(environment or {})},
         capture_output=True,
         text=True,
         timeout=600,

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from playwright.sync_api import Page
 
-from checker import check_query, default_policy
+from checker import check, check_query, default_policy
+from checker.answers import InvalidAnswers, Source, answers_from_query
+from checker.policy import Policies
 
 ROOT = "[data-refund-check]"
 POLICY = default_policy()
@@ -49,6 +52,8 @@ READ_PAGE = """() => {
     .map((url) => decodeURIComponent(url.hash.slice(1)));
   const items = (name) => [...result.querySelectorAll(`[data-list="${name}"] > li`)]
     .map((item) => item.textContent.trim());
+  const part = (name) => result.querySelector(`[data-part="${name}"]`);
+  const versionLink = result.querySelector('[data-version-link]');
   const recap = [...result.querySelectorAll('[data-list=recap] > div')].map((row) => [
     row.querySelector('dt').textContent.trim(),
     row.querySelector('[data-slot=answer]').textContent.trim(),
@@ -66,6 +71,9 @@ READ_PAGE = """() => {
     supportChecks: items('support_checks'),
     recap,
     timing: result.querySelector('[data-slot=timing]').textContent,
+    applied: result.querySelector('[data-slot=applied]').textContent,
+    newer: part('newer').hidden ? '' : part('newer').textContent.trim(),
+    versionPage: versionLink.hidden ? '' : versionLink.getAttribute('href'),
     mailto: result.querySelector('[data-slot=mailto]').getAttribute('href'),
     errorsShown: !root.querySelector('[data-error-summary]').hidden,
     errors: [...root.querySelectorAll('[data-error-list] li')].map((li) => li.textContent.trim()),
@@ -89,6 +97,9 @@ class Reading:
     support_checks: list[str]
     recap: list[tuple[str, str]]
     timing: str
+    applied: str  # which version of the policy the answer followed
+    newer: str  # what a newer version would say, when it differs ("" when hidden)
+    version_page: str  # the link to that version's own page ("" when it has none)
     mailto: str
     errors_shown: bool
     errors: list[str]
@@ -122,6 +133,9 @@ def read(page: Page) -> Reading:
         support_checks=raw["supportChecks"],
         recap=[tuple(pair) for pair in raw["recap"]],
         timing=raw["timing"],
+        applied=raw["applied"],
+        newer=raw["newer"],
+        version_page=raw["versionPage"],
         mailto=raw["mailto"],
         errors_shown=raw["errorsShown"],
         errors=raw["errors"],
@@ -130,17 +144,27 @@ def read(page: Page) -> Reading:
     )
 
 
-def judged(reading: Reading) -> dict[str, Any]:
-    """What CPython's checker says about the answers the page shows, on the page's today."""
-    return json.loads(check_query(urlencode(reading.shown), today=reading.today, source="form"))
+def judged(reading: Reading, policies: Policies | None = None) -> dict[str, Any]:
+    """What CPython's checker says about the answers the page shows, on the page's today, under
+    ``policies`` (by default the shipped policy file's versions)."""
+    if policies is None:
+        return json.loads(check_query(urlencode(reading.shown), today=reading.today, source="form"))
+    try:
+        answers = answers_from_query(urlencode(reading.shown))
+        today = date.fromisoformat(reading.today)
+        return check(answers, today=today, policy=policies, source=Source.FORM).to_json()
+    except InvalidAnswers as error:
+        return {"errors": list(error.errors)}
 
 
-def assert_invariant(page: Page) -> Reading:
+def assert_invariant(page: Page, policies: Policies | None = None) -> Reading:
     """The page shows a result that is exactly the checker's judgement of what the form shows,
-    and the address and the email carry exactly those answers. Returns what was read."""
+    and the address and the email carry exactly those answers. Returns what was read.
+
+    ``policies`` are the versions of the site's policy file, when it is not the shipped one."""
     reading = read(page)
     assert reading.result_shown, "no result is shown"
-    want = judged(reading)
+    want = judged(reading, policies)
     assert "errors" not in want, f"the page shows a result for answers the checker refuses: {want}"
     assert reading.verdict == want["verdict"], (reading.shown, reading.verdict, want["verdict"])
     assert reading.title == want["title"]
@@ -148,6 +172,10 @@ def assert_invariant(page: Page) -> Reading:
     assert reading.missing == want["missing_questions"]
     assert reading.support_checks == want["support_checks"], (reading.support_checks, want)
     assert reading.timing == want["timing"]
+    # The version followed, and what a newer one would say, as the checker words them.
+    assert reading.applied == want["policy"]["applied"]
+    newer = want["policy"].get("newer")
+    assert reading.newer == (newer["text"] if newer else ""), (reading.newer, newer)
     assert reading.recap == [(line["question"], line["answer"]) for line in want["recap"]]
     # The address carries exactly the answers shown (today's date is not an answer).
     assert reading.fragment == reading.shown, (reading.fragment, reading.shown)

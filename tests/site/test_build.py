@@ -6,7 +6,11 @@ import gzip
 import hashlib
 import json
 import re
+import subprocess
+import sys
+import tomllib
 import zipfile
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -157,26 +161,49 @@ def test_the_runtime_ships_with_only_the_checkers_wheel_in_its_lock(site: Path) 
     assert not any(name.startswith("refund_site") for name in names)
 
 
-def test_a_new_window_builds_only_after_its_review_is_accepted_then_shows_everywhere(
-    tmp_path: Path,
-) -> None:
+def test_a_new_window_is_a_new_version_and_ships_beside_the_old_one(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    edit(project / "checker" / "policy.toml", "refund_window_days = 7", "refund_window_days = 14")
+    policy = project / "checker" / "policy.toml"
+    # Changed in place, the version in force is refused: customers agreed to it.
+    edit(policy, "refund_window_days = 7", "refund_window_days = 14")
     refused = build(project)
     assert refused.returncode != 0
+    assert "the version of 1 May 2026 has taken effect, so it is frozen" in refused.stderr
+    assert "./run new-version YYYY-MM-DD" in refused.stderr
+    edit(policy, "refund_window_days = 14", "refund_window_days = 7")
+    # As a new version, it builds once its review is accepted.
+    tomorrow = date.today() + timedelta(days=1)
+    added = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "refund_site.versions",
+            tomorrow.isoformat(),
+            "--changes",
+            "14 days.",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=project,
+        check=False,
+    )
+    assert added.returncode == 0, added.stdout + added.stderr
+    policy.write_text(policy.read_text("utf-8") + "refund_window_days = 14\n", "utf-8")
+    refused = build(project)
     assert "the change review (checker/ledger.txt) is out of date" in refused.stderr
     assert "Run `./run review`" in refused.stderr
     accepted = accept_review(project)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert "refund_window_days: 7 → 14" in accepted.stdout
-    result = build(project)
+    result = build(project, REFUND_POLICY_TODAY=tomorrow.isoformat())
     assert result.returncode == 0, result.stderr
     text = (project / "site" / "index.html").read_text(encoding="utf-8")
     assert "within 14 days of purchase" in text
     assert "more than 14 days after purchase" in text
     (wheel,) = shipped_checker(project / "site").glob("*.whl")
-    shipped_policy = zipfile.ZipFile(wheel).read("checker/policy.toml").decode()
-    assert "refund_window_days = 14" in shipped_policy
+    shipped = tomllib.loads(zipfile.ZipFile(wheel).read("checker/policy.toml").decode())
+    assert [v.get("refund_window_days") for v in shipped["versions"]] == [7, 14]
 
 
 def test_the_workers_warm_up_check_takes_the_path_of_a_real_answer() -> None:

@@ -44,12 +44,29 @@ export function showResult(root, data, supportFields) {
   const result = root.querySelector("[data-result]");
   const verdict = result.querySelector("[data-verdict]");
   verdict.dataset.verdict = String(data.verdict || "");
+  const policy = data.policy && typeof data.policy === "object" ? data.policy : {};
+  const newer = policy.newer && typeof policy.newer === "object" ? policy.newer : null;
   fillSlots(result, {
     title: data.title || "",
     summary: data.summary || "",
     timing: data.timing || "",
     processing_time: data.processing_time || "",
+    applied: policy.applied || "",
+    newer: (newer && newer.text) || "",
   });
+  result.querySelector('[data-part="newer"]').hidden = !newer;
+  // A link to the version the answer followed, when it has its own page (an earlier one).
+  const versionLink = result.querySelector("[data-version-link]");
+  let pages = {};
+  try {
+    pages = JSON.parse(result.dataset.versionUrls || "{}");
+  } catch {
+    pages = {};
+  }
+  const page = typeof policy.effective === "string" ? pages[policy.effective] : undefined;
+  versionLink.hidden = typeof page !== "string";
+  if (typeof page === "string") versionLink.setAttribute("href", page);
+  else versionLink.removeAttribute("href");
   result.querySelector('[data-part="processing_time"]').hidden = !data.processing_time;
   result.querySelector('[data-slot="mailto"]').setAttribute("href", safeMailto(root, data.email));
 
