@@ -41,6 +41,7 @@ VERDICTS = tuple(verdict.value for verdict in Verdict)
 SUMMARY_ID = "decision-summary"
 # The role of the page that holds the self-check (refund_site.extension.CURRENT).
 CURRENT_PAGE = "current"
+OTHER_PAGE = "other"  # a page that shows no version (refund_site.extension.OTHER)
 WIDGET_ID = "check"
 
 
@@ -96,7 +97,8 @@ class RefundCheckBlock(PolicyBlock):
     def on_create(self, parent: etree.Element) -> etree.Element:
         if self.ext.context.role != CURRENT_PAGE:
             # One self-check, on the current policy: it judges every purchase by its version.
-            pointer = etree.SubElement(parent, "div", {"class": "admonition tip"})
+            # It takes the self-check's id, so the page's own "#check" links lead to it.
+            pointer = etree.SubElement(parent, "div", {"class": "admonition tip", "id": WIDGET_ID})
             title = etree.SubElement(pointer, "p", {"class": "admonition-title"})
             title.text = words.TITLE
             return etree.SubElement(pointer, "p")
@@ -265,6 +267,8 @@ def render_example(
         note=note,
         result=result,
         link=_example_link(block, result),
+        # Its clauses are on the policy page: this page's own, or the current one from elsewhere.
+        policy_page="" if block.ext.context.role != OTHER_PAGE else block.ext.context.current_url,
         # The answers the editor wrote, in the checker's words: what the example is about (its
         # link carries the defaults too, and the self-check shows them).
         written=[line for line in result.recap if line["field"] in answers],

@@ -71,7 +71,7 @@ class Problem:
 
 # What a page is: the policy as it is now (with the self-check), one version's own page (archived,
 # current or coming), or any other page of the site.
-CURRENT, VERSION, OTHER = blocks.CURRENT_PAGE, "version", "other"
+CURRENT, VERSION, OTHER = blocks.CURRENT_PAGE, "version", blocks.OTHER_PAGE
 
 
 @dataclass

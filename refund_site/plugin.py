@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -29,8 +30,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.templates import TemplateContext
 
 from checker import CLAUSE_IDS, Policies, PolicyError, read_policies
 from checker.policy import display_name, long_date
@@ -292,6 +295,8 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             return posixpath.relpath(target, posixpath.dirname(page.file.src_uri) or ".")
 
         shown = self.version_pages.get(page.file.src_uri)
+        if shown is not None:
+            markdown = versions.rebase_links(markdown, posixpath.dirname(page.file.src_uri))
         home = here(files.get_file_from_path("index.md").url)  # type: ignore[union-attr]
         urls = {
             other.version.effective.isoformat(): here(files.get_file_from_path(other.src_uri).url)  # type: ignore[union-attr]
@@ -333,6 +338,25 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             )
         )
         return markdown
+
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        # The footer's "Refund policy last updated": the version this page shows, or the one in
+        # force on pages that show none (overrides/partials/copyright.html).
+        assert self.extension is not None
+        shown = self.version_pages.get(page.file.src_uri)
+        policy = shown.version if shown else self.extension.policy
+        context["refund_policy_last_updated"] = policy.last_updated  # type: ignore[typeddict-unknown-key]
+        return context
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return theme_markup(output)
+
+    def on_post_template(
+        self, output_content: str, template_name: str, config: MkDocsConfig
+    ) -> str:
+        return theme_markup(output_content)  # 404.html
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         # Every page's Markdown has been rendered by now. Each page of a version that may still
@@ -406,3 +430,46 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         # Any other failure (a theme error, an exception in Markdown): nothing is published.
         if self.output is not None:
             self.output.discard()
+
+
+# Material's markup, made valid and labelled where the theme leaves it so on these pages. Its two
+# hidden checkboxes in base.html carry autocomplete="off", which HTML does not allow on a checkbox
+# (the Nu Html Checker's only errors here); the search toggle has no label once search is left
+# out, and the contents' toggle none on a page without headings (HTML_CodeSniffer's H91, F68).
+# They are outside any template block, so the page is changed as built. (Firefox may then restore
+# a drawer left open when the visitor comes back with Back: harmless.)
+_THEME_MARKUP = (
+    (
+        '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" '
+        'autocomplete="off">',
+        '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer">',
+    ),
+    (
+        '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" '
+        'autocomplete="off">',
+        '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" '
+        'aria-label="Search">',
+    ),
+    (
+        '<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc">',
+        '<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc" '
+        'aria-label="Table of contents">',
+    ),
+)
+
+
+# A table written in Markdown, not yet in the scrolling box Material's script used to add (the
+# summary's template has its own): wrapped here, so that it scrolls inside the page on a phone.
+_BARE_TABLE = re.compile(r'(?<!<div class="md-typeset__table">)<table>(.*?)</table>', re.S)
+
+
+def theme_markup(html: str) -> str:
+    """The built page with the theme's markup made valid and labelled, and every table in a box
+    of its own that scrolls sideways."""
+    for theirs, ours in _THEME_MARKUP:
+        html = html.replace(theirs, ours)
+    return _BARE_TABLE.sub(
+        r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\1</table>'
+        r"</div></div>",
+        html,
+    )

@@ -147,6 +147,21 @@ def banner(
     ]
 
 
+# A page's text was written for docs/index.md; a version's page is published from docs/history/.
+_RELATIVE_LINK = re.compile(r"(\]\(\s*<?|^\[[^\]]+\]:\s*<?)(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)", re.M)
+
+
+def rebase_links(markdown: str, page_dir: str) -> str:
+    """The Markdown of a page written for the docs folder's top (docs/index.md), with each
+    relative link made relative to ``page_dir`` (``history``, for docs/history/2026-05-01.md), so
+    that a frozen page's links go where they went when it was written. Links to anchors, to
+    absolute paths and with a scheme (https:, mailto:) stay as they are."""
+    if not page_dir:
+        return markdown
+    up = "../" * len(page_dir.strip("/").split("/"))
+    return _RELATIVE_LINK.sub(lambda found: found.group(1) + up, markdown)
+
+
 # ./run new-version --------------------------------------------------------------------------------
 
 DEFAULT_POLICY = Path("checker/policy.toml")

@@ -112,17 +112,6 @@ def run_check(page: Page, url: str) -> str:
     return str(verdict.get_attribute("data-verdict"))
 
 
-def search(page: Page, words: str) -> int:
-    """Search the site with Material's search (it runs in a worker); return the result count."""
-    page.locator("input[data-md-component=search-query]").click()
-    page.keyboard.type(words)
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for(state="visible")
-    count = results.count()
-    page.keyboard.press("Escape")
-    return count
-
-
 def test_the_server_sends_the_built_policy(session: Session, built_site: Path) -> None:
     # Without this, every other test here could pass against a server that sends no policy.
     rules = load_headers_file(built_site)
@@ -148,8 +137,7 @@ def test_a_full_visit_causes_no_violation(policy_session: tuple[Session, Violati
     page.locator(f"{ROOT} [data-form] [type=submit]").click()
     page.locator(f"{ROOT} [data-error-summary]").wait_for(state="visible")
 
-    assert search(page, "refund") >= 1
-    # The colour scheme switch, and instant navigation to another page and back.
+    # The colour scheme switch, and another page and back.
     page.locator("[data-md-component=palette] label:visible").first.click()
     page.get_by_role("link", name="Policy history").first.click()
     page.wait_for_url("**/history/")

@@ -112,12 +112,16 @@ def test_every_question_shown_must_be_answered_and_what_was_entered_stays(warm: 
 
 
 def test_an_example_then_an_edit_judges_the_date_the_form_shows(warm: Session) -> None:
-    page = fresh(warm)
-    # "Try these answers in the self-check" under a worked example.
+    page = warm.page
+    # "Try these answers in the self-check" under a worked example, on the examples' page.
+    page.goto(warm.url("/examples/"))
     example = page.locator(".refund-example a", has_text="Try these answers").first
     href = example.get_attribute("href") or ""
-    assert "request_date=" in href
-    assert checked(page, example.click) == "result"
+    assert href.startswith("../#check?") and "request_date=" in href
+    example.click()
+    page.locator(f"{ROOT} [data-result] [data-verdict]").wait_for(
+        state="visible", timeout=LOAD_TIMEOUT_MS
+    )
     first = assert_invariant(page)
     shown = dict(first.shown)
     assert "request_date" in shown, "the example's request date is not shown in the form"

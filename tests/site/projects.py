@@ -14,10 +14,11 @@ RUNTIME = "assets/pyodide/314.0.7"
 
 
 def copy_project(destination: Path) -> Path:
-    """The site's sources as an editor has them: mkdocs.yml, docs/, the policy file and its
-    ledger."""
+    """The site's sources as an editor has them: mkdocs.yml, docs/, the theme's overrides, the
+    policy file and its ledger."""
     shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", destination / "docs")
+    shutil.copytree(ROOT / "overrides", destination / "overrides")
     (destination / "checker").mkdir()
     for name in ("policy.toml", "ledger.txt"):
         shutil.copy(ROOT / "checker" / name, destination / "checker" / name)

@@ -82,15 +82,19 @@ def test_every_section_of_the_published_policy_is_on_the_page(site: Path) -> Non
         "Contact",
     ):
         assert re.search(rf"<h2 id=\"[^\"]+\">{re.escape(heading)}<", text), heading
-    assert "© 2026 ImgToSTL" in text
-    assert "Next-generation AI creative platform" in text
+    # The policy first, in the published order; the self-check and the summary after it.
+    order = [text.index(f">{heading}<") for heading in ("Overview", "Usually Eligible", "Contact")]
+    assert order == sorted(order)
+    assert order[-1] < text.index('id="check"') < text.index('id="decision-summary"')
+    assert "© 2026 ImgToSTL. All rights reserved." in text
+    assert "Next-generation" not in text, "the footer is the company's, not a tagline"
 
 
 def test_the_examples_show_the_checkers_verdicts(site: Path) -> None:
-    text = (site / "index.html").read_text(encoding="utf-8")
+    text = (site / "examples" / "index.html").read_text(encoding="utf-8")
     examples = re.findall(
         r'<div class="admonition example refund-example" data-verdict="(\w+)">.*?'
-        r'href="#check\?([^"]+)"',
+        r'href="\.\./#check\?([^"]+)"',
         text,
         flags=re.DOTALL,
     )
@@ -109,11 +113,14 @@ def test_the_static_summary_and_the_widget_are_on_the_policy_page(site: Path) ->
     assert re.search(r'<a href="mailto:[^"]+" data-fallback-email>', fallback)
 
 
-def test_the_site_has_history_search_sitemap_and_a_404_page(site: Path) -> None:
+def test_the_site_has_its_pages_a_sitemap_and_a_404_page_and_no_search(site: Path) -> None:
     assert "Policy history" in (site / "history" / "index.html").read_text(encoding="utf-8")
+    assert "Worked examples" in (site / "examples" / "index.html").read_text(encoding="utf-8")
     assert (site / "404.html").exists()
-    assert (site / "search" / "search_index.json").exists()
     assert "<loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+    # Three short pages need no search: no index, no worker, no search box.
+    assert not (site / "search").exists()
+    assert "md-search" not in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_no_page_loads_anything_from_another_origin(site: Path) -> None:

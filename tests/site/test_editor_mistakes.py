@@ -89,16 +89,10 @@ PAGE_MISTAKES = [
      "no bullet of the policy is marked as clause “terms-violation”"),
     ("Refunds are usually eligible when:\n", "Refunds are usually eligible when:\n\n- The request is made more than {{ refund_window_days }} days after purchase {clause: late-request}\n", "Refunds are usually not eligible when:\n\n- The request",
      "Clause “late-request” is already marked at docs/index.md:"),
-    ("reason: duplicate_payment\ncredits_used: none\nnote: Include the order IDs and the purchase date so support can find both payments.\nexpect: likely_eligible",
-     "reason: duplicate_payment\ncredits_used: none\nnote: Include the order IDs and the purchase date so support can find both payments.\nexpect: likely_not_eligible", "/// example | I was charged twice",
-     "The example “I was charged twice for the same credit pack” expects likely_not_eligible but the checker says likely_eligible"),
     ("/// refund-check\n///\n", "/// refund-check\n///\n\n/// refund-check\n///\n", "/// refund-check\n///\n\n/// refund-check",
      "A second “/// refund-check” block: this page already has one at line"),
     ("/// decision-summary\n///\n", "", None,
      "the policy page has no “/// decision-summary” block, so readers without JavaScript get no summary of usual outcomes"),
-    ("note: Your account's credit history shows how many credits you used, and that decides the usual answer.\nexpect: needs_review\n///",
-     "note: Your account's credit history shows how many credits you used, and that decides the usual answer.\nexpect: needs_review", "/// example | I bought credits recently but I am not sure",
-     "The “/// example” block is not closed. Add a line with only /// after its last line."),
     # Unsafe HTML, in a clause bullet (and in its words in policy.toml, see the test) and in prose.
     ("payment occurred {clause", "payment occurred <script>alert(1)</script> {clause", "payment occurred <script>",
      "<script> is not allowed in the policy's pages: a script here would run in every visitor's browser."),
@@ -113,13 +107,28 @@ PAGE_MISTAKES = [
 ]
 # fmt: on
 
+# The same, in the worked examples' page (docs/examples.md).
+# fmt: off
+EXAMPLE_MISTAKES = [
+    ("reason: duplicate_payment\ncredits_used: none\nnote: Include the order IDs and the purchase date so support can find both payments.\nexpect: likely_eligible",
+     "reason: duplicate_payment\ncredits_used: none\nnote: Include the order IDs and the purchase date so support can find both payments.\nexpect: likely_not_eligible", "/// example | I was charged twice",
+     "The example “I was charged twice for the same credit pack” expects likely_not_eligible but the checker says likely_eligible"),
+    ("note: Your account's credit history shows how many credits you used, and that decides the usual answer.\nexpect: needs_review\n///",
+     "note: Your account's credit history shows how many credits you used, and that decides the usual answer.\nexpect: needs_review", "/// example | I bought credits recently but I am not sure",
+     "The “/// example” block is not closed. Add a line with only /// after its last line."),
+]
+# fmt: on
+
 
 def test_mistakes_in_the_page_are_each_named_and_nothing_is_built(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     with_last_good_site(project)
     page, policy = project / "docs" / "index.md", project / "checker" / "policy.toml"
+    examples = project / "docs" / "examples.md"
     for old, new, _, _ in PAGE_MISTAKES:
         edit(page, old, new)
+    for old, new, _, _ in EXAMPLE_MISTAKES:
+        edit(examples, old, new)
     # The clause's words in policy.toml get the script too, as an editor keeping both the same.
     edit(policy, 'payment occurred"', 'payment occurred <script>alert(1)</script>"')
     # Shown as code, a block, a placeholder or a script is a sample, not a mistake.
@@ -138,6 +147,10 @@ def test_mistakes_in_the_page_are_each_named_and_nothing_is_built(tmp_path: Path
         lines = at.count("\n")
         line = line_of(page, at) + lines
         expected = f"docs/index.md:{line}: {message}"
+        assert expected in result.stderr, f"{expected}\n\n{result.stderr}"
+    for _, _, at, message in EXAMPLE_MISTAKES:
+        line = line_of(examples, at) + at.count("\n")
+        expected = f"docs/examples.md:{line}: {message}"
         assert expected in result.stderr, f"{expected}\n\n{result.stderr}"
     at = line_starting(policy, "duplicate-payment =")
     assert f"checker/policy.toml:{at}: in clause duplicate-payment, <script> is not allowed" in (
