@@ -270,10 +270,12 @@ function judge(query, source) {
 
 function execute({ query, source }) {
   const run = session.run + 1;
-  update({ run, checking: true });
+  update({ run, checking: true }, { draw: false });
   // Today is the visitor's, at the moment of the check (a page left open past midnight counts
-  // the new day).
-  runCheck(query, localToday(), source).then(
+  // the new day). The answers go to the worker first; the page is drawn while it checks.
+  const pending = runCheck(query, localToday(), source);
+  if (widget && widget.root.isConnected) widget.render();
+  pending.then(
     (json) => {
       if (run !== session.run) return;
       const answered = session.answered + 1;
@@ -312,9 +314,13 @@ function execute({ query, source }) {
 function openLink(query) {
   if (!widget) return;
   const state = fromLink(query, widget.questions, widget.supportFields);
-  update({ state, view: "questions", result: null, errors: null, fragment: query });
-  widget.root.scrollIntoView({ block: "start", behavior: smooth() });
+  // The check starts before anything is drawn: the form fills while the worker judges. A result
+  // already showing stays, marked busy, until the link's own replaces it (no flash of the form).
+  const view = session.view === "result" && session.result !== null ? "result" : "questions";
+  update({ state, view, errors: null, fragment: query }, { draw: false });
   judge(query, "link");
+  widget.render();
+  widget.root.scrollIntoView({ block: "start", behavior: smooth() });
 }
 
 function startAgain() {
