@@ -283,6 +283,20 @@ class _Table:
     def named(self) -> set[int]:
         return {axis for when, _ in self.rows for axis in when}
 
+    def outcomes(self, named: list[int], sizes: list[int]) -> dict[tuple[int, ...], str]:
+        """The outcome at every point of the ``named`` axes that a row decides (the first row
+        that matches wins, as in :meth:`outcome`); a point missing is one no row decides."""
+        found: dict[tuple[int, ...], str] = {}
+        for when, outcome in self.rows:
+            choices = [sorted(when[a]) if a in when else range(sizes[a]) for a in named]
+            for values in itertools.product(*choices):
+                found.setdefault(values, outcome)
+        return found
+
+    @property
+    def undecided(self) -> str:
+        return NOT_APPLIES if self.applies_only else ABSENT
+
     def outcome(self, point: dict[int, int]) -> str:
         if not self.present:
             return NOT_APPLIES if self.applies_only else ABSENT
@@ -300,12 +314,18 @@ def compare(old: Ledger, new: Ledger) -> Report:
     tables = {
         name: (_Table(old, name, axes, "old"), _Table(new, name, axes, "new")) for name in names
     }
+    same_classes = old.dims == new.dims
     for name, (before, after) in tables.items():
+        if same_classes and old.tables.get(name) == new.tables.get(name):
+            continue  # the same rows on the same classes decide the same everywhere
         named = sorted(before.named() | after.named())
         groups: dict[tuple[str, str], list[tuple[int, ...]]] = {}
-        for values in itertools.product(*(range(len(axes[a].classes)) for a in named)):
-            point = dict(zip(named, values, strict=True))
-            was, now = before.outcome(point), after.outcome(point)
+        sizes = [len(axis.classes) for axis in axes]
+        was_at = before.outcomes(named, sizes) if before.present else {}
+        now_at = after.outcomes(named, sizes) if after.present else {}
+        for values in itertools.product(*(range(sizes[a]) for a in named)):
+            was = was_at.get(values, before.undecided)
+            now = now_at.get(values, after.undecided)
             if was != now:
                 if name == "verdict":
                     # By verdict; a change of the missing answers alone is its own group.

@@ -1,8 +1,11 @@
-"""Fixtures shared by the whole suite: one Playwright and one Chromium per test session."""
+"""Fixtures shared by the whole suite: one Playwright and one Chromium per test session; and the
+browser tests' timings, printed at the end (gathered from pytest-xdist's workers)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
@@ -39,3 +42,37 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
         "of a Chromium or Chrome binary.",
         pytrace=False,
     )
+
+
+# The browser tests' timings (tests.browser.conftest.record_timing), from each pytest-xdist worker.
+_WORKER_TIMINGS: dict[str, list[float]] = {}
+
+
+def _timings() -> dict[str, list[float]]:
+    module = sys.modules.get("tests.browser.conftest")
+    return getattr(module, "TIMINGS", {})
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:  # a worker: hand them to the controller
+        output["browser_timings"] = _timings()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    for name, values in getattr(node, "workeroutput", {}).get("browser_timings", {}).items():
+        _WORKER_TIMINGS.setdefault(name, []).extend(values)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the timings the browser tests measured (first interaction to ready, and so on)."""
+    timings = {**_timings()}
+    for name, values in _WORKER_TIMINGS.items():
+        timings.setdefault(name, []).extend(values)
+    if not timings:
+        return
+    terminalreporter.section("browser timings")
+    for name, values in timings.items():
+        shown = ", ".join(f"{value:.2f} s" for value in values)
+        terminalreporter.write_line(f"{name}: {shown}")

@@ -37,23 +37,13 @@ VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 # idle 2-core machine; this leaves room for a busy one without hiding a widget that never loads.
 DEFAULT_TIMEOUT_MS = 30_000
 
-# Figures measured while the tests run, printed at the end of the session.
+# Figures measured while the tests run, printed at the end of the session (tests/conftest.py).
 TIMINGS: dict[str, list[float]] = {}
 
 
 def record_timing(name: str, seconds: float) -> None:
     """Keep a measured duration for the summary at the end of the test run."""
     TIMINGS.setdefault(name, []).append(seconds)
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print the timings the browser tests measured (first interaction to ready, and so on)."""
-    if not TIMINGS:
-        return
-    terminalreporter.section("browser timings")
-    for name, values in TIMINGS.items():
-        shown = ", ".join(f"{value:.2f} s" for value in values)
-        terminalreporter.write_line(f"{name}: {shown}")
 
 
 def build_site(

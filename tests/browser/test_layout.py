@@ -68,32 +68,40 @@ def phone(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width", [320, 390, 768, 1280])
 def test_no_page_scrolls_sideways_and_wide_tables_scroll_in_their_box(
-    browser: Browser, site_server: SiteServer, width: int, scheme: str
+    browser: Browser, site_server: SiteServer
 ) -> None:
-    context = context_for(browser, width, scheme)
-    page = context.new_page()
-    try:
-        for path in PAGES:
-            page.goto(site_server.url(path))
-            found = page.evaluate(OVERFLOW)
-            assert found == {"page": 0, "cut": []}, (path, width, scheme, found)
-            # Every table sits in a box of its own that scrolls it sideways.
-            for table in page.locator("article table").all():
-                overflow = table.evaluate(
-                    "(t) => getComputedStyle(t.closest('.md-typeset__scrollwrap')).overflowX"
-                )
-                assert overflow in ("auto", "scroll"), (path, width)
-            # The scheme the visitor's system asks for.
-            chosen = page.evaluate("() => document.body.dataset.mdColorScheme")
-            assert chosen == ("slate" if scheme == "dark" else "default")
-            if width < 1000:
-                shown = page.locator(".headerlink:visible").count()
-                assert shown == 0, f"{shown} permalink signs show on a touch screen at {path}"
-    finally:
-        context.close()
+    # A touch screen at phone and tablet widths, a desktop with a mouse; each in both schemes.
+    for widths in ((320, 390, 768), (1280,)):
+        context = context_for(browser, widths[0], "light")
+        page = context.new_page()
+        try:
+            for width in widths:
+                page.set_viewport_size({"width": width, "height": 844})
+                for scheme in ("light", "dark"):
+                    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+                    for path in PAGES:
+                        page.goto(site_server.url(path))
+                        assert_fits(page, f"{path} at {width} px, {scheme}", scheme, width < 1000)
+        finally:
+            context.close()
+
+
+def assert_fits(page: Page, where: str, scheme: str, touch: bool) -> None:
+    found = page.evaluate(OVERFLOW)
+    assert found == {"page": 0, "cut": []}, (where, found)
+    # Every table sits in a box of its own that scrolls it sideways.
+    for table in page.locator("article table").all():
+        overflow = table.evaluate(
+            "(t) => getComputedStyle(t.closest('.md-typeset__scrollwrap')).overflowX"
+        )
+        assert overflow in ("auto", "scroll"), where
+    # The scheme the visitor's system asks for.
+    chosen = page.evaluate("() => document.body.dataset.mdColorScheme")
+    assert chosen == ("slate" if scheme == "dark" else "default"), where
+    if touch:
+        shown = page.locator(".headerlink:visible").count()
+        assert shown == 0, f"{shown} permalink signs show on a touch screen: {where}"
 
 
 def test_the_policy_comes_first_and_the_self_check_is_one_tap_away(
