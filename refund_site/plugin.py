@@ -238,6 +238,12 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             self.stop(str(error))
         for path, file in self.shipment.files.items():
             files.append(File.generated(config, path, abs_src_path=str(file)))
+        # Material's scripts (its bundle, search's index builder and worker) are not loaded by
+        # these pages (overrides/main.html): the site does not ship them either.
+        for unused in [f for f in files if f.src_uri.startswith(UNUSED_THEME_SCRIPTS)]:
+            if f"/{unused.src_uri}".endswith(OUR_THEME_SCRIPT):
+                continue
+            files.remove(unused)
         self._place_versions(files, config)
         return files
 
@@ -430,6 +436,10 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         # Any other failure (a theme error, an exception in Markdown): nothing is published.
         if self.output is not None:
             self.output.discard()
+
+
+UNUSED_THEME_SCRIPTS = "assets/javascripts/"
+OUR_THEME_SCRIPT = "/assets/javascripts/theme.js"  # overrides/: what the pages use of Material's
 
 
 # Material's markup, made valid and labelled where the theme leaves it so on these pages. Its two

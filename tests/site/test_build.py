@@ -121,6 +121,10 @@ def test_the_site_has_its_pages_a_sitemap_and_a_404_page_and_no_search(site: Pat
     # Three short pages need no search: no index, no worker, no search box.
     assert not (site / "search").exists()
     assert "md-search" not in (site / "index.html").read_text(encoding="utf-8")
+    # Nor Material's script bundle, which the pages do not load: only the theme's small script.
+    shipped = sorted(p.name for p in (site / "assets" / "javascripts").iterdir())
+    assert shipped == ["theme.js", "theme.js.br", "theme.js.gz"]
+    assert "bundle." not in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_no_page_loads_anything_from_another_origin(site: Path) -> None:
