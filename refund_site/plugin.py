@@ -202,8 +202,11 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             log.warning(message)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        # Editors change policy.toml too: `mkdocs serve` rebuilds when it is saved.
+        # Editors change policy.toml too, and the theme's overrides (the footer, the look):
+        # `mkdocs serve` rebuilds when either is saved.
         server.watch(self.config.policy)
+        if config.theme.custom_dir:
+            server.watch(config.theme.custom_dir)
         # A rebuild that stops leaves the last good build in place; MkDocs' server would hold
         # every request until the next good build ("appear stuck"), so it is told the rebuild
         # ended: the preview goes on serving the last good build, and the terminal has said what
