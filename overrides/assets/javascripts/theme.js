@@ -31,6 +31,12 @@
   function choose(index, remember) {
     const input = inputs[index];
     input.checked = true;
+    // Colours change at once, not through the theme's 125 ms transitions (Material's stylesheet
+    // turns them off while this attribute is set): no frame shows light text on light.
+    document.body.setAttribute("data-md-color-switching", "");
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => document.body.removeAttribute("data-md-color-switching")),
+    );
     const color = {};
     for (const key of KEYS) {
       color[key] = input.getAttribute(`data-md-color-${key}`);
