@@ -486,8 +486,13 @@ def render_version_history(
         for clause_id, text in version.clause_texts.items():
             if before.clause_texts.get(clause_id) != text:
                 clauses.append((clause_id, word_diff(before.clause_texts.get(clause_id, ""), text)))
+    resolved = [
+        (label, shown.format(getattr(version, name)))
+        for name, (label, shown) in VALUE_WORDS.items()
+    ]
     return TEMPLATES.get_template("policy_history.html").render(
         version=version,
+        resolved=resolved,
         status=status,
         values=values,
         clauses=clauses,

@@ -145,6 +145,15 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             self.stop(str(error))
         self.policies = policies
         policy = policies.in_force(self.today)
+        for version in policies.versions:
+            # Each version with what it inherits resolved, as the self-check will use it.
+            log.info(
+                f"policy version of {version.effective.isoformat()} "
+                f"({versions.status(policies, version, self.today)}): refund window "
+                f"{version.refund_window_days} days, repeat limit {version.repeat_request_limit}, "
+                f"Creem {version.creem_settlement_days_min}–{version.creem_settlement_days_max} "
+                f"days, last updated {version.last_updated}"
+            )
         try:
             config.site_dir = str(self.output.begin(dirty=self.dirty))
         except output.OutputError as error:

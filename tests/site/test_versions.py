@@ -162,6 +162,11 @@ def test_an_editor_adds_versions_and_every_reader_sees_the_right_one(tmp_path: P
         r"(\d{1,2} \w+ \d{4}) ¶", history
     )
     assert "Earlier refund requests that count as asking repeatedly: 2 3" in history
+    # Each version with what it inherits resolved: the third keeps the second's 14 days.
+    assert (
+        "In this version: Refund window: 14 days; Earlier refund requests that count as asking "
+        "repeatedly: 3;"
+    ) in history
     assert "The clause “The issue only reason is based only on a change of mind" in history
     assert (
         "The <del>issue</del> <ins>only reason</ins> is <del>based only on</del> a change"
