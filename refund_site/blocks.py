@@ -25,6 +25,7 @@ from checker.model import CreditsUsed, Effect, PurchaseType, Reason, Verdict
 from checker.policy import long_date
 from checker.questions import MAX_COUNT, QUESTIONS, QUESTIONS_BY_FIELD, Asker, Kind
 from checker.rules import RULES
+from refund_site import versions
 
 if TYPE_CHECKING:
     from refund_site.extension import RefundPolicyExtension
@@ -469,13 +470,14 @@ def render_version_history(
 ) -> str:
     """One version on the history page: when it was in force, what changed, and its text."""
     since = long_date(version.effective)
-    later = [v.effective for v in policies.versions if v.effective > version.effective]
-    if version.effective > today:
+    kind = versions.status(policies, version, today)
+    if kind == versions.COMING:
         status = f"Comes into effect on {since}."
-    elif not later or later[0] > today:
+    elif kind == versions.CURRENT:
         status = f"The current policy, in force since {since}."
     else:
-        status = f"In force from {since} until {long_date(later[0] - timedelta(days=1))}."
+        last = versions.until(policies, version)
+        status = f"In force from {since} until {long_date(last)}." if last else since
     values = []
     clauses = []
     if before is not None:

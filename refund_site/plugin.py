@@ -316,10 +316,16 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         if shown is not None:
             markdown = versions.rebase_links(markdown, posixpath.dirname(page.file.src_uri))
         home = here(files.get_file_from_path("index.md").url)  # type: ignore[union-attr]
-        urls = {
-            other.version.effective.isoformat(): here(files.get_file_from_path(other.src_uri).url)  # type: ignore[union-attr]
+        # The pages of versions other than the current (by ISO date): their sources, for the
+        # banner's Markdown links, and their URLs, for the widget.
+        pages = {
+            other.version.effective.isoformat(): other.src_uri
             for other in self.version_pages.values()
             if not other.home
+        }
+        urls = {
+            day: here(files.get_file_from_path(src).url)  # type: ignore[union-attr]
+            for day, src in pages.items()
         }
         docs = Path(config.docs_dir).name
         self.extension.begin_page(
@@ -334,11 +340,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                     shown,
                     self.today,
                     markdown_link("index.md"),
-                    {
-                        other.version.effective.isoformat(): markdown_link(other.src_uri)
-                        for other in self.version_pages.values()
-                        if not other.home
-                    },
+                    {day: markdown_link(src) for day, src in pages.items()},
                 )
                 if shown
                 else [],
