@@ -270,7 +270,7 @@ class Email(TypedDict):
 
 # Mail programs and browsers cut long mailto links; stay well under the usual limit of 2,000.
 MAILTO_LIMIT = 1900
-_SHORTENED = "\n\n[Shortened to fit in an email link. Please add any details here.]"
+SHORTENED = "\n\n[Shortened to fit in an email link. Please add any details here.]"
 
 
 class RecapLine(TypedDict):
@@ -324,20 +324,36 @@ def _days(count: int) -> str:
     return f"{count:,} day{'s' if count != 1 else ''}"
 
 
+# The email to support, line by line, with {slots}: filled here, and by the page's decision table
+# (refund_site/assets/refund-check/table.js) when it answers before the checker has loaded, so
+# both write the very same email. A line whose slots are all empty is left out.
+EMAIL_SUBJECT = "Refund request: {kind} bought on {bought}"
+EMAIL_BLANK_SUBJECT = "Refund request"
+# The opening of every email, with what the policy asks customers to include.
+EMAIL_OPENING = (
+    "Hello ImgToSTL support,",
+    "",
+    "I would like to ask for a refund.",
+    "",
+    "Account email: ",
+    "Order ID (if you have it): ",
+    "Purchase date: {bought}",
+    "Reason: {reason}",
+    "What happened, in a few words: ",
+    "Screenshots or job IDs that show the issue: ",
+)
+EMAIL_ANSWERS = "My answers to the refund self-check:"
+EMAIL_RESULT = "Self-check result on {today}: {title} ({verdict}; clauses: {clauses})."
+EMAIL_VERSION = "Refund policy applied: the version of {effective} (last updated {last_updated})."
+EMAIL_NEWER = (
+    "Under the version in force since {effective}, the self-check would say: {title} ({verdict})."
+)
+EMAIL_CLOSING = "Thank you."
+
+
 def _request_lines(purchase_date: str = "", reason: str = "") -> list[str]:
     """The opening of every email to support, with what the policy asks customers to include."""
-    return [
-        "Hello ImgToSTL support,",
-        "",
-        "I would like to ask for a refund.",
-        "",
-        "Account email: ",
-        "Order ID (if you have it): ",
-        f"Purchase date: {purchase_date}",
-        f"Reason: {reason}",
-        "What happened, in a few words: ",
-        "Screenshots or job IDs that show the issue: ",
-    ]
+    return [line.format(bought=purchase_date, reason=reason) for line in EMAIL_OPENING]
 
 
 def _recap_line(line: RecapLine) -> str:
@@ -393,43 +409,53 @@ def email(
     reason = QUESTIONS_BY_FIELD["reason"].option_label(answers.reason.value)
     kind = answers.purchase_type.value.replace("_", " ")
     bought = long_date(answers.purchase_date)
-    subject = f"Refund request: {kind} bought on {bought}"
+    subject = EMAIL_SUBJECT.format(kind=kind, bought=bought)
     clause_ids = ", ".join(rule.clause_id for rule in evaluation.clauses) or "none"
+    verdict = evaluation.verdict
     body = "\n".join(
         [
             *_request_lines(bought, reason),
             "",
-            "My answers to the refund self-check:",
+            EMAIL_ANSWERS,
             *(_recap_line(line) for line in recap(answers)),
             "",
-            f"Self-check result on {long_date(today)}: {VERDICT_TITLES[evaluation.verdict]} "
-            f"({evaluation.verdict.value}; clauses: {clause_ids}).",
-            f"Refund policy applied: the version of {long_date(policy.effective)} (last updated "
-            f"{policy.last_updated}).",
+            EMAIL_RESULT.format(
+                today=long_date(today),
+                title=VERDICT_TITLES[verdict],
+                verdict=verdict.value,
+                clauses=clause_ids,
+            ),
+            EMAIL_VERSION.format(
+                effective=long_date(policy.effective), last_updated=policy.last_updated
+            ),
             *(
                 [
-                    f"Under the version in force since {long_date(newer[0].effective)}, the "
-                    f"self-check would say: {VERDICT_TITLES[newer[1].verdict]} "
-                    f"({newer[1].verdict.value})."
+                    EMAIL_NEWER.format(
+                        effective=long_date(newer[0].effective),
+                        title=VERDICT_TITLES[newer[1].verdict],
+                        verdict=newer[1].verdict.value,
+                    )
                 ]
                 if newer
                 else []
             ),
             "",
-            "Thank you.",
+            EMAIL_CLOSING,
         ]
     )
     return blank_email(policy, subject, body)
 
 
-def blank_email(policy: Policy, subject: str = "Refund request", body: str | None = None) -> Email:
+def blank_email(
+    policy: Policy, subject: str = EMAIL_BLANK_SUBJECT, body: str | None = None
+) -> Email:
     """An email to support; without a body, one with the blanks the policy asks for.
 
     The link goes to the configured address only, with nothing but a subject and a body, each
     percent-encoded, and is shortened to stay under :data:`MAILTO_LIMIT` characters.
     """
     if body is None:
-        body = "\n".join([*_request_lines(), "", "Thank you."])
+        body = "\n".join([*_request_lines(), "", EMAIL_CLOSING])
 
     def link(text: str) -> str:
         return (
@@ -439,11 +465,11 @@ def blank_email(policy: Policy, subject: str = "Refund request", body: str | Non
 
     mailto = link(body)
     if len(mailto) > MAILTO_LIMIT:
-        room = MAILTO_LIMIT - len(link(_SHORTENED))
+        room = MAILTO_LIMIT - len(link(SHORTENED))
         kept = body
         while kept and len(quote(kept, safe="")) > room:
             kept = kept[: max(0, len(kept) - max(1, (len(quote(kept, safe="")) - room) // 3))]
-        body = kept.rstrip() + _SHORTENED
+        body = kept.rstrip() + SHORTENED
         mailto = link(body)
     return {"to": policy.support_email, "subject": subject, "body": body, "mailto": mailto}
 

@@ -33,10 +33,7 @@ ERROR_PREFIX = "Error: "
 STATUS = {
     "loading": "Loading the self-check…",
     "ready": "The self-check is ready.",
-    "queued": (
-        "Loading the self-check. Your answers will be checked as soon as it is ready, in a "
-        "few seconds."
-    ),
+    "queued": "Getting the self-check ready. Your answers will be checked as soon as it is.",
     "failed": (
         "Sorry, the self-check could not start in this browser. You can try again, email "
         "support, or read the summary of the policy instead."
@@ -45,6 +42,37 @@ STATUS = {
         "Sorry, the self-check took too long to start in this browser. You can try again, "
         "email support, or read the summary of the policy instead."
     ),
+    "stalled": (
+        "Sorry, the self-check stopped downloading: nothing has arrived for a while. Check your "
+        "connection and try again, email support, or read the summary of the policy instead."
+    ),
+    # With the policy's decision table at hand (assets/refund-check/table.js), a failed start
+    # still leaves the verdict, the reasons and the email.
+    "table_only": (
+        "The full self-check could not start in this browser, but you can still check your "
+        "answers: you get the verdict, the reasons and an email to support, without the "
+        "detailed explanation."
+    ),
+    "table_only_no_wasm": (
+        "This browser cannot run the full self-check (it needs WebAssembly, which is turned off "
+        "or not available here), but you can still check your answers: you get the verdict, "
+        "the reasons and an email to support, without the detailed explanation."
+    ),
+    # Beside an answer from the decision table, while the checker is still on its way, and
+    # once it cannot come.
+    "from_table": (
+        "This answer comes from the policy's decision table. The self-check is still loading "
+        "to confirm it and add how long ago you bought and which version of the policy applies."
+    ),
+    "from_table_only": (
+        "The self-check could not load in this browser, so this answer comes from the policy's "
+        "decision table: the verdict, the reasons and the email are complete. The detailed "
+        "explanation (how long ago you bought, and which version of the policy applies) is not "
+        "available here."
+    ),
+    # The download's progress, in words: "Getting the self-check ready: 1.2 of 3.9 MB".
+    "progress": "Getting the self-check ready: {received} of {total} MB",
+    "progress_done": "Getting the self-check ready: starting it…",
     "no_wasm": (
         "Sorry, this browser cannot run the self-check: it needs WebAssembly, which is turned "
         "off or not available here. You can email support or read the summary of the policy "
@@ -54,6 +82,7 @@ STATUS = {
     "copy_by_hand": "The summary is selected below: copy it with Ctrl+C, or ⌘C on a Mac.",
 }
 RETRY = "Try again"
+PROGRESS_LABEL = "Download of the self-check"
 # "You can also write to support straight away: email support at …, or read the summary …"
 FALLBACK_BEFORE = "You can also write to support straight away: "
 FALLBACK_LINK = "email support at {address}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -114,9 +114,14 @@ class RefundCheckBlock(PolicyBlock):
                 "data-runtime": settings.runtime,
                 "data-lock": settings.lock,
                 "data-stdlib": settings.stdlib,
+                "data-wheel": settings.wheel,
+                "data-wheel-sha256": settings.wheel_sha256,
+                "data-decisions": settings.decisions,
                 "data-package": settings.package,
                 "data-worker": settings.worker,
-                "data-timeout": str(settings.timeout_ms),
+                "data-stall-timeout": str(settings.stall_timeout_ms),
+                "data-start-timeout": str(settings.start_timeout_ms),
+                "data-downloads": json.dumps(settings.downloads, sort_keys=True),
                 "aria-labelledby": WIDGET_ID,
             },
         )
@@ -301,9 +306,14 @@ class WidgetSettings:
     runtime: str = "assets/pyodide/"
     lock: str = "assets/pyodide/pyodide-lock.json"
     stdlib: str = "assets/pyodide/python_stdlib.zip"
+    wheel: str = ""
+    wheel_sha256: str = ""
+    decisions: str = ""
     package: str = "imgtostl-refund-checker"
     worker: str = "assets/refund-check/worker.js"
-    timeout_ms: int = 20000
+    stall_timeout_ms: int = 15000
+    start_timeout_ms: int = 30000
+    downloads: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def render_pointer(current_url: str) -> str:

@@ -39,6 +39,7 @@ from checker import CLAUSE_IDS, Policies, PolicyError, read_policies
 from checker.policy import display_name, long_date
 from refund_site import (
     blocks,
+    decisions,
     headers,
     output,
     precompress,
@@ -90,8 +91,11 @@ class RefundPolicyConfig(base.Config):
     """A local ``pyodide-314.0.7.tgz`` or folder with the core files, for offline builds."""
     cache_dir = c.Optional(c.Type(str))
     """Where the runtime and built wheels are kept between builds."""
-    load_timeout_ms = _Milliseconds(minimum=1000, default=20000)
-    """How long the page waits for the runtime before offering to try again."""
+    stall_timeout_ms = _Milliseconds(minimum=1000, default=15000)
+    """How long the page waits without a single byte of the runtime arriving before it calls the
+    download stalled and offers to try again (a slow download that moves is never given up)."""
+    start_timeout_ms = _Milliseconds(minimum=1000, default=30000)
+    """How long the page waits for the runtime to start once every byte has arrived."""
     fast_start = c.Type(bool, default=True)
     """Ship only the standard-library modules the checker imports, compiled (needs Node.js)."""
     precompress = c.Type(bool, default=True)
@@ -110,6 +114,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         self.policies: Policies | None = None
         # The pages that show a version of the policy, by where MkDocs publishes them from.
         self.version_pages: dict[str, versions.VersionPage] = {}
+        self.book: ledgers.Book | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -182,6 +187,8 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             Path(self.config.ledger) if self.config.ledger else review.ledger_path_for(policy_file)
         )
         expected = review.current_text(policy_file, self.cache, history)
+        # The page's decision table is this ledger (refund_site/decisions.py).
+        self.book = ledgers.parse(expected)
         actual = ledger_file.read_text(encoding="utf-8") if ledger_file.is_file() else None
         if actual == expected:
             return
@@ -239,12 +246,14 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         config_dir = Path(config.config_file_path).parent
         source = self.config.pyodide_source or os.environ.get(runtime.SOURCE_ENV)
+        assert self.policies is not None and self.book is not None
         try:
             self.shipment = shipping.ship(
                 Path(self.config.policy),
                 self.cache,
                 pyodide_source=config_dir / source if source else None,
                 fast_start=self.config.fast_start,
+                decisions=decisions.decision_json(self.policies, self.book).encode("utf-8"),
             )
         except shipping.ShippingError as error:
             self.stop(str(error))
@@ -351,9 +360,14 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                     runtime=here(shipment.runtime_dir) + "/",
                     lock=here(shipment.lock),
                     stdlib=here(shipment.stdlib),
+                    wheel=here(shipment.wheel),
+                    wheel_sha256=shipment.wheel_sha256,
+                    decisions=here(shipment.decisions),
                     package=wheel.LOCK_PACKAGE_NAME,
                     worker=here(shipment.worker),
-                    timeout_ms=self.config.load_timeout_ms,
+                    stall_timeout_ms=self.config.stall_timeout_ms,
+                    start_timeout_ms=self.config.start_timeout_ms,
+                    downloads=shipment.downloads,
                 ),
             )
         )

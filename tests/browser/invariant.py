@@ -79,8 +79,37 @@ READ_PAGE = """() => {
     errors: [...root.querySelectorAll('[data-error-list] li')].map((li) => li.textContent.trim()),
     hash: location.hash,
     today: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`,
+    source: result.dataset.source || '',
+    detailsShown: [...result.querySelectorAll('[data-detail]')].some((part) => !part.hidden),
   };
 }"""
+
+# The page's own decision table (table.js on the decisions.json the site ships), asked directly:
+# what it answers for a query, whether or not the page showed it.
+TABLE_ANSWER = """async ([query, today, source]) => {
+  const root = document.querySelector('[data-refund-check]');
+  const script = [...document.querySelectorAll('script[src]')]
+    .map((element) => element.src)
+    .find((src) => /refund-check[/]widget-[^/]+[/]widget[.]js$/.test(src));
+  const { quickAnswer } = await import(new URL('table.js', script).href);
+  const data = await (await fetch(new URL(root.dataset.decisions, document.baseURI))).json();
+  return quickAnswer(data, query, today, source);
+}"""
+# What the table decides, which must be the checker's, field by field.
+DECISION = (
+    "verdict",
+    "title",
+    "summary",
+    "clauses",
+    "missing_questions",
+    "support_checks",
+    "notes",
+    "processing_time",
+    "alternatives",
+    "recap",
+    "email",
+    "link",
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +134,8 @@ class Reading:
     errors: list[str]
     hash: str
     today: str
+    source: str  # who gave the answer shown: "checker", or "table" before the checker did
+    details_shown: bool  # the day count and version sentences, which only the checker gives
 
     @property
     def fragment(self) -> list[tuple[str, str]] | None:
@@ -141,6 +172,8 @@ def read(page: Page) -> Reading:
         errors=raw["errors"],
         hash=raw["hash"],
         today=raw["today"],
+        source=raw["source"],
+        details_shown=raw["detailsShown"],
     )
 
 
@@ -171,11 +204,19 @@ def assert_invariant(page: Page, policies: Policies | None = None) -> Reading:
     assert reading.clauses == [clause["id"] for clause in want["clauses"]]
     assert reading.missing == want["missing_questions"]
     assert reading.support_checks == want["support_checks"], (reading.support_checks, want)
-    assert reading.timing == want["timing"]
-    # The version followed, and what a newer one would say, as the checker words them.
-    assert reading.applied == want["policy"]["applied"]
-    newer = want["policy"].get("newer")
-    assert reading.newer == (newer["text"] if newer else ""), (reading.newer, newer)
+    # The page's decision table answers these answers as the checker does, whoever answered.
+    assert_table_agrees(page, reading, want)
+    if reading.source == "table":
+        # The table's answer leaves the day count and the version's sentences to the checker.
+        assert not reading.details_shown, "the table's answer shows the checker's details"
+        assert reading.newer == ""
+    else:
+        assert reading.source == "checker", reading.source
+        assert reading.timing == want["timing"]
+        # The version followed, and what a newer one would say, as the checker words them.
+        assert reading.applied == want["policy"]["applied"]
+        newer = want["policy"].get("newer")
+        assert reading.newer == (newer["text"] if newer else ""), (reading.newer, newer)
     assert reading.recap == [(line["question"], line["answer"]) for line in want["recap"]]
     # The address carries exactly the answers shown (today's date is not an answer).
     assert reading.fragment == reading.shown, (reading.fragment, reading.shown)
@@ -186,6 +227,20 @@ def assert_invariant(page: Page, policies: Policies | None = None) -> Reading:
         assert question in line and line.endswith(answer), (line, question, answer)
     assert_safe_mailto(reading.mailto)
     return reading
+
+
+def table_answer(page: Page, query: str, today: str, source: str = "form") -> Any:
+    """What the page's decision table answers for ``query`` (None: it leaves it to the checker)."""
+    return page.evaluate(TABLE_ANSWER, [query, today, source])
+
+
+def assert_table_agrees(page: Page, reading: Reading, want: dict[str, Any]) -> None:
+    """The decision table gives the checker's decision for the answers the form shows."""
+    table = table_answer(page, urlencode(reading.shown), reading.today)
+    assert table is not None, f"the table cannot answer what the checker judges: {reading.shown}"
+    assert "errors" not in table, table
+    for name in DECISION:
+        assert table[name] == want[name], (name, table[name], want[name])
 
 
 def assert_safe_mailto(href: str) -> None:

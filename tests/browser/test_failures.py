@@ -48,9 +48,9 @@ SHORT_LOAD_TIMEOUT_MS = 6000
 # turn off the JIT (Safari's Lockdown Mode, for one). The older --js-flags=--noexpose_wasm is gone
 # from the V8 of Chromium 156: with it, WebAssembly is still there.
 NO_WEBASSEMBLY = "--js-flags=--jitless"
-# What the widget says when the runtime took too long (its own timeout), as opposed to a failure
-# it noticed at once.
-TOO_LONG = "took too long"
+# What the widget says when no byte of the runtime arrived for a while (a stall), as opposed to a
+# failure it noticed at once.
+TOO_LONG = "stopped downloading"
 ANSWERS: dict[str, str] = {
     "purchase_date": (date.today() - timedelta(days=1)).isoformat(),
     "purchase_type": "credit_pack",
@@ -97,7 +97,7 @@ def retry_until_a_verdict(session: Session, *, already_answered: bool = False) -
     """Press "Try again"; the runtime loads and a check gives the checker's verdict."""
     page = session.page
     before = checks_answered(page)
-    page.locator(f"{ROOT} [data-retry]").click()
+    page.locator(f"{ROOT} [data-fallback] [data-retry]").click()
     session.wait_for_state("ready", LOAD_TIMEOUT_MS)
     expect(page.locator(f"{ROOT} [data-fallback]")).to_be_hidden()
     if already_answered:
@@ -117,14 +117,14 @@ def forget_errors(session: Session, *expected: str) -> None:
 
 @pytest.fixture
 def short_timeout_session(browser: Browser, site_server: SiteServer) -> Iterator[Session]:
-    """Like the ``session`` fixture, with the page's wait for the runtime shortened as the
-    ``load_timeout_ms`` option would (the page reads it from data-timeout)."""
+    """Like the ``session`` fixture, with the page's wait for a stalled download shortened as the
+    ``stall_timeout_ms`` option would (the page reads it from data-stall-timeout)."""
     with checked_session(browser, site_server) as session:
 
         def shortened(route: Route) -> None:
             response = route.fetch()
             html = response.text().replace(
-                'data-timeout="20000"', f'data-timeout="{SHORT_LOAD_TIMEOUT_MS}"'
+                'data-stall-timeout="15000"', f'data-stall-timeout="{SHORT_LOAD_TIMEOUT_MS}"'
             )
             route.fulfill(response=response, body=html)
 
@@ -150,35 +150,48 @@ def no_wasm_session(playwright_instance: Playwright, site_server: SiteServer) ->
 # The faults --------------------------------------------------------------------------------------
 
 
-def test_without_webassembly_the_widget_says_so_and_offers_the_email(
+def test_without_webassembly_the_decision_table_still_answers_with_the_email(
     no_wasm_session: Session,
 ) -> None:
     session = no_wasm_session
     page = session.page
     page.goto(session.url("/"))
     assert page.evaluate("() => typeof WebAssembly") == "undefined", "the flag had no effect"
-    # Said as soon as the page shows, before the visitor spends time on the questions.
+    # Said as soon as the page shows, before the visitor spends time on the questions: the full
+    # self-check cannot run, the questions still can be answered.
     session.wait_for_state("error", timeout_ms=FAILURE_TIMEOUT_MS)
-    assert_way_out_offered(page)
+    fallback = page.locator(f"{ROOT} [data-fallback]")
+    expect(fallback).to_be_visible()
+    page.wait_for_function(
+        """() => document.querySelector('[data-refund-check] [data-fallback-message]')
+          .textContent.includes('you can still check your answers')"""
+    )
     assert "WebAssembly" in fallback_message(page)
+    # "Try again" cannot help here: none is offered; the email and the summary are.
+    expect(fallback.locator("[data-retry]")).to_be_hidden()
+    assert_safe_mailto(fallback.locator('a[href^="mailto:"]').get_attribute("href") or "")
+    assert SUMMARY_ID in page.evaluate(SUMMARY_LINKS), "no link to the policy's summary"
 
-    # "Try again" cannot help here; it keeps saying why, and downloads nothing it cannot run.
-    page.locator(f"{ROOT} [data-retry]").click()
-    assert_way_out_offered(page)
-    assert "WebAssembly" in fallback_message(page)
+    # The visitor answers and checks: the verdict, the reasons and the email, from the table.
+    fill(page, ANSWERS)
+    page.locator(f"{ROOT} [data-submit]").click()
+    page.locator(f"{ROOT} [data-result] [data-verdict]").wait_for(state="visible")
+    reading = assert_invariant(page)
+    assert reading.source == "table" and reading.verdict == "likely_eligible"
+    assert reading.clauses == ["technical-failure", "recent-unused"]
+    provenance = page.locator(f'{ROOT} [data-part="provenance"]')
+    expect(provenance).to_be_visible()
+    expect(provenance).to_contain_text("not available here")
+    expect(provenance.locator("[data-retry]")).to_be_hidden()
+    expect(page.locator(f"{ROOT} [data-submit]")).to_have_attribute("aria-disabled", "false")
+    # Nothing of the runtime was downloaded: it could not have run.
     paths = runtime_paths(page)
-    for folder in (paths["runtime"], paths["lockFolder"]):
-        assert session.server.requested(folder) == [], folder
-
-    # The summary link takes the visitor to the policy's summary on this page.
-    summary = page.locator(f"#{SUMMARY_ID}")
-    page.locator(f'{ROOT} [data-fallback] a[href$="#{SUMMARY_ID}"]').click()
-    expect(summary).to_be_in_viewport()
-    assert page.evaluate("() => location.hash") == f"#{SUMMARY_ID}"
-    expect(summary).not_to_be_empty()
+    assert session.server.requested(paths["runtime"]) == []
+    fetched = {entry.path_only for entry in session.server.requested(paths["lockFolder"])}
+    assert fetched == {paths["lockFolder"] + "decisions.json"}, fetched
 
 
-def test_a_stalled_runtime_download_times_out_and_a_retry_loads_it(
+def test_a_stalled_runtime_download_gives_up_and_a_retry_loads_it(
     short_timeout_session: Session,
 ) -> None:
     session = short_timeout_session
@@ -188,25 +201,35 @@ def test_a_stalled_runtime_download_times_out_and_a_retry_loads_it(
     # module worker's fetch is held too.
     session.context.route("**/*.wasm", lambda route: stalled.append(route))
     page.goto(session.url("/"))
-    timeout_ms = int(page.locator(ROOT).get_attribute("data-timeout") or 0)
+    timeout_ms = int(page.locator(ROOT).get_attribute("data-stall-timeout") or 0)
     assert timeout_ms == SHORT_LOAD_TIMEOUT_MS, "the build option did not reach the page"
 
     started = time.monotonic()
     fill(page, ANSWERS)  # the first answer starts loading the runtime
     page.locator(f"{ROOT} [data-submit]").click()  # the visitor waits for this check
+    # The decision table answers at once, and says the self-check is still loading.
+    page.locator(f"{ROOT} [data-result] [data-verdict]").wait_for(state="visible")
+    assert assert_invariant(page).source == "table"
+    expect(page.locator(f'{ROOT} [data-part="provenance"]')).to_contain_text("still loading")
     session.wait_for_state("error", timeout_ms=FAILURE_TIMEOUT_MS)
     waited = time.monotonic() - started
     record_timing("stalled .wasm: first answer to data-state=error", waited)
     assert stalled, "the .wasm was never requested"
     assert waited >= timeout_ms / 1000 * 0.9, f"failed after {waited:.1f} s, before the timeout"
-    assert_way_out_offered(page)
-    assert TOO_LONG in fallback_message(page)
-    # The visitor was waiting for a result: focus goes to the explanation.
-    expect(page.locator(f"{ROOT} [data-fallback-message]")).to_be_focused()
+    # The answer stays; beside it, what is missing from it and a retry. Nothing spins.
+    provenance = page.locator(f'{ROOT} [data-part="provenance"]')
+    expect(provenance).to_contain_text("could not load")
+    expect(page.locator(f"{ROOT} [data-submit]")).to_have_attribute("aria-disabled", "false")
+    assert assert_invariant(page).source == "table"
 
     session.context.unroute("**/*.wasm")
-    # The check the visitor asked for runs by itself once the runtime is there.
-    retry_until_a_verdict(session, already_answered=True)
+    before = checks_answered(page)
+    provenance.locator("[data-retry]").click()
+    # The check the visitor asked for is confirmed by the checker once the runtime is there.
+    assert wait_for_check(page, before, LOAD_TIMEOUT_MS) == "result"
+    reading = assert_invariant(page)
+    assert reading.source == "checker"
+    expect(provenance).to_be_hidden()
 
 
 # Failures the worker can notice at once: its own script crashes, or the lock cannot be read.

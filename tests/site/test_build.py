@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import re
 import subprocess
@@ -149,7 +150,11 @@ def shipped_checker(site: Path) -> Path:
 
 def shipped_files(folder: Path) -> list[str]:
     """The files of ``folder``, without the build's precompressed copies (name.br, name.gz)."""
-    return sorted(path.name for path in folder.iterdir() if path.suffix not in {".br", ".gz"})
+    return sorted(
+        path.name
+        for path in folder.iterdir()
+        if not (path.suffix in {".br", ".gz"} and path.with_suffix("").is_file())
+    )
 
 
 def test_the_runtime_ships_with_only_the_checkers_wheel_in_its_lock(site: Path) -> None:
@@ -160,8 +165,11 @@ def test_the_runtime_ships_with_only_the_checkers_wheel_in_its_lock(site: Path) 
     shipped = shipped_checker(site)
     wheels = sorted(path.name for path in shipped.glob("*.whl"))
     assert len(wheels) == 1
-    # Beside the checker: the standard library it runs with (tailored to it, see test_stdlib.py).
-    assert shipped_files(shipped) == sorted(["pyodide-lock.json", wheels[0], "python_stdlib.zip"])
+    # Beside the checker: the standard library it runs with (tailored to it, see test_stdlib.py,
+    # gzipped as a whole), and the page's decision table (test_table_js.py).
+    assert shipped_files(shipped) == sorted(
+        ["decisions.json", "pyodide-lock.json", wheels[0], "python_stdlib.zip.gz"]
+    )
     lock = json.loads((shipped / "pyodide-lock.json").read_text())
     assert len(lock["packages"]) == 1
     (entry,) = lock["packages"].values()
@@ -253,9 +261,13 @@ def test_with_fast_start_off_the_site_ships_pyodides_stock_standard_library(
 
 
 def test_the_default_build_ships_the_tailored_standard_library(site: Path) -> None:
-    shipped = shipped_checker(site) / "python_stdlib.zip"
-    names = zipfile.ZipFile(shipped).namelist()
+    shipped = shipped_checker(site) / "python_stdlib.zip.gz"
+    library = zipfile.ZipFile(io.BytesIO(gzip.decompress(shipped.read_bytes())))
+    names = library.namelist()
     assert names and all(name.endswith(".pyc") for name in names)
+    # Stored, so that one compressor sees the whole library: smaller than deflating each module.
+    assert {info.compress_type for info in library.infolist()} == {zipfile.ZIP_STORED}
+    assert shipped.stat().st_size < 1_300_000
     html = (site / "index.html").read_text(encoding="utf-8")
     stdlib = re.search(r'data-stdlib="([^"]+)"', html)
     assert stdlib is not None and (site / stdlib.group(1)).resolve() == shipped.resolve()

@@ -127,7 +127,8 @@ def test_the_pinned_runtime_and_the_checker_are_cached_for_a_year(site: Path) ->
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
         assert header_value(site, f"/{RUNTIME}/{name}", "Cache-Control") == immutable, name
     checker_files = list(site.glob("assets/refund-check/checker-*/*"))
-    assert {file.name for file in checker_files} >= {"pyodide-lock.json", "python_stdlib.zip"}
+    names = {file.name for file in checker_files}
+    assert names >= {"pyodide-lock.json", "python_stdlib.zip.gz", "decisions.json"}
     widget_files = list(site.glob("assets/refund-check/widget-*/*"))
     assert {file.name for file in widget_files} >= {"widget.js", "worker.js", "load-checker.mjs"}
     for file in checker_files + widget_files:

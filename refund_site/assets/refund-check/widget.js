@@ -22,6 +22,7 @@ import {
   showErrors,
   showState,
 } from "./form.js";
+import { quarter, showProgress } from "./progress.js";
 import { copySummary, showResult } from "./result.js";
 import {
   localToday,
@@ -41,6 +42,7 @@ import {
   withAnswer,
   withRequestDate,
 } from "./state.js";
+import { quickAnswer } from "./table.js";
 
 const FRAGMENT_PREFIX = "#check?";
 
@@ -54,12 +56,40 @@ const session = {
   fragment: null, // the #check? query in the address, as last opened or written
   waiting: null, // {query, source}: to check as soon as the runtime is ready
   run: 0, // the latest check: only its answer is shown
-  answered: 0, // checks answered so far (the widget's data-checks, for whoever waits on it)
+  answered: 0, // checks the checker answered so far (data-checks, for whoever waits on it)
+  tableAnswered: 0, // answers the decision table gave before the checker (data-table-answers)
+  source: "checker", // who gave the answer shown: "checker", or "table" until the checker does
+  answeredByTable: false, // the decision table has answered the waiting check
   checking: false,
   retrying: false,
+  announced: 0, // the quarter of the download last announced
 };
 
 let widget = null;
+
+/*
+ * The policy's decision table (decisions.json: the committed ledger, see table.js): a few KB,
+ * fetched with the runtime's first byte, that answers while the megabytes of Pyodide arrive,
+ * and when they cannot.
+ */
+const table = { url: "", promise: null, data: null };
+
+function loadTable(url) {
+  if (!url) return Promise.resolve(null);
+  if (table.url !== url || !table.promise) {
+    table.url = url;
+    table.data = null;
+    table.promise = fetch(url)
+      .then((response) => (response.ok ? response.json() : null))
+      .catch(() => null)
+      .then((data) => {
+        if (table.url === url) table.data = data && Array.isArray(data.versions) ? data : null;
+        if (widget && widget.root.isConnected) widget.render();
+        return table.data;
+      });
+  }
+  return table.promise;
+}
 
 /**
  * The one way the session changes: merge ``changes`` into it, then draw the widget from it
@@ -110,10 +140,19 @@ class Widget {
     return runtimeConfig(this.root);
   }
 
+  get decisions() {
+    return this.root.dataset.decisions
+      ? new URL(this.root.dataset.decisions, document.baseURI).href
+      : "";
+  }
+
   mount() {
     const { root, form } = this;
     const intent = () => {
-      if (runtimeState().state === "idle") startRuntime(this.config);
+      if (runtimeState().state === "idle") {
+        loadTable(this.decisions);
+        startRuntime(this.config);
+      }
     };
     for (const type of ["pointerdown", "focusin", "keydown", "input"]) {
       root.addEventListener(type, intent, { passive: true });
@@ -140,7 +179,9 @@ class Widget {
       update({ state: withRequestDate(session.state, null) });
       focusQuestion(root, this.questions[0].field, { smooth: false });
     });
-    root.querySelector("[data-retry]")?.addEventListener("click", () => this.retry());
+    for (const retry of root.querySelectorAll("[data-retry]")) {
+      retry.addEventListener("click", () => this.retry());
+    }
     root.querySelector("[data-start-again]")?.addEventListener("click", () => startAgain());
     root.querySelector("[data-copy]")?.addEventListener("click", () => {
       if (session.result) copySummary(root, String(session.result.copy_text || ""), (key) => this.announce(key));
@@ -169,7 +210,10 @@ class Widget {
   }
 
   announce(key) {
-    const text = this.words[key] || "";
+    this.say(this.words[key] || "");
+  }
+
+  say(text) {
     const { status } = this;
     if (!status) return;
     clearTimeout(this.announceTimer);
@@ -188,39 +232,74 @@ class Widget {
   render() {
     const { root, form } = this;
     const runtime = runtimeState();
+    const failed = runtime.state === "error";
     root.dataset.state = runtime.state;
-    if (runtime.state === "error") root.dataset.errorDetail = runtime.detail;
+    if (failed) root.dataset.errorDetail = runtime.detail;
     else delete root.dataset.errorDetail;
     showState(form, root, session.state, this.questions);
 
-    const busy = session.waiting !== null || session.checking;
+    // Busy only while the visitor waits for the checker with nothing to read meanwhile; never
+    // beside an error.
+    const busy =
+      !failed && (session.checking || (session.waiting !== null && !session.answeredByTable));
     root.dataset.checks = String(session.answered);
+    root.dataset.tableAnswers = String(session.tableAnswered);
     root.setAttribute("aria-busy", String(busy));
     this.submitButton.setAttribute("aria-disabled", String(busy));
     this.submitButton.textContent = this.words[busy ? "submit_busy" : "submit"];
     this.submitButton.classList.toggle("refund-check__busy", busy);
 
+    const showing = session.view === "result" && session.result !== null;
+    const fromTable = showing && session.source === "table";
     const fallback = root.querySelector("[data-fallback]");
-    fallback.hidden = runtime.state !== "error";
-    if (runtime.state === "error") {
+    fallback.hidden = !failed || fromTable;
+    if (failed) {
+      const noWasm = runtime.reason === "no_wasm";
+      const reason = table.data ? (noWasm ? "table_only_no_wasm" : "table_only") : runtime.reason;
       root.querySelector("[data-fallback-message]").textContent =
-        this.words[runtime.reason] || this.words.failed;
+        this.words[reason] || this.words.failed;
+      fallback.querySelector("[data-retry]").hidden = noWasm;
     }
 
-    const showing = session.view === "result" && session.result !== null;
     root.querySelector("[data-view=questions]").hidden = showing;
-    root.querySelector("[data-result]").hidden = !showing;
+    const result = root.querySelector("[data-result]");
+    result.hidden = !showing;
+    result.dataset.source = session.source;
     if (showing && this.resultShown !== session.result) {
       showResult(root, session.result, this.supportFields);
       this.resultShown = session.result;
     }
+    // An answer from the decision table says so, only while the checker has not confirmed it.
+    const provenance = result.querySelector('[data-part="provenance"]');
+    provenance.hidden = !fromTable;
+    if (fromTable) {
+      result.querySelector("[data-provenance-text]").textContent =
+        this.words[failed ? "from_table_only" : "from_table"];
+      provenance.querySelector("[data-retry]").hidden = !failed || runtime.reason === "no_wasm";
+    }
+    for (const detail of result.querySelectorAll("[data-detail]")) detail.hidden = fromTable;
+    if (fromTable) result.querySelector('[data-part="newer"]').hidden = true;
+    this.renderProgress(runtime);
     if (session.errors) showErrors(root, session.errors, this.words.error_prefix, { focus: false });
     else clearErrors(root);
   }
 
-  /** After a check: show its errors or its result, and move the visitor there. */
-  showOutcome() {
+  /** The download's progress bar and words; a quarter more of it is said aloud. */
+  renderProgress(runtime = runtimeState()) {
+    const loading = runtime.state === "loading";
+    const text = showProgress(this.root, runtime.progress, loading, this.words);
+    const reached = loading ? quarter(runtime.progress) : 0;
+    if (loading && reached > session.announced && reached < 4 && text) {
+      update({ announced: reached }, { draw: false });
+      this.say(text);
+    }
+  }
+
+  /** After a check: show its errors or its result, and move the visitor there (``move`` false:
+   * the checker confirmed what the table showed, so the visitor stays where they are). */
+  showOutcome({ move = true } = {}) {
     this.render();
+    if (!move) return;
     if (session.errors) {
       this.root.querySelector("[data-error-summary]").focus();
       return;
@@ -233,9 +312,14 @@ class Widget {
 
 function onRuntime(change) {
   if (!widget || !widget.root.isConnected) return;
+  if (change.progressed) {
+    widget.renderProgress();
+    return;
+  }
   widget.render();
   if (change.state === "loading") {
-    widget.announce(session.waiting ? "queued" : "loading");
+    update({ announced: 0 }, { draw: false });
+    if (!session.answeredByTable) widget.announce(session.waiting ? "queued" : "loading");
   } else if (change.state === "ready") {
     const { waiting } = session;
     update({ retrying: false, waiting: null }, { draw: false });
@@ -246,15 +330,26 @@ function onRuntime(change) {
     }
   } else if (change.state === "error") {
     const waited = session.waiting !== null || session.checking || session.retrying;
+    const fromTable = session.view === "result" && session.source === "table";
     update({ retrying: false, checking: false });
-    widget.announce(change.reason);
-    if (waited) widget.root.querySelector("[data-fallback-message]").focus();
+    if (fromTable) {
+      // The visitor has their answer: say what is missing from it, without moving them.
+      widget.announce("from_table_only");
+      return;
+    }
+    widget.announce(table.data ? (change.reason === "no_wasm" ? "table_only_no_wasm" : "table_only") : change.reason);
+    if (waited && !session.answeredByTable) {
+      widget.root.querySelector("[data-fallback-message]").focus();
+    }
   }
 }
 
 onRuntimeChange(onRuntime);
 
-/** Check ``query`` (from ``source``: "form" or "link") now, or as soon as the runtime is ready. */
+/**
+ * Check ``query`` (from ``source``: "form" or "link") now; or, while the runtime is not ready,
+ * answer from the decision table at once and have the checker confirm as soon as it is ready.
+ */
 function judge(query, source) {
   if (!widget) return;
   const runtime = runtimeState();
@@ -263,13 +358,51 @@ function judge(query, source) {
     return;
   }
   // Only the latest answers are checked when it is ready.
-  update({ waiting: { query, source } });
+  const run = session.run + 1;
+  update({ run, waiting: { query, source }, answeredByTable: false });
   if (runtime.state !== "loading") startRuntime(widget.config);
-  widget.announce("queued");
+  const tableReady = table.data !== null && table.url === widget.decisions;
+  if (!tableReady && runtime.state !== "error") widget.announce("queued");
+  loadTable(widget.decisions).then((data) => {
+    if (!data || run !== session.run || !session.waiting || !widget?.root.isConnected) return;
+    let answer = null;
+    try {
+      answer = quickAnswer(data, query, localToday(), source);
+    } catch {
+      answer = null; // the checker answers instead
+    }
+    if (answer === null) {
+      if (runtimeState().state === "error") widget.render();
+      return;
+    }
+    if (Array.isArray(answer.errors)) {
+      // What is left unanswered is the same for both (tests/site/test_table_js.py): the visitor
+      // fixes it and asks again.
+      update({ waiting: null }, { draw: false });
+    }
+    update({ answeredByTable: true, tableAnswered: session.tableAnswered + 1 }, { draw: false });
+    show(answer, "table", { move: true });
+  });
+}
+
+/** Show the checker's or the table's answer (a result, or field errors). */
+function show(data, source, { move }) {
+  if (Array.isArray(data.errors)) {
+    update({ errors: data.errors, view: "questions", source }, { draw: false });
+  } else {
+    const state = widget
+      ? fromResult(data.answers, session.state, widget.questions, widget.supportFields)
+      : session.state;
+    update({ errors: null, result: data, view: "result", state, source }, { draw: false });
+    if (widget) writeFragment(queryOf(state, widget.questions, widget.supportFields));
+  }
+  if (widget && widget.root.isConnected) widget.showOutcome({ move });
 }
 
 function execute({ query, source }) {
   const run = session.run + 1;
+  // The checker confirms what the table already showed: the visitor is not moved again.
+  const confirming = session.answeredByTable && session.source === "table";
   update({ run, checking: true }, { draw: false });
   // Today is the visitor's, at the moment of the check (a page left open past midnight counts
   // the new day). The answers go to the worker first; the page is drawn while it checks.
@@ -289,19 +422,8 @@ function execute({ query, source }) {
         update({ checking: false, answered });
         return;
       }
-      if (Array.isArray(data.errors)) {
-        update({ checking: false, answered, errors: data.errors, view: "questions" }, { draw: false });
-      } else {
-        const state = widget
-          ? fromResult(data.answers, session.state, widget.questions, widget.supportFields)
-          : session.state;
-        update(
-          { checking: false, answered, errors: null, result: data, view: "result", state },
-          { draw: false },
-        );
-        if (widget) writeFragment(queryOf(state, widget.questions, widget.supportFields));
-      }
-      if (widget && widget.root.isConnected) widget.showOutcome();
+      update({ checking: false, answered, answeredByTable: false }, { draw: false });
+      show(data, "checker", { move: !confirming });
     },
     () => {
       // The runtime failed while checking: check these answers after a successful retry.
@@ -332,6 +454,7 @@ function startAgain() {
     view: "questions",
     run: session.run + 1, // a check still on its way is no longer wanted
     waiting: null,
+    answeredByTable: false,
   });
   if (widget) focusQuestion(widget.root, widget.questions[0].field);
 }
@@ -353,7 +476,8 @@ function mount() {
   widget = new Widget(root);
   widget.mount();
   if (typeof WebAssembly !== "object") {
-    // Say so before the visitor spends time on the questions.
+    // Say so before the visitor spends time on the questions (the table still answers them).
+    loadTable(widget.decisions);
     startRuntime(widget.config);
   }
   const fragment = fragmentQuery();

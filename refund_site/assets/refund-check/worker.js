@@ -4,14 +4,18 @@
  *
  * Protocol (the page's widget.js is the only client):
  *
- *   page -> worker  {type: "load", runtime, lock, stdlib, package, retry}
+ *   page -> worker  {type: "load", runtime, lock, stdlib, wheel, wheelSha256, package, retry}
  *                      runtime: absolute URL of the folder holding pyodide.mjs (ends with "/")
  *                      lock:    absolute URL of the pyodide-lock.json that lists the checker wheel
- *                      stdlib:  absolute URL of the python_stdlib.zip to start Python with (the
- *                               build ships one holding only what the checker imports, compiled)
+ *                      stdlib:  absolute URL of the standard library to start Python with (the
+ *                               build ships one holding only what the checker imports, compiled;
+ *                               a name ending in .gz is gzipped, and unzipped here)
+ *                      wheel, wheelSha256: the checker's wheel, as that lock lists it
  *                      package: the wheel's name in that lock file
  *                      retry:   true after a failed load: fetch past the HTTP cache
- *   worker -> page  {type: "ready", timings: {start, runtime, package, import, total}}
+ *   worker -> page  {type: "progress", file, received}   bytes of a file received so far
+ *                   {type: "downloaded"}                  every file is here: Python starts
+ *                   {type: "ready", timings: {start, runtime, package, import, total}}
  *                   {type: "failed", stage: "download"|"runtime"|"package"|"import", message}
  *
  *   page -> worker  {type: "check", id, query, today, source}
@@ -35,15 +39,96 @@ let reportFailure = null; // set while loading: ends the load at once with a fai
 let bypassCache = false; // on a retry, a broken file in the HTTP cache must not fail it again
 
 /*
+ * Every file a check needs is fetched at once, in parallel, as soon as the page asks for the
+ * runtime (Pyodide would fetch them one wave after another), and read as it arrives, so the page
+ * can show how much has come and tell a slow download (bytes arriving) from a stalled one (none).
+ * When Pyodide then asks for a file, it gets the download already under way.
+ */
+const prefetched = new Map(); // absolute URL -> Promise<Response>, handed out once
+const PROGRESS_EVERY_MS = 200;
+
+function fileName(url) {
+  return String(url).split("?")[0].split("/").pop();
+}
+
+/**
+ * Start downloading ``url`` now, counting its bytes for the page, and keep the response for the
+ * fetch that asks for ``as`` (by default the same URL). ``gunzip``: the file is gzipped (the
+ * standard library), and is handed over unzipped. Resolves when every byte has arrived.
+ */
+function track(url, options, { gunzip = false, as = url } = {}) {
+  const name = fileName(url);
+  let received = 0;
+  let arrived;
+  const whole = new Promise((resolve) => {
+    arrived = resolve;
+  });
+  let reported = 0;
+  const report = (force) => {
+    const now = performance.now();
+    if (force || now - reported >= PROGRESS_EVERY_MS) {
+      reported = now;
+      self.postMessage({ type: "progress", file: name, received });
+    }
+  };
+  const response = fetchOriginal(url, options).then((answer) => {
+    if (!answer.ok || !answer.body) {
+      arrived();
+      return answer;
+    }
+    const counted = answer.body.pipeThrough(
+      new TransformStream({
+        transform(chunk, controller) {
+          received += chunk.byteLength;
+          report(false);
+          controller.enqueue(chunk);
+        },
+        flush() {
+          report(true);
+          arrived();
+        },
+      }),
+    );
+    // Read ahead, whoever consumes it and whenever: the network never waits for Python.
+    const [kept, drained] = counted.tee();
+    drained.pipeTo(new WritableStream()).catch((error) => {
+      arrived();
+      if (reportFailure) reportFailure(`Could not download ${name} (${describe(error)}).`);
+    });
+    // A host that sends it with Content-Encoding: gzip has had the browser unzip it already.
+    const unzip = gunzip && !answer.headers.get("content-encoding");
+    const body = unzip ? kept.pipeThrough(new DecompressionStream("gzip")) : kept;
+    const headers = new Headers(answer.headers);
+    if (unzip) headers.delete("content-length");
+    return new Response(body, { status: answer.status, statusText: answer.statusText, headers });
+  });
+  response.catch((error) => {
+    arrived();
+    if (reportFailure) reportFailure(`Could not download ${name} (${describe(error)}).`);
+  });
+  prefetched.set(as, response);
+  return whole;
+}
+
+/*
  * loadPyodide() does not reject when a runtime file cannot be fetched (an aborted .wasm request
  * only logs a warning and the promise never settles), so the page would wait for its timeout.
  * Watching this worker's own fetches turns a failed download into an immediate failure.
  */
 const fetchOriginal = self.fetch.bind(self);
 self.fetch = async (resource, options) => {
-  const url = String((resource && resource.url) || resource);
-  const file = url.split("?")[0].split("/").pop();
+  const url = new URL(String((resource && resource.url) || resource), self.location.href).href;
+  const file = fileName(url);
   try {
+    if (prefetched.has(url)) {
+      const early = prefetched.get(url);
+      prefetched.delete(url);
+      const response = await early;
+      if (!response.ok && reportFailure) {
+        reportFailure(`Could not download ${file} (HTTP ${response.status}).`);
+      }
+      return response;
+    }
     const response = await fetchOriginal(
       resource,
       bypassCache ? { ...(options || {}), cache: "reload" } : options,
@@ -69,8 +154,9 @@ self.addEventListener("securitypolicyviolation", (event) => {
   }
 });
 
-async function load({ runtime, lock, stdlib, package: packageName, retry }) {
+async function load({ runtime, lock, stdlib, wheel, wheelSha256, package: packageName, retry }) {
   bypassCache = Boolean(retry);
+  const cache = bypassCache ? { cache: "reload" } : {};
   // Python's own output is not for the visitor and must not clutter the console; keep the last
   // lines of stderr to explain a failure.
   const stderr = [];
@@ -83,12 +169,40 @@ async function load({ runtime, lock, stdlib, package: packageName, retry }) {
   };
   reportFailure = (message) => fail("download", message);
   try {
-    const { loadPyodide } = await import(new URL("pyodide.mjs", runtime).href);
+    const gzipped = fileName(stdlib).endsWith(".gz");
+    // Handed to Pyodide under a .zip name: it reads the bytes, unzipped above.
+    const stdLibURL = gzipped ? stdlib.replace(/\.gz(\?.*)?$/, "") : stdlib;
+    const imported = (name) => {
+      const module = import(new URL(name, runtime).href);
+      // Module scripts cannot be read as they arrive: counted whole once imported.
+      module.then(() => self.postMessage({ type: "progress", file: name, done: true }), () => {});
+      return module;
+    };
+    const script = imported("pyodide.asm.mjs");
+    const loader = imported("pyodide.mjs");
+    const downloads = [
+      track(new URL("pyodide.asm.wasm", runtime).href, cache),
+      track(stdlib, cache, { gunzip: gzipped, as: stdLibURL }),
+      track(lock, cache),
+      script,
+      loader,
+    ];
+    if (wheel) {
+      // Verified by the browser against the lock's sha256, as Pyodide would.
+      const integrity = wheelSha256 ? `sha256-${base64(wheelSha256)}` : undefined;
+      downloads.push(track(wheel, { ...cache, integrity }));
+    }
+    Promise.all(downloads).then(
+      () => self.postMessage({ type: "downloaded" }),
+      () => {},
+    );
+    const { loadPyodide } = await loader;
+    const createPyodideModule = (await script).default;
     const loaded = await loadChecker({
-      loadPyodide,
+      loadPyodide: (options) => loadPyodide({ ...options, createPyodideModule }),
       indexURL: runtime,
       lockFileURL: lock,
-      stdLibURL: stdlib,
+      stdLibURL,
       packageName,
       stderr: (line) => {
         stderr.push(line);
@@ -103,6 +217,11 @@ async function load({ runtime, lock, stdlib, package: packageName, retry }) {
     const detail = stderr.length ? ` (${stderr[stderr.length - 1]})` : "";
     fail((error && error.stage) || "runtime", describe(error) + detail);
   }
+}
+
+function base64(hex) {
+  const bytes = hex.match(/../g).map((pair) => Number.parseInt(pair, 16));
+  return btoa(String.fromCharCode(...bytes));
 }
 
 function check({ id, query, today, source }) {

@@ -1,0 +1,305 @@
+/**
+ * The policy's decision table (decisions.json, made at build time from the committed ledger):
+ * what the checker decides in every situation, read without Python. Pure functions, no DOM, so
+ * Node's test runner runs them too (tests/js/).
+ *
+ * It answers a customer within seconds of opening a link or pressing "Check my answers", while
+ * Pyodide is still downloading, and without WebAssembly at all. It answers only what it can
+ * answer exactly as the checker would: complete, valid answers (the verdict, the answers that
+ * would change it, the clauses, notes, alternatives, how a refund arrives, what support checks,
+ * the recap, the email and the link), and a form's unanswered questions. Anything else (a date
+ * out of range, a value it does not know, a key given twice) it leaves to the checker: null.
+ * The checker stays the authority; the browser tests hold the two equal at every step.
+ *
+ * Every word comes from the data (the checker's own words, written by the build).
+ */
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86400000;
+// The longest count read as a number (checker/answers.py _COUNT_DIGITS).
+const COUNT_DIGITS = 9;
+// A request may be dated up to two days after the customer's today (clocks in other zones).
+const CLOCK_SLACK_DAYS = 2;
+
+/** Days since 1970-01-01 for a YYYY-MM-DD text that is a real date; else null. */
+export function dayNumber(text) {
+  const match = DATE.exec(String(text));
+  if (!match) return null;
+  const [year, month, day] = match.slice(1).map(Number);
+  const time = Date.UTC(year, month - 1, day);
+  const date = new Date(time);
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    return null;
+  }
+  return Math.round(time / DAY_MS);
+}
+
+/** "1 May 2026", as checker.policy.long_date writes it. */
+export function longDate(data, text) {
+  const match = DATE.exec(text);
+  return `${Number(match[3])} ${data.months[Number(match[2]) - 1]} ${match[1]}`;
+}
+
+/** Python's urllib.parse.quote(text, safe=""): what encodeURIComponent leaves, less !'()*. */
+export function quote(text) {
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+}
+
+function shown(question, text) {
+  return question.shown_when.every(([field, allowed]) => allowed.includes(text[field] ?? ""));
+}
+
+/** The version in force on a day (before the first, the first), as Policies.in_force. */
+function inForce(data, day) {
+  let chosen = data.versions[0];
+  for (const version of data.versions) {
+    if (dayNumber(version.effective) <= day) chosen = version;
+  }
+  return chosen;
+}
+
+function classify(version, answers, notGiven) {
+  return version.dims.map((dim) => {
+    if (dim.ranges) {
+      const number = dim.name === "days" ? answers.days : answers.values[dim.name];
+      return dim.ranges.findIndex(([low, high]) => number >= low && (high === null || number <= high));
+    }
+    const value = answers.values[dim.name];
+    return dim.keys.indexOf(value === undefined ? notGiven : String(value));
+  });
+}
+
+function matches(when, situation) {
+  return when.every((allowed, index) => allowed === null || allowed.includes(situation[index]));
+}
+
+/** The outcome a table records for a situation ("-" where a clause or note does not apply). */
+function lookup(version, name, situation) {
+  const row = (version.tables[name] || []).find(([when]) => matches(when, situation));
+  return row ? row[1] : "-";
+}
+
+function verdictOf(data, version, answers) {
+  const situation = classify(version, answers, data.not_given);
+  return { situation, outcome: data.outcomes[lookup(version, "verdict", situation)] };
+}
+
+/** Read answers as checker.answers.parse_answers reads a query; null when only the checker can
+ * say what is wrong; {errors} for a form's unanswered questions. */
+function read(data, query, today, source) {
+  const byField = new Map(data.questions.map((question) => [question.field, question]));
+  const raw = {};
+  for (const [key, value] of new URLSearchParams(query)) {
+    if (key in raw) return null; // a key given twice: the checker says so
+    raw[key] = value.trim();
+  }
+  const given = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!byField.has(key)) return null; // a key the policy does not know
+    if (value !== "") given[key] = value;
+  }
+  const errors = [];
+  for (const question of data.questions) {
+    if (question.field in given) continue;
+    const asked = question.asker === "customer";
+    if (question.default === null || (source === "form" && asked && shown(question, given))) {
+      if (source !== "form") return null; // a link's words are the checker's to say
+      errors.push({ field: question.field, message: question.when_missing || `Answer “${question.label}”.` });
+    }
+  }
+  const values = {};
+  for (const question of data.questions) {
+    if (!(question.field in given)) continue;
+    const value = given[question.field];
+    if (question.kind === "date") {
+      if (dayNumber(value) === null) return null;
+    } else if (question.kind === "count") {
+      if (!/^\d+$/.test(value) || value.length > COUNT_DIGITS || Number(value) > data.max_count) {
+        return null;
+      }
+    } else if (!question.options.some(([option]) => option === value)) {
+      return null;
+    }
+    values[question.field] = question.kind === "count" ? Number(value) : value;
+  }
+  const todayNumber = dayNumber(today);
+  if (todayNumber === null) return null;
+  const latest = todayNumber + CLOCK_SLACK_DAYS;
+  const started = dayNumber(data.sales_started);
+  const purchase = "purchase_date" in values ? dayNumber(values.purchase_date) : null;
+  const request = "request_date" in values ? dayNumber(values.request_date) : todayNumber;
+  for (const day of [purchase, "request_date" in values ? request : null]) {
+    if (day !== null && (day > latest || day < started)) return null;
+  }
+  if (purchase !== null && request < purchase) return null;
+  if (errors.length) return { errors };
+  return { given, values, purchase, request };
+}
+
+/**
+ * The table's answer to ``query`` (the answers as a URL query, as the page sends the checker)
+ * from ``source`` ("form" or "link") on the visitor's ``today`` (YYYY-MM-DD): a result in the
+ * checker's JSON form (its decision, not its day-count and version sentences), {errors}, or
+ * null when only the checker can answer.
+ */
+export function quickAnswer(data, query, today, source) {
+  const answers = read(data, query, today, source);
+  if (answers === null || answers.errors) return answers;
+  const values = { ...answers.values };
+  // The contract's defaults for what was not given (support's answer stays "not given").
+  for (const question of data.questions) {
+    if (!(question.field in values) && question.default !== null && question.asker === "customer") {
+      values[question.field] = question.kind === "count" ? Number(question.default) : question.default;
+    }
+  }
+  const judged = { values, days: answers.request - answers.purchase };
+  const version = inForce(data, answers.purchase);
+  const { situation, outcome } = verdictOf(data, version, judged);
+  const asked = inForce(data, answers.request);
+  let newer = null;
+  if (dayNumber(asked.effective) > dayNumber(version.effective)) {
+    const other = verdictOf(data, asked, judged).outcome;
+    if (other.verdict !== outcome.verdict) newer = { version: asked, outcome: other };
+  }
+  const clauses = version.clauses.filter(
+    (clause) => lookup(version, `clause ${clause.id}`, situation) === "applies",
+  );
+  const notes = version.notes
+    .filter(([id]) => lookup(version, `note ${id}`, situation) === "applies")
+    .map(([, text]) => text);
+  const alternatives = lookup(version, "alternatives", situation)
+    .split(",")
+    .filter((id) => id && id !== "none")
+    .map((id) => ({ id, text: data.alternatives[id] }));
+  const supportChecks = lookup(version, "support-checks", situation)
+    .split(",")
+    .filter((field) => field && field !== "none")
+    .map((field) => data.questions.find((question) => question.field === field).support_checks);
+
+  // What the customer was shown or gave (checker.answers.shown_answers), in the questions' order.
+  const requestDate = "request_date" in values ? values.request_date : null;
+  const shownAnswers = [];
+  for (const question of data.questions) {
+    const value = question.field === "request_date" ? requestDate : values[question.field];
+    if (value === undefined || value === null) continue;
+    const text = String(value);
+    const wasGiven = question.field in answers.given;
+    if (wasGiven || (question.asker === "customer" && shown(question, stringify(values)))) {
+      shownAnswers.push([question, text]);
+    }
+  }
+  const recap = shownAnswers.map(([question, text]) => {
+    if (question.asker === "support") {
+      const says = question.support_says.find(([value]) => value === text);
+      return { field: question.field, question: "From support", answer: says ? says[1] : text };
+    }
+    let answer = text;
+    if (question.kind === "date") answer = longDate(data, text);
+    else if (question.kind !== "count") {
+      const option = question.options.find(([value]) => value === text);
+      answer = option ? option[1] : text;
+    }
+    return { field: question.field, question: question.label, answer };
+  });
+  const link = `#check?${new URLSearchParams(shownAnswers.map(([q, text]) => [q.field, text]))}`;
+  const typed = {};
+  for (const [question, text] of shownAnswers) {
+    if (question.kind === "count") typed[question.field] = Number(text);
+    else if (question.kind === "yes_no" && (text === "true" || text === "false")) {
+      typed[question.field] = text === "true";
+    } else typed[question.field] = text;
+  }
+  return {
+    source: "table",
+    verdict: outcome.verdict,
+    title: outcome.title,
+    summary: outcome.summary,
+    clauses: clauses.map(({ id, effect, effect_text: effectText, text }) => ({
+      id,
+      effect,
+      effect_text: effectText,
+      text,
+    })),
+    missing: outcome.missing,
+    missing_questions: outcome.missing_questions,
+    support_checks: supportChecks,
+    notes,
+    processing_time: version.refund_arrives[lookup(version, "refund-arrives", situation)] || "",
+    alternatives,
+    recap,
+    email: email(data, { values, today, version, outcome, clauses, newer, recap }),
+    answers: typed,
+    link,
+    days_since_purchase: judged.days,
+    policy: { effective: version.effective, last_updated: version.last_updated },
+  };
+}
+
+function stringify(values) {
+  const out = {};
+  for (const [field, value] of Object.entries(values)) out[field] = String(value);
+  return out;
+}
+
+function email(data, { values, today, version, outcome, clauses, newer, recap }) {
+  const words = data.email;
+  const reasonQuestion = data.questions.find((question) => question.field === "reason");
+  const reason = reasonQuestion.options.find(([value]) => value === values.reason)[1];
+  const bought = longDate(data, values.purchase_date);
+  const subject = fill(words.subject, { kind: values.purchase_type.replaceAll("_", " "), bought });
+  const lines = [
+    ...words.opening.map((line) => fill(line, { bought, reason })),
+    "",
+    words.answers,
+    ...recap.map((line) => `- ${line.question}${line.question.endsWith("?") ? " " : ": "}${line.answer}`),
+    "",
+    fill(words.result, {
+      today: longDate(data, today),
+      title: outcome.title,
+      verdict: outcome.verdict,
+      clauses: clauses.map((clause) => clause.id).join(", ") || "none",
+    }),
+    fill(words.version, {
+      effective: longDate(data, version.effective),
+      last_updated: version.last_updated,
+    }),
+  ];
+  if (newer) {
+    lines.push(
+      fill(words.newer, {
+        effective: longDate(data, newer.version.effective),
+        title: newer.outcome.title,
+        verdict: newer.outcome.verdict,
+      }),
+    );
+  }
+  lines.push("", words.closing);
+  return mailto(data, subject, lines.join("\n"));
+}
+
+/** checker.advice.blank_email: the link, shortened as the checker shortens it. */
+export function mailto(data, subject, body) {
+  const address = data.support_email;
+  const link = (text) =>
+    `mailto:${quote(address).replace(/%40/g, "@")}?subject=${quote(subject)}&body=${quote(text)}`;
+  let text = body;
+  let href = link(text);
+  if (href.length > data.email.limit) {
+    const room = data.email.limit - link(data.email.shortened).length;
+    let kept = [...body];
+    const size = () => quote(kept.join("")).length;
+    while (kept.length && size() > room) {
+      kept = kept.slice(0, Math.max(0, kept.length - Math.max(1, Math.floor((size() - room) / 3))));
+    }
+    text = kept.join("").trimEnd() + data.email.shortened;
+    href = link(text);
+  }
+  return { to: address, subject, body: text, mailto: href };
+}

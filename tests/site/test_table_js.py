@@ -1,0 +1,190 @@
+"""The page's decision table (table.js on decisions.json) answers exactly as the checker does.
+
+Python draws answers from the whole space (every choice, unsure answers, counts around the repeat
+limit, days around the refund window, purchases under each version and requests under a later
+one, answers left to their defaults, a form's unanswered questions, and input only the checker
+can judge); Node runs the page's own module on them, with the decision data the build ships; and
+every answer the table gives must equal the checker's, field by field. Where the table declines
+(null), the checker must have something to say that the table does not know.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from checker import check_query, read_policies
+from checker.questions import QUESTIONS, Asker, Kind
+from refund_site import decisions
+from refund_site import ledger as ledgers
+from tests.site.projects import ROOT
+
+TABLE = ROOT / "refund_site" / "assets" / "refund-check" / "table.js"
+# The fields of the checker's JSON that the table answers, as the page shows them.
+SAME = (
+    "verdict",
+    "title",
+    "summary",
+    "clauses",
+    "missing",
+    "missing_questions",
+    "support_checks",
+    "notes",
+    "processing_time",
+    "alternatives",
+    "recap",
+    "email",
+    "answers",
+    "link",
+    "days_since_purchase",
+)
+
+RUN = """
+import { readFileSync } from "node:fs";
+import { quickAnswer } from %s;
+const { data, cases } = JSON.parse(readFileSync(0, "utf8"));
+const out = cases.map(([query, today, source]) => quickAnswer(data, query, today, source));
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def run_table(data: dict[str, object], cases: list[tuple[str, str, str]]) -> list[object]:
+    node = shutil.which("node")
+    assert node, "Node.js is needed for this test (./run test installs nothing for it: CI has it)"
+    script = RUN % json.dumps(TABLE.as_uri())
+    done = subprocess.run(
+        [node, "--input-type=module", "-e", script],
+        input=json.dumps({"data": data, "cases": cases}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+TWO_VERSIONS = """
+[[versions]]
+effective = 2026-06-01
+last_updated = "June 2026"
+changes = "The refund window is now 14 days, and three earlier requests count as repeated."
+refund_window_days = 14
+repeat_request_limit = 3
+creem_settlement_days_max = 12
+"""
+
+
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    """The shipped policy with a second version, and the decision data the build makes of it."""
+    folder = tmp_path_factory.mktemp("table")
+    policy_file = folder / "policy.toml"
+    text = (ROOT / "checker" / "policy.toml").read_text(encoding="utf-8")
+    policy_file.write_text(text + TWO_VERSIONS, encoding="utf-8")
+    policies = read_policies(policy_file)
+    book = ledgers.make_book(policies)
+    return policy_file, json.loads(decisions.decision_json(policies, book))
+
+
+def random_answers(rng: random.Random, today: date) -> dict[str, str]:
+    """Answers anywhere in the space: some left out, some blank, some a form would not send."""
+    answers: dict[str, str] = {}
+    for question in QUESTIONS:
+        if question.asker is Asker.PAGE:
+            continue
+        if rng.random() < 0.15:
+            continue  # left out: a default, or an unanswered question
+        if question.kind is Kind.DATE:
+            day = today - timedelta(days=rng.choice([0, 1, 5, 6, 7, 8, 12, 13, 14, 15, 16, 60]))
+            if rng.random() < 0.3:
+                day = date(2026, 5, rng.randint(1, 31)) if rng.random() < 0.5 else day
+            answers[question.field] = day.isoformat()
+        elif question.kind is Kind.COUNT:
+            answers[question.field] = str(rng.choice([0, 1, 2, 3, 4, 7, 1000]))
+        else:
+            answers[question.field] = rng.choice(question.options).value
+    if rng.random() < 0.3:
+        answers["request_date"] = (today - timedelta(days=rng.choice([0, 1, 3, 10]))).isoformat()
+    if rng.random() < 0.05:
+        answers["purchase_date"] = rng.choice(["2023-12-31", "2026-02-30", "soon", "2099-01-01"])
+    if rng.random() < 0.03:
+        answers["previous_refund_requests"] = rng.choice(["1.0", "-1", "1001", "x"])
+    if rng.random() < 0.03:
+        answers["unknown_key"] = "yes"
+    return answers
+
+
+def cases(seed: int, count: int) -> list[tuple[str, str, str]]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        today = date(2026, 6, 1) + timedelta(days=rng.randint(-20, 40))
+        answers = random_answers(rng, today)
+        query = urlencode(answers)
+        if rng.random() < 0.05:
+            query += "&reason=other"  # a key given twice
+        out.append((query, today.isoformat(), rng.choice(["form", "link"])))
+    return out
+
+
+def test_the_table_answers_as_the_checker_does_under_two_versions(
+    two_versions: tuple[Path, dict[str, object]],
+) -> None:
+    policy_file, data = two_versions
+    from checker import check
+    from checker.answers import InvalidAnswers, Source, answers_from_query
+
+    policies = read_policies(policy_file)
+    drawn = cases(seed=20261203, count=1500)
+    answered = run_table(data, drawn)
+    counts = {"result": 0, "errors": 0, "left to the checker": 0}
+    for (query, today, source), table in zip(drawn, answered, strict=True):
+        try:
+            want = check(
+                answers_from_query(query),
+                today=date.fromisoformat(today),
+                policy=policies,
+                source=Source(source),
+            ).to_json()
+        except InvalidAnswers as invalid:
+            want = {"errors": invalid.errors}
+        if table is None:
+            counts["left to the checker"] += 1
+            assert "errors" in want, f"the table declined answers the checker judges: {query}"
+            continue
+        if "errors" in table:
+            counts["errors"] += 1
+            assert table == want, (query, source, table, want)
+            continue
+        counts["result"] += 1
+        assert "errors" not in want, (query, source, table, want)
+        for name in SAME:
+            assert table[name] == want[name], (name, query, source, today)
+        assert table["policy"]["effective"] == want["policy"]["effective"]
+    # The draw reached every kind of answer, and most answers get the table's verdict.
+    assert counts["result"] > 400 and counts["errors"] > 100, counts
+    assert counts["left to the checker"] > 100, counts
+
+
+def test_the_shipped_policys_table_answers_support_links_as_the_checker_does() -> None:
+    policies = read_policies(ROOT / "checker" / "policy.toml")
+    from refund_site import review
+
+    book = ledgers.parse(review.current_text(ROOT / "checker" / "policy.toml"))
+    data = json.loads(decisions.decision_json(policies, book))
+    today = date.today().isoformat()
+    drawn = [(query, today, "link") for query, _, _ in cases(seed=7, count=300)]
+    for (query, _, _), table in zip(drawn, run_table(data, drawn), strict=True):
+        want = json.loads(check_query(query, today=today, source="link"))
+        if table is None:
+            assert "errors" in want, query
+        else:
+            assert {name: table[name] for name in SAME} == {name: want[name] for name in SAME}
