@@ -88,6 +88,7 @@ def check(
     today: date | None = None,
     policy: Policy | Policies | None = None,
     source: Source = Source.STAFF,
+    page: str = "",
 ) -> Result:
     """What the policy says about ``answers`` (the JSON form of the answers contract, or
     :class:`Answers`).
@@ -99,7 +100,8 @@ def check(
 
     Raises :class:`InvalidAnswers` with one ``{"field", "message"}`` per problem, worded for
     ``source``. ``today`` is the customer's local date: the date of the request unless
-    ``request_date`` is given.
+    ``request_date`` is given. ``page`` is the address of the policy page (for the email's link to
+    the self-check with these answers).
     """
     if policy is None:
         policies = default_policies()
@@ -128,6 +130,7 @@ def check(
         today=today,
         policies=policies,
         newer=newer,
+        page=page.split("#")[0],
     )
 
 
@@ -161,15 +164,18 @@ def check_json(text: str, *, today: str | None = None) -> str:
     return _checked(lambda: check(raw, today=_today(today)).to_json())
 
 
-def check_query(query: str, *, today: str | None = None, source: str = "link") -> str:
+def check_query(
+    query: str, *, today: str | None = None, source: str = "link", page: str = ""
+) -> str:
     """:func:`check` for the self-check's URL form (``purchase_date=2026-05-01&...``); never raises.
 
     This is what the page calls in the browser, with the visitor's local date as ``today``, and
-    ``source`` "form" for the answers of its form or "link" for a ``#check?`` link's.
+    ``source`` "form" for the answers of its form or "link" for a ``#check?`` link's, and ``page``
+    the page's address (the email links back to the self-check with these answers).
     """
     return _checked(
         lambda: check(
-            answers_from_query(query), today=_today(today), source=Source(source)
+            answers_from_query(query), today=_today(today), source=Source(source), page=page
         ).to_json()
     )
 

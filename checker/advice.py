@@ -7,6 +7,7 @@ final decision.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TypedDict
@@ -208,7 +209,10 @@ def note_ids(answers: Answers, policy: Policy) -> list[NoteId]:
 
 
 def note_text(note: NoteId, policy: Policy) -> str:
-    """A note's words, with the policy's values."""
+    """A note's words, with the policy's values (a note that is a warning: the warning's)."""
+    for warning in WARNINGS:
+        if warning.kind == "note" and warning.id == note.value:
+            return warning.text
     window = policy.refund_window_days
     return {
         NoteId.LATE_BUT_CAN_WRITE: (
@@ -218,11 +222,6 @@ def note_text(note: NoteId, policy: Policy) -> str:
         NoteId.SUBSCRIPTION_CANCEL_ANY_TIME: (
             "You can cancel your subscription at any time to stop future renewals. "
             "Cancelling on its own does not refund the current billing period."
-        ),
-        NoteId.SUBSCRIPTION_REFUND_ENDS_PERIOD: (
-            "If a subscription refund is approved, we may cancel the subscription straight "
-            "away and remove the remaining subscription credits or access for that billing "
-            "period."
         ),
         NoteId.SUBSCRIPTION_USE_REDUCES: (
             "Used credits and completed work may reduce eligibility, but support may "
@@ -245,15 +244,75 @@ def note_text(note: NoteId, policy: Policy) -> str:
             "For a first purchase with a clearly unusable result, support decides whether a "
             "goodwill refund is appropriate."
         ),
-        NoteId.CHARGEBACK_FILED: (
-            "You have opened a payment dispute. We ask customers to contact support before "
-            "doing so. If a dispute is filed for delivered digital services without first "
-            "trying to resolve the issue with us, we may share usage and account records "
-            "with the payment provider, suspend the account, remove credits and recover "
-            "dispute fees where allowed. Writing to support now is still the quickest way "
-            "to resolve it."
-        ),
     }[note]
+
+
+class Warning(TypedDict):
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PolicyWarning:
+    """What the policy warns a customer about, shown right under the verdict and said in the
+    email: where one of its notes or clauses applies (``kind`` "note" or "clause", ``id``)."""
+
+    kind: str
+    id: str
+    text: str  # to the customer, under the verdict
+    email: str  # in the customer's own words, in the email to support
+
+
+# Chosen by the policy's text: the Chargebacks section (an open dispute can cost the account),
+# Subscription Refunds (a refund can end the billing period's credits), and the two clauses about
+# what the customer has already done that usually rule a refund out.
+WARNINGS: tuple[PolicyWarning, ...] = (
+    PolicyWarning(
+        "note",
+        "chargeback-filed",
+        "You have opened a payment dispute. We ask customers to contact support before doing "
+        "so. If a chargeback is filed for delivered digital services without first trying to "
+        "resolve the issue with us, we may provide usage and account records to the payment "
+        "provider, suspend the account, revoke credits and recover dispute fees where allowed. "
+        "Writing to support now is still the quickest way to resolve it.",
+        "I have opened a payment dispute (chargeback) with my bank or card provider.",
+    ),
+    PolicyWarning(
+        "clause",
+        "outputs-used",
+        "You have downloaded, exported or used results in your work after using more than a "
+        "few credits. Refunds are usually not given when outputs have been used after "
+        "meaningful use.",
+        "I have downloaded, exported or used results in my work.",
+    ),
+    PolicyWarning(
+        "clause",
+        "repeat-requests",
+        "You have asked for refunds before after using credits. Refunds are usually not given "
+        "when the same user or related accounts repeatedly ask for refunds after using compute "
+        "resources.",
+        "I have asked for refunds before, as my answers above say.",
+    ),
+    PolicyWarning(
+        "note",
+        "subscription-refund-ends-period",
+        "If a subscription refund is approved, we may immediately cancel the subscription and "
+        "revoke remaining subscription credits or access associated with that billing period. "
+        "For a renewal, the billing period is the one the renewal charge paid for.",
+        "I understand that an approved refund may cancel my subscription at once and revoke "
+        "the remaining credits of this billing period.",
+    ),
+)
+WARNING_NOTES = frozenset(w.id for w in WARNINGS if w.kind == "note")
+if not {note.value for note in NoteId} >= WARNING_NOTES:
+    raise TypeError("advice: a warning names a note that does not exist")
+
+
+def warnings(answers: Answers, policy: Policy, evaluation: Evaluation) -> list[PolicyWarning]:
+    """What the policy warns about in this case, in the order of :data:`WARNINGS`."""
+    applying = {("note", note.value) for note in note_ids(answers, policy)}
+    applying |= {("clause", rule.clause_id) for rule in evaluation.clauses}
+    return [warning for warning in WARNINGS if (warning.kind, warning.id) in applying]
 
 
 def notes(answers: Answers, policy: Policy) -> list[str]:
@@ -287,7 +346,7 @@ def recap(answers: Answers) -> list[RecapLine]:
         question = QUESTIONS_BY_FIELD[field]
         if question.asker is Asker.SUPPORT:
             says = dict(question.support_says)[value]
-            lines.append({"field": field, "question": "From support", "answer": says})
+            lines.append({"field": field, "question": GIVEN_IN_LINK, "answer": says})
         elif question.kind is Kind.DATE:
             words = long_date(date.fromisoformat(value))
             lines.append({"field": field, "question": question.label, "answer": words})
@@ -343,11 +402,15 @@ EMAIL_OPENING = (
     "Screenshots or job IDs that show the issue: ",
 )
 EMAIL_ANSWERS = "My answers to the refund self-check:"
-EMAIL_RESULT = "Self-check result on {today}: {title} ({verdict}; clauses: {clauses})."
-EMAIL_VERSION = "Refund policy applied: the version of {effective} (last updated {last_updated})."
-EMAIL_NEWER = (
-    "Under the version in force since {effective}, the self-check would say: {title} ({verdict})."
-)
+EMAIL_WARNINGS = "Please note:"
+EMAIL_RESULT = "The self-check said on {today}: {title}."
+EMAIL_VERSION = "It followed the refund policy of {effective} (last updated {last_updated})."
+EMAIL_NEWER = "Under the policy in force since {effective}, it would say: {title}."
+EMAIL_LINK = "My answers in the self-check: {link}"
+# A support-only answer that came in a link, as the page and the email show it: what the link
+# said, never support's own finding (support still checks the account).
+GIVEN_IN_LINK = "Given in the link you were sent"
+GIVEN_IN_LINK_EMAIL = "Given in the link I was sent"
 EMAIL_CLOSING = "Thank you."
 
 
@@ -356,10 +419,13 @@ def _request_lines(purchase_date: str = "", reason: str = "") -> list[str]:
     return [line.format(bought=purchase_date, reason=reason) for line in EMAIL_OPENING]
 
 
-def _recap_line(line: RecapLine) -> str:
-    """ "- What did you buy? A one-time credit pack", "- From support: …"."""
-    joint = " " if line["question"].endswith("?") else ": "
-    return f"- {line['question']}{joint}{line['answer']}"
+def _recap_line(line: RecapLine, *, email: bool = False) -> str:
+    """ "- What did you buy? A one-time credit pack", "- Given in the link I was sent: …"."""
+    question = line["question"]
+    if email and question == GIVEN_IN_LINK:
+        question = GIVEN_IN_LINK_EMAIL
+    joint = " " if question.endswith("?") else ": "
+    return f"- {question}{joint}{line['answer']}"
 
 
 def version_applied(policy: Policy, *, before_first: bool) -> str:
@@ -403,28 +469,25 @@ def email(
     evaluation: Evaluation,
     today: date,
     newer: tuple[Policy, Evaluation] | None = None,
+    link: str = "",
 ) -> Email:
-    """A ready email to support with the blanks the policy asks customers to fill, and exactly the
-    answers the customer gave or was shown (:func:`recap`)."""
+    """A ready email to support with the blanks the policy asks customers to fill, exactly the
+    answers the customer gave or was shown (:func:`recap`), what the policy warns about in their
+    case, the verdict in words and, given the page's address, the self-check ``link`` that shows
+    these answers (support opens it, or passes its answers to ``refund-check``)."""
     reason = QUESTIONS_BY_FIELD["reason"].option_label(answers.reason.value)
     kind = answers.purchase_type.value.replace("_", " ")
     bought = long_date(answers.purchase_date)
     subject = EMAIL_SUBJECT.format(kind=kind, bought=bought)
-    clause_ids = ", ".join(rule.clause_id for rule in evaluation.clauses) or "none"
     verdict = evaluation.verdict
+    noted = [warning.email for warning in warnings(answers, policy, evaluation)]
+    # The verdict, the link and the warnings come before the answers: a mail program that cuts a
+    # long email (see blank_email) cuts the answers, which the link carries anyway.
     body = "\n".join(
         [
             *_request_lines(bought, reason),
             "",
-            EMAIL_ANSWERS,
-            *(_recap_line(line) for line in recap(answers)),
-            "",
-            EMAIL_RESULT.format(
-                today=long_date(today),
-                title=VERDICT_TITLES[verdict],
-                verdict=verdict.value,
-                clauses=clause_ids,
-            ),
+            EMAIL_RESULT.format(today=long_date(today), title=VERDICT_TITLES[verdict]),
             EMAIL_VERSION.format(
                 effective=long_date(policy.effective), last_updated=policy.last_updated
             ),
@@ -433,12 +496,16 @@ def email(
                     EMAIL_NEWER.format(
                         effective=long_date(newer[0].effective),
                         title=VERDICT_TITLES[newer[1].verdict],
-                        verdict=newer[1].verdict.value,
                     )
                 ]
                 if newer
                 else []
             ),
+            *([EMAIL_LINK.format(link=link)] if link else []),
+            *(["", EMAIL_WARNINGS, *(f"- {line}" for line in noted)] if noted else []),
+            "",
+            EMAIL_ANSWERS,
+            *(_recap_line(line, email=True) for line in recap(answers)),
             "",
             EMAIL_CLOSING,
         ]
@@ -478,11 +545,12 @@ def summary(evaluation: Evaluation) -> str:
     """The verdict in plain words, with who decides."""
     text = SUMMARIES[evaluation.verdict]
     if evaluation.missing:
-        names = [QUESTIONS_BY_FIELD[field].label for field in evaluation.missing]
+        names = [f"“{QUESTIONS_BY_FIELD[field].label}”" for field in evaluation.missing]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        answers = "answer to" if len(names) == 1 else "answers to"
         text += (
-            " Your answer to "
-            + " and ".join(f"“{name}”" for name in names)
-            + (" would change this result, so say what you know in your email.")
+            f" Your {answers} {listed} could change this result, so say what you know in "
+            "your email."
         )
     return f"{text} {FINAL_DECISION}"
 

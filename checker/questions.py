@@ -93,7 +93,8 @@ QUESTIONS: tuple[Question, ...] = (
         "When did you buy it?",
         Kind.DATE,
         about="the date you bought it",
-        hint="The date on your receipt or order confirmation.",
+        hint="The date on your receipt or order confirmation. For a subscription renewal, the "
+        "date of the renewal charge.",
         when_missing="Enter the date you bought it.",
     ),
     Question(

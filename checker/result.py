@@ -45,6 +45,9 @@ class Result:
     today: date
     policies: Policies | None = None
     newer: tuple[Policy, Evaluation] | None = None
+    # The address of the policy page the answers were given on (without its fragment), for the
+    # email's self-check link; "" where there is none (the CLI without --link).
+    page: str = ""
 
     # The version ---------------------------------------------------------------------------------
 
@@ -140,9 +143,19 @@ class Result:
     def support_check_texts(self) -> tuple[str, ...]:
         return tuple(QUESTIONS_BY_FIELD[field].support_checks for field in self.support_checks)
 
+    @cached_property
+    def warnings(self) -> tuple[str, ...]:
+        """What the policy warns about in this case: shown with the verdict, said in the email."""
+        return tuple(w.text for w in advice.warnings(self.answers, self.policy, self.evaluation))
+
     @property
     def notes(self) -> tuple[str, ...]:
-        return tuple(advice.note_text(note, self.policy) for note in self.note_ids)
+        """What else the policy says (its warnings stand apart, with the verdict)."""
+        return tuple(
+            advice.note_text(note, self.policy)
+            for note in self.note_ids
+            if note.value not in advice.WARNING_NOTES
+        )
 
     @property
     def processing_time(self) -> str:
@@ -160,7 +173,10 @@ class Result:
 
     @cached_property
     def email(self) -> Email:
-        return advice.email(self.answers, self.policy, self.evaluation, self.today, self.newer)
+        link = self.page + self.link if self.page else ""
+        return advice.email(
+            self.answers, self.policy, self.evaluation, self.today, self.newer, link
+        )
 
     @property
     def copy_text(self) -> str:
@@ -176,6 +192,7 @@ class Result:
             *([self.newer_version] if self.newer else []),
             self.timing,
             self.version_applied,
+            *items(words.WARNINGS, self.warnings),
             *items(words.WHY, [f"{c.effect_text}: “{c.text}”" for c in self.clauses]),
             *items(words.MISSING, self.missing_questions),
             *items(words.SUPPORT_CHECKS, self.support_check_texts),
@@ -211,6 +228,7 @@ class Result:
                 }
                 for clause in self.clauses
             ],
+            "warnings": list(self.warnings),
             "missing": list(self.missing),
             "missing_questions": list(self.missing_questions),
             "support_checks": list(self.support_check_texts),

@@ -20,10 +20,10 @@ REQUEST_DATE_HINT = (
     "The link you opened gave this date for your request. Change it, or use today's date."
 )
 USE_TODAY = "Use today's date instead"
-FROM_SUPPORT = "From support"
+FROM_SUPPORT = "Given in the link you were sent"
 FROM_SUPPORT_HINT = (
-    "Support added this to the link they sent you. Only support can change it: if it is wrong, "
-    "say so in your email."
+    "The link you opened says this about your account. Only support can check it: if it is "
+    "wrong, say so in your email."
 )
 
 ERROR_SUMMARY = "There is a problem"
@@ -95,6 +95,7 @@ EMAIL_SUPPORT = "Email support"
 COPY_SUMMARY = "Copy summary"
 COPY_AREA_LABEL = "Summary to copy"
 MAIL_HINT = "If the button does not open your email program, copy the summary and write to"
+WARNINGS = "Before you write"
 WHY = "Why"
 MISSING = "Answers that could change this result"
 SUPPORT_CHECKS = "What support will still check"
@@ -106,6 +107,8 @@ ALTERNATIVES = "Other ways support may help"
 ALTERNATIVES_BEFORE = "Support may also offer:"
 ALTERNATIVES_AFTER = "You are free to decline these options."
 READ_CLAUSE = "Read it in the policy"
+# Beside it, for screen readers and anyone listing the links: which clause ("…: “Late request”").
+READ_CLAUSE_WHICH = ": the clause “{text}”"
 READ_VERSION = "Read that version of the policy"
 # On the page of one version of the policy, in place of the self-check.
 POINTER = (

@@ -159,6 +159,7 @@ class RefundPolicyExtension(BlocksExtension):
         md.preprocessors.register(SourcePreprocessor(md, self), "refund_policy_source", 27)
         # Before attr_list (8) and toc (5), after inline patterns (20).
         md.treeprocessors.register(ClauseTreeprocessor(md), "refund_policy_clauses", 15)
+        md.treeprocessors.register(TableTreeprocessor(md), "refund_policy_tables", 14)
         super().extendMarkdown(md)
 
     def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:
@@ -368,6 +369,42 @@ class ClauseTreeprocessor(Treeprocessor):
         # In a loose list the words sit in a <p>: put the link right after them.
         target = holder if holder is not None and holder.tag == "p" else item
         target.append(link)
+
+
+class TableTreeprocessor(Treeprocessor):
+    """Puts each Markdown table in a box that scrolls sideways on a phone (the theme's classes),
+    which keyboard users can reach and scroll and screen readers hear named: a focusable region
+    labelled by the table's heading."""
+
+    def run(self, root: etree.Element) -> None:
+        heading = ""
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                    heading = "".join(child.itertext()).strip()
+                if child.tag != "table" or "md-typeset__table" in parent.get("class", ""):
+                    continue
+                label = f"{TABLE_LABEL}: {heading}" if heading else TABLE_LABEL
+                outer = etree.Element("div", scroll_region(label))
+                box = etree.SubElement(outer, "div", {"class": "md-typeset__table"})
+                parent.remove(child)
+                box.append(child)
+                outer.tail, child.tail = child.tail, None
+                parent.insert(index, outer)
+
+
+# A table's box, as it is named to screen readers (with the heading it is under).
+TABLE_LABEL = "Table"
+
+
+def scroll_region(label: str) -> dict[str, str]:
+    """The attributes of the box that scrolls sideways: reachable by keyboard, named."""
+    return {
+        "class": "md-typeset__scrollwrap",
+        "tabindex": "0",
+        "role": "region",
+        "aria-label": label,
+    }
 
 
 def makeExtension(**kwargs: Any) -> RefundPolicyExtension:

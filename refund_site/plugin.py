@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 import time
 from datetime import date
 from pathlib import Path
@@ -496,18 +495,9 @@ _THEME_MARKUP = (
 )
 
 
-# A table written in Markdown, not yet in the scrolling box Material's script used to add (the
-# summary's template has its own): wrapped here, so that it scrolls inside the page on a phone.
-_BARE_TABLE = re.compile(r'(?<!<div class="md-typeset__table">)<table>(.*?)</table>', re.S)
-
-
 def theme_markup(html: str) -> str:
-    """The built page with the theme's markup made valid and labelled, and every table in a box
-    of its own that scrolls sideways."""
+    """The built page with the theme's markup made valid and labelled. (Tables are put in their
+    scrolling boxes by the Markdown extension: refund_site.extension.TableTreeprocessor.)"""
     for theirs, ours in _THEME_MARKUP:
         html = html.replace(theirs, ours)
-    return _BARE_TABLE.sub(
-        r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\1</table>'
-        r"</div></div>",
-        html,
-    )
+    return html

@@ -156,6 +156,18 @@ def load_headers_file(site: Path) -> list[HeaderRule]:
     return parse_headers_file(file.read_text(encoding="utf-8"))
 
 
+@dataclass
+class Trickle:
+    """How a slow network serves the files whose path ends with ``suffix``: ``chunk`` bytes every
+    ``every`` seconds, and after ``stop_after`` bytes (if given) nothing more, as a connection
+    that died without closing."""
+
+    suffix: str
+    chunk: int = 64 * 1024
+    every: float = 0.05
+    stop_after: int | None = None
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     # Keep-alive: the browser reuses connections, which keeps the many small requests fast.
     protocol_version = "HTTP/1.1"
@@ -226,6 +238,28 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                     return stream
         return super().send_head()
 
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        path = unquote(urlsplit(self.path).path)
+        rule = next((t for t in self.server.site.trickles if path.endswith(t.suffix)), None)
+        if rule is None:
+            super().copyfile(source, outputfile)
+            return
+        sent = 0
+        site = self.server.site
+        while not site.stopping.is_set():
+            if rule.stop_after is not None and sent >= rule.stop_after:
+                site.stopping.wait(0.1)  # hold the connection open, sending nothing
+                if rule not in site.trickles:
+                    return  # the test moved on: let the browser see the end
+                continue
+            data = source.read(rule.chunk)
+            if not data:
+                return
+            outputfile.write(data)
+            outputfile.flush()
+            sent += len(data)
+            time.sleep(rule.every)
+
     def _start(self) -> None:
         self._arrived = time.monotonic()
         self._status = 0
@@ -294,6 +328,9 @@ class SiteServer:
         self.extra_headers: dict[str, str] = dict(extra_headers or {})
         self._log: list[LoggedRequest] = []
         self._lock = threading.Lock()
+        # Files served slowly, or stopping half way (a test sets them; see Trickle).
+        self.trickles: list[Trickle] = []
+        self.stopping = threading.Event()
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -330,6 +367,7 @@ class SiteServer:
 
     def stop(self) -> None:
         """Stop serving and close the socket."""
+        self.stopping.set()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()

@@ -224,3 +224,57 @@ def test_at_320_px_nothing_scrolls_sideways_and_every_target_is_24_px(warm: Sess
         assert small_targets(page) == [], "the result"
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
+
+
+WIDTHS = (320, 390, 1280)
+BEST_PRACTICE = {
+    "runOnly": {"type": "tag", "values": [*WCAG_AA_TAGS, "best-practice"]},
+    "resultTypes": ["violations"],
+}
+
+
+def whole_page(page: Page) -> list[str]:
+    """axe's WCAG A/AA and best-practice violations on the whole page."""
+    results = AXE.run(page, options=BEST_PRACTICE)
+    return [line for violation in results.response["violations"] for line in describe(violation)]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_state_is_axe_clean_with_best_practices_at_phone_and_desktop_width(
+    warm: Session, width: int
+) -> None:
+    page = warm.page
+    page.set_viewport_size({"width": width, "height": 844})
+    try:
+        page.goto(warm.url("/"))
+        page.locator(ROOT).wait_for()
+        assert whole_page(page) == [], f"the page, the empty form ({width} px)"
+        start_loading(page)
+        warm.wait_for_state("ready", timeout_ms=LOAD_TIMEOUT_MS)
+        page.locator(f"{ROOT} [data-form] [type=submit]").click()
+        page.locator(f"{ROOT} [data-error-summary]").wait_for(state="visible")
+        assert whole_page(page) == [], f"with field errors ({width} px)"
+        for field, value in (("purchase_type", "credit_pack"), ("reason", "unused")):
+            page.locator(f'{ROOT} input[name="{field}"][value="{value}"]').check()
+        page.locator(f'{ROOT} input[name="credits_used"][value="some"]').check()
+        assert whole_page(page) == [], f"the answered form ({width} px)"
+        show_verdict(page, warm.url("/"))
+        assert whole_page(page) == [], f"with a result ({width} px)"
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_without_javascript_the_page_is_axe_clean_at_every_width(
+    browser: Browser, site_server: SiteServer, width: int
+) -> None:
+    session = open_session(browser, site_server)
+    try:
+        session.page.set_viewport_size({"width": width, "height": 844})
+        devtools = session.context.new_cdp_session(session.page)
+        devtools.send("Emulation.setScriptExecutionDisabled", {"value": True})
+        session.page.goto(session.url("/"))
+        devtools.send("Emulation.setScriptExecutionDisabled", {"value": False})
+        assert whole_page(session.page) == [], f"without JavaScript ({width} px)"
+    finally:
+        session.context.close()

@@ -166,7 +166,9 @@ def test_a_support_link_then_a_resubmit_keeps_everything_the_link_brought(warm: 
     assert first.verdict == "needs_review" and "terms-violation" in first.clauses
     assert ("terms_violation", "true") in first.shown
     assert ("previous_refund_requests", "4") in first.shown
-    expect(page.locator(f"{ROOT} [data-support]")).to_contain_text("From support")
+    expect(page.locator(f"{ROOT} [data-support]")).to_contain_text(
+        "Given in the link you were sent"
+    )
     # Defaults the link left out are shown as answers, as the CLI would judge them.
     assert ("chargeback_filed", "false") in first.shown
     assert ("payment_provider", "unsure") in first.shown
@@ -182,7 +184,9 @@ def test_a_support_link_then_a_resubmit_keeps_everything_the_link_brought(warm: 
     )
     # The customer cannot take support's answer out: it has no control, no Change link.
     expect(page.locator(f'{ROOT} [name="terms_violation"]')).to_have_count(0)
-    recap = page.locator(f"{ROOT} [data-list=recap] > div").filter(has_text="From support")
+    recap = page.locator(f"{ROOT} [data-list=recap] > div").filter(
+        has_text="Given in the link you were sent"
+    )
     expect(recap.locator("[data-change]")).to_have_count(0)
 
 
@@ -284,7 +288,11 @@ def run_sequences(warm: Session, examples: int) -> None:
         @precondition(lambda self: result_shown())
         @rule(data=st.data())
         def changes_an_answer(self, data: st.DataObject) -> None:
-            questions = [question for question, _ in read(page).recap if question != "From support"]
+            questions = [
+                question
+                for question, _ in read(page).recap
+                if question != "Given in the link you were sent"
+            ]
             change(page, data.draw(st.sampled_from(questions)))
             expect(page.locator(f"{ROOT} [data-form]")).to_be_visible()
 

@@ -140,7 +140,7 @@ def test_support_email_and_date_come_from_the_file(tmp_path: Path) -> None:
     assert result["email"]["to"] == "refunds@example.org"
     assert result["email"]["mailto"].startswith("mailto:refunds@example.org?")
     assert (
-        "Refund policy applied: the version of 1 May 2026 (last updated June 2026)."
+        "It followed the refund policy of 1 May 2026 (last updated June 2026)."
         in (result["email"]["body"])
     )
     assert result["policy"]["last_updated"] == "June 2026"

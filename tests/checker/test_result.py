@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -114,19 +115,28 @@ def test_the_email_body_has_the_blanks_the_policy_asks_for() -> None:
     assert "Reason: I was charged twice for the same purchase" in lines
 
 
-def test_the_email_body_states_the_answers_verdict_clauses_and_policy_date() -> None:
-    result = contract(answers(reason="duplicate_payment", credits_used="minimal"))
+def test_the_email_body_states_the_answers_verdict_and_policy_date_in_words() -> None:
+    given = answers(reason="duplicate_payment", credits_used="minimal")
+    result = contract(given, today=date(2026, 5, 3))
     body = result["email"]["body"]
     assert "- What did you buy? A one-time credit pack" in body
     assert "- How much of what you bought have you used? Only a few credits" in body
-    assert "likely_eligible" in body
-    assert "clauses: duplicate-payment, recent-unused" in body
-    assert "Refund policy applied: the version of 1 May 2026 (last updated May 2026)." in body
+    assert "The self-check said on 3 May 2026: You are likely eligible for a refund." in body
+    assert "It followed the refund policy of 1 May 2026 (last updated May 2026)." in body
+    # Plain words only: no verdict or clause ids, which mean nothing to the customer.
+    for internal in ("likely_eligible", "duplicate-payment", "recent-unused", "clauses:"):
+        assert internal not in body
 
 
-def test_the_email_body_says_when_no_clause_applies() -> None:
-    body = contract(answers(credits_used="some"))["email"]["body"]
-    assert "needs_review; clauses: none" in body
+def test_the_email_links_to_the_self_check_with_the_answers_when_the_page_is_known() -> None:
+    from checker import check
+
+    given = answers(reason="duplicate_payment", credits_used="minimal")
+    page = "https://refunds.imgtostl.com/"
+    result = check(given, today=date(2026, 5, 3), page=page + "#check")
+    assert f"My answers in the self-check: {page}{result.link}" in result.email["body"]
+    # Without the page's address (the CLI), no link that would lead nowhere.
+    assert "My answers in the self-check" not in contract(given)["email"]["body"]
 
 
 def test_the_email_subject_names_the_purchase() -> None:
@@ -148,11 +158,14 @@ def test_the_mailto_link_carries_only_the_subject_and_body() -> None:
 
 
 def test_subscription_notes_say_cancelling_does_not_refund_the_current_period() -> None:
-    notes = " ".join(contract(answers(purchase_type="subscription"))["notes"])
+    result = contract(answers(purchase_type="subscription"))
+    notes = " ".join(result["notes"])
     assert "stop future renewals" in notes
     assert "does not refund the current billing period" in notes
-    assert "cancel the subscription" in notes and "subscription credits" in notes
     assert "credit pack" not in notes.lower()
+    # What a refund would end is a warning, with the verdict.
+    warnings = " ".join(result["warnings"])
+    assert "cancel the subscription" in warnings and "subscription credits" in warnings
 
 
 def test_subscription_notes_mention_goodwill_after_use() -> None:
@@ -178,11 +191,34 @@ def test_a_late_request_is_told_it_can_still_write() -> None:
     assert "within 7 days of purchase" in notes and "still write" in notes
 
 
-def test_a_chargeback_note_appears_only_when_one_was_filed() -> None:
-    with_dispute = " ".join(contract(answers(chargeback_filed=True))["notes"])
-    without = " ".join(contract(answers(chargeback_filed=False))["notes"])
-    assert "suspend the account" in with_dispute and "dispute fees" in with_dispute
-    assert "dispute" not in without
+def test_an_open_chargeback_is_a_warning_with_the_verdict_and_in_the_email() -> None:
+    result = contract(answers(chargeback_filed=True, credits_used="minimal", day=5))
+    # The verdict stays what the rules say, and the policy's warning stands beside it.
+    assert result["verdict"] == "likely_eligible"
+    (warning,) = result["warnings"]
+    assert "suspend the account" in warning and "dispute fees" in warning
+    assert "revoke credits" in warning  # the policy's own words
+    assert warning not in result["notes"], "said twice"
+    body = result["email"]["body"]
+    assert "Please note:\n- I have opened a payment dispute (chargeback)" in body
+    without = contract(answers(chargeback_filed=False))
+    assert without["warnings"] == [] and "Please note" not in without["email"]["body"]
+
+
+@pytest.mark.parametrize(
+    ("given", "warned"),
+    [
+        ({"credits_used": "some", "outputs_used": True}, "outputs have been used"),
+        ({"credits_used": "some", "previous_refund_requests": 2}, "repeatedly ask for refunds"),
+        ({"purchase_type": "subscription"}, "billing period"),
+    ],
+)
+def test_what_the_policy_warns_about_stands_with_the_verdict(
+    given: dict[str, object], warned: str
+) -> None:
+    result = contract(answers(**given))
+    assert any(warned in warning for warning in result["warnings"]), result["warnings"]
+    assert result["email"]["body"].count("Please note:") == 1
 
 
 def test_a_chargeback_does_not_change_the_verdict() -> None:

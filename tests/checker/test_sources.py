@@ -170,7 +170,7 @@ def test_what_only_support_knows_is_not_guessed_and_the_result_says_support_chec
     assert "terms_violation" not in result["answers"]
     assert "terms_violation" not in result["link"]
     assert result["support_checks"] == [QUESTIONS_BY_FIELD["terms_violation"].support_checks]
-    assert not any(line["question"] == "From support" for line in result["recap"])
+    assert not any(line["field"] == "terms_violation" for line in result["recap"])
 
 
 @pytest.mark.parametrize("value", ["true", "false"])
@@ -178,10 +178,12 @@ def test_supports_answer_from_a_link_is_shown_kept_and_mailed(value: str) -> Non
     result = reply(LINK.replace("some", "none") + f"&terms_violation={value}", "link")
     assert result["support_checks"] == []
     (line,) = [line for line in result["recap"] if line["field"] == "terms_violation"]
-    assert line["question"] == "From support"
+    # What a link says is labelled as the link's, never as support's finding.
+    assert line["question"] == "Given in the link you were sent"
     assert line["answer"] == dict(QUESTIONS_BY_FIELD["terms_violation"].support_says)[value]
     assert f"terms_violation={value}" in result["link"]
-    assert f"- From support: {line['answer']}" in result["email"]["body"]
+    assert f"- Given in the link I was sent: {line['answer']}" in result["email"]["body"]
+    assert "From support" not in result["email"]["body"]
     cited = [clause["id"] for clause in result["clauses"]]
     assert ("terms-violation" in cited) == (value == "true")
     # Resubmitted from the form, support's answer stays as it was.

@@ -111,8 +111,8 @@ def test_a_purchase_is_judged_by_the_version_in_force_when_it_was_made(
         )
         assert result["policy"]["newer"]["text"] in result["copy_text"]
         assert (
-            "Under the version in force since 1 September 2026, the self-check would say: "
-            "You are likely eligible for a refund (likely_eligible)."
+            "Under the policy in force since 1 September 2026, it would say: "
+            "You are likely eligible for a refund."
         ) in result["email"]["body"]
 
 
@@ -122,7 +122,7 @@ def test_the_result_names_the_version_it_followed(tmp_path: Path) -> None:
         "This answer follows the policy as it was when you bought: the version of 1 September 2026."
     )
     assert (
-        "Refund policy applied: the version of 1 September 2026 (last updated September 2026)."
+        "It followed the refund policy of 1 September 2026 (last updated September 2026)."
         in (result["email"]["body"])
     )
     assert result["policy"]["applied"] in result["copy_text"]

@@ -33,6 +33,7 @@ SAME = (
     "title",
     "summary",
     "clauses",
+    "warnings",
     "missing",
     "missing_questions",
     "support_checks",
@@ -50,7 +51,8 @@ RUN = """
 import { readFileSync } from "node:fs";
 import { quickAnswer } from %s;
 const { data, cases } = JSON.parse(readFileSync(0, "utf8"));
-const out = cases.map(([query, today, source]) => quickAnswer(data, query, today, source));
+const out = cases.map(([query, today, source]) =>
+  quickAnswer(data, query, today, source, "https://refunds.example/#check"));
 process.stdout.write(JSON.stringify(out));
 """
 
@@ -153,6 +155,7 @@ def test_the_table_answers_as_the_checker_does_under_two_versions(
                 today=date.fromisoformat(today),
                 policy=policies,
                 source=Source(source),
+                page="https://refunds.example/",
             ).to_json()
         except InvalidAnswers as invalid:
             want = {"errors": invalid.errors}
@@ -183,8 +186,52 @@ def test_the_shipped_policys_table_answers_support_links_as_the_checker_does() -
     today = date.today().isoformat()
     drawn = [(query, today, "link") for query, _, _ in cases(seed=7, count=300)]
     for (query, _, _), table in zip(drawn, run_table(data, drawn), strict=True):
-        want = json.loads(check_query(query, today=today, source="link"))
+        want = json.loads(
+            check_query(query, today=today, source="link", page="https://refunds.example/")
+        )
         if table is None:
             assert "errors" in want, query
         else:
             assert {name: table[name] for name in SAME} == {name: want[name] for name in SAME}
+
+
+SHOWN = """
+import { readFileSync } from "node:fs";
+import { conditionsHold } from %s;
+const { questions, answers } = JSON.parse(readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(answers.map((given) =>
+  questions.map((question) => conditionsHold(question, given)))));
+"""
+
+
+def test_the_pages_shown_when_is_the_checkers_for_every_combination_of_answers() -> None:
+    """state.js decides which questions the form asks; Question.shown decides which the checker
+    requires: the same, for every combination of the answers the conditions read."""
+    from itertools import product
+
+    from checker.questions import QUESTIONS_BY_FIELD
+
+    conditional = [q for q in QUESTIONS if q.shown_when]
+    read = sorted({field for q in conditional for field, _ in q.shown_when})
+    choices = [["", *(o.value for o in QUESTIONS_BY_FIELD[field].options)] for field in read]
+    combinations = [
+        {field: value for field, value in zip(read, values, strict=True) if value}
+        for values in product(*choices)
+    ]
+    # As the form's markup describes them (refund_check.html: data-shown-when).
+    questions = [{"field": q.field, "shownWhen": dict(q.shown_when)} for q in conditional]
+    node = shutil.which("node")
+    assert node
+    state = ROOT / "refund_site" / "assets" / "refund-check" / "state.js"
+    done = subprocess.run(
+        [node, "--input-type=module", "-e", SHOWN % json.dumps(state.as_uri())],
+        input=json.dumps({"questions": questions, "answers": combinations}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    pages = json.loads(done.stdout)
+    assert len(pages) == len(combinations) > 40
+    for given, shown in zip(combinations, pages, strict=True):
+        assert shown == [q.shown(given) for q in conditional], given

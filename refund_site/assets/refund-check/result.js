@@ -39,8 +39,8 @@ function safeMailto(root, email) {
 }
 
 /** Put ``data`` (the checker's result) into the result view of ``root``. Support's answers
- * have no "Change" link: only support changes them. */
-export function showResult(root, data, supportFields) {
+ * have no "Change" link: only support changes them. ``words``: the page's words by key. */
+export function showResult(root, data, supportFields, words = {}) {
   const result = root.querySelector("[data-result]");
   const verdict = result.querySelector("[data-verdict]");
   verdict.dataset.verdict = String(data.verdict || "");
@@ -56,7 +56,7 @@ export function showResult(root, data, supportFields) {
   });
   result.querySelector('[data-part="newer"]').hidden = !newer;
   // A link to the version the answer followed, when it has its own page (an earlier one).
-  const versionLink = result.querySelector("[data-version-link]");
+  const versionSlot = result.querySelector("[data-version-link-slot]");
   let pages = {};
   try {
     pages = JSON.parse(result.dataset.versionUrls || "{}");
@@ -64,9 +64,14 @@ export function showResult(root, data, supportFields) {
     pages = {};
   }
   const page = typeof policy.effective === "string" ? pages[policy.effective] : undefined;
-  versionLink.hidden = typeof page !== "string";
-  if (typeof page === "string") versionLink.setAttribute("href", page);
-  else versionLink.removeAttribute("href");
+  if (typeof page === "string") {
+    const link = root.querySelector("template[data-item=version-link]").content.firstElementChild;
+    const made = link.cloneNode(true);
+    made.setAttribute("href", page);
+    versionSlot.replaceChildren(made);
+  } else {
+    versionSlot.replaceChildren();
+  }
   result.querySelector('[data-part="processing_time"]').hidden = !data.processing_time;
   result.querySelector('[data-slot="mailto"]').setAttribute("href", safeMailto(root, data.email));
 
@@ -76,7 +81,12 @@ export function showResult(root, data, supportFields) {
     "clauses",
     clauses.map((clause) => {
       const effect = clause && clause.effect === "against" ? "against" : "supports";
-      const element = item(root, "clauses", { effect_text: clause.effect_text, text: clause.text });
+      const which = String(words.read_clause_which || "").replace("{text}", String(clause.text));
+      const element = item(root, "clauses", {
+        effect_text: clause.effect_text,
+        text: clause.text,
+        which,
+      });
       element.classList.add(`refund-check__clause--${effect}`);
       const link = element.querySelector('[data-slot="link"]');
       const id = String((clause && clause.id) || "");
@@ -85,7 +95,7 @@ export function showResult(root, data, supportFields) {
       return element;
     }),
   );
-  for (const name of ["missing_questions", "support_checks", "notes"]) {
+  for (const name of ["warnings", "missing_questions", "support_checks", "notes"]) {
     list(result, name, texts(data[name]).map((text) => item(root, "text", { text })));
   }
   const alternatives = Array.isArray(data.alternatives) ? data.alternatives : [];
@@ -110,17 +120,19 @@ export function showResult(root, data, supportFields) {
   const area = result.querySelector("[data-copy-area]");
   area.hidden = true;
   area.value = "";
+  result.querySelector("[data-copy-status]").textContent = "";
 }
 
-/** Copy the checker's plain-text summary; where the browser refuses, select it for the visitor. */
+/** Copy the checker's plain-text summary; where the browser refuses, select it for the visitor.
+ * ``say(key)`` puts the outcome into the result's own status, which is seen and heard. */
 export function copySummary(root, text, say) {
   const area = root.querySelector("[data-copy-area]");
   const byHand = () => {
     area.value = text;
     area.hidden = false;
+    say("copy_by_hand"); // first: the box is described by it when it takes focus
     area.focus();
     area.select();
-    say("copy_by_hand");
   };
   if (!navigator.clipboard || typeof navigator.clipboard.writeText !== "function") {
     byHand();

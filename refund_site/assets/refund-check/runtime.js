@@ -214,7 +214,7 @@ function onMessage(worker, message) {
  * Run the checker on ``query`` (answers as a URL query) from ``source`` ("form" or "link"),
  * with the visitor's ``today``; resolves with the checker's JSON text.
  */
-export function runCheck(query, today, source) {
+export function runCheck(query, today, source, page = "") {
   return new Promise((resolve, reject) => {
     if (runtime.state !== "ready" || !runtime.worker) {
       reject(new Error("not ready"));
@@ -222,7 +222,7 @@ export function runCheck(query, today, source) {
     }
     const id = runtime.nextId++;
     runtime.pending.set(id, { resolve, reject });
-    runtime.worker.postMessage({ type: "check", id, query, today, source });
+    runtime.worker.postMessage({ type: "check", id, query, today, source, page });
   });
 }
 

@@ -145,11 +145,12 @@ function read(data, query, today, source) {
 
 /**
  * The table's answer to ``query`` (the answers as a URL query, as the page sends the checker)
- * from ``source`` ("form" or "link") on the visitor's ``today`` (YYYY-MM-DD): a result in the
- * checker's JSON form (its decision, not its day-count and version sentences), {errors}, or
- * null when only the checker can answer.
+ * from ``source`` ("form" or "link") on the visitor's ``today`` (YYYY-MM-DD), on the policy
+ * ``page`` (its address, for the email's link): a result in the checker's JSON form (its
+ * decision, not its day-count and version sentences), {errors}, or null when only the checker
+ * can answer.
  */
-export function quickAnswer(data, query, today, source) {
+export function quickAnswer(data, query, today, source, page = "") {
   const answers = read(data, query, today, source);
   if (answers === null || answers.errors) return answers;
   const values = { ...answers.values };
@@ -171,8 +172,12 @@ export function quickAnswer(data, query, today, source) {
   const clauses = version.clauses.filter(
     (clause) => lookup(version, `clause ${clause.id}`, situation) === "applies",
   );
+  const applies = (kind, id) => lookup(version, `${kind} ${id}`, situation) === "applies";
+  // What the policy warns about stands apart from the other notes (checker.advice.WARNINGS).
+  const warned = data.warnings.filter(([kind, id]) => applies(kind, id));
+  const warningNotes = new Set(data.warnings.filter(([kind]) => kind === "note").map(([, id]) => id));
   const notes = version.notes
-    .filter(([id]) => lookup(version, `note ${id}`, situation) === "applies")
+    .filter(([id]) => applies("note", id) && !warningNotes.has(id))
     .map(([, text]) => text);
   const alternatives = lookup(version, "alternatives", situation)
     .split(",")
@@ -198,7 +203,11 @@ export function quickAnswer(data, query, today, source) {
   const recap = shownAnswers.map(([question, text]) => {
     if (question.asker === "support") {
       const says = question.support_says.find(([value]) => value === text);
-      return { field: question.field, question: "From support", answer: says ? says[1] : text };
+      return {
+        field: question.field,
+        question: data.email.given_in_link,
+        answer: says ? says[1] : text,
+      };
     }
     let answer = text;
     if (question.kind === "date") answer = longDate(data, text);
@@ -227,6 +236,7 @@ export function quickAnswer(data, query, today, source) {
       effect_text: effectText,
       text,
     })),
+    warnings: warned.map(([, , text]) => text),
     missing: outcome.missing,
     missing_questions: outcome.missing_questions,
     support_checks: supportChecks,
@@ -234,7 +244,16 @@ export function quickAnswer(data, query, today, source) {
     processing_time: version.refund_arrives[lookup(version, "refund-arrives", situation)] || "",
     alternatives,
     recap,
-    email: email(data, { values, today, version, outcome, clauses, newer, recap }),
+    email: email(data, {
+      values,
+      today,
+      version,
+      outcome,
+      newer,
+      recap,
+      warned,
+      link: page ? `${page.split("#")[0]}${link}` : "",
+    }),
     answers: typed,
     link,
     days_since_purchase: judged.days,
@@ -248,24 +267,17 @@ function stringify(values) {
   return out;
 }
 
-function email(data, { values, today, version, outcome, clauses, newer, recap }) {
+function email(data, { values, today, version, outcome, newer, recap, warned, link }) {
   const words = data.email;
   const reasonQuestion = data.questions.find((question) => question.field === "reason");
   const reason = reasonQuestion.options.find(([value]) => value === values.reason)[1];
   const bought = longDate(data, values.purchase_date);
   const subject = fill(words.subject, { kind: values.purchase_type.replaceAll("_", " "), bought });
+  // As checker.advice.email orders it: the answers last, where a shortened email is cut.
   const lines = [
     ...words.opening.map((line) => fill(line, { bought, reason })),
     "",
-    words.answers,
-    ...recap.map((line) => `- ${line.question}${line.question.endsWith("?") ? " " : ": "}${line.answer}`),
-    "",
-    fill(words.result, {
-      today: longDate(data, today),
-      title: outcome.title,
-      verdict: outcome.verdict,
-      clauses: clauses.map((clause) => clause.id).join(", ") || "none",
-    }),
+    fill(words.result, { today: longDate(data, today), title: outcome.title }),
     fill(words.version, {
       effective: longDate(data, version.effective),
       last_updated: version.last_updated,
@@ -276,11 +288,21 @@ function email(data, { values, today, version, outcome, clauses, newer, recap })
       fill(words.newer, {
         effective: longDate(data, newer.version.effective),
         title: newer.outcome.title,
-        verdict: newer.outcome.verdict,
       }),
     );
   }
-  lines.push("", words.closing);
+  if (link) lines.push(fill(words.link, { link }));
+  if (warned.length) lines.push("", words.warnings, ...warned.map(([, , , said]) => `- ${said}`));
+  lines.push(
+    "",
+    words.answers,
+    ...recap.map((line) => {
+      const asked = line.question === words.given_in_link ? words.given_in_link_email : line.question;
+      return `- ${asked}${asked.endsWith("?") ? " " : ": "}${line.answer}`;
+    }),
+    "",
+    words.closing,
+  );
   return mailto(data, subject, lines.join("\n"));
 }
 

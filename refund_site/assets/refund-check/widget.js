@@ -63,6 +63,7 @@ const session = {
   checking: false,
   retrying: false,
   announced: 0, // the quarter of the download last announced
+  pushFrom: null, // the answers a submit was made from: its result is a new history entry
 };
 
 let widget = null;
@@ -105,13 +106,31 @@ function fragmentQuery() {
   return hash.startsWith(FRAGMENT_PREFIX) ? hash.slice(FRAGMENT_PREFIX.length) : null;
 }
 
-function writeFragment(query) {
+/**
+ * Write ``query`` (the answers judged, or null) into the address. ``push``: as a new entry of the
+ * browser's history (a submit, "Start again"), so that Back returns to what was there, the
+ * current entry first remembering ``before`` (the answers as the form showed them); otherwise
+ * the current entry is replaced (a link, the checker confirming the table's answer).
+ */
+function writeFragment(query, { push = false, before = null } = {}) {
   update({ fragment: query }, { draw: false });
+  const address = query === null ? "#check" : FRAGMENT_PREFIX + query;
   try {
-    history.replaceState(history.state, "", query === null ? "#check" : FRAGMENT_PREFIX + query);
+    if (push) {
+      const here = { ...(history.state || {}), refundCheck: { view: "questions", state: before } };
+      history.replaceState(here, "", window.location.href);
+      history.pushState({ refundCheck: { view: "result" } }, "", address);
+    } else {
+      history.replaceState(history.state, "", address);
+    }
   } catch {
     // A sandboxed page may refuse; the check itself still works.
   }
+}
+
+/** The policy page's address without its fragment: the email links back to it. */
+function pageAddress() {
+  return window.location.href.split("#")[0];
 }
 
 function smooth() {
@@ -172,7 +191,8 @@ class Widget {
     form.addEventListener("input", onChange);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      update({ errors: null }, { draw: false });
+      // Its result gets an entry of its own in the history: Back returns to these answers.
+      update({ errors: null, pushFrom: session.state }, { draw: false });
       judge(queryOf(session.state, this.questions, this.supportFields), "form");
     });
     root.querySelector("[data-use-today]")?.addEventListener("click", () => {
@@ -184,7 +204,12 @@ class Widget {
     }
     root.querySelector("[data-start-again]")?.addEventListener("click", () => startAgain());
     root.querySelector("[data-copy]")?.addEventListener("click", () => {
-      if (session.result) copySummary(root, String(session.result.copy_text || ""), (key) => this.announce(key));
+      if (!session.result) return;
+      const status = root.querySelector("[data-copy-status]");
+      const say = (key) => this.say(this.words[key] || "", status);
+      // The table's answer has no plain-text summary: the email's body stands in for it.
+      const text = session.result.copy_text || session.result.email?.body || "";
+      copySummary(root, String(text), say);
     });
     root.addEventListener("click", (event) => this.onLink(event));
   }
@@ -213,8 +238,7 @@ class Widget {
     this.say(this.words[key] || "");
   }
 
-  say(text) {
-    const { status } = this;
+  say(text, status = this.status) {
     if (!status) return;
     clearTimeout(this.announceTimer);
     if (status.textContent === text) {
@@ -266,7 +290,7 @@ class Widget {
     result.hidden = !showing;
     result.dataset.source = session.source;
     if (showing && this.resultShown !== session.result) {
-      showResult(root, session.result, this.supportFields);
+      showResult(root, session.result, this.supportFields, this.words);
       this.resultShown = session.result;
     }
     // An answer from the decision table says so, only while the checker has not confirmed it.
@@ -304,9 +328,10 @@ class Widget {
       this.root.querySelector("[data-error-summary]").focus();
       return;
     }
-    const result = this.root.querySelector("[data-result]");
+    // The result's heading names the verdict: focus goes there (GOV.UK's pattern).
+    const heading = this.root.querySelector("[data-result] [data-verdict]");
     this.root.scrollIntoView({ block: "start", behavior: smooth() });
-    result.focus({ preventScroll: true });
+    heading.focus({ preventScroll: true });
   }
 }
 
@@ -324,6 +349,7 @@ function onRuntime(change) {
     const { waiting } = session;
     update({ retrying: false, waiting: null }, { draw: false });
     if (waiting) {
+      widget.say(""); // no loading words once it has loaded
       execute(waiting);
     } else {
       widget.announce("ready");
@@ -367,7 +393,7 @@ function judge(query, source) {
     if (!data || run !== session.run || !session.waiting || !widget?.root.isConnected) return;
     let answer = null;
     try {
-      answer = quickAnswer(data, query, localToday(), source);
+      answer = quickAnswer(data, query, localToday(), source, pageAddress());
     } catch {
       answer = null; // the checker answers instead
     }
@@ -388,13 +414,19 @@ function judge(query, source) {
 /** Show the checker's or the table's answer (a result, or field errors). */
 function show(data, source, { move }) {
   if (Array.isArray(data.errors)) {
-    update({ errors: data.errors, view: "questions", source }, { draw: false });
+    update({ errors: data.errors, view: "questions", source, pushFrom: null }, { draw: false });
   } else {
     const state = widget
       ? fromResult(data.answers, session.state, widget.questions, widget.supportFields)
       : session.state;
-    update({ errors: null, result: data, view: "result", state, source }, { draw: false });
-    if (widget) writeFragment(queryOf(state, widget.questions, widget.supportFields));
+    const before = session.pushFrom;
+    update({ errors: null, result: data, view: "result", state, source, pushFrom: null }, {
+      draw: false,
+    });
+    if (widget) {
+      const query = queryOf(state, widget.questions, widget.supportFields);
+      writeFragment(query, { push: before !== null, before });
+    }
   }
   if (widget && widget.root.isConnected) widget.showOutcome({ move });
 }
@@ -406,7 +438,7 @@ function execute({ query, source }) {
   update({ run, checking: true }, { draw: false });
   // Today is the visitor's, at the moment of the check (a page left open past midnight counts
   // the new day). The answers go to the worker first; the page is drawn while it checks.
-  const pending = runCheck(query, localToday(), source);
+  const pending = runCheck(query, localToday(), source, pageAddress());
   if (widget && widget.root.isConnected) widget.render();
   pending.then(
     (json) => {
@@ -446,8 +478,17 @@ function openLink(query) {
 }
 
 function startAgain() {
-  writeFragment(null);
+  // A new entry of the history: Back brings the result and its answers back (its address
+  // carries them).
+  update({ fragment: null }, { draw: false });
+  try {
+    const fresh = { refundCheck: { view: "questions", state: startedAgain(session.state) } };
+    history.pushState(fresh, "", "#check");
+  } catch {
+    // A sandboxed page may refuse; starting again still works.
+  }
   update({
+    pushFrom: null,
     state: startedAgain(session.state),
     result: null,
     errors: null,
@@ -498,7 +539,29 @@ function onAddressChange() {
   }
 }
 window.addEventListener("hashchange", onAddressChange);
-window.addEventListener("popstate", onAddressChange);
+
+/** Back or Forward through the self-check's own entries: the answers as they were, or the link
+ * (a result's address carries its answers, which are judged again). */
+function onHistory(event) {
+  const entry = event.state && event.state.refundCheck;
+  if (entry && entry.view === "questions" && entry.state && widget?.root.isConnected) {
+    update({
+      state: entry.state,
+      view: "questions",
+      result: null,
+      errors: null,
+      fragment: fragmentQuery(),
+      waiting: null,
+      answeredByTable: false,
+      pushFrom: null,
+      run: session.run + 1, // a check still on its way is no longer wanted
+    });
+    focusQuestion(widget.root, widget.questions[0].field, { smooth: false });
+    return;
+  }
+  onAddressChange();
+}
+window.addEventListener("popstate", onHistory);
 
 if (window.document$ && typeof window.document$.subscribe === "function") {
   window.document$.subscribe(() => mount());

@@ -18,10 +18,11 @@
  *                   {type: "ready", timings: {start, runtime, package, import, total}}
  *                   {type: "failed", stage: "download"|"runtime"|"package"|"import", message}
  *
- *   page -> worker  {type: "check", id, query, today, source}
+ *   page -> worker  {type: "check", id, query, today, source, page}
  *                      query: the self-check's answers as a URL query ("purchase_date=…&…")
  *                      today: the visitor's local date, YYYY-MM-DD
  *                      source: "form" (the form's answers) or "link" (a #check? link's)
+ *                      page: the policy page's address, for the email's link to these answers
  *   worker -> page  {type: "result", id, json, ms}   json: what checker.check_query returned
  *                   {type: "failed", id, stage: "check", message}
  *
@@ -224,7 +225,7 @@ function base64(hex) {
   return btoa(String.fromCharCode(...bytes));
 }
 
-function check({ id, query, today, source }) {
+function check({ id, query, today, source, page }) {
   if (!checkQuery) {
     self.postMessage({ type: "failed", id, stage: "check", message: "The checker is not loaded." });
     return;
@@ -236,6 +237,7 @@ function check({ id, query, today, source }) {
     const json = checkQuery.callKwargs(String(query), {
       today: String(today),
       source: source === "form" ? "form" : "link",
+      page: String(page || ""),
     });
     self.postMessage({
       type: "result",
