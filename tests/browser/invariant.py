@@ -95,7 +95,11 @@ TABLE_ANSWER = """async ([query, today, source]) => {
     .map((element) => element.src)
     .find((src) => /refund-check[/]widget-[^/]+[/]widget[.]js$/.test(src));
   const { quickAnswer } = await import(new URL('table.js', script).href);
-  const data = await (await fetch(new URL(root.dataset.decisions, document.baseURI))).json();
+  // Fetched once per page by the test (kept on the window): a later step asks nothing more.
+  const url = new URL(root.dataset.decisions, document.baseURI).href;
+  window.__testDecisions = window.__testDecisions || {};
+  window.__testDecisions[url] ??= fetch(url).then((response) => response.json());
+  const data = await window.__testDecisions[url];
   return quickAnswer(data, query, today, source, page);
 }"""
 # What the table decides, which must be the checker's, field by field.

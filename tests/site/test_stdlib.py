@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from refund_site import stdlib
+from refund_site.shipping import gzipped
 from refund_site.stdlib import STDLIB_NAME, StdlibError, tailored_stdlib
 from refund_site.wheel import LOCK_PACKAGE_NAME, build_checker_wheel, write_lock
 from tests.policies import edited_policy
@@ -100,7 +101,9 @@ def test_it_holds_every_standard_module_the_checker_imports(
 def test_it_is_a_fraction_of_the_stock_library(tailored: Path, shipped: dict[str, Path]) -> None:
     stock = shipped["runtime"] / STDLIB_NAME
     assert len(modules_in(tailored)) < len(modules_in(stock)) / 3
-    assert tailored.stat().st_size < 0.7 * stock.stat().st_size
+    # As it ships (refund_site/shipping.py: stored, gzipped as a whole): under half the stock
+    # zip's bytes on the wire, whether the host compresses zips or not.
+    assert gzipped(tailored).stat().st_size < 0.5 * stock.stat().st_size
 
 
 def test_it_is_made_once_and_then_taken_from_the_cache_without_node(
