@@ -160,7 +160,12 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             self.output = None
             self.stop(str(error))
         self._check_ledger(config_dir, Path(config.docs_dir) / versions.HISTORY)
+        for problem in versions.unchanged_versions(
+            Path(self.config.policy), Path(config.docs_dir), policies, self.today
+        ):
+            log.warning(problem)
         self.extension = RefundPolicyExtension(policy, policies=policies)
+        self.extension.docs_dir = Path(config.docs_dir)
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
         widget = shipping.widget_dir()
         config.extra_css.append(shipping.POLICY_CSS)
