@@ -155,6 +155,9 @@ class _Value:
     example: str  # how a correct line looks
     lowest: int = 0
     highest: int = 0
+    # Words (their beginnings, lowercase) that show a sentence is about this value: a number
+    # beside none of them only happens to equal it (the build's proofreader reads them).
+    about: tuple[str, ...] = ()
 
 
 # Values of the whole file (not versioned): where customers write, and when sales started.
@@ -168,15 +171,45 @@ _VERSION_VALUES = (
     _Value("effective", "date", "effective = 2026-05-01"),
     _Value("last_updated", "text", 'last_updated = "May 2026"'),
     _Value("changes", "text", 'changes = "The refund window is now 14 days."'),
-    _Value("refund_window_days", "days", "refund_window_days = 7", 1, 365),
-    _Value("repeat_request_limit", "count", "repeat_request_limit = 2", 1, 100),
-    _Value("creem_settlement_days_min", "days", "creem_settlement_days_min = 5", 0, 90),
-    _Value("creem_settlement_days_max", "days", "creem_settlement_days_max = 10", 0, 90),
+    _Value(
+        "refund_window_days",
+        "days",
+        "refund_window_days = 7",
+        1,
+        365,
+        about=("refund", "request", "purchas", "bought", "buy", "window", "ask", "eligib"),
+    ),
+    _Value(
+        "repeat_request_limit",
+        "count",
+        "repeat_request_limit = 2",
+        1,
+        100,
+        about=("request", "refund", "repeat", "earlier", "previous", "ask", "times"),
+    ),
+    _Value(
+        "creem_settlement_days_min",
+        "days",
+        "creem_settlement_days_min = 5",
+        0,
+        90,
+        about=("creem", "settle", "bank", "statement", "card", "arriv", "appear", "paid back"),
+    ),
+    _Value(
+        "creem_settlement_days_max",
+        "days",
+        "creem_settlement_days_max = 10",
+        0,
+        90,
+        about=("creem", "settle", "bank", "statement", "card", "arriv", "appear", "paid back"),
+    ),
     _Value("typo_fixes", "list", 'typo_fixes = ["3 June 2026: “acount” → “account”"]'),
 )
 _OWN = ("effective", "last_updated", "changes")  # never inherited
 _OPTIONAL = ("typo_fixes",)
 _VALUES = {value.name: value for value in _FILE_VALUES + _VERSION_VALUES}
+# What a sentence about each value mentions (see _Value.about), by the value's name.
+VALUE_CONTEXT: dict[str, tuple[str, ...]] = {v.name: v.about for v in _VERSION_VALUES if v.about}
 
 
 # Where each key is written, for messages that name its line -------------------------------------

@@ -35,7 +35,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
-from checker import CLAUSE_IDS, Policies, PolicyError, read_policies
+from checker import Policies, PolicyError, read_policies
 from checker.policy import display_name, long_date
 from refund_site import (
     blocks,
@@ -46,6 +46,7 @@ from refund_site import (
     review,
     runtime,
     shipping,
+    upcoming,
     versions,
     wheel,
 )
@@ -69,16 +70,6 @@ class _Milliseconds(c.Type[int]):
                 f"{number}"
             )
         return number
-
-
-# The blocks the policy page must hold, and what its readers would miss without each.
-MISSING_BLOCK = {
-    "refund-check": "customers get no self-check",
-    "decision-summary": (
-        "readers without JavaScript get no summary of usual outcomes, and the self-check's "
-        "way out links to nothing"
-    ),
-}
 
 
 class RefundPolicyConfig(base.Config):
@@ -197,7 +188,11 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             committed = None
         if committed is not None:
             frozen = review.frozen_problems(
-                committed, ledgers.parse(expected), self.today, display_name(policy_file)
+                committed,
+                ledgers.parse(expected),
+                self.today,
+                display_name(policy_file),
+                history,
             )
             for problem in frozen:
                 log.warning(problem)
@@ -384,30 +379,20 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         return theme_markup(output_content)  # 404.html
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        # Every page's Markdown has been rendered by now. Each page of a version that may still
-        # change (the home page, a coming version's) marks every clause of the rules, and the
-        # home page holds the self-check and the summary. (A frozen page stays as it was.)
-        assert self.extension is not None
-        docs = Path(config.docs_dir).name
-        for shown in self.version_pages.values():
-            name = posixpath.join(docs, shown.source)
-            frozen = shown.source.startswith(versions.HISTORY + "/")
-            marked = self.extension.clauses_seen.get(shown.src_uri, {})
-            for clause_id in [] if frozen else CLAUSE_IDS:
-                if clause_id not in marked:
-                    log.warning(
-                        f"{name}: no bullet of the policy is marked as clause “{clause_id}”, "
-                        f"which the self-check uses. Add {{clause: {clause_id}}} at the end of its "
-                        f"bullet (“{shown.version.clause_texts[clause_id]}”) in the Usually "
-                        "Eligible or Usually Not Eligible list."
-                    )
-            for block, without in MISSING_BLOCK.items() if shown.home else ():
-                if not self.extension.site_blocks.get(shown.src_uri, {}).get(block):
-                    log.warning(
-                        f"{name}: the policy page has no “/// {block}” block, so {without}. Add "
-                        f"a line “/// {block}” and, below it, a line “///” where it belongs "
-                        "(see EDITING.md)."
-                    )
+        # Every page's Markdown has been rendered by now: what the version pages lack today,
+        # then what the build of each announced effective day would stop on (refund_site/
+        # upcoming.py), checked in memory now so that the day's publish cannot fail.
+        assert self.extension is not None and self.policies is not None
+        docs = Path(config.docs_dir)
+        for problem in upcoming.page_problems(
+            self.extension, self.version_pages.values(), docs.name
+        ):
+            log.warning(problem)
+        others = [e for e in config.markdown_extensions if e is not self.extension]
+        for problem in upcoming.upcoming_problems(
+            self.policies, self.today, docs, others, config.mdx_configs
+        ):
+            log.warning(problem)
         return env
 
     @event_priority(-100)  # after every other plugin's on_post_build: the pages are final
