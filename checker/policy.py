@@ -177,7 +177,7 @@ _VERSION_VALUES = (
         "refund_window_days = 7",
         1,
         365,
-        about=("refund", "request", "purchas", "bought", "buy", "window", "ask", "eligib"),
+        about=("refund", "request", "purchase", "bought", "buy", "window", "ask", "eligible"),
     ),
     _Value(
         "repeat_request_limit",
@@ -193,7 +193,7 @@ _VERSION_VALUES = (
         "creem_settlement_days_min = 5",
         0,
         90,
-        about=("creem", "settle", "bank", "statement", "card", "arriv", "appear", "paid back"),
+        about=("creem", "settle", "bank", "statement", "card", "arrive", "appear", "paid back"),
     ),
     _Value(
         "creem_settlement_days_max",
@@ -201,7 +201,7 @@ _VERSION_VALUES = (
         "creem_settlement_days_max = 10",
         0,
         90,
-        about=("creem", "settle", "bank", "statement", "card", "arriv", "appear", "paid back"),
+        about=("creem", "settle", "bank", "statement", "card", "arrive", "appear", "paid back"),
     ),
     _Value("typo_fixes", "list", 'typo_fixes = ["3 June 2026: “acount” → “account”"]'),
 )
@@ -386,6 +386,7 @@ class _Reader:
         previous: date | None = None
         for index, table in enumerate(tables):
             at = ("versions", index)
+            table = self.typo_fixes_placed(table, at)
             own: dict[str, Any] = {}
             for spec in _VERSION_VALUES:
                 needed = index == 0 or spec.name in _OWN
@@ -414,6 +415,26 @@ class _Reader:
             if not self.problems:
                 made.append(self.policy(shared, resolved, clauses, at))
         return made
+
+    def typo_fixes_placed(self, table: dict[str, Any], at: tuple[Any, ...]) -> dict[str, Any]:
+        """The version's table with its ``typo_fixes``, wherever it stands in the version.
+
+        Written at the end of a version, after its ``[versions.clauses]`` heading, TOML reads
+        ``typo_fixes`` as one of the clauses: it belongs to the version all the same."""
+        clauses = table.get("clauses")
+        if not isinstance(clauses, dict) or "typo_fixes" not in clauses:
+            return table
+        if "typo_fixes" in table:
+            self.problem(
+                (*at, "clauses", "typo_fixes"),
+                "typo_fixes is given twice in this version (once above its [versions.clauses] "
+                "heading, once below it); keep one list with every fix",
+            )
+            return table
+        moved = dict(table)
+        moved["clauses"] = {k: v for k, v in clauses.items() if k != "typo_fixes"}
+        moved["typo_fixes"] = clauses["typo_fixes"]
+        return moved
 
     def version_name(self, index: int) -> str:
         tables = self.data.get("versions") or []

@@ -296,11 +296,11 @@ def _by_chance(written: str, names: list[str], *numbers: int) -> str:
     """The message for a number that equals a value on a line that is not about it."""
     each = numbers if len(numbers) == len(names) else numbers[:1] * len(names)
     shown = " and ".join(f"{name} ({number})" for name, number in zip(names, each, strict=True))
-    context = sorted({word for name in names for word in VALUE_CONTEXT.get(name, ())})
+    context = list(dict.fromkeys(word for name in names for word in VALUE_CONTEXT.get(name, ())))
     return (
         f"“{written}” happens to equal policy.toml's {shown}. If it must stay as written whatever "
         f"the policy says, write {{literal: {written}}}. If it is about that value, say so on the "
-        f"line (words such as {', '.join(context[:4])}) and the build will name its placeholder."
+        f"line (words such as {', '.join(context[:3])}) and the build will name its placeholder."
     )
 
 

@@ -371,10 +371,13 @@ def new_version(
     frozen.parent.mkdir(parents=True, exist_ok=True)
     frozen.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
     policy_file.write_text(text.rstrip("\n") + "\n" + entry, encoding="utf-8")
+    iso, since = latest.effective.isoformat(), long_date(latest.effective)
+    in_effect = latest.effective <= today
+    at_home = f", and at / until {long_date(effective)}" if in_effect else ""
     return [
-        f"Froze the page of the version of {long_date(latest.effective)} as "
-        f"{display_name(frozen)} (published at /history/{latest.effective.isoformat()}/; "
-        "do not edit it).",
+        f"Froze the page of the version of {since} as {display_name(frozen)} (published at "
+        f"/history/{iso}/{at_home}). It changes only to fix a typo, recorded under its "
+        "version (see below).",
         f"Added a version taking effect on {long_date(effective)} at the end of "
         f"{display_name(policy_file)}.",
         "",
@@ -389,8 +392,23 @@ def new_version(
         f"  - Under the new [[versions]] heading, add the values that change (for example "
         f"refund_window_days = {latest.refund_window_days + 7}), and any clause whose words "
         "change under [versions.clauses].",
-        "  - Change docs/index.md to match: it is the new version's page.",
+        f"  - Change docs/index.md to match: it is the new version's page (at "
+        f"/history/{effective.isoformat()}/ until {long_date(effective)}, then at /).",
         "  - Preview with ./run serve, then run ./run review, read it, and ./run review --accept.",
+        "",
+        "A typo found meanwhile:",
+        f"  - in the new version: correct docs/index.md (and its words in "
+        f"{display_name(policy_file)}); nothing to record until it takes effect;",
+        f"  - in the version of {since}"
+        + (", which customers read at / until then" if in_effect else "")
+        + f": correct {display_name(frozen)} (and docs/index.md, if the new version keeps "
+        "those words)"
+        + (
+            ", and record it under that version's [[versions]] heading, anywhere in it: "
+            'typo_fixes = ["what you corrected"].'
+            if in_effect
+            else "."
+        ),
     ]
 
 
