@@ -177,7 +177,17 @@ _VERSION_VALUES = (
         "refund_window_days = 7",
         1,
         365,
-        about=("refund", "request", "purchase", "bought", "buy", "window", "ask", "eligible"),
+        about=(
+            "refund",
+            "request",
+            "purchase",
+            "bought",
+            "buy",
+            "window",
+            "ask",
+            "eligible",
+            "contact",
+        ),
     ),
     _Value(
         "repeat_request_limit",

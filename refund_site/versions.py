@@ -217,6 +217,9 @@ _BLOCK_END = re.compile(r"^ {0,3}///\s*$")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 _CLAUSE_MARK = re.compile(r"\s*\{clause:\s*[\w-]+\s*\}")
 _LITERAL = re.compile(r"\{literal:\s*(?P<words>[^{}]*?)\s*\}")
+_MD_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)")
+_MD_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_MD_MARKS = re.compile(r"\*\*|__|(?<!\w)[*_]|[*_](?!\w)")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
 
@@ -246,6 +249,10 @@ def policy_sections(markdown: str, version: Policy) -> list[tuple[str, str]]:
             continue
         words = _CLAUSE_MARK.sub("", line)
         words = _LITERAL.sub(lambda found: found.group("words"), words)
+        # Markdown's marks are not words a reader reads: links show their text, bullets and
+        # emphasis go.
+        words = _MD_LINK.sub(lambda found: found.group("text"), words)
+        words = _MD_MARKS.sub("", _MD_BULLET.sub("", words))
 
         def value(found: re.Match[str]) -> str:
             try:
