@@ -5,7 +5,9 @@ At build time (never in the browser) it
 * reads the policy once (the checker's ``policy.toml``) and gives it to the Markdown extension,
   which fills placeholders, anchors clauses, runs the worked examples and renders the widget;
 * holds the change review: the committed ledger must be the current rules' and policy's;
-* checks, after every page is rendered, that each of the rules' clauses has its bullet;
+* checks, after every page is rendered, that each of the rules' clauses has its bullet, and
+  renders in memory the site of each announced effective day (:mod:`refund_site.upcoming`), so
+  that the build of that day cannot fail;
 * ships the self-check (:mod:`refund_site.shipping`): the verified runtime, the checker's wheel,
   lock and standard library, and the widget's files, in content-named folders;
 * writes the security headers and the precompressed copies once the pages are final;
