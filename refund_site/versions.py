@@ -249,10 +249,10 @@ def policy_sections(markdown: str, version: Policy) -> list[tuple[str, str]]:
             continue
         words = _CLAUSE_MARK.sub("", line)
         words = _LITERAL.sub(lambda found: found.group("words"), words)
-        # Markdown's marks are not words a reader reads: links show their text, bullets and
-        # emphasis go.
+        # Markdown's marks are not words a reader reads: links show their text, a bullet is a
+        # "•", emphasis goes.
         words = _MD_LINK.sub(lambda found: found.group("text"), words)
-        words = _MD_MARKS.sub("", _MD_BULLET.sub("", words))
+        words = _MD_MARKS.sub("", _MD_BULLET.sub("• ", words))
 
         def value(found: re.Match[str]) -> str:
             try:
