@@ -155,6 +155,9 @@ class _Value:
     example: str  # how a correct line looks
     lowest: int = 0
     highest: int = 0
+    # Words (their beginnings, lowercase) that show a sentence is about this value: a number
+    # beside none of them only happens to equal it (the build's proofreader reads them).
+    about: tuple[str, ...] = ()
 
 
 # Values of the whole file (not versioned): where customers write, and when sales started.
@@ -168,15 +171,55 @@ _VERSION_VALUES = (
     _Value("effective", "date", "effective = 2026-05-01"),
     _Value("last_updated", "text", 'last_updated = "May 2026"'),
     _Value("changes", "text", 'changes = "The refund window is now 14 days."'),
-    _Value("refund_window_days", "days", "refund_window_days = 7", 1, 365),
-    _Value("repeat_request_limit", "count", "repeat_request_limit = 2", 1, 100),
-    _Value("creem_settlement_days_min", "days", "creem_settlement_days_min = 5", 0, 90),
-    _Value("creem_settlement_days_max", "days", "creem_settlement_days_max = 10", 0, 90),
+    _Value(
+        "refund_window_days",
+        "days",
+        "refund_window_days = 7",
+        1,
+        365,
+        about=(
+            "refund",
+            "request",
+            "purchase",
+            "bought",
+            "buy",
+            "window",
+            "ask",
+            "eligible",
+            "contact",
+        ),
+    ),
+    _Value(
+        "repeat_request_limit",
+        "count",
+        "repeat_request_limit = 2",
+        1,
+        100,
+        about=("request", "refund", "repeat", "earlier", "previous", "ask", "times"),
+    ),
+    _Value(
+        "creem_settlement_days_min",
+        "days",
+        "creem_settlement_days_min = 5",
+        0,
+        90,
+        about=("creem", "settle", "bank", "statement", "card", "arrive", "appear", "paid back"),
+    ),
+    _Value(
+        "creem_settlement_days_max",
+        "days",
+        "creem_settlement_days_max = 10",
+        0,
+        90,
+        about=("creem", "settle", "bank", "statement", "card", "arrive", "appear", "paid back"),
+    ),
     _Value("typo_fixes", "list", 'typo_fixes = ["3 June 2026: “acount” → “account”"]'),
 )
 _OWN = ("effective", "last_updated", "changes")  # never inherited
 _OPTIONAL = ("typo_fixes",)
 _VALUES = {value.name: value for value in _FILE_VALUES + _VERSION_VALUES}
+# What a sentence about each value mentions (see _Value.about), by the value's name.
+VALUE_CONTEXT: dict[str, tuple[str, ...]] = {v.name: v.about for v in _VERSION_VALUES if v.about}
 
 
 # Where each key is written, for messages that name its line -------------------------------------
@@ -353,6 +396,7 @@ class _Reader:
         previous: date | None = None
         for index, table in enumerate(tables):
             at = ("versions", index)
+            table = self.typo_fixes_placed(table, at)
             own: dict[str, Any] = {}
             for spec in _VERSION_VALUES:
                 needed = index == 0 or spec.name in _OWN
@@ -381,6 +425,26 @@ class _Reader:
             if not self.problems:
                 made.append(self.policy(shared, resolved, clauses, at))
         return made
+
+    def typo_fixes_placed(self, table: dict[str, Any], at: tuple[Any, ...]) -> dict[str, Any]:
+        """The version's table with its ``typo_fixes``, wherever it stands in the version.
+
+        Written at the end of a version, after its ``[versions.clauses]`` heading, TOML reads
+        ``typo_fixes`` as one of the clauses: it belongs to the version all the same."""
+        clauses = table.get("clauses")
+        if not isinstance(clauses, dict) or "typo_fixes" not in clauses:
+            return table
+        if "typo_fixes" in table:
+            self.problem(
+                (*at, "clauses", "typo_fixes"),
+                "typo_fixes is given twice in this version (once above its [versions.clauses] "
+                "heading, once below it); keep one list with every fix",
+            )
+            return table
+        moved = dict(table)
+        moved["clauses"] = {k: v for k, v in clauses.items() if k != "typo_fixes"}
+        moved["typo_fixes"] = clauses["typo_fixes"]
+        return moved
 
     def version_name(self, index: int) -> str:
         tables = self.data.get("versions") or []

@@ -8,7 +8,6 @@ words and results), so the page and the self-check cannot drift apart.
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -167,21 +166,38 @@ class PolicyHistoryBlock(PolicyBlock):
             self.report(f"The “/// {self.NAME}” block takes no lines inside. Remove them.")
         block.text = ""
         context = self.ext.context
-        versions = list(self.ext.policies.versions)
-        for index in reversed(range(len(versions))):
-            version = versions[index]
-            before = versions[index - 1] if index else None
+        policies = self.ext.policies
+        # Each version's words, section by section, from its page (the whole text is compared).
+        texts: dict[str, list[tuple[str, str]]] = {}
+        docs = self.ext.docs_dir
+        for version in policies.versions if docs is not None else ():
+            page = versions.page_file(docs, policies, version) if docs is not None else None
+            if page is not None:
+                texts[version.effective.isoformat()] = versions.policy_sections(
+                    page.read_text(encoding="utf-8"), version
+                )
+        listed = list(policies.versions)
+        for index in reversed(range(len(listed))):
+            version = listed[index]
+            before = listed[index - 1] if index else None
             iso = version.effective.isoformat()
             heading = etree.SubElement(block, "h2", {"id": f"version-{iso}"})
             heading.text = long_date(version.effective)
             body = etree.SubElement(block, "div", {"class": "refund-history__version"})
             body.text = self.md.htmlStash.store(
                 render_version_history(
-                    self.ext.policies,
+                    policies,
                     version,
                     before,
                     context.today,
                     context.version_urls.get(iso, context.current_url),
+                    text=(
+                        versions.text_changes(texts[before.effective.isoformat()], texts[iso])
+                        if before is not None
+                        and before.effective.isoformat() in texts
+                        and iso in texts
+                        else []
+                    ),
                 )
             )
 
@@ -253,8 +269,9 @@ def render_example(
     try:
         # Judged on the day it asks about, by the contract's rules (a link's: defaults apply).
         today = date.fromisoformat(str(answers["request_date"]))
-        # By the page's version: an example illustrates the policy the page shows.
-        result = check(answers, policy=block.ext.page_policy, today=today)
+        # By the version in force on its purchase date, as the self-check and the CLI judge it
+        # (one rule everywhere): the same answers get the same verdict on every page and day.
+        result = check(answers, policy=block.ext.policies, today=today)
     except (InvalidAnswers, ValueError) as invalid:
         errors = invalid.errors if isinstance(invalid, InvalidAnswers) else []
         for error in errors or [{"field": "request_date", "message": "Not a real date."}]:
@@ -268,13 +285,16 @@ def render_example(
             f"({because}). Change the example's answers or its expect line; if the rules are "
             "wrong, ask a developer."
         )
+    judged = block.ext.policies.in_force(result.answers.purchase_date)
     html = TEMPLATES.get_template("example.html").render(
         title=title,
         note=note,
         result=result,
         link=_example_link(block, result),
-        # Its clauses are on the policy page: this page's own, or the current one from elsewhere.
-        policy_page="" if block.ext.context.role != OTHER_PAGE else block.ext.context.current_url,
+        # Its clauses are on the page of the version that judged it: this page's own, the
+        # current policy's, or that version's page under /history/.
+        policy_page=_clause_page(block, judged),
+        judged_by=judged_by(block.ext.policies, judged, block.ext.page_policy, block.ext.context),
         # The answers the editor wrote, in the checker's words: what the example is about (its
         # link carries the defaults too, and the self-check shows them).
         written=[line for line in result.recap if line["field"] in answers],
@@ -284,16 +304,39 @@ def render_example(
 
 
 def _example_link(block: PolicyBlock, result: Result) -> str | None:
-    """The link that opens the self-check with the example's answers, if the self-check would
-    judge them as the example does: by the same version (the one in force on the purchase date),
-    and not on a day still to come."""
+    """The link that opens the self-check with the example's answers. The self-check judges them
+    as the example does (by the version in force on the purchase date), but it takes no request
+    dated after the day the site is built for: such an example has no link until that day."""
     context = block.ext.context
-    page = block.ext.page_policy
-    if block.ext.policies.in_force(result.answers.purchase_date) is not page:
-        return None
     if result.answers.request_date > context.today:
         return None
     return result.link if context.role == CURRENT_PAGE else context.current_url + result.link
+
+
+def _clause_page(block: PolicyBlock, judged: Policy) -> str:
+    """Where the clauses of the version that judged an example have their bullets, relative to
+    the page: "" for this page, else the current policy's page or that version's own page."""
+    context = block.ext.context
+    if judged is block.ext.page_policy and context.role != OTHER_PAGE:
+        return ""
+    return context.version_urls.get(judged.effective.isoformat(), context.current_url)
+
+
+def judged_by(policies: Policies, judged: Policy, page: Policy, context: Any) -> str:
+    """The sentence an example shows when the version that judged it (the one in force on its
+    purchase date) is not the one its page shows: which version, and when it is in force."""
+    if judged is page:
+        return ""
+    since = long_date(judged.effective)
+    kind = versions.status(policies, judged, context.today)
+    if kind == versions.COMING:
+        when = f"the version that comes into effect on {since}"
+    elif kind == versions.CURRENT:
+        when = f"the current version, in force since {since}"
+    else:
+        last = versions.until(policies, judged)
+        when = f"the version in force from {since}" + (f" until {long_date(last)}" if last else "")
+    return f"Judged by the policy in force on its purchase date: {when}."
 
 
 # The self-check ----------------------------------------------------------------------------------
@@ -373,7 +416,10 @@ class _Summary:
     def result(
         self, days: int, kind: PurchaseType, reason: Reason, credits: CreditsUsed, **more: Any
     ) -> Result:
-        purchased = date(2026, 1, 1)
+        # Bought on the day the page's version took effect, and judged as every purchase is, by
+        # the version in force on its purchase date: the page's own.
+        page = self.block.ext.page_policy
+        purchased = max(page.effective, page.sales_started)
         answers = {
             "purchase_date": purchased.isoformat(),
             "request_date": (purchased + timedelta(days=days)).isoformat(),
@@ -384,7 +430,7 @@ class _Summary:
             **more,
         }
         return check(
-            answers, policy=self.block.ext.page_policy, today=purchased + timedelta(days=days)
+            answers, policy=self.block.ext.policies, today=purchased + timedelta(days=days)
         )
 
     def cells(self, days: int, reason: Reason, **more: Any) -> list[Verdict]:
@@ -452,31 +498,17 @@ _EFFECTS = {rule.clause_id: rule.effect for rule in RULES}
 
 # The history of versions -------------------------------------------------------------------------
 
-# The values a version can change, in words, with how to show one.
-VALUE_WORDS: dict[str, tuple[str, str]] = {
-    "refund_window_days": ("Refund window", "{} days"),
-    "repeat_request_limit": ("Earlier refund requests that count as asking repeatedly", "{}"),
-    "creem_settlement_days_min": ("Fewest days a Creem refund may take", "{} days"),
-    "creem_settlement_days_max": ("Most days a Creem refund may take", "{} days"),
-}
-
-
-def word_diff(before: str, after: str) -> list[tuple[str, str]]:
-    """``after`` against ``before`` word by word: ("equal" | "delete" | "insert", words)."""
-    old, new = before.split(), after.split()
-    parts: list[tuple[str, str]] = []
-    for kind, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
-        if kind in ("delete", "replace"):
-            parts.append(("delete", " ".join(old[a1:a2])))
-        if kind in ("insert", "replace"):
-            parts.append(("insert", " ".join(new[b1:b2])))
-        if kind == "equal":
-            parts.append(("equal", " ".join(old[a1:a2])))
-    return parts
+VALUE_WORDS = versions.VALUE_WORDS
+word_diff = versions.word_diff
 
 
 def render_version_history(
-    policies: Policies, version: Policy, before: Policy | None, today: date, url: str
+    policies: Policies,
+    version: Policy,
+    before: Policy | None,
+    today: date,
+    url: str,
+    text: list[tuple[str, list[tuple[str, str]]]] | None = None,
 ) -> str:
     """One version on the history page: when it was in force, what changed, and its text."""
     since = long_date(version.effective)
@@ -495,9 +527,11 @@ def render_version_history(
             was, now = getattr(before, name), getattr(version, name)
             if was != now:
                 values.append((label, shown.format(was), shown.format(now)))
-        for clause_id, text in version.clause_texts.items():
-            if before.clause_texts.get(clause_id) != text:
-                clauses.append((clause_id, word_diff(before.clause_texts.get(clause_id, ""), text)))
+        for clause_id, words in version.clause_texts.items():
+            if before.clause_texts.get(clause_id) != words:
+                clauses.append(
+                    (clause_id, word_diff(before.clause_texts.get(clause_id, ""), words))
+                )
     resolved = [
         (label, shown.format(getattr(version, name)))
         for name, (label, shown) in VALUE_WORDS.items()
@@ -508,6 +542,8 @@ def render_version_history(
         status=status,
         values=values,
         clauses=clauses,
+        # The whole text's changes, section by section: the record of what changed.
+        text=text or [],
         url=url,
         first=before is None,
     )

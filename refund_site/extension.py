@@ -33,6 +33,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as etree
 
@@ -110,6 +111,8 @@ class RefundPolicyExtension(BlocksExtension):
         self.policy = policy
         # Every version: the examples are judged as the self-check judges, by purchase date.
         self.policies = policies or Policies((policy,), source=policy.source)
+        # The docs folder, for the history page's comparison of the versions' pages.
+        self.docs_dir: Path | None = None
         self.context = PageContext()
         self.problems: list[Problem] = []
         # Where each clause's bullet is, page by page: each policy page has one per clause.

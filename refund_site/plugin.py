@@ -5,7 +5,9 @@ At build time (never in the browser) it
 * reads the policy once (the checker's ``policy.toml``) and gives it to the Markdown extension,
   which fills placeholders, anchors clauses, runs the worked examples and renders the widget;
 * holds the change review: the committed ledger must be the current rules' and policy's;
-* checks, after every page is rendered, that each of the rules' clauses has its bullet;
+* checks, after every page is rendered, that each of the rules' clauses has its bullet, and
+  renders in memory the site of each announced effective day (:mod:`refund_site.upcoming`), so
+  that the build of that day cannot fail;
 * ships the self-check (:mod:`refund_site.shipping`): the verified runtime, the checker's wheel,
   lock and standard library, and the widget's files, in content-named folders;
 * writes the security headers and the precompressed copies once the pages are final;
@@ -34,7 +36,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
-from checker import CLAUSE_IDS, Policies, PolicyError, read_policies
+from checker import Policies, PolicyError, read_policies
 from checker.policy import display_name, long_date
 from refund_site import (
     blocks,
@@ -46,6 +48,7 @@ from refund_site import (
     review,
     runtime,
     shipping,
+    upcoming,
     versions,
     wheel,
 )
@@ -69,16 +72,6 @@ class _Milliseconds(c.Type[int]):
                 f"{number}"
             )
         return number
-
-
-# The blocks the policy page must hold, and what its readers would miss without each.
-MISSING_BLOCK = {
-    "refund-check": "customers get no self-check",
-    "decision-summary": (
-        "readers without JavaScript get no summary of usual outcomes, and the self-check's "
-        "way out links to nothing"
-    ),
-}
 
 
 class RefundPolicyConfig(base.Config):
@@ -164,7 +157,12 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             self.output = None
             self.stop(str(error))
         self._check_ledger(config_dir, Path(config.docs_dir) / versions.HISTORY)
+        for problem in versions.unchanged_versions(
+            Path(self.config.policy), Path(config.docs_dir), policies, self.today
+        ):
+            log.warning(problem)
         self.extension = RefundPolicyExtension(policy, policies=policies)
+        self.extension.docs_dir = Path(config.docs_dir)
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
         widget = shipping.widget_dir()
         config.extra_css.append(shipping.POLICY_CSS)
@@ -198,7 +196,11 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             committed = None
         if committed is not None:
             frozen = review.frozen_problems(
-                committed, ledgers.parse(expected), self.today, display_name(policy_file)
+                committed,
+                ledgers.parse(expected),
+                self.today,
+                display_name(policy_file),
+                history,
             )
             for problem in frozen:
                 log.warning(problem)
@@ -392,30 +394,20 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         return theme_markup(output_content)  # 404.html
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        # Every page's Markdown has been rendered by now. Each page of a version that may still
-        # change (the home page, a coming version's) marks every clause of the rules, and the
-        # home page holds the self-check and the summary. (A frozen page stays as it was.)
-        assert self.extension is not None
-        docs = Path(config.docs_dir).name
-        for shown in self.version_pages.values():
-            name = posixpath.join(docs, shown.source)
-            frozen = shown.source.startswith(versions.HISTORY + "/")
-            marked = self.extension.clauses_seen.get(shown.src_uri, {})
-            for clause_id in [] if frozen else CLAUSE_IDS:
-                if clause_id not in marked:
-                    log.warning(
-                        f"{name}: no bullet of the policy is marked as clause “{clause_id}”, "
-                        f"which the self-check uses. Add {{clause: {clause_id}}} at the end of its "
-                        f"bullet (“{shown.version.clause_texts[clause_id]}”) in the Usually "
-                        "Eligible or Usually Not Eligible list."
-                    )
-            for block, without in MISSING_BLOCK.items() if shown.home else ():
-                if not self.extension.site_blocks.get(shown.src_uri, {}).get(block):
-                    log.warning(
-                        f"{name}: the policy page has no “/// {block}” block, so {without}. Add "
-                        f"a line “/// {block}” and, below it, a line “///” where it belongs "
-                        "(see EDITING.md)."
-                    )
+        # Every page's Markdown has been rendered by now: what the version pages lack today,
+        # then what the build of each announced effective day would stop on (refund_site/
+        # upcoming.py), checked in memory now so that the day's publish cannot fail.
+        assert self.extension is not None and self.policies is not None
+        docs = Path(config.docs_dir)
+        for problem in upcoming.page_problems(
+            self.extension, self.version_pages.values(), docs.name
+        ):
+            log.warning(problem)
+        others = [e for e in config.markdown_extensions if e is not self.extension]
+        for problem in upcoming.upcoming_problems(
+            self.policies, self.today, docs, others, config.mdx_configs
+        ):
+            log.warning(problem)
         return env
 
     @event_priority(-100)  # after every other plugin's on_post_build: the pages are final

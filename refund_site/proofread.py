@@ -25,7 +25,7 @@ from pathlib import Path
 from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE
 
 from checker import Policies, Policy
-from checker.policy import PLACEHOLDER, Lines, closest, display_name
+from checker.policy import PLACEHOLDER, VALUE_CONTEXT, Lines, closest, display_name
 
 # The HTML an editor may write in the policy's Markdown, and the attributes each tag may carry
 # (besides title, lang and dir, which any of them may). All of it is inline and inert: it cannot
@@ -240,8 +240,21 @@ def _number(word: str) -> int:
     return 30 if word == "thirty" else _WORDS.index(word)
 
 
+def about(line: str, name: str) -> bool:
+    """Whether ``line`` is about the value ``name``: it holds one of the value's context words
+    (declared with the value in checker/policy.py), not only a number that equals it."""
+    text = " ".join(re.findall(r"[a-z]+", line.lower()))
+    return any(
+        re.search(rf"(?<![a-z]){re.escape(start)}", text) for start in VALUE_CONTEXT.get(name, ())
+    )
+
+
 def literal_values(line: str, policy: Policy) -> list[str]:
-    """Each policy value in ``line`` typed as a number beside its unit, with what to write."""
+    """Each policy value in ``line`` typed as a number beside its unit, with what to write.
+
+    A number is tied to a value (and the placeholder suggested) only when the line is about that
+    value (:func:`about`); a number that only happens to equal one is told to be marked
+    ``{literal: …}``, the first thing the message suggests."""
     values = {name: int(policy.value_of(name)) for name in DAY_VALUES + COUNT_VALUES}
     text = LITERAL.sub(lambda m: " " * len(m.group(0)), line)
     text = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
@@ -250,6 +263,10 @@ def literal_values(line: str, policy: Policy) -> list[str]:
         pair = (_number(match.group(1)), _number(match.group(2)))
         for low, high in RANGES:
             if pair == (values[low], values[high]):
+                if not (about(line, low) or about(line, high)):
+                    found.append(_by_chance(match.group(0), [low, high], pair[0], pair[1]))
+                    text = text[: match.start()] + " " * len(match.group(0)) + text[match.end() :]
+                    continue
                 found.append(
                     _typed(
                         match.group(0),
@@ -265,9 +282,26 @@ def literal_values(line: str, policy: Policy) -> list[str]:
             if not same:
                 continue
             written = match.group(0)
+            meant = [name for name in same if about(line, name)]
+            if not meant:
+                found.append(_by_chance(written, same, number))
+                continue
+            same = meant
             instead = written.replace(match.group(1), f"{{{{ {same[0]} }}}}", 1)
             found.append(_typed(written, " or ".join(f"{n} ({number})" for n in same), instead))
     return found
+
+
+def _by_chance(written: str, names: list[str], *numbers: int) -> str:
+    """The message for a number that equals a value on a line that is not about it."""
+    each = numbers if len(numbers) == len(names) else numbers[:1] * len(names)
+    shown = " and ".join(f"{name} ({number})" for name, number in zip(names, each, strict=True))
+    context = list(dict.fromkeys(word for name in names for word in VALUE_CONTEXT.get(name, ())))
+    return (
+        f"“{written}” happens to equal policy.toml's {shown}. If it must stay as written whatever "
+        f"the policy says, write {{literal: {written}}}. If it is about that value, say so on the "
+        f"line (words such as {', '.join(context[:3])}) and the build will name its placeholder."
+    )
 
 
 def _typed(written: str, values: str, instead: str) -> str:

@@ -20,9 +20,11 @@ under a 7-day window and are inside a 14-day one are told apart from the rest.
 from __future__ import annotations
 
 import argparse
+import difflib
 import hashlib
 import itertools
 import math
+import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,10 +32,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mkdocs.config import load_config
+from mkdocs.exceptions import ConfigurationError
+
 import checker
 from checker import Policy, PolicyError, read_policies
 from checker.policy import display_name, long_date
-from refund_site import cache, runtime, versions
+from refund_site import cache, runtime, upcoming, versions
 from refund_site import ledger as ledgers
 from refund_site.ledger import (
     APPLIES,
@@ -125,9 +130,44 @@ def _pairs(lines: list[str]) -> dict[str, str]:
     return dict(line.partition(" = ")[::2] for line in lines)
 
 
-def frozen_problems(old: Book, new: Book, today: date, policy_name: str) -> list[str]:
+def frozen_page_diff(page: Path, limit: int = 16) -> str:
+    """What changed in a frozen page, as lines of a diff against the copy git has committed
+    (``git show HEAD:<page>``), for a message; or a sentence saying how to see it."""
+    try:
+        done = subprocess.run(
+            ["git", "show", f"HEAD:./{page.name}"],
+            cwd=page.parent,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except OSError:
+        done = None
+    if done is None or done.returncode != 0 or not page.is_file():
+        return f" (git has no committed copy of {display_name(page)} to compare it with.)"
+    diff = [
+        line.rstrip("\n")
+        for line in difflib.unified_diff(
+            done.stdout.splitlines(keepends=True),
+            page.read_text(encoding="utf-8").splitlines(keepends=True),
+            fromfile=f"{display_name(page)} as committed",
+            tofile=f"{display_name(page)} now",
+            n=0,
+        )
+    ]
+    if not diff:
+        return ""
+    shown = diff[:limit] + ([f"… and {len(diff) - limit} more lines"] if len(diff) > limit else [])
+    return " What changed in it:\n" + "".join(f"      {line}\n" for line in shown).rstrip("\n")
+
+
+def frozen_problems(
+    old: Book, new: Book, today: date, policy_name: str, history: Path | None = None
+) -> list[str]:
     """How ``new`` changes a version that had taken effect by ``today`` in ``old`` (the committed
-    ledger), beyond a typo fix the editor recorded; one message each, saying what to do."""
+    ledger), beyond a typo fix the editor recorded; one message each, saying what to do. With
+    ``history`` (the folder of frozen pages), a changed page's message shows its diff."""
     problems = []
     # Clause corrections recorded as typo fixes so far: a later version that inherits the clause
     # (and its page, which shows it) carries the same correction without a note of its own.
@@ -180,11 +220,17 @@ def frozen_problems(old: Book, new: Book, today: date, policy_name: str) -> list
                 "its archived page (docs/history/" + effective + ".md)" if n == "page" else n
                 for n in worded
             )
+            diff = (
+                frozen_page_diff(history / f"{effective}.md")
+                if "page" in worded and history is not None
+                else ""
+            )
             problems.append(
                 f"{policy_name}: {when} has taken effect, so it is frozen, and its words changed "
                 f"({shown}). If this corrects a typo, say so under that version: add "
-                'typo_fixes = ["what you corrected"] (or add to its list). Otherwise undo it, '
-                f"and change the policy with a new version ({NEW_VERSION})."
+                'typo_fixes = ["what you corrected"] (or add to its list), anywhere under its '
+                "[[versions]] heading. Otherwise undo it, and change the policy with a new "
+                f"version ({NEW_VERSION}).{diff}"
             )
     return problems
 
@@ -633,6 +679,30 @@ def _report_lines(report: Report, details: int) -> list[str]:
     return lines
 
 
+def site_problems(policy_file: Path, today: date, history: Path | None = None) -> list[str]:
+    """What would stop the site's build, today or on an announced effective day: a coming
+    version that changes nothing, and each page's problems on each effective day still to come
+    (refund_site/upcoming.py), rendered with the site's own mkdocs.yml."""
+    root = Path(policy_file).parent.parent
+    docs = history.parent if history is not None else root / DEFAULT_HISTORY.parent
+    policies = read_policies(policy_file)
+    found = versions.unchanged_versions(Path(policy_file), docs, policies, today)
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        return found
+    try:
+        config = load_config(str(config_file))
+    except (ConfigurationError, OSError) as error:
+        return [*found, f"{display_name(config_file)} cannot be read ({error}); fix it first."]
+    return found + upcoming.upcoming_problems(
+        policies,
+        today,
+        Path(config.docs_dir),
+        list(config.markdown_extensions),
+        config.mdx_configs,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="./run review",
@@ -663,11 +733,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("".join(f"review: {problem}\n" for problem in error.problems))
         return EXIT_PROBLEM
     new = ledgers.parse(text)
+    try:
+        today = versions.build_day()
+    except versions.VersionError as error:
+        sys.stderr.write(f"review: {error}\n")
+        return EXIT_PROBLEM
+    # What the site's pages would stop on, today or on an announced effective day.
+    site = site_problems(args.policy, today, args.history)
     old: Book | None = None
     if not ledger_file.is_file():
         sys.stdout.write(f"There is no ledger at {ledger_file} yet.\n")
     elif ledger_file.read_text(encoding="utf-8") == text:
         sys.stdout.write(f"The ledger ({ledger_file}) is up to date.\n")
+        if site:
+            sys.stdout.write(
+                "\nBut the site would not build:\n" + "".join(f"  {p}\n" for p in site)
+            )
+            return EXIT_STALE
         return 0
     else:
         try:
@@ -687,12 +769,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"The text of {ledger_file} differs from the one these rules make, but nothing it "
                 "records changes (it was edited by hand, or made by an older version).\n"
             )
-        try:
-            today = versions.build_day()
-        except versions.VersionError as error:
-            sys.stderr.write(f"review: {error}\n")
-            return EXIT_PROBLEM
-        frozen = frozen_problems(old, new, today, display_name(args.policy))
+        frozen = frozen_problems(
+            old,
+            new,
+            today,
+            display_name(args.policy),
+            args.history or Path(args.policy).parent.parent / DEFAULT_HISTORY,
+        )
+    frozen += site
     if frozen:
         sys.stdout.write("\nThis cannot be accepted:\n" + "".join(f"  {p}\n" for p in frozen))
         return EXIT_STALE

@@ -18,6 +18,7 @@ site as it will be on another day.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import re
 import sys
@@ -27,7 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from checker import Policies, Policy, PolicyError, read_policies
-from checker.policy import MONTHS, display_name, long_date
+from checker.policy import MONTHS, PLACEHOLDER, Lines, display_name, long_date
 
 TODAY_ENV = "REFUND_POLICY_TODAY"
 HISTORY = "history"  # docs/history/<date>.md: the frozen pages of earlier versions
@@ -162,6 +163,165 @@ def rebase_links(markdown: str, page_dir: str) -> str:
     return _RELATIVE_LINK.sub(lambda found: found.group(1) + up, markdown)
 
 
+# What a version changes, in its words -----------------------------------------------------------
+
+# The values a version can change, in words, with how to show one (the history page, the checks).
+VALUE_WORDS: dict[str, tuple[str, str]] = {
+    "refund_window_days": ("Refund window", "{} days"),
+    "repeat_request_limit": ("Earlier refund requests that count as asking repeatedly", "{}"),
+    "creem_settlement_days_min": ("Fewest days a Creem refund may take", "{} days"),
+    "creem_settlement_days_max": ("Most days a Creem refund may take", "{} days"),
+}
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """``after`` against ``before`` word by word: ("equal" | "delete" | "insert", words)."""
+    old, new = before.split(), after.split()
+    parts: list[tuple[str, str]] = []
+    for kind, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
+        if kind in ("delete", "replace"):
+            parts.append(("delete", " ".join(old[a1:a2])))
+        if kind in ("insert", "replace"):
+            parts.append(("insert", " ".join(new[b1:b2])))
+        if kind == "equal":
+            parts.append(("equal", " ".join(old[a1:a2])))
+    return parts
+
+
+def trimmed(parts: list[tuple[str, str]], context: int = 8) -> list[tuple[str, str]]:
+    """A word diff with long unchanged runs cut to ``context`` words beside each change ("…")."""
+    shown = []
+    for index, (kind, words) in enumerate(parts):
+        split = words.split()
+        if kind == "equal" and len(split) > 2 * context:
+            head = split[:context] if index else []
+            tail = split[-context:] if index < len(parts) - 1 else []
+            words = " ".join([*head, "…", *tail])
+        shown.append((kind, words))
+    return shown
+
+
+def page_file(docs: Path, policies: Policies, version: Policy) -> Path | None:
+    """The Markdown of ``version``'s page: its frozen copy in docs/history/, or docs/index.md for
+    the latest version (the page editors change). None when it has neither."""
+    frozen = docs / archived_page(version)
+    if frozen.is_file():
+        return frozen
+    if version is policies.latest and (docs / "index.md").is_file():
+        return docs / "index.md"
+    return None
+
+
+_BLOCK_START = re.compile(r"^ {0,3}///\s*\S")
+_BLOCK_END = re.compile(r"^ {0,3}///\s*$")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
+_CLAUSE_MARK = re.compile(r"\s*\{clause:\s*[\w-]+\s*\}")
+_LITERAL = re.compile(r"\{literal:\s*(?P<words>[^{}]*?)\s*\}")
+_MD_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)")
+_MD_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_MD_MARKS = re.compile(r"\*\*|__|(?<!\w)[*_]|[*_](?!\w)")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+def policy_sections(markdown: str, version: Policy) -> list[tuple[str, str]]:
+    """A version page's words as a reader reads them, section by section: (heading, words).
+
+    Placeholders show the version's values; clause markers and ``{literal: …}`` marks are gone;
+    the blocks (examples, the self-check, the summary) are left out: they are made by the build.
+    The words before the first ``##`` heading are under the page's title."""
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    in_block = in_fence = False
+    for line in markdown.splitlines():
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        if in_block:
+            in_block = not _BLOCK_END.match(line)
+            continue
+        if _BLOCK_START.match(line):
+            in_block = True
+            continue
+        heading = _HEADING.match(line)
+        if heading and len(heading.group(1)) <= 2:
+            sections.append((heading.group("title"), []))
+            continue
+        words = _CLAUSE_MARK.sub("", line)
+        words = _LITERAL.sub(lambda found: found.group("words"), words)
+        # Markdown's marks are not words a reader reads: links show their text, a bullet is a
+        # "•", emphasis goes.
+        words = _MD_LINK.sub(lambda found: found.group("text"), words)
+        words = _MD_MARKS.sub("", _MD_BULLET.sub("• ", words))
+
+        def value(found: re.Match[str]) -> str:
+            try:
+                return version.value_of(found.group("name"))
+            except PolicyError:
+                return found.group(0)
+
+        sections[-1][1].append(PLACEHOLDER.sub(value, words))
+    return [
+        (title, " ".join(" ".join(lines).split()))
+        for title, lines in sections
+        if title or " ".join(lines).strip()
+    ]
+
+
+def text_changes(
+    before: list[tuple[str, str]], after: list[tuple[str, str]]
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each section whose words differ between two versions' pages, with its word diff, in the
+    newer page's order (a section it no longer has comes last, all deleted)."""
+    was = dict(before)
+    now = dict(after)
+    changed = []
+    for title, words in after:
+        if was.get(title) != words:
+            changed.append((title, trimmed(word_diff(was.get(title, ""), words))))
+    for title, words in before:
+        if title not in now:
+            changed.append((title, word_diff(words, "")))
+    return changed
+
+
+def unchanged_versions(policy_file: Path, docs: Path, policies: Policies, today: date) -> list[str]:
+    """A version still to come that changes nothing from the version before it (no value, no
+    clause's words, no word of its page), each as ``policy.toml:LINE: what to change``.
+
+    A version in effect is frozen whatever it holds: only a coming one can still be given its
+    change (or removed)."""
+    found = []
+    lines = Lines(policy_file.read_text(encoding="utf-8"))
+    for index, version in enumerate(policies.versions):
+        if index == 0 or version.effective <= today:
+            continue
+        before = policies.versions[index - 1]
+        if any(getattr(before, name) != getattr(version, name) for name in VALUE_WORDS):
+            continue
+        if before.clause_texts != version.clause_texts:
+            continue
+        page, was = page_file(docs, policies, version), page_file(docs, policies, before)
+        if page is None or was is None:
+            continue  # a missing page is reported on its own
+        if " ".join(page.read_text(encoding="utf-8").split()) != " ".join(
+            was.read_text(encoding="utf-8").split()
+        ):
+            continue
+        shown = display_name(page)
+        found.append(
+            f"{display_name(policy_file)}:{lines.of('versions', index)}: the version of "
+            f"{long_date(version.effective)} changes nothing: its values, its clauses' words and "
+            f"its page ({shown}) are those of the version of {long_date(before.effective)} "
+            f"({display_name(was)}). Write what changes: under its [[versions]] heading, a value "
+            f"(for example refund_window_days = {before.refund_window_days + 7}), or a clause's "
+            f"new words under [versions.clauses]; or change the words of {shown}. If no new "
+            f"version is needed, remove its [[versions]] entry and delete {display_name(was)} "
+            f"(it holds the same words as {shown})."
+        )
+    return found
+
+
 # ./run new-version --------------------------------------------------------------------------------
 
 DEFAULT_POLICY = Path("checker/policy.toml")
@@ -218,10 +378,13 @@ def new_version(
     frozen.parent.mkdir(parents=True, exist_ok=True)
     frozen.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
     policy_file.write_text(text.rstrip("\n") + "\n" + entry, encoding="utf-8")
+    iso, since = latest.effective.isoformat(), long_date(latest.effective)
+    in_effect = latest.effective <= today
+    at_home = f", and at / until {long_date(effective)}" if in_effect else ""
     return [
-        f"Froze the page of the version of {long_date(latest.effective)} as "
-        f"{display_name(frozen)} (published at /history/{latest.effective.isoformat()}/; "
-        "do not edit it).",
+        f"Froze the page of the version of {since} as {display_name(frozen)} (published at "
+        f"/history/{iso}/{at_home}). It changes only to fix a typo, recorded under its "
+        "version (see below).",
         f"Added a version taking effect on {long_date(effective)} at the end of "
         f"{display_name(policy_file)}.",
         "",
@@ -236,8 +399,23 @@ def new_version(
         f"  - Under the new [[versions]] heading, add the values that change (for example "
         f"refund_window_days = {latest.refund_window_days + 7}), and any clause whose words "
         "change under [versions.clauses].",
-        "  - Change docs/index.md to match: it is the new version's page.",
+        f"  - Change docs/index.md to match: it is the new version's page (at "
+        f"/history/{effective.isoformat()}/ until {long_date(effective)}, then at /).",
         "  - Preview with ./run serve, then run ./run review, read it, and ./run review --accept.",
+        "",
+        "A typo found meanwhile:",
+        f"  - in the new version: correct docs/index.md (and its words in "
+        f"{display_name(policy_file)}); nothing to record until it takes effect;",
+        f"  - in the version of {since}"
+        + (", which customers read at / until then" if in_effect else "")
+        + f": correct {display_name(frozen)} (and docs/index.md, if the new version keeps "
+        "those words)"
+        + (
+            ", and record it under that version's [[versions]] heading, anywhere in it: "
+            'typo_fixes = ["what you corrected"].'
+            if in_effect
+            else "."
+        ),
     ]
 
 

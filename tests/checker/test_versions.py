@@ -230,3 +230,20 @@ def test_a_wrong_new_version_is_named_with_its_line(
     assert all(
         problem.startswith(f"{tmp_path / 'policy.toml'}:") for problem in raised.value.problems
     )
+
+
+def test_typo_fixes_written_after_the_clauses_belong_to_their_version(tmp_path: Path) -> None:
+    # At the natural end of a version, after [versions.clauses], TOML reads it as a clause.
+    fixed = REWORDED + 'typo_fixes = ["“clearer” was “cleare” in change-of-mind."]\n'
+    _, reworded = read_policies(policy_file(tmp_path, fixed)).versions
+    assert reworded.typo_fixes == ("“clearer” was “cleare” in change-of-mind.",)
+    assert "typo_fixes" not in reworded.clause_texts
+
+
+def test_typo_fixes_given_above_and_below_the_clauses_is_named(tmp_path: Path) -> None:
+    twice = REWORDED.replace(
+        "repeat_request_limit = 3\n", 'repeat_request_limit = 3\ntypo_fixes = ["one"]\n'
+    )
+    with pytest.raises(PolicyError) as raised:
+        read_policies(policy_file(tmp_path, twice + 'typo_fixes = ["two"]\n'))
+    assert any("typo_fixes is given twice" in p for p in raised.value.problems)

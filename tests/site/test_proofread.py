@@ -36,8 +36,9 @@ CAUGHT = [
     ('<a href=" javascript:alert(1)">x</a>', ["The link “ javascript:alert(1)” is not allowed"]),
     ("<javascript://%0aalert(1)>", ["The link “javascript://%0aalert(1)” is not allowed"]),
     ("[s]: vbscript:msgbox\n\nSee [status][s].", ["The link “vbscript:msgbox” is not allowed"]),
-    ("Within 7 days.", ["“7 days” is policy.toml's refund_window_days (7)"]),
-    ("Within seven calendar days.", ["“seven calendar days” is policy.toml's refund_window_days"]),
+    ("Refund requests within 7 days.", ["“7 days” is policy.toml's refund_window_days (7)"]),
+    ("Ask within seven calendar days.", ["“seven calendar days” is policy.toml's refund_window"]),
+    ("Within 7 days.", ["happens to equal policy.toml's refund_window_days (7). If it must"]),
     ("A 7-day window.", ["Write “{{ refund_window_days }}-day”"]),
     (
         "Creem takes 5 to 10 days.",
@@ -96,3 +97,30 @@ def test_the_line_of_a_tag_spread_over_lines_is_where_it_starts() -> None:
     assert found == [
         '3: onclick="…" on <b> is not allowed: an event handler is a script. Remove the attribute.'
     ]
+
+
+# A number is tied to a value only when its line is about that value (the value's context words,
+# declared with it in checker/policy.py); otherwise {literal: …} is what the message offers.
+ABOUT = [
+    (
+        "/// example | I bought credits and asked ten days later",
+        "{literal: ten days}",
+        "{{ creem_settlement_days_max }}",
+    ),
+    ("We spent ten days on the new design.", "{literal: ten days}", "{{ creem_settlement_days"),
+    (
+        "The bank shows the Creem refund within ten days.",
+        "Write “{{ creem_settlement_days_max }} days”",
+        "happens to equal",
+    ),
+    ("Creem refunds settle in 5 to 10 days.", "{{ creem_settlement_days_min }}–", "happens to"),
+    ("Meetings take 5 to 10 days to plan.", "{literal: 5 to 10 days}", "{{ creem"),
+]
+
+
+@pytest.mark.parametrize(("text", "suggested", "not_suggested"), ABOUT)
+def test_a_number_is_tied_to_a_value_only_when_its_line_is_about_it(
+    text: str, suggested: str, not_suggested: str
+) -> None:
+    (found,) = [problem for problem in problems_in(text) if "policy.toml's" in problem]
+    assert suggested in found and not_suggested not in found, found

@@ -1,0 +1,161 @@
+"""The site as it will be built on each announced effective day, checked today, in memory.
+
+A static site switches to a new version only when it is built on or after its day (the daily
+publish, README's "Publishing"). That build must not be the first to find a problem: on that day
+docs/index.md becomes the home page (it must hold the self-check and the summary, and mark every
+clause), a frozen page becomes an earlier version's, and every page is proofread with the values
+of the version it shows then. So ``./run review`` and every build render each version page, and
+every other page of the docs folder, as ``REFUND_POLICY_TODAY=<that day> ./run build`` would,
+and report what would stop that build, named with the day.
+
+Build time only: it renders Markdown with the site's own extensions; nothing is written.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import markdown
+from mkdocs.utils.meta import get_data
+
+from checker import CLAUSE_IDS, Policies
+from checker.policy import long_date
+from refund_site import versions
+from refund_site.extension import (
+    CURRENT,
+    OTHER,
+    VERSION,
+    PageContext,
+    Problem,
+    RefundPolicyExtension,
+)
+
+# The blocks a home page must hold, and what its readers would miss without each.
+MISSING_BLOCK = {
+    "refund-check": "customers get no self-check",
+    "decision-summary": (
+        "readers without JavaScript get no summary of usual outcomes, and the self-check's "
+        "way out links to nothing"
+    ),
+}
+
+
+def page_problems(
+    extension: RefundPolicyExtension, pages: Iterable[versions.VersionPage], docs_name: str
+) -> list[str]:
+    """What the version pages of one build lack, once every page is rendered: each page of a
+    version that may still change (the home page, a coming version's) marks every clause of the
+    rules, and the home page holds the self-check and the summary. (A frozen page stays as it
+    was.)"""
+    found = []
+    for shown in pages:
+        name = posixpath.join(docs_name, shown.source)
+        frozen = shown.source.startswith(versions.HISTORY + "/")
+        marked = extension.clauses_seen.get(shown.src_uri, {})
+        for clause_id in [] if frozen else CLAUSE_IDS:
+            if clause_id not in marked:
+                found.append(
+                    f"{name}: no bullet of the policy is marked as clause “{clause_id}”, "
+                    f"which the self-check uses. Add {{clause: {clause_id}}} at the end of its "
+                    f"bullet (“{shown.version.clause_texts[clause_id]}”) in the Usually "
+                    "Eligible or Usually Not Eligible list."
+                )
+        for block, without in MISSING_BLOCK.items() if shown.home else ():
+            if not extension.site_blocks.get(shown.src_uri, {}).get(block):
+                found.append(
+                    f"{name}: the policy page has no “/// {block}” block, so {without}. Add "
+                    f"a line “/// {block}” and, below it, a line “///” where it belongs "
+                    "(see EDITING.md)."
+                )
+    return found
+
+
+def effective_days(policies: Policies, today: date) -> list[date]:
+    """The announced days still to come on which a version takes effect."""
+    return [v.effective for v in policies.versions if v.effective > today]
+
+
+def problems_on(
+    day: date,
+    policies: Policies,
+    docs: Path,
+    extensions: list[Any],
+    extension_configs: Mapping[str, Any],
+) -> list[str]:
+    """What would stop ``REFUND_POLICY_TODAY=<day> ./run build``, in the Markdown: each problem
+    as ``file:LINE: message`` (or ``file: message``)."""
+    found: list[Problem] = []
+    extension = RefundPolicyExtension(
+        policies.in_force(day), policies=policies, on_problem=found.append
+    )
+    extension.docs_dir = docs
+    dates = {v.effective.isoformat() for v in policies.versions}
+    archived = {f.stem for f in (docs / versions.HISTORY).glob("*.md") if f.stem in dates}
+    plan = versions.plan(policies, day, archived)
+    shown = {page.src_uri: page for page in plan}
+    others = [
+        path.relative_to(docs).as_posix()
+        for path in sorted(docs.rglob("*.md"))
+        if not path.relative_to(docs).as_posix().startswith(versions.HISTORY + "/")
+        and path.relative_to(docs).as_posix() != "index.md"
+    ]
+    urls = {
+        page.version.effective.isoformat(): f"{page.src_uri[: -len('.md')]}/"
+        for page in plan
+        if not page.home
+    }
+    extension.begin_site()
+    for src_uri in [*shown, *others]:
+        page = shown.get(src_uri)
+        source = page.source if page else src_uri
+        text, _ = get_data((docs / source).read_text(encoding="utf-8"))
+        if page is not None:
+            text = versions.rebase_links(text, posixpath.dirname(src_uri))
+        extension.begin_page(
+            PageContext(
+                name=posixpath.join(docs.name, source),
+                key=src_uri,
+                policy=page.version if page else None,
+                role=(CURRENT if page.home else VERSION) if page else OTHER,
+                banner=versions.banner(policies, page, day, "index.md", urls) if page else [],
+                version_urls=urls,
+                current_url="./",
+                today=day,
+            )
+        )
+        renderer = markdown.Markdown(
+            extensions=[*extensions, extension], extension_configs=dict(extension_configs)
+        )
+        renderer.convert(text)
+    return [str(problem) for problem in found] + page_problems(extension, plan, docs.name)
+
+
+def upcoming_problems(
+    policies: Policies,
+    today: date,
+    docs: Path,
+    extensions: list[Any],
+    extension_configs: Mapping[str, Any],
+) -> list[str]:
+    """For each announced effective day after ``today``, what would stop the build on that day,
+    each message naming the day and the command that shows it."""
+    found: list[str] = []
+    days = effective_days(policies, today)
+    if not days:
+        return found
+    # A problem the build of today reports already is not repeated for every day to come.
+    known = set(problems_on(today, policies, docs, extensions, extension_configs))
+    for day in days:
+        for problem in problems_on(day, policies, docs, extensions, extension_configs):
+            if problem in known:
+                continue
+            found.append(
+                f"on {long_date(day)}, when the version of that day takes effect, the build "
+                f"would stop (see it with REFUND_POLICY_TODAY={day.isoformat()} ./run serve): "
+                f"{problem}"
+            )
+    return found
