@@ -66,7 +66,7 @@ class PolicyBlock(Block):
 
     def replace(self, block: etree.Element, html: str) -> None:
         """Put ``html`` where the block's raw lines were (stashed: Markdown leaves it alone)."""
-        block.text = self.md.htmlStash.store(html)
+        block.text = self.ext.trusted_html(self.md, html, self.line)
 
 
 class ExampleBlock(PolicyBlock):
@@ -76,7 +76,11 @@ class ExampleBlock(PolicyBlock):
     ARGUMENT = None  # the title: required, but reported here rather than ignored by the parser
 
     def on_create(self, parent: etree.Element) -> etree.Element:
-        return etree.SubElement(parent, "div", {"class": "admonition example refund-example"})
+        return etree.SubElement(
+            parent,
+            "div",
+            {"class": "admonition example refund-example", **self.ext.trusted_attributes()},
+        )
 
     def on_end(self, block: etree.Element) -> None:
         title = (self.argument or "").strip()
@@ -118,6 +122,7 @@ class RefundCheckBlock(PolicyBlock):
                 "data-worker": settings.worker,
                 "data-timeout": str(settings.timeout_ms),
                 "aria-labelledby": WIDGET_ID,
+                **self.ext.trusted_attributes(),
             },
         )
         heading = etree.SubElement(section, "h2", {"id": WIDGET_ID})
@@ -170,14 +175,16 @@ class PolicyHistoryBlock(PolicyBlock):
             heading = etree.SubElement(block, "h2", {"id": f"version-{iso}"})
             heading.text = long_date(version.effective)
             body = etree.SubElement(block, "div", {"class": "refund-history__version"})
-            body.text = self.md.htmlStash.store(
+            body.text = self.ext.trusted_html(
+                self.md,
                 render_version_history(
                     self.ext.policies,
                     version,
                     before,
                     context.today,
                     context.version_urls.get(iso, context.current_url),
-                )
+                ),
+                self.line,
             )
 
 
