@@ -170,6 +170,8 @@ class RefundPolicyExtension(BlocksExtension):
         md.preprocessors.register(SourcePreprocessor(md, self), "refund_policy_source", 27)
         # Before attr_list (8) and toc (5), after inline patterns (20).
         md.treeprocessors.register(ClauseTreeprocessor(md), "refund_policy_clauses", 15)
+        # After the block parser has made the tables (every treeprocessor runs after it).
+        md.treeprocessors.register(TableAlignTreeprocessor(md), "refund_policy_table_align", 14)
         # Just before Python-Markdown puts the stashed HTML back (raw_html, 30).
         md.postprocessors.register(OutputCheck(md, self), "refund_policy_output_check", 31)
         super().extendMarkdown(md)
@@ -395,6 +397,26 @@ class ClauseTreeprocessor(Treeprocessor):
         # In a loose list the words sit in a <p>: put the link right after them.
         target = holder if holder is not None and holder.tag == "p" else item
         target.append(link)
+
+
+_TEXT_ALIGN = re.compile(r"text-align:\s*(left|right|center);?")
+
+
+class TableAlignTreeprocessor(Treeprocessor):
+    """A table column aligned in Markdown (``|---:|``) gets a class, not the ``style="…"`` the
+    tables extension writes: the site's Content-Security-Policy allows no inline style, and the
+    output check refuses every ``style`` attribute (assets/policy.css aligns the classes)."""
+
+    def run(self, root: etree.Element) -> None:
+        for cell in root.iter():
+            if cell.tag not in ("th", "td"):
+                continue
+            match = _TEXT_ALIGN.fullmatch(cell.get("style", "").strip())
+            if match is None:
+                continue
+            del cell.attrib["style"]
+            classes = cell.get("class", "").split()
+            cell.set("class", " ".join([*classes, f"refund-align-{match.group(1)}"]))
 
 
 class OutputCheck(Postprocessor):

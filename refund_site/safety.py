@@ -26,7 +26,7 @@ from justhtml import JustHTML
 from refund_site.proofread import ALLOWED_HTML
 
 # The elements an editor's page may hold, each with the attributes it may carry besides
-# GLOBAL_ATTRIBUTES: what Python-Markdown, its tables, admonitions and contents (permalinks)
+# GLOBAL_ATTRIBUTES: what Python-Markdown, its tables (aligned by class, not style), admonitions and contents (permalinks)
 # make, the clause anchors, and the inline tags editors write (abbr, kbd, br…). All of it is
 # inert: nothing here runs, loads from another site or takes input.
 ALLOWED_TAGS: dict[str, frozenset[str]] = {
@@ -40,8 +40,8 @@ ALLOWED_TAGS: dict[str, frozenset[str]] = {
     "img": frozenset({"src", "alt", "width", "height"}),
     "ol": frozenset({"start", "reversed", "type"}),
     "li": frozenset({"value"}),
-    "th": frozenset({"style", "colspan", "rowspan", "scope"}),
-    "td": frozenset({"style", "colspan", "rowspan"}),
+    "th": frozenset({"colspan", "rowspan", "scope"}),
+    "td": frozenset({"colspan", "rowspan"}),
     "time": frozenset({"datetime"}),
     "q": frozenset({"cite"}),
     "blockquote": frozenset({"cite"}),
@@ -55,8 +55,6 @@ GLOBAL_ATTRIBUTES = frozenset({"id", "class", "title", "lang", "dir"})
 LINK_ATTRIBUTES = frozenset({"href", "cite"})
 LOAD_ATTRIBUTES = frozenset({"src"})
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
-# The one style an editor's HTML may carry: a table column's alignment, as Markdown writes it.
-_TABLE_STYLE = re.compile(r"\s*text-align\s*:\s*(left|right|center)\s*;?\s*", re.IGNORECASE)
 
 # What the check puts where a block's own HTML goes, and the attribute that marks an element the
 # blocks made (the self-check's <section>, an example's box), removed from the real page.
@@ -203,8 +201,6 @@ def _attribute_problem(tag: str, name: str, value: str) -> str | None:
             "attribute"
         )
     if name == "style":
-        if tag in ("th", "td") and _TABLE_STYLE.fullmatch(value):
-            return None
         return (
             f'style="…" on <{tag}> is not allowed: the site\'s look comes from its stylesheet '
             "(and a style can load from other sites). Remove the attribute; a table column is "
