@@ -39,7 +39,7 @@ from xml.etree import ElementTree as etree
 
 from markdown import Markdown
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
-from markdown.postprocessors import Postprocessor, RawHtmlPostprocessor
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pymdownx.blocks import RE_END, RE_START, BlocksExtension, BlocksProcessor

@@ -26,8 +26,8 @@ from justhtml import JustHTML
 from refund_site.proofread import ALLOWED_HTML
 
 # The elements an editor's page may hold, each with the attributes it may carry besides
-# GLOBAL_ATTRIBUTES: what Python-Markdown, its tables (aligned by class, not style), admonitions and contents (permalinks)
-# make, the clause anchors, and the inline tags editors write (abbr, kbd, br…). All of it is
+# GLOBAL_ATTRIBUTES: what Python-Markdown, its tables (aligned by class, not style), admonitions
+# and contents (permalinks) make, the clause anchors, and the inline tags editors write (abbr, kbd, br…). All of it is
 # inert: nothing here runs, loads from another site or takes input.
 ALLOWED_TAGS: dict[str, frozenset[str]] = {
     **{tag: frozenset() for tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span")},
@@ -318,8 +318,8 @@ def locate(finding: Finding, lines: list[str], used: set[tuple[int, str]]) -> in
         # be spread over lines, and its line is where it starts.
         attribute = re.compile(rf"(?<![\w:-]){re.escape(finding.attribute)}(?![\w-])")
         for match in re.finditer(rf"<\s*{re.escape(finding.tag)}(?![\w-])", joined):
-            after = joined[match.start() + 1 :]
-            segment = joined[match.start() : match.start() + 1 + (after.find("<") % (len(after) + 1))]
+            end = joined.find("<", match.start() + 1)
+            segment = joined[match.start() : end if end >= 0 else len(joined)]
             if finding.attribute and not attribute.search(segment):
                 continue
             if value and value not in squeezed(segment):
@@ -329,7 +329,7 @@ def locate(finding: Finding, lines: list[str], used: set[tuple[int, str]]) -> in
     for index, line_text in enumerate(decoded):
         if value and value in squeezed(line_text) and (line := take(index + 1)):
             return line
-        if finding.needle and finding.needle.lower() in line_text.lower():
-            if (line := take(index + 1)) is not None:
-                return line
+        needle = finding.needle.lower()
+        if needle and needle in line_text.lower() and (line := take(index + 1)) is not None:
+            return line
     return None

@@ -207,7 +207,9 @@ def test_hostile_pages_stop_a_real_build_at_their_lines(tmp_path: Path) -> None:
     for _, _, at, message in PAGE_CASES:
         line = line_of(page, at)
         assert re.search(
-            rf"^WARNING +- +refund-policy: docs/index\.md:{line}: .*{re.escape(message)}", result.stderr, re.M
+            rf"^WARNING +- +refund-policy: docs/index\.md:{line}: .*{re.escape(message)}",
+            result.stderr,
+            re.M,
         ), f"docs/index.md:{line}: {message}\n\n{result.stderr}"
 
 
@@ -222,7 +224,7 @@ def test_markup_in_policy_values_stops_a_real_build_at_its_line(tmp_path: Path) 
     )
     result = build(project)
     assert_nothing_built(project, result)
-    line = line_of(policy, "last_updated = \"May 2026<meta")
+    line = line_of(policy, 'last_updated = "May 2026<meta')
     assert (
         f"checker/policy.toml:{line}: last_updated holds “<” or “>”, which the pages would read "
         "as HTML; policy.toml holds plain text only." in result.stderr
