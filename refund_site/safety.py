@@ -27,8 +27,8 @@ from refund_site.proofread import ALLOWED_HTML
 
 # The elements an editor's page may hold, each with the attributes it may carry besides
 # GLOBAL_ATTRIBUTES: what Python-Markdown, its tables (aligned by class, not style), admonitions
-# and contents (permalinks) make, the clause anchors, and the inline tags editors write (abbr, kbd, br…). All of it is
-# inert: nothing here runs, loads from another site or takes input.
+# and contents (permalinks) make, the clause anchors, and the inline tags editors write (abbr,
+# kbd, br…). All of it is inert: nothing here runs, loads from another site or takes input.
 ALLOWED_TAGS: dict[str, frozenset[str]] = {
     **{tag: frozenset() for tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span")},
     **{tag: frozenset() for tag in ("ul", "dl", "dt", "dd", "pre", "hr", "br", "wbr")},
