@@ -192,7 +192,7 @@ class RefundPolicyExtension(BlocksExtension):
         check does not judge it, but requires it to stand as HTML of its own."""
         placeholder = md.htmlStash.store(html)
         self.trusted_stash[md.htmlStash.html_counter - 1] = line
-        return placeholder
+        return str(placeholder)
 
     def trusted_attributes(self) -> dict[str, str]:
         """The attribute that marks an element a block of ours made (removed from the page)."""
