@@ -489,8 +489,6 @@ class _Reader:
                     f"the words of clause {clause_id} must be text in double quotes, as on the "
                     f"policy page; it is {_as_written(text) or 'empty'}",
                 )
-            elif _MARKUP.search(text):
-                self.problem((*where, clause_id), _markup_message(f"clause {clause_id}"))
             else:
                 words[clause_id] = " ".join(text.split())
         if index == 0:
@@ -552,7 +550,8 @@ class _Reader:
 
 
 # Text from policy.toml lands in the pages (the footer, the history, placeholders): it is plain
-# text, so nothing in it can be read as HTML.
+# text, so nothing in it can be read as HTML. (A clause's words are the page's bullet too: the
+# build proofreads them as it does the page's Markdown, refund_site/proofread.py.)
 _MARKUP = re.compile(r"[<>]")
 
 
