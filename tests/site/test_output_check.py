@@ -187,6 +187,8 @@ def test_urls_are_read_as_the_url_standard_reads_them(url: str, seen: str) -> No
 # page: each is reported with its file and line, and nothing is built.
 # fmt: off
 PAGE_CASES = [
+    ("# Refund Policy\n", "---\ndescription: '\"><script>alert(1)</script>'\ntemplate: 404.html\n---\n# Refund Policy\n", "description:", "“description:” in the page's front matter must be plain text"),
+    ("# Refund Policy\n", "# Refund Policy\n", "template:", "“template:” in the page's front matter is not allowed"),
     ("## Chargebacks\n", "## Chargebacks\n\n<!-- --!><meta http-equiv=\"refresh\" content=\"1;url=https://evil.example/p\"> -->\n", "<!-- --!><meta", "<meta> is not allowed"),
     ("## Processing Time\n", "## Processing Time\n\n[Refund](java\tscript:alert(1))\n", "[Refund](java", "script:alert(1)"),
     ("## Subscription Refunds\n", "## Subscription Refunds\n\n![pixel](https://tracker.example/p.png)\n", "![pixel]", "would be loaded from another site"),
