@@ -431,7 +431,8 @@ class OutputCheck(Postprocessor):
         ext = self.ext
         stash = self.md.htmlStash
         token = ext.trust_token
-        # The blocks' HTML that the page holds, each with its block's line.
+        # The blocks' HTML that the page holds, each with its block's line. (An editor cannot
+        # write a placeholder: Python-Markdown removes its control characters from the source.)
         markers = {
             str(index): line
             for index, line in ext.trusted_stash.items()

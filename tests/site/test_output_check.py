@@ -158,6 +158,12 @@ def test_the_blocks_own_html_is_trusted_but_cannot_carry_the_editors() -> None:
     assert "data-refund-trusted" not in html and safety.MARKER not in html
     # The same markup written by hand has no token: it is judged as the editor's.
     assert safety.judge(html.replace("<div", '<div data-verdict="x"', 1))
+    # Nor can an editor place the block's HTML again by writing its stash placeholder (Python-
+    # Markdown removes the placeholder's control characters from the source).
+    forged = '<abbr title="\x02wzxhzdk:0\x03">x</abbr>\n\n\x02wzxhzdk:0\x03\n'
+    twice, problems = render("# Examples\n\n" + example + "\n" + forged)
+    assert problems == []
+    assert twice.count("Try these answers") == html.count("Try these answers") == 1
 
 
 def test_html_left_open_before_a_block_is_refused_at_the_block() -> None:
