@@ -81,6 +81,15 @@ HOSTILE = [
     ("[Refund][terms]\n\n[terms]: javascript:alert(1)", "is not allowed: a link goes to a web address"),
     ("![pixel][tracker]\n\n[tracker]: https://tracker.example/p.png", "would be loaded from another site"),
     ("[Call us](tel:+15550100)", "is not allowed: a link goes to a web address"),
+    ('<a href="&#0000106avascript:alert(1)">Refund</a>', "is not allowed: a link goes to a web address"),
+    ("<a href='jav&#x0D;ascript:alert(1)'>Refund</a>", "is not allowed: a link goes to a web address"),
+    ("[Refund](<javascript:alert(1)>)", "is not allowed"),
+    ('<a href="https://imgtostl.com/" ping="https://tracker.example/">Home</a>', 'ping="…" on <a> is not allowed'),
+    ("<scr<script>ipt>alert(1)</script>", "is not allowed"),
+    ("<xmp><img src=x onerror=alert(1)></xmp>", "<xmp> is not allowed"),
+    ("<x-offer onclick=alert(1)>Offer</x-offer>", "<x-offer> is not allowed"),
+    ("<details open ontoggle=alert(1)>More</details>", "<details> is not allowed"),
+    ("[![logo](https://evil.example/p.png)](https://imgtostl.com/)", "would be loaded from another site"),
 ]
 # fmt: on
 
