@@ -13,6 +13,7 @@ an answer they leave out.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -81,7 +82,13 @@ class Answered(dict[str, object]):
 
 
 def _quote(value: object) -> str:
-    text = value if isinstance(value, str) else repr(value)
+    """``value`` as the user typed it (JSON's true, null, [1]), shortened, in quotation marks."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool | dict | list) or value is None:
+        text = json.dumps(value, ensure_ascii=False, default=repr)
+    else:
+        text = repr(value)
     if len(text) > _QUOTE_LIMIT:
         text = text[: _QUOTE_LIMIT - 1] + "…"
     return f"“{text}”"

@@ -287,3 +287,18 @@ def test_the_result_link_gives_the_same_result_again() -> None:
     first = contract(answers(reason="unusable_result", credits_used="unsure", first_purchase=True))
     again = json.loads(check_query(first["link"].removeprefix("#check?")))
     assert again == first
+
+
+@pytest.mark.parametrize(
+    ("written", "quoted"),
+    [("true", "“true”"), ("[1]", "“[1]”"), ('{"a": 1}', '“{"a": 1}”'), ("1.50", "“1.50”")],
+)
+def test_a_wrong_json_value_is_quoted_as_it_was_typed(written: str, quoted: str) -> None:
+    text = json.dumps(answers()).replace('"credit_pack"', written, 1)
+    problems = problems_from_json(text)
+    assert problems == [
+        {
+            "field": "purchase_type",
+            "message": f"{quoted} is not one of the answers: give subscription or credit_pack.",
+        }
+    ]
