@@ -23,6 +23,7 @@ from checker.answers import (
     Source,
     answers_from_query,
     answers_to_query,
+    json_float,
     json_number,
     json_object,
     parse_answers,
@@ -141,7 +142,9 @@ def check_json(text: str, *, today: str | None = None) -> str:
     the customer's local date.
     """
     try:
-        raw = json.loads(text, object_pairs_hook=json_object, parse_int=json_number)
+        raw = json.loads(
+            text, object_pairs_hook=json_object, parse_int=json_number, parse_float=json_float
+        )
     except (ValueError, RecursionError) as error:
         if isinstance(error, json.JSONDecodeError):
             message = error.msg

@@ -13,13 +13,15 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from checker import InvalidAnswers, PolicyError, Result, check, read_policies
 from checker.advice import VERDICT_LABELS
-from checker.answers import Answered, json_number, json_object, typed_value
+from checker.answers import Answered, json_float, json_number, json_object, typed_value
 from checker.model import Effect
-from checker.questions import QUESTIONS, Kind
+from checker.questions import FIELDS, QUESTIONS, Kind
 
 EXIT_INVALID = 2
 EXIT_FAULT = 70  # EX_SOFTWARE
@@ -89,11 +91,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--policy",
         metavar="FILE",
+        action=_Once,
         help="use another policy.toml (default: the one shipped with the checker)",
     )
     parser.add_argument(
         "--link",
         metavar="URL",
+        action=_Once,
         help="also print a link to the self-check on the policy page at URL, "
         "pre-filled with these answers",
     )
@@ -172,8 +176,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAULT
 
 
+def _usage_problems(args: argparse.Namespace) -> list[str]:
+    """What is wrong with the flags themselves (not the answers), each naming its flag."""
+    problems = [
+        f"--{field}: given twice; keep one." for field in ("policy", "link") if field in args.twice
+    ]
+    flags = ["--" + q.field.replace("_", "-") for q in QUESTIONS if getattr(args, q.field)]
+    flags += ["--" + f.replace("_", "-") for f in args.twice if f not in ("policy", "link")]
+    if args.json and flags:
+        problems.append(
+            f"--json cannot be combined with answer flags ({', '.join(dict.fromkeys(flags))}): "
+            "--json reads every answer from standard input. Put them in the JSON object, or "
+            "leave out --json."
+        )
+    if args.link is not None:
+        link = urlsplit(args.link) if args.link.isprintable() and " " not in args.link else None
+        if link is None or link.scheme not in ("http", "https") or not link.hostname:
+            shown = args.link if len(args.link) <= 60 else args.link[:59] + "…"
+            problems.append(
+                f"--link: “{shown}” is not the address of a web page. Give the policy page's "
+                "address with its https://, for example https://refunds.imgtostl.com/."
+            )
+    if args.policy is not None and not Path(args.policy).is_file():
+        problems.append(
+            f"--policy: “{args.policy}” is not a file. Give the path of a policy.toml, or leave "
+            "--policy out to use the one shipped with the checker."
+        )
+    return problems
+
+
 def _run(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
+    problems = _usage_problems(args)
+    if problems:
+        sys.stderr.write("".join(f"refund-check: {problem}\n" for problem in problems))
+        return EXIT_INVALID
     try:
         policy = read_policies(args.policy) if args.policy else None
     except PolicyError as error:
@@ -181,9 +218,14 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_INVALID
     try:
         if args.json:
+            # Read first: too much input is reported alone, not as "not valid JSON".
+            data = _read_stdin()
             try:
                 raw = json.loads(
-                    _read_stdin(), object_pairs_hook=json_object, parse_int=json_number
+                    data,
+                    object_pairs_hook=json_object,
+                    parse_int=json_number,
+                    parse_float=json_float,
                 )
             except (ValueError, RecursionError) as not_json:
                 # ValueError covers undecodable bytes (UnicodeDecodeError) and bad JSON.
@@ -206,7 +248,7 @@ def _run(argv: Sequence[str] | None) -> int:
                     for q in QUESTIONS
                     if getattr(args, q.field) is not None
                 ]
-                + [(field, getattr(args, field)) for field in args.twice]
+                + [(field, getattr(args, field)) for field in args.twice if field in FIELDS]
             )
             result = check(given, policy=policy)
     except InvalidAnswers as invalid:

@@ -13,7 +13,7 @@ an answer they leave out.
 
 from __future__ import annotations
 
-import math
+import json
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -82,7 +82,13 @@ class Answered(dict[str, object]):
 
 
 def _quote(value: object) -> str:
-    text = value if isinstance(value, str) else repr(value)
+    """``value`` as the user typed it (JSON's true, null, [1]), shortened, in quotation marks."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool | dict | list) or value is None:
+        text = json.dumps(value, ensure_ascii=False, default=repr)
+    else:
+        text = repr(value)
     if len(text) > _QUOTE_LIMIT:
         text = text[: _QUOTE_LIMIT - 1] + "…"
     return f"“{text}”"
@@ -131,8 +137,8 @@ class _Messages:
         if question.kind is Kind.DATE and isinstance(value, str) and _ISO_DATE.fullmatch(value):
             return f"{_quote(value)} is not a real date: give {_values(question)}."
         if question.kind is Kind.DATE:
-            return f"Give {question.about.removeprefix('the ')} as year-month-day: " + (
-                f"{_values(question)}, not {_quote(value)}."
+            return f"Give {question.about} as YYYY-MM-DD (year-month-day), for example " + (
+                f"2026-05-01, not {_quote(value)}."
             )
         if question.kind is Kind.COUNT:
             return f"{_quote(value)} is not a count: give {_values(question)}."
@@ -142,6 +148,14 @@ class _Messages:
         if self.source is Source.STAFF:
             return f"More than {MAX_COUNT}: give {_values(question)}."
         return f"Enter a number from 0 to {MAX_COUNT:,} for {question.about}."
+
+    def null(self, question: Question) -> str:
+        default = (
+            f", or leave it out to use the default ({question.default})"
+            if question.default is not None
+            else ""
+        )
+        return f"null is not an answer: give {_values(question)}{default}."
 
     def twice(self, question: Question) -> str:
         if self.source is Source.LINK:
@@ -249,8 +263,8 @@ class _Reader:
     def count(self, field: str) -> int | None:
         question = QUESTIONS_BY_FIELD[field]
         value = self.raw[field]
-        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-            value = int(value)
+        # A count is a whole number as written: JSON's 1.0, 1e3 or 0.99999999999999999999 is
+        # refused, as a link's or a flag's "1.0" is (never rounded into one).
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             if value > MAX_COUNT:
                 self.fail(field, self.say.too_many(question))
@@ -287,6 +301,13 @@ def parse_answers(
     if unknown:
         field = unknown[0][:_QUOTE_LIMIT] if source is Source.STAFF else "answers"
         reader.fail(field, say.unknown(unknown))
+
+    # JSON's null is not an answer: refused, as an empty flag is, rather than read as "not
+    # given" (leave the key out for its default).
+    for key, value in raw.items():
+        question = QUESTIONS_BY_FIELD.get(key) if isinstance(key, str) else None
+        if value is None and question is not None:
+            reader.fail(key, say.null(question))
 
     def present(field: str) -> bool:
         return raw.get(field) is not None
@@ -369,6 +390,22 @@ class _LongNumber:
 def json_number(digits: str) -> int | _LongNumber:
     """``json.loads(..., parse_int=json_number)``: whole numbers, the long ones kept as text."""
     return int(digits) if len(digits.lstrip("-")) <= _COUNT_DIGITS else _LongNumber(digits)
+
+
+class _NotWhole:
+    """A JSON number with a fraction or an exponent (``1.0``, ``1e3``), kept as written: never a
+    count, and quoted back as the user typed it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def json_float(text: str) -> _NotWhole:
+    """``json.loads(..., parse_float=json_float)``: numbers that are not whole, kept as text."""
+    return _NotWhole(text)
 
 
 def json_object(pairs: list[tuple[str, object]]) -> Answered:

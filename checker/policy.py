@@ -500,6 +500,9 @@ class _Reader:
                     f"like {spec.example}",
                 )
                 return None
+            if any(_MARKUP.search(item) for item in value):
+                self.problem(path, _markup_message(spec.name))
+                return None
             return tuple(" ".join(item.split()) for item in value)
         if not isinstance(value, str) or not value.strip():
             self.problem(
@@ -509,6 +512,9 @@ class _Reader:
             )
             return None
         text = " ".join(value.split())
+        if _MARKUP.search(text):
+            self.problem(path, _markup_message(spec.name))
+            return None
         if spec.kind == "email" and not _EMAIL.match(text):
             self.problem(
                 path,
@@ -605,6 +611,19 @@ class _Reader:
         close = closest(key, known)
         hint = f"; did you mean {close}?" if close else "; remove the line or check its spelling"
         self.problem(path, f"{key} is not a value of the policy file{hint}")
+
+
+# Text from policy.toml lands in the pages (the footer, the history, placeholders): it is plain
+# text, so nothing in it can be read as HTML. (A clause's words are the page's bullet too: the
+# build proofreads them as it does the page's Markdown, refund_site/proofread.py.)
+_MARKUP = re.compile(r"[<>]")
+
+
+def _markup_message(name: str) -> str:
+    return (
+        f"{name} holds “<” or “>”, which the pages would read as HTML; policy.toml holds plain "
+        "text only. Remove them, or write the words (“less than”, “more than”) instead"
+    )
 
 
 def _as_written(value: Any) -> str:

@@ -65,7 +65,7 @@ class PolicyBlock(Block):
 
     def replace(self, block: etree.Element, html: str) -> None:
         """Put ``html`` where the block's raw lines were (stashed: Markdown leaves it alone)."""
-        block.text = self.md.htmlStash.store(html)
+        block.text = self.ext.trusted_html(self.md, html, self.line)
 
 
 class ExampleBlock(PolicyBlock):
@@ -75,7 +75,11 @@ class ExampleBlock(PolicyBlock):
     ARGUMENT = None  # the title: required, but reported here rather than ignored by the parser
 
     def on_create(self, parent: etree.Element) -> etree.Element:
-        return etree.SubElement(parent, "div", {"class": "admonition example refund-example"})
+        return etree.SubElement(
+            parent,
+            "div",
+            {"class": "admonition example refund-example", **self.ext.trusted_attributes()},
+        )
 
     def on_end(self, block: etree.Element) -> None:
         title = (self.argument or "").strip()
@@ -122,6 +126,7 @@ class RefundCheckBlock(PolicyBlock):
                 "data-start-timeout": str(settings.start_timeout_ms),
                 "data-downloads": json.dumps(settings.downloads, sort_keys=True),
                 "aria-labelledby": WIDGET_ID,
+                **self.ext.trusted_attributes(),
             },
         )
         heading = etree.SubElement(section, "h2", {"id": WIDGET_ID})
@@ -184,7 +189,8 @@ class PolicyHistoryBlock(PolicyBlock):
             heading = etree.SubElement(block, "h2", {"id": f"version-{iso}"})
             heading.text = long_date(version.effective)
             body = etree.SubElement(block, "div", {"class": "refund-history__version"})
-            body.text = self.md.htmlStash.store(
+            body.text = self.ext.trusted_html(
+                self.md,
                 render_version_history(
                     policies,
                     version,
@@ -198,7 +204,8 @@ class PolicyHistoryBlock(PolicyBlock):
                         and iso in texts
                         else []
                     ),
-                )
+                ),
+                self.line,
             )
 
 

@@ -29,6 +29,7 @@ publishing it.
 from __future__ import annotations
 
 import re
+import secrets
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,13 +40,14 @@ from xml.etree import ElementTree as etree
 
 from markdown import Markdown
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pymdownx.blocks import RE_END, RE_START, BlocksExtension, BlocksProcessor
 
 from checker import CLAUSE_IDS, Policies, Policy, PolicyError
 from checker.policy import PLACEHOLDER
-from refund_site import blocks, proofread
+from refund_site import blocks, proofread, safety
 from refund_site.log import log
 
 CLAUSE_MARKER = re.compile(r"\{clause:\s*([^}]*?)\s*\}")
@@ -123,6 +125,12 @@ class RefundPolicyExtension(BlocksExtension):
         # The blocks of every page rendered in this build: page -> block name -> lines.
         self.site_blocks: dict[str, dict[str, list[int]]] = {}
         self.on_problem = on_problem or (lambda problem: log.warning(str(problem)))
+        # The output check (refund_site/safety.py): a secret that marks what the blocks made,
+        # the stash entries that hold the blocks' HTML, and the page's lines to find a problem in.
+        self.trust_token = secrets.token_hex(16)
+        self.trusted_stash: dict[int, int] = {}
+        self.source_lines: list[str] = []
+        self.proofread_lines: set[int] = set()
 
     def begin_site(self) -> None:
         """Forget what earlier builds saw: every build checks the whole site afresh."""
@@ -132,6 +140,9 @@ class RefundPolicyExtension(BlocksExtension):
 
     def begin_page(self, context: PageContext) -> None:
         self.context = context
+        self.trusted_stash = {}
+        self.source_lines = []
+        self.proofread_lines = set()
         self.block_lines = {}
         self.blocks_seen = self.site_blocks[context.key or context.name] = {}
 
@@ -163,6 +174,10 @@ class RefundPolicyExtension(BlocksExtension):
         # Before attr_list (8) and toc (5), after inline patterns (20).
         md.treeprocessors.register(ClauseTreeprocessor(md), "refund_policy_clauses", 15)
         md.treeprocessors.register(TableTreeprocessor(md), "refund_policy_tables", 14)
+        # After the block parser has made the tables (every treeprocessor runs after it).
+        md.treeprocessors.register(TableAlignTreeprocessor(md), "refund_policy_table_align", 14)
+        # Just before Python-Markdown puts the stashed HTML back (raw_html, 30).
+        md.postprocessors.register(OutputCheck(md, self), "refund_policy_output_check", 31)
         super().extendMarkdown(md)
 
     def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:
@@ -174,6 +189,18 @@ class RefundPolicyExtension(BlocksExtension):
         # same object, emptied.
         self.block_lines = {}
         self.blocks_seen.clear()
+        self.trusted_stash = {}
+
+    def trusted_html(self, md: Markdown, html: str, line: int) -> str:
+        """Stash ``html``, which a block of ours made (not the editor), for the page: the output
+        check does not judge it, but requires it to stand as HTML of its own."""
+        placeholder = md.htmlStash.store(html)
+        self.trusted_stash[md.htmlStash.html_counter - 1] = line
+        return str(placeholder)
+
+    def trusted_attributes(self) -> dict[str, str]:
+        """The attribute that marks an element a block of ours made (removed from the page)."""
+        return {safety.TRUST_ATTRIBUTE: self.trust_token}
 
 
 def _blank_code(line: str) -> str:
@@ -217,7 +244,9 @@ class SourcePreprocessor(Preprocessor):
         code = fenced_lines("\n".join(lines))
         # The editor's text as the proofreading sees it: code samples blanked, lines kept.
         visible = ["" if index in code else _blank_code(line) for index, line in enumerate(lines)]
+        self.ext.source_lines = visible
         for number, message in proofread.unsafe_markup("\n".join(visible)):
+            self.ext.proofread_lines.add(number)
             self.ext.problem(number, message)
         open_block: tuple[str, int] | None = None
         out: list[str] = []
@@ -408,6 +437,68 @@ def scroll_region(label: str) -> dict[str, str]:
         "role": "region",
         "aria-label": label,
     }
+_TEXT_ALIGN = re.compile(r"text-align:\s*(left|right|center);?")
+
+
+class TableAlignTreeprocessor(Treeprocessor):
+    """A table column aligned in Markdown (``|---:|``) gets a class, not the ``style="…"`` the
+    tables extension writes: the site's Content-Security-Policy allows no inline style, and the
+    output check refuses every ``style`` attribute (assets/policy.css aligns the classes)."""
+
+    def run(self, root: etree.Element) -> None:
+        for cell in root.iter():
+            if cell.tag not in ("th", "td"):
+                continue
+            match = _TEXT_ALIGN.fullmatch(cell.get("style", "").strip())
+            if match is None:
+                continue
+            del cell.attrib["style"]
+            classes = cell.get("class", "").split()
+            cell.set("class", " ".join([*classes, f"refund-align-{match.group(1)}"]))
+
+
+class OutputCheck(Postprocessor):
+    """Judges the page's HTML as a browser will parse it (refund_site/safety.py), and reports
+    each problem at the editor's line. The page itself is left as it is."""
+
+    def __init__(self, md: Markdown, extension: RefundPolicyExtension) -> None:
+        super().__init__(md)
+        self.ext = extension
+
+    def run(self, text: str) -> str:
+        ext = self.ext
+        stash = self.md.htmlStash
+        token = ext.trust_token
+        # The blocks' HTML that the page holds, each with its block's line. (An editor cannot
+        # write a placeholder: Python-Markdown removes its control characters from the source.)
+        markers = {
+            str(index): line
+            for index, line in ext.trusted_stash.items()
+            if stash.get_placeholder(index) in text
+        }
+        saved = list(stash.rawHtmlBlocks)
+        for index in ext.trusted_stash:
+            stash.rawHtmlBlocks[index] = (
+                f'<{safety.MARKER} data-index="{index}" data-token="{token}"></{safety.MARKER}>'
+            )
+        # The page as the remaining postprocessors (raw HTML put back, "&" restored) make it.
+        processors = list(self.md.postprocessors)
+        checked = text
+        try:
+            for processor in processors[processors.index(self) + 1 :]:
+                checked = processor.run(checked)
+        finally:
+            stash.rawHtmlBlocks[:] = saved
+        used: set[tuple[int, str]] = set()
+        for finding in safety.judge(checked, token=token, markers=markers):
+            line = safety.locate(finding, ext.source_lines, used)
+            if line is not None and line in ext.proofread_lines:
+                continue  # the proofreading has said it already, in its own words
+            if line is None:
+                ext.problem(1, f"Somewhere on this page: {finding.message}")
+            else:
+                ext.problem(line, finding.message)
+        return text.replace(f' {safety.TRUST_ATTRIBUTE}="{token}"', "")
 
 
 def makeExtension(**kwargs: Any) -> RefundPolicyExtension:

@@ -12,6 +12,7 @@ the terminal says what to fix.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import shutil
 import tempfile
@@ -49,6 +50,9 @@ class Output:
                 for leftover in parent.glob(pattern.format(name=name) + "*"):
                     shutil.rmtree(leftover, ignore_errors=True)
             self.staging = Path(tempfile.mkdtemp(prefix=_STAGING.format(name=name), dir=parent))
+            # A build interrupted (Ctrl-C, an exception MkDocs does not catch) leaves no staging
+            # folder behind in the project; one killed outright is cleaned by the next build.
+            atexit.register(self.discard)
             self.staging.chmod(0o755)  # mkdtemp makes it private; a site is public
             if dirty and self.target.is_dir():
                 shutil.copytree(self.target, self.staging, dirs_exist_ok=True, symlinks=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import posixpath
 import time
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -314,6 +315,9 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         shipment = self.shipment
         source = page.file.content_string
         start = source.find(markdown[:200]) if markdown else -1
+        docs_name = Path(config.docs_dir).name
+        for line, message in front_matter_problems(page.meta, source):
+            log.warning(f"{docs_name}/{page.file.src_uri}:{line}: {message}")
 
         def here(target: str) -> str:
             return get_relative_url(target, page.file.url)
@@ -455,6 +459,42 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         # Any other failure (a theme error, an exception in Markdown): nothing is published.
         if self.output is not None:
             self.output.discard()
+
+
+# What a page's front matter (the "---" lines at its top) may set, as plain text: the theme
+# writes these values into the page's <head> without escaping them, and other keys change how
+# the page is made (its template, what the theme hides).
+FRONT_MATTER = ("title", "description")
+
+
+def front_matter_problems(meta: Mapping[str, Any], source: str) -> list[tuple[int, str]]:
+    """Each key of a page's front matter that may not be published, with its line."""
+    lines = source.splitlines()
+
+    def line_of(key: str) -> int:
+        pattern = re.compile(rf"^\s*['\"]?{re.escape(str(key))}['\"]?\s*:")
+        return next((n for n, text in enumerate(lines, 1) if pattern.match(text)), 1)
+
+    found = []
+    for key, value in meta.items():
+        if key not in FRONT_MATTER:
+            found.append(
+                (
+                    line_of(key),
+                    f"“{key}:” in the page's front matter is not allowed: it changes how the page "
+                    f"is made. Remove the line; a page may set only {', '.join(FRONT_MATTER)}.",
+                )
+            )
+        elif not isinstance(value, str) or re.search(r"[<>\"&]", value):
+            found.append(
+                (
+                    line_of(key),
+                    f"“{key}:” in the page's front matter must be plain text, without <, >, "
+                    "quotation marks or &: the theme writes it into the page's head as it is. "
+                    "Write it in words.",
+                )
+            )
+    return found
 
 
 UNUSED_THEME_SCRIPTS = "assets/javascripts/"

@@ -54,8 +54,8 @@ ALLOWED_HTML: dict[str, frozenset[str]] = {
     "wbr": frozenset(),
 }
 ANY_TAG_ATTRIBUTES = frozenset({"title", "lang", "dir"})
-# Where a link may go: the web, an email address, a phone number, or this site (no scheme).
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+# Where a link may go: the web, an email address, or this site (no scheme).
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _EMBEDS = frozenset({"iframe", "object", "embed", "frame", "frameset", "applet", "portal"})
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "cite"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")

@@ -172,6 +172,17 @@ def frozen_problems(
     # Clause corrections recorded as typo fixes so far: a later version that inherits the clause
     # (and its page, which shows it) carries the same correction without a note of its own.
     corrected: dict[str, tuple[str | None, str | None]] = {}
+    # A version the committed ledger has not recorded, dated before today: it would judge again
+    # purchases already made under the version before it.
+    recorded = sorted(old.versions)
+    for effective in sorted(set(new.versions) - set(old.versions)):
+        day = date.fromisoformat(effective)
+        earlier = [d for d in sorted(new.versions) if d < effective]
+        if day < today and recorded and earlier:
+            problems.append(
+                f"{policy_name}: the new version of {effective}: "
+                + versions.in_the_past(day, date.fromisoformat(earlier[-1]))
+            )
     for effective, before in sorted(old.versions.items()):
         day = date.fromisoformat(effective)
         if day > today:

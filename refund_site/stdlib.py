@@ -9,7 +9,11 @@ loads that zip in a fresh runtime and requires the same answers as the stock lib
 every path through the checker (``build_in_node/exercise.py``), and nothing compiled from source.
 
 The result is cached by what decides it: the stock library, the checker's code (not its policy
-values, which import nothing) and these build scripts. Node is needed once per change of those.
+values, which import nothing) and these build scripts. The tailoring is deterministic (the same
+inputs give the same bytes), so the repository records the expected sha256 of the library for
+each such key (:data:`RECORD`): a cached zip is shipped only if it has the recorded hash. The
+cache never vouches for itself. Without a record for the key (the checker's code changed), the
+library is made afresh and verified under Node on every build, which then says how to record it.
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from refund_site import cache, runtime
+from refund_site.log import log
 
 IN_NODE = Path(__file__).parent / "build_in_node"
 # The page's loader, which the run under Node uses too (it imports what the page imports).
 LOADER = Path(__file__).parent / "assets" / "refund-check" / "load-checker.mjs"
 STDLIB_NAME = "python_stdlib.zip"
-DIGEST_NAME = "python_stdlib.zip.sha256"
+# The expected sha256 of the tailored library, by content key: committed, never in the cache.
+RECORD = Path(__file__).parent / "tailored-stdlib.sha256"
 ANSWERS_NAME = "exercise-answers.json"
 # Part of the cache key, with this file's own source.
 _RECIPE = "tailored-stdlib/3"
@@ -48,17 +54,59 @@ def tailored_stdlib(core: Path, wheel: Path, lock: Path, package: str, cache_dir
     """
     key = _content_key(wheel)
     target = Path(cache_dir) / "stdlib" / key
-    if (target / STDLIB_NAME).is_file():
-        _require_unchanged(target)
-        return target / STDLIB_NAME
+    expected = recorded().get(key)
+    cached = target / STDLIB_NAME
+    if expected and cached.is_file() and runtime.file_sha256(cached) == expected:
+        return cached
+    # Not vouched for by the repository (changed, or no record for this code): made afresh.
+    shutil.rmtree(target, ignore_errors=True)
     try:
-        return _make(core, wheel, lock, package, target)
+        made = _make(core, wheel, lock, package, target)
     except OSError as error:
         raise StdlibError(
             f"The self-check's standard library could not be written to {target.parent} "
             f"({error.strerror or error}). Free some disk space, or choose another cache folder "
             f"with the environment variable {runtime.CACHE_ENV}."
         ) from error
+    digest = runtime.file_sha256(made)
+    if expected and digest != expected:
+        shutil.rmtree(target, ignore_errors=True)
+        raise StdlibError(
+            f"The self-check's standard library was made afresh and works, but its sha256 "
+            f"({digest}) is not the one {_record_name()} records for this code ({expected}). The "
+            "tailoring gives the same bytes for the same inputs, so the record or the toolchain "
+            "changed: if you changed them on purpose, replace the line "
+            f"“{key} {expected}” with “{key} {digest}”; otherwise report it to a developer."
+        )
+    if not expected:
+        log.info(
+            f"the self-check's standard library for this checker code was made and verified "
+            f"under Node; {_record_name()} has no hash for it, so every build makes it again. "
+            f"Record it: add the line “{key} {digest}” to {_record_name()} and commit it."
+        )
+    return made
+
+
+def recorded() -> dict[str, str]:
+    """The expected sha256 of the tailored library, by content key, as the repository records
+    it (``KEY SHA256`` per line; ``#`` starts a comment)."""
+    try:
+        text = RECORD.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    pairs = {}
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if len(words) == 2:
+            pairs[words[0]] = words[1].lower()
+    return pairs
+
+
+def _record_name() -> str:
+    try:
+        return RECORD.relative_to(Path(__file__).parents[1]).as_posix()
+    except ValueError:
+        return str(RECORD)
 
 
 def _make(core: Path, wheel: Path, lock: Path, package: str, target: Path) -> Path:
@@ -78,8 +126,6 @@ def _make(core: Path, wheel: Path, lock: Path, package: str, target: Path) -> Pa
         stock = tailor_library(node, request, made)
         tried = try_library(node, request, made)
         _require_same(stock, tried)
-        # What was tried, by hash: a later build ships it only if it is still these bytes.
-        (out / DIGEST_NAME).write_text(runtime.file_sha256(made) + "\n", encoding="utf-8")
         # What the checker answered on Pyodide, for the tests to hold against CPython's answers,
         # with the policy it answered under (later builds reuse the library for other values).
         with zipfile.ZipFile(wheel) as archive:
@@ -123,16 +169,6 @@ def try_library(node: str, request: dict[str, Any], library: Path) -> dict[str, 
     Raises :class:`StdlibError` if the checker cannot even load or answer with it.
     """
     return _run(node, {**request, "mode": "try", "stdlib": str(library)})
-
-
-def _require_unchanged(folder: Path) -> None:
-    digest = folder / DIGEST_NAME
-    recorded = digest.read_text(encoding="utf-8").strip() if digest.is_file() else ""
-    if recorded != runtime.file_sha256(folder / STDLIB_NAME):
-        raise StdlibError(
-            f"The cached standard library in {folder} is not the one the build tested. Delete "
-            f"that folder and build again: it is made afresh."
-        )
 
 
 def _run(node: str, request: dict[str, Any]) -> dict[str, Any]:

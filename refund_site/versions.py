@@ -328,6 +328,16 @@ DEFAULT_POLICY = Path("checker/policy.toml")
 DEFAULT_DOCS = Path("docs")
 
 
+def in_the_past(effective: date, before: date) -> str:
+    """Why a new version may not take effect on ``effective``, a day before the build's: the
+    purchases made since then were made under the version of ``before``. (``./run new-version``,
+    ``./run review`` and the build say it in the same words.)"""
+    return (
+        f"{long_date(effective)} is in the past. Customers who bought since then did so under "
+        f"the version of {long_date(before)}, and are judged by it. Choose today or a later day."
+    )
+
+
 def new_version(
     policy_file: Path, docs: Path, effective: date, today: date, changes: str = ""
 ) -> list[str]:
@@ -348,11 +358,7 @@ def new_version(
             f"). Choose a later day."
         )
     if effective < today:
-        raise VersionError(
-            f"{long_date(effective)} is in the past. Customers who bought since then did so under "
-            f"the version of {long_date(latest.effective)}, and are judged by it. Choose today or "
-            "a later day."
-        )
+        raise VersionError(in_the_past(effective, latest.effective))
     page = docs / "index.md"
     frozen = docs / archived_page(latest)
     if frozen.exists():

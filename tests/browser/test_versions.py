@@ -41,7 +41,11 @@ def versioned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteSe
         policy, project / "docs", CHANGED, CHANGED - timedelta(days=1), "The window is 14 days."
     )
     policy.write_text(policy.read_text("utf-8") + "refund_window_days = 14\n", "utf-8")
-    assert review.main(["--policy", str(policy), "--accept"]) == 0
+    # ...and reviewed then: a version dated in the past that the ledger has not recorded is
+    # refused (it would judge again purchases already made).
+    with pytest.MonkeyPatch.context() as reviewed_then:
+        reviewed_then.setenv("REFUND_POLICY_TODAY", (CHANGED - timedelta(days=1)).isoformat())
+        assert review.main(["--policy", str(policy), "--accept"]) == 0
     site = project / "site"
     with SiteServer(site) as server:
         build_site(site, server.url("/"), project=project)

@@ -1,5 +1,8 @@
 """``refund-check``: JSON in and out for tools, flags and a readable verdict for support staff."""
 
+# The table of wrong flags keeps one case per entry; its long lines are deliberate.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 import io
@@ -305,3 +308,72 @@ def test_a_policy_file_missing_a_clause_is_named_without_a_traceback(tmp_path: P
     assert done.returncode == 2
     assert b"Traceback" not in done.stderr
     assert b"clause failed-job has no words; add a line" in done.stderr
+
+
+# One input rule everywhere (README, "The same input rules everywhere"): the flags themselves.
+# (arguments, standard input, the one line the CLI says on standard error)
+# fmt: off
+USAGE_MISTAKES = [
+    pytest.param(["--json", "--terms-violation", "true"], json.dumps(GOOD),
+                 "refund-check: --json cannot be combined with answer flags (--terms-violation): --json reads every answer from standard input. Put them in the JSON object, or leave out --json.", id="json with a flag"),
+    pytest.param([*FLAGS, "--link", "refunds.imgtostl.com"], "",
+                 "refund-check: --link: “refunds.imgtostl.com” is not the address of a web page. Give the policy page's address with its https://, for example https://refunds.imgtostl.com/.", id="link without a scheme"),
+    pytest.param([*FLAGS, "--link", "javascript:alert(1)//"], "",
+                 "refund-check: --link: “javascript:alert(1)//” is not the address of a web page. Give the policy page's address with its https://, for example https://refunds.imgtostl.com/.", id="javascript link"),
+    pytest.param([*FLAGS, "--link", "https://a.example/", "--link", "https://b.example/"], "",
+                 "refund-check: --link: given twice; keep one.", id="link twice"),
+    pytest.param([*FLAGS, "--policy", str(DEFAULT_POLICY_FILE), "--policy", str(DEFAULT_POLICY_FILE)], "",
+                 "refund-check: --policy: given twice; keep one.", id="policy twice"),
+    pytest.param([*FLAGS, "--policy", "/nonexistent"], "",
+                 "refund-check: --policy: “/nonexistent” is not a file. Give the path of a policy.toml, or leave --policy out to use the one shipped with the checker.", id="no such policy file"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("args", "stdin", "said"), USAGE_MISTAKES)
+def test_a_wrong_flag_is_named_and_exits_2(
+    args: list[str],
+    stdin: str,
+    said: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    status, out, err = run_main(args, capsys, monkeypatch, stdin=stdin)
+    assert (status, out, err) == (2, "", said + "\n")
+
+
+def test_too_much_valid_json_is_reported_only_as_too_long(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    padded = json.dumps(GOOD | {"padding": "x" * 70 * 1024})
+    status, out, _ = run_main(["--json"], capsys, monkeypatch, stdin=padded)
+    assert status == 2
+    assert json.loads(out) == {
+        "errors": [
+            {
+                "field": "answers",
+                "message": "The standard input is longer than 64 KB. Send one JSON object of "
+                "answers: a few hundred bytes.",
+            }
+        ]
+    }
+
+
+def test_a_count_flag_with_a_decimal_point_is_named_as_typed(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, _, err = run_main([*FLAGS, "--previous-refund-requests", "1.0"], capsys, monkeypatch)
+    assert status == 2
+    assert "--previous-refund-requests: “1.0” is not a count: give a whole number" in err
+
+
+def test_a_malformed_date_reads_as_a_sentence(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = [f for f in FLAGS if not f.startswith("--purchase-date")]
+    status, _, err = run_main([*args, "--purchase-date", "01/05/2026"], capsys, monkeypatch)
+    assert status == 2
+    assert (
+        "--purchase-date: Give the date you bought it as YYYY-MM-DD (year-month-day), for "
+        "example 2026-05-01, not “01/05/2026”." in err
+    )

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from checker import InvalidAnswers, check_json, check_query
+from checker.questions import QUESTIONS_BY_FIELD
 from tests.checker.support import answers, contract
 
 
@@ -76,11 +77,17 @@ def test_a_wrong_value_is_named_with_a_helpful_message(
             assert hint in problems[0]["message"]
 
 
-def test_a_whole_number_written_with_a_decimal_point_is_a_count() -> None:
-    # JSON has one number type: 2.0 is the whole number 2, not a fraction.
-    assert (
-        contract(answers(previous_refund_requests=2.0))["answers"]["previous_refund_requests"] == 2
-    )
+@pytest.mark.parametrize("written", ["1.0", "1e3", "0.99999999999999999999", "2.5", "-0.0"])
+def test_a_count_is_a_whole_number_in_json_as_in_links_and_flags(written: str) -> None:
+    # The same rule as a link's or a flag's "1.0": refused and named as typed, never rounded.
+    text = json.dumps(answers()).replace("}", f', "previous_refund_requests": {written}}}')
+    problems = problems_from_json(text)
+    assert problems == [
+        {
+            "field": "previous_refund_requests",
+            "message": f"“{written}” is not a count: give a whole number from 0 to 1000.",
+        }
+    ]
 
 
 def test_a_request_before_the_purchase_is_an_error_on_the_purchase_date() -> None:
@@ -177,7 +184,17 @@ def test_a_missing_required_answer_is_named_and_asked_for(field: str) -> None:
 def test_null_for_a_required_answer_asks_for_it(field: str) -> None:
     problems = problems_from_json(json.dumps(answers(**{field: None})))
     assert [problem["field"] for problem in problems] == [field]
-    assert problems[0]["message"].startswith("Missing: give ")
+    assert problems[0]["message"].startswith("null is not an answer: give ")
+
+
+@pytest.mark.parametrize("field", ["outputs_used", "previous_refund_requests", "terms_violation"])
+def test_null_for_an_answer_with_a_default_is_refused_not_read_as_left_out(field: str) -> None:
+    problems = problems_from_json(json.dumps(answers() | {field: None}))
+    assert [problem["field"] for problem in problems] == [field]
+    message = problems[0]["message"]
+    assert message.startswith("null is not an answer: give ")
+    default = QUESTIONS_BY_FIELD[field].default
+    assert (f"or leave it out to use the default ({default})" in message) == (default is not None)
 
 
 def test_every_problem_is_reported_at_once_in_question_order() -> None:
@@ -270,3 +287,18 @@ def test_the_result_link_gives_the_same_result_again() -> None:
     first = contract(answers(reason="unusable_result", credits_used="unsure", first_purchase=True))
     again = json.loads(check_query(first["link"].removeprefix("#check?")))
     assert again == first
+
+
+@pytest.mark.parametrize(
+    ("written", "quoted"),
+    [("true", "“true”"), ("[1]", "“[1]”"), ('{"a": 1}', '“{"a": 1}”'), ("1.50", "“1.50”")],
+)
+def test_a_wrong_json_value_is_quoted_as_it_was_typed(written: str, quoted: str) -> None:
+    text = json.dumps(answers()).replace('"credit_pack"', written, 1)
+    problems = problems_from_json(text)
+    assert problems == [
+        {
+            "field": "purchase_type",
+            "message": f"{quoted} is not one of the answers: give subscription or credit_pack.",
+        }
+    ]

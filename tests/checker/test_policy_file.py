@@ -49,6 +49,8 @@ WRONG_VALUES = [
     pytest.param("last_updated", '""', 'last_updated must be text in double quotes; it is empty. Write it like last_updated = "May 2026"', id="empty date"),
     pytest.param("effective", '"2026-05-01"', "effective must be a date written as year-month-day without quotes", id="date in quotes"),
     pytest.param("sales_started", "2024-01-01T09:00:00", "sales_started must be a date", id="date with a time"),
+    pytest.param("last_updated", '"May 2026<meta http-equiv=refresh content=0;url=https://evil.example/>"', "last_updated holds “<” or “>”, which the pages would read as HTML; policy.toml holds plain text only.", id="markup in last updated"),
+    pytest.param("changes", '"Longer <b onclick=x()>window</b>"', "changes holds “<” or “>”, which the pages would read as HTML", id="markup in a note"),
 ]
 # fmt: on
 

