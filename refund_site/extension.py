@@ -437,6 +437,8 @@ def scroll_region(label: str) -> dict[str, str]:
         "role": "region",
         "aria-label": label,
     }
+
+
 _TEXT_ALIGN = re.compile(r"text-align:\s*(left|right|center);?")
 
 
