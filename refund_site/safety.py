@@ -30,7 +30,9 @@ from refund_site.proofread import ALLOWED_HTML
 # and contents (permalinks) make, the clause anchors, and the inline tags editors write (abbr,
 # kbd, br…). All of it is inert: nothing here runs, loads from another site or takes input.
 ALLOWED_TAGS: dict[str, frozenset[str]] = {
-    **{tag: frozenset() for tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span")},
+    **{tag: frozenset() for tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "span")},
+    # A table's scrolling box (extension.TableTreeprocessor): a named region keyboards can reach.
+    "div": frozenset({"role", "tabindex", "aria-label"}),
     **{tag: frozenset() for tag in ("ul", "dl", "dt", "dd", "pre", "hr", "br", "wbr")},
     **{tag: frozenset() for tag in ("table", "thead", "tbody", "tfoot", "tr", "caption")},
     **{tag: frozenset() for tag in ("abbr", "b", "cite", "code", "dfn", "em", "i", "kbd")},

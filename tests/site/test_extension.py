@@ -207,3 +207,20 @@ def test_a_fence_inside_another_kind_of_fence_does_not_end_it() -> None:
     assert problems == []
     assert "data-refund-check" not in html
     assert "/// refund-check" in html and "<p>After.</p>" in html
+
+
+def test_a_table_scrolls_in_a_named_region_that_keyboards_reach() -> None:
+    policy = default_policy()
+    extension = RefundPolicyExtension(policy, on_problem=lambda problem: None)
+    html = markdown.markdown(
+        "## Fees by plan\n\n| Plan | Fee |\n|---|--:|\n| Basic | 5 |\n\n"
+        "## Refunds\n\n- item\n\n| A | B |\n|---|---|\n| 1 | 2 |\n",
+        extensions=[extension, "toc", "tables"],
+    )
+    assert extension.problems == []
+    boxes = [tag for tag in re.findall(r"<div [^>]*>", html) if "md-typeset__scrollwrap" in tag]
+    assert len(boxes) == 2 and html.count("<table>") == 2, html
+    assert all('tabindex="0"' in box and 'role="region"' in box for box in boxes)
+    # Each named after the heading it is under, so that a screen reader tells them apart.
+    assert 'aria-label="Table: Fees by plan"' in boxes[0]
+    assert 'aria-label="Table: Refunds"' in boxes[1]
