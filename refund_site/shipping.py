@@ -39,6 +39,8 @@ WIDGET_FILES = (
     "load-checker.mjs",
     "widget.css",
 )
+# What widget.js imports (static imports): preloaded with it.
+WIDGET_IMPORTS = ("form.js", "result.js", "runtime.js", "state.js", "table.js", "progress.js")
 POLICY_CSS = "assets/policy.css"
 DECISIONS_NAME = "decisions.json"
 

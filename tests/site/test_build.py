@@ -301,3 +301,20 @@ def test_every_compressible_file_has_brotli_and_gzip_copies_with_the_same_conten
 
 def file_size(file: Path, suffix: str) -> int:
     return file.with_name(file.name + suffix).stat().st_size
+
+
+def test_the_page_preloads_every_module_the_self_check_imports(site: Path) -> None:
+    """On a phone network each wave of imports costs a round trip: the page's head names every
+    module widget.js needs, so they download together (and nothing it does not need)."""
+    widget = ROOT / "refund_site" / "assets" / "refund-check"
+    needed: set[str] = set()
+    waiting = ["widget.js"]
+    while waiting:
+        source = (widget / waiting.pop()).read_text(encoding="utf-8")
+        for name in re.findall(r'^import [^;]*? from "\./([\w.-]+)";', source, re.M | re.S):
+            if name not in needed:
+                needed.add(name)
+                waiting.append(name)
+    html = (site / "index.html").read_text(encoding="utf-8")
+    preloaded = re.findall(r'<link rel="modulepreload" href="[^"]*/([\w.-]+)">', html)
+    assert sorted(preloaded) == sorted(needed) and len(preloaded) == len(set(preloaded))

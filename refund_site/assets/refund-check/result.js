@@ -57,7 +57,7 @@ export function showResult(root, data, supportFields, words = {}) {
   result.querySelector('[data-part="newer"]').hidden = !newer;
   // A link to the version the answer followed, when it has its own page (an earlier one).
   const versionSlot = result.querySelector("[data-version-link-slot]");
-  let pages = {};
+  let pages;
   try {
     pages = JSON.parse(result.dataset.versionUrls || "{}");
   } catch {

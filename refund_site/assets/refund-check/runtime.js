@@ -61,7 +61,7 @@ function milliseconds(text, fallback) {
 /** Where the runtime is and how long to wait for it, from the widget's data attributes. */
 export function runtimeConfig(root) {
   const resolve = (value) => new URL(value || "", document.baseURI).href;
-  let sizes = {};
+  let sizes;
   try {
     sizes = JSON.parse(root.dataset.downloads || "{}");
   } catch {

@@ -391,7 +391,7 @@ function judge(query, source) {
   if (!tableReady && runtime.state !== "error") widget.announce("queued");
   loadTable(widget.decisions).then((data) => {
     if (!data || run !== session.run || !session.waiting || !widget?.root.isConnected) return;
-    let answer = null;
+    let answer;
     try {
       answer = quickAnswer(data, query, localToday(), source, pageAddress());
     } catch {
@@ -444,7 +444,7 @@ function execute({ query, source }) {
     (json) => {
       if (run !== session.run) return;
       const answered = session.answered + 1;
-      let data = null;
+      let data;
       try {
         data = JSON.parse(json);
       } catch {
