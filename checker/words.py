@@ -79,6 +79,8 @@ STATUS = {
         "instead."
     ),
     "copied": "Copied the summary.",
+    # A question that an answer brought in, said politely (it appears further down the form).
+    "revealed": "A new question below: {label}",
     "copy_by_hand": "The summary is selected below: copy it with Ctrl+C, or ⌘C on a Mac.",
 }
 RETRY = "Try again"

@@ -171,3 +171,24 @@ def test_after_a_result_change_shows_no_loading_words(phone: Session) -> None:
     status = page.locator(f"{ROOT} [data-status]").inner_text()
     assert "Loading" not in status and "Getting" not in status, status
     expect(page.locator(f"{ROOT} [data-submit]")).to_have_attribute("aria-disabled", "false")
+
+
+def test_a_question_an_answer_brings_in_is_announced(phone: Session) -> None:
+    page = phone.page
+    status = page.locator(f"{ROOT} [data-status]")
+    assert status.get_attribute("aria-live") == "polite"
+    page.locator('input[name="reason"][value="unusable_result"]').check()
+    expect(page.locator('[data-question="first_purchase"]')).to_be_visible()
+    expect(status).to_have_text("A new question below: Is this your first purchase from ImgToSTL?")
+    # Two at once, both said.
+    page.locator('input[name="credits_used"][value="some"]').check()
+    expect(status).to_contain_text("Have you downloaded, exported or used any results")
+    expect(status).to_contain_text("How many refunds have you asked for before?")
+
+
+def test_the_404_page_has_its_heading_in_a_main_landmark(phone: Session) -> None:
+    page = phone.page
+    page.goto(phone.url("/404.html"))  # what a static host sends for an unknown address
+    main = page.locator("main")
+    expect(main).to_have_count(1)
+    expect(main.locator("h1")).to_have_text("404 - Not found")

@@ -38,6 +38,7 @@ import {
   fromLink,
   fromResult,
   queryOf,
+  shownQuestions,
   startedAgain,
   withAnswer,
   withRequestDate,
@@ -155,6 +156,13 @@ class Widget {
     this.announceTimer = 0;
   }
 
+  /** A question's words, as the form shows them (its legend or label). */
+  label(field) {
+    const block = this.form.querySelector(`[data-question="${CSS.escape(field)}"]`);
+    const text = block?.querySelector("legend, label");
+    return text ? text.textContent.trim() : "";
+  }
+
   get config() {
     return runtimeConfig(this.root);
   }
@@ -183,9 +191,15 @@ class Widget {
         change.field === REQUEST_DATE
           ? withRequestDate(session.state, change.value)
           : withAnswer(session.state, change.field, change.value, this.questions);
+      const before = new Set(shownQuestions(session.state, this.questions).map((q) => q.field));
       update({ state }, { draw: false });
       showState(form, root, session.state, this.questions); // the form only: no flicker
-
+      // A question the answer brought in is said, politely: it appeared further down.
+      const added = shownQuestions(state, this.questions).filter((q) => !before.has(q.field));
+      if (added.length) {
+        const labels = added.map((question) => this.label(question.field)).filter(Boolean);
+        this.say(labels.map((label) => this.words.revealed.replace("{label}", label)).join(" "));
+      }
     };
     form.addEventListener("change", onChange);
     form.addEventListener("input", onChange);
