@@ -278,3 +278,28 @@ def test_without_javascript_the_page_is_axe_clean_at_every_width(
         assert whole_page(session.page) == [], f"without JavaScript ({width} px)"
     finally:
         session.context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_error_states_are_axe_clean_at_every_width(
+    browser: Browser, site_server: SiteServer, width: int
+) -> None:
+    session = open_session(browser, site_server)
+    page = session.page
+    try:
+        page.set_viewport_size({"width": width, "height": 844})
+        session.context.route("**/*.wasm", lambda route: route.abort())
+        # With the decision table: its answer, and beside it what the failure leaves out.
+        show_verdict(page, session.url("/"))
+        session.wait_for_state("error", timeout_ms=LOAD_TIMEOUT_MS)
+        page.locator(f'{ROOT} [data-part="provenance"]').wait_for(state="visible")
+        assert whole_page(page) == [], f"the table's answer after a failure ({width} px)"
+        # Without it too: the error state and its way out.
+        session.context.route("**/decisions.json", lambda route: route.abort())
+        page.goto(session.url("/"))
+        start_loading(page)
+        session.wait_for_state("error", timeout_ms=LOAD_TIMEOUT_MS)
+        page.locator(f"{ROOT} [data-fallback]").wait_for(state="visible")
+        assert whole_page(page) == [], f"the error state ({width} px)"
+    finally:
+        session.context.close()

@@ -137,7 +137,7 @@ def test_copy_feedback_is_seen_and_heard_in_the_result(phone: Session) -> None:
     page = phone.page
     assert open_link(page, phone.url("/"), urlencode(CHARGEBACK)) == "result"
     page.locator(f"{ROOT} [data-copy]").click()
-    status = page.locator(f"{ROOT} [data-result] [data-copy-status]")
+    status = page.locator(f"{ROOT} [data-result] [data-result-status]")
     expect(status).to_be_visible()
     expect(status).not_to_be_empty()
     assert status.get_attribute("role") == "status"

@@ -271,3 +271,25 @@ def test_alternatives_fit_the_reason(reason: str, offered: set[str]) -> None:
 def test_the_result_is_plain_json() -> None:
     result = contract(EVERY_AGAINST_CLAUSE)
     assert json.loads(json.dumps(result, ensure_ascii=False)) == result
+
+
+def test_the_answers_that_could_change_a_result_are_listed_as_people_write_lists() -> None:
+    one = contract(answers(credits_used="unsure", reason="unused"))
+    assert (
+        "Your answer to “How much of what you bought have you used?” could change"
+        in (one["summary"])
+    )
+    three = contract(
+        answers(
+            credits_used="unsure",
+            outputs_used="unsure",
+            first_purchase="unsure",
+            reason="unusable_result",
+            day=3,
+        )
+    )
+    names = [f"“{label}”" for label in three["missing_questions"]]
+    assert len(names) >= 2
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    assert f"Your answers to {listed} could change this result" in three["summary"]
+    assert "” and “" not in three["summary"].replace(f"{names[-2]} and {names[-1]}", "")

@@ -120,7 +120,7 @@ export function showResult(root, data, supportFields, words = {}) {
   const area = result.querySelector("[data-copy-area]");
   area.hidden = true;
   area.value = "";
-  result.querySelector("[data-copy-status]").textContent = "";
+  result.querySelector("[data-result-status]").textContent = "";
 }
 
 /** Copy the checker's plain-text summary; where the browser refuses, select it for the visitor.

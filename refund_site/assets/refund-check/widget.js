@@ -156,6 +156,11 @@ class Widget {
     this.announceTimer = 0;
   }
 
+  visibleStatus() {
+    const result = this.root.querySelector("[data-result]");
+    return result && !result.hidden ? result.querySelector("[data-result-status]") : this.status;
+  }
+
   /** A question's words, as the form shows them (its legend or label). */
   label(field) {
     const block = this.form.querySelector(`[data-question="${CSS.escape(field)}"]`);
@@ -219,8 +224,7 @@ class Widget {
     root.querySelector("[data-start-again]")?.addEventListener("click", () => startAgain());
     root.querySelector("[data-copy]")?.addEventListener("click", () => {
       if (!session.result) return;
-      const status = root.querySelector("[data-copy-status]");
-      const say = (key) => this.say(this.words[key] || "", status);
+      const say = (key) => this.say(this.words[key] || "");
       // The table's answer has no plain-text summary: the email's body stands in for it.
       const text = session.result.copy_text || session.result.email?.body || "";
       copySummary(root, String(text), say);
@@ -244,15 +248,18 @@ class Widget {
     update({ retrying: true }, { draw: false });
     startRuntime(this.config);
     // The button disappears with the message: keep focus where the progress is announced.
-    this.status?.setAttribute("tabindex", "-1");
-    this.status?.focus();
+    const status = this.visibleStatus();
+    status?.setAttribute("tabindex", "-1");
+    status?.focus();
   }
 
   announce(key) {
     this.say(this.words[key] || "");
   }
 
-  say(text, status = this.status) {
+  /** Say ``text`` in the live region of the view the visitor sees (the form's status beside
+   * its button, or the result's): a status in a hidden view is neither seen nor heard. */
+  say(text, status = this.visibleStatus()) {
     if (!status) return;
     clearTimeout(this.announceTimer);
     if (status.textContent === text) {
@@ -363,7 +370,10 @@ function onRuntime(change) {
     const { waiting } = session;
     update({ retrying: false, waiting: null }, { draw: false });
     if (waiting) {
-      widget.say(""); // no loading words once it has loaded
+      // No loading words once it has loaded, in either view.
+      for (const status of widget.root.querySelectorAll("[data-status], [data-result-status]")) {
+        status.textContent = "";
+      }
       execute(waiting);
     } else {
       widget.announce("ready");
