@@ -24,6 +24,7 @@ from playwright.sync_api import (
     Dialog,
     Page,
     Request,
+    Route,
     ViewportSize,
 )
 
@@ -158,6 +159,20 @@ def checked_session(browser: Browser, server: SiteServer) -> Iterator[Session]:
     session.context.close()
     assert not session.page_errors, f"uncaught errors in the page: {session.page_errors}"
     assert not session.dialogs, f"the page opened dialogs: {session.dialogs}"
+
+
+def shorten_stall_timeout(session: Session, milliseconds: int) -> None:
+    """Serve the policy page with the self-check's stall timeout set to ``milliseconds``, as the
+    plugin's ``stall_timeout_ms`` option would (the page reads it from data-stall-timeout)."""
+
+    def shortened(route: Route) -> None:
+        response = route.fetch()
+        html = response.text().replace(
+            'data-stall-timeout="15000"', f'data-stall-timeout="{milliseconds}"'
+        )
+        route.fulfill(response=response, body=html)
+
+    session.page.route(session.url("/"), shortened)
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from tests.browser.conftest import (
     Session,
     checked_session,
     record_timing,
+    shorten_stall_timeout,
 )
 from tests.browser.invariant import ROOT, assert_invariant, assert_safe_mailto
 from tests.browser.server import SiteServer
@@ -117,18 +118,9 @@ def forget_errors(session: Session, *expected: str) -> None:
 
 @pytest.fixture
 def short_timeout_session(browser: Browser, site_server: SiteServer) -> Iterator[Session]:
-    """Like the ``session`` fixture, with the page's wait for a stalled download shortened as the
-    ``stall_timeout_ms`` option would (the page reads it from data-stall-timeout)."""
+    """Like the ``session`` fixture, with the page's wait for a stalled download shortened."""
     with checked_session(browser, site_server) as session:
-
-        def shortened(route: Route) -> None:
-            response = route.fetch()
-            html = response.text().replace(
-                'data-stall-timeout="15000"', f'data-stall-timeout="{SHORT_LOAD_TIMEOUT_MS}"'
-            )
-            route.fulfill(response=response, body=html)
-
-        session.page.route(site_server.url("/"), shortened)
+        shorten_stall_timeout(session, SHORT_LOAD_TIMEOUT_MS)
         yield session
 
 

@@ -15,9 +15,9 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Browser, Route, expect
+from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import Session, checked_session
+from tests.browser.conftest import Session, checked_session, shorten_stall_timeout
 from tests.browser.invariant import ROOT, assert_invariant
 from tests.browser.server import SiteServer, Trickle, load_headers_file
 from tests.browser.visitor import LOAD_TIMEOUT_MS, checks_answered, wait_for_check
@@ -60,15 +60,7 @@ def slow_server(built_site: object, site_server: SiteServer) -> Iterator[SiteSer
 @pytest.fixture
 def slow_session(browser: Browser, slow_server: SiteServer) -> Iterator[Session]:
     with checked_session(browser, slow_server) as session:
-
-        def shortened(route: Route) -> None:
-            response = route.fetch()
-            html = response.text().replace(
-                'data-stall-timeout="15000"', f'data-stall-timeout="{STALL_MS}"'
-            )
-            route.fulfill(response=response, body=html)
-
-        session.page.route(slow_server.url("/"), shortened)
+        shorten_stall_timeout(session, STALL_MS)
         yield session
 
 

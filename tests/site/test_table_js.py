@@ -24,28 +24,13 @@ from checker import check_query, read_policies
 from checker.questions import QUESTIONS, Asker, Kind
 from refund_site import decisions
 from refund_site import ledger as ledgers
+from tests.browser.invariant import DECISION
 from tests.site.projects import ROOT
 
 TABLE = ROOT / "refund_site" / "assets" / "refund-check" / "table.js"
-# The fields of the checker's JSON that the table answers, as the page shows them.
-SAME = (
-    "verdict",
-    "title",
-    "summary",
-    "clauses",
-    "warnings",
-    "missing",
-    "missing_questions",
-    "support_checks",
-    "notes",
-    "processing_time",
-    "alternatives",
-    "recap",
-    "email",
-    "answers",
-    "link",
-    "days_since_purchase",
-)
+# The fields of the checker's JSON that the table answers: the decision the page shows (the
+# browser invariant's list), and what the page keeps of it.
+SAME = (*DECISION, "missing", "answers", "days_since_purchase")
 
 RUN = """
 import { readFileSync } from "node:fs";
