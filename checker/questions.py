@@ -50,7 +50,8 @@ class Question:
     asker: Asker = Asker.CUSTOMER
     # What the form says when the question is left unanswered (GOV.UK style: what to do).
     when_missing: str = ""
-    # Support's answers are shown to the customer as a line "From support: …", one per value.
+    # A support-only answer that came in a link is shown to the customer as a line "Given in the
+    # link you were sent: …" (never as support's own finding), one per value.
     support_says: tuple[tuple[str, str], ...] = ()
     # For a fact only support knows, what the result says support will still check when the
     # answer is not given.
