@@ -27,6 +27,8 @@ DEFAULT_POLICY_FILE = Path(__file__).with_name("policy.toml")
 # {{ name }}: a value of the policy in its text. Anything between the braces is a name: one that
 # is not a value (a typo, a space) is an error, never text left as it was.
 PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[^{}\n]*?)\s*\}\}")
+# The key of a field's metadata that names the answer a policy value is a threshold for.
+COMPARED_WITH = "compared_with"
 _EMAIL = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
@@ -66,8 +68,10 @@ class Policy:
 
     support_email: str
     last_updated: str
-    refund_window_days: int
-    repeat_request_limit: int
+    # A number a rule compares an answer with says which answer (COMPARED_WITH): the ledger
+    # (refund_site/ledger.py) draws the classes of that answer around it.
+    refund_window_days: int = field(metadata={COMPARED_WITH: "days_since_purchase"})
+    repeat_request_limit: int = field(metadata={COMPARED_WITH: "previous_refund_requests"})
     creem_settlement_days_min: int
     creem_settlement_days_max: int
     # The first day ImgToSTL sold anything: a purchase before it is a typing slip.
