@@ -757,15 +757,34 @@ def _opening_line(text: str, line: int) -> int:
     return line
 
 
-def toml_problem(error: tomllib.TOMLDecodeError, text: str, name: str) -> str:
-    """One ``name:LINE: what is wrong; what to do`` line for a TOML syntax error."""
+def _message_and_line(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
+    """What TOML says is wrong, and its line (None: at the end of the document).
+
+    Python 3.14's ``TOMLDecodeError`` carries them as ``msg``, ``lineno`` and ``pos``; before
+    3.14 they are read from its English message, "… (at line 3, column 5)".
+    """
+    message, line, pos, doc = (
+        getattr(error, name, None) for name in ("msg", "lineno", "pos", "doc")
+    )
+    if (
+        isinstance(message, str)
+        and isinstance(line, int)
+        and isinstance(pos, int)
+        and isinstance(doc, str)
+    ):
+        return message, None if pos >= len(doc) else line
     raw = str(error)
     at = _AT.search(raw)
-    message = raw[: at.start()] if at else raw
-    if at and at.group("line"):
-        line = int(at.group("line"))
-    else:  # at the end of the document: the last line written
-        line = max(1, len(text.rstrip("\n").splitlines()))
+    return (raw[: at.start()] if at else raw), (
+        int(at.group("line")) if at and at.group("line") else None
+    )
+
+
+def toml_problem(error: tomllib.TOMLDecodeError, text: str, name: str) -> str:
+    """One ``name:LINE: what is wrong; what to do`` line for a TOML syntax error."""
+    message, found = _message_and_line(error)
+    # At the end of the document: the last line written.
+    line = found if found is not None else max(1, len(text.rstrip("\n").splitlines()))
     if message.startswith(_TWICE) or message.startswith("Duplicate inline table key"):
         lines = Lines(text)
         path = lines.path_at(line)
