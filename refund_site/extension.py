@@ -43,12 +43,15 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from mkdocs.plugins import get_plugin_logger
 from pymdownx.blocks import RE_END, RE_START, BlocksExtension, BlocksProcessor
 
 from checker import CLAUSE_IDS, Policies, Policy, PolicyError
 from checker.policy import PLACEHOLDER
 from refund_site import blocks, proofread, safety
-from refund_site.log import log
+
+# MkDocs' logger for plugins: every message starts "refund-policy: ".
+log = get_plugin_logger("refund-policy")
 
 CLAUSE_MARKER = re.compile(r"\{clause:\s*([^}]*?)\s*\}")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d+[.)])\s+(?P<words>.*)$")

@@ -33,8 +33,12 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
+from mkdocs.plugins import get_plugin_logger
+
 from refund_site import runtime
-from refund_site.log import log
+
+# MkDocs' logger for plugins: every message starts "refund-policy: ".
+log = get_plugin_logger("refund-policy")
 
 HEADERS_FILE = "_headers"
 RUNTIME_PATH = f"/assets/pyodide/{runtime.PYODIDE_VERSION}/"

@@ -32,7 +32,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -57,7 +57,9 @@ from refund_site import (
 )
 from refund_site import ledger as ledgers
 from refund_site.extension import CURRENT, OTHER, VERSION, PageContext, RefundPolicyExtension
-from refund_site.log import log
+
+# MkDocs' logger for plugins: every message starts "refund-policy: ".
+log = get_plugin_logger("refund-policy")
 
 
 class _Milliseconds(c.Type[int]):
@@ -135,6 +137,9 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         config_dir = Path(config.config_file_path).parent
         self.cache = config_dir / (self.config.cache_dir or runtime.default_cache_dir())
         self.output = output.Output(Path(config.site_dir))
+        unsupported = output.mkdocs_problem()
+        if unsupported:
+            self.stop(unsupported)
         try:
             policies = read_policies(self.config.policy)
         except PolicyError as error:
