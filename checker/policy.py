@@ -334,11 +334,6 @@ def read_policies(
     return policies_from_mapping(data, text=text, source=name, clause_ids=clause_ids)
 
 
-def load_policy(path: str | Path | None = None, *, on: date | None = None) -> Policy:
-    """The version of a policy file in force ``on`` a day (by default, today)."""
-    return read_policies(path).in_force(on or date.today())
-
-
 def policies_from_mapping(
     data: dict[str, Any],
     *,

@@ -504,16 +504,3 @@ class OutputCheck(Postprocessor):
             else:
                 ext.problem(line, finding.message)
         return text.replace(f' {safety.TRUST_ATTRIBUTE}="{token}"', "")
-
-
-def makeExtension(**kwargs: Any) -> RefundPolicyExtension:
-    """Entry point for ``markdown.Markdown(extensions=["refund_site.extension"])``: the policy
-    shipped with the checker, unless ``policy_file`` names another."""
-    from checker import default_policy, load_policy
-
-    policy_file = kwargs.pop("policy_file", "")
-    try:
-        policy = load_policy(policy_file) if policy_file else default_policy()
-    except PolicyError as error:
-        raise ValueError(str(error)) from error
-    return RefundPolicyExtension(policy, **kwargs)
