@@ -8,7 +8,7 @@ from pathlib import Path
 import material
 import pytest
 
-from refund_site.plugin import THEME_MARKUP, MarkupFix
+from refund_site.plugin import THEME_MARKUP, MarkupFix, theme_markup
 from tests.site.projects import build, copy_project
 
 TEMPLATES = Path(material.__file__).with_name("templates")
@@ -50,3 +50,16 @@ def test_a_theme_that_writes_its_markup_differently_stops_the_build(tmp_path: Pa
     ) in result.stderr, result.stderr
     assert "404.html: mkdocs-material's base.html no longer writes" in result.stderr
     assert not (project / "site").exists()
+
+
+def test_the_contents_toggle_is_expected_only_on_pages_in_the_navigation(site: Path) -> None:
+    # The 404 page as Material wrote it (the fixes undone): it has the drawer and search
+    # toggles, and no contents toggle, as no page outside the navigation has.
+    written = (site / "404.html").read_text(encoding="utf-8")
+    for fix in THEME_MARKUP:
+        written = written.replace(fix.ours, fix.theirs)
+    fixed, missed = theme_markup(written, in_navigation=False)
+    assert missed == []
+    assert fixed == (site / "404.html").read_text(encoding="utf-8")
+    _, missed = theme_markup(written, in_navigation=True)
+    assert [fix.template for fix in missed] == ["partials/nav-item.html"]
