@@ -27,6 +27,8 @@ DEFAULT_POLICY_FILE = Path(__file__).with_name("policy.toml")
 # {{ name }}: a value of the policy in its text. Anything between the braces is a name: one that
 # is not a value (a typo, a space) is an error, never text left as it was.
 PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[^{}\n]*?)\s*\}\}")
+# The key of a field's metadata that names the answer a policy value is a threshold for.
+COMPARED_WITH = "compared_with"
 _EMAIL = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
@@ -66,8 +68,10 @@ class Policy:
 
     support_email: str
     last_updated: str
-    refund_window_days: int
-    repeat_request_limit: int
+    # A number a rule compares an answer with says which answer (COMPARED_WITH): the ledger
+    # (refund_site/ledger.py) draws the classes of that answer around it.
+    refund_window_days: int = field(metadata={COMPARED_WITH: "days_since_purchase"})
+    repeat_request_limit: int = field(metadata={COMPARED_WITH: "previous_refund_requests"})
     creem_settlement_days_min: int
     creem_settlement_days_max: int
     # The first day ImgToSTL sold anything: a purchase before it is a typing slip.
@@ -328,11 +332,6 @@ def read_policies(
     except tomllib.TOMLDecodeError as error:
         raise PolicyError(toml_problem(error, text, name)) from error
     return policies_from_mapping(data, text=text, source=name, clause_ids=clause_ids)
-
-
-def load_policy(path: str | Path | None = None, *, on: date | None = None) -> Policy:
-    """The version of a policy file in force ``on`` a day (by default, today)."""
-    return read_policies(path).in_force(on or date.today())
 
 
 def policies_from_mapping(
@@ -753,15 +752,34 @@ def _opening_line(text: str, line: int) -> int:
     return line
 
 
-def toml_problem(error: tomllib.TOMLDecodeError, text: str, name: str) -> str:
-    """One ``name:LINE: what is wrong; what to do`` line for a TOML syntax error."""
+def _message_and_line(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
+    """What TOML says is wrong, and its line (None: at the end of the document).
+
+    Python 3.14's ``TOMLDecodeError`` carries them as ``msg``, ``lineno`` and ``pos``; before
+    3.14 they are read from its English message, "… (at line 3, column 5)".
+    """
+    message, line, pos, doc = (
+        getattr(error, name, None) for name in ("msg", "lineno", "pos", "doc")
+    )
+    if (
+        isinstance(message, str)
+        and isinstance(line, int)
+        and isinstance(pos, int)
+        and isinstance(doc, str)
+    ):
+        return message, None if pos >= len(doc) else line
     raw = str(error)
     at = _AT.search(raw)
-    message = raw[: at.start()] if at else raw
-    if at and at.group("line"):
-        line = int(at.group("line"))
-    else:  # at the end of the document: the last line written
-        line = max(1, len(text.rstrip("\n").splitlines()))
+    return (raw[: at.start()] if at else raw), (
+        int(at.group("line")) if at and at.group("line") else None
+    )
+
+
+def toml_problem(error: tomllib.TOMLDecodeError, text: str, name: str) -> str:
+    """One ``name:LINE: what is wrong; what to do`` line for a TOML syntax error."""
+    message, found = _message_and_line(error)
+    # At the end of the document: the last line written.
+    line = found if found is not None else max(1, len(text.rstrip("\n").splitlines()))
     if message.startswith(_TWICE) or message.startswith("Duplicate inline table key"):
         lines = Lines(text)
         path = lines.path_at(line)

@@ -43,12 +43,15 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from mkdocs.plugins import get_plugin_logger
 from pymdownx.blocks import RE_END, RE_START, BlocksExtension, BlocksProcessor
 
 from checker import CLAUSE_IDS, Policies, Policy, PolicyError
 from checker.policy import PLACEHOLDER
 from refund_site import blocks, proofread, safety
-from refund_site.log import log
+
+# MkDocs' logger for plugins: every message starts "refund-policy: ".
+log = get_plugin_logger("refund-policy")
 
 CLAUSE_MARKER = re.compile(r"\{clause:\s*([^}]*?)\s*\}")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d+[.)])\s+(?P<words>.*)$")
@@ -501,16 +504,3 @@ class OutputCheck(Postprocessor):
             else:
                 ext.problem(line, finding.message)
         return text.replace(f' {safety.TRUST_ATTRIBUTE}="{token}"', "")
-
-
-def makeExtension(**kwargs: Any) -> RefundPolicyExtension:
-    """Entry point for ``markdown.Markdown(extensions=["refund_site.extension"])``: the policy
-    shipped with the checker, unless ``policy_file`` names another."""
-    from checker import default_policy, load_policy
-
-    policy_file = kwargs.pop("policy_file", "")
-    try:
-        policy = load_policy(policy_file) if policy_file else default_policy()
-    except PolicyError as error:
-        raise ValueError(str(error)) from error
-    return RefundPolicyExtension(policy, **kwargs)

@@ -19,8 +19,9 @@ naming the line; this is the last line of defence, for what reaches the built pa
   reach the module worker that runs Pyodide (a worker takes its policy from its own response
   headers), so the header is the real protection and the meta tag the fallback.
 
-One policy for all pages, not one per page: with Material's instant navigation the first page's
-meta policy stays in force while the visitor moves to other pages.
+One policy for all pages, not one per page: the pages load the same scripts (the theme's small
+script and the self-check's; Material's bundle, whose instant navigation would keep the first
+page's meta policy in force on the next pages, is not loaded: overrides/main.html).
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
+from mkdocs.plugins import get_plugin_logger
+
 from refund_site import runtime
-from refund_site.log import log
+
+# MkDocs' logger for plugins: every message starts "refund-policy: ".
+log = get_plugin_logger("refund-policy")
 
 HEADERS_FILE = "_headers"
 RUNTIME_PATH = f"/assets/pyodide/{runtime.PYODIDE_VERSION}/"

@@ -30,12 +30,10 @@ byte the same.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import itertools
 import math
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
@@ -44,7 +42,7 @@ from typing import Any
 from checker import advice
 from checker.answers import parse_answers
 from checker.model import Answers, Effect
-from checker.policy import Policies, Policy
+from checker.policy import COMPARED_WITH, Policies, Policy
 from checker.questions import QUESTIONS, Asker, Kind
 from checker.rules import RULES, Evaluation, Rule, evaluate
 
@@ -109,12 +107,60 @@ def _ranges(starts: Iterable[int]) -> tuple[Klass, ...]:
     return tuple(classes)
 
 
-def dimensions(policy: Policy) -> tuple[Dimension, ...]:
+# The classes a threshold draws in a number, from the first class at or above it: the threshold
+# itself (the last day inside a window, the limit reached) and the number after it; for the days,
+# also the day after that (the day after the window from long after it).
+_AROUND = {DAYS: (0, 1, 2)}
+_AROUND_A_COUNT = (0, 1)
+
+
+def thresholds(policy: Policy, names: Iterable[str]) -> dict[str, list[int]]:
+    """The values among ``names`` (the policy values the rules read) that are thresholds, by the
+    answer each is compared with (the days as :data:`DAYS`).
+
+    A whole number the rules read must say which answer it is compared with (the field's
+    ``COMPARED_WITH`` metadata): otherwise the ledger could not tell apart the situations it
+    separates, and it says so."""
+    declared = {item.name: item for item in fields(policy)}
+    out: dict[str, list[int]] = {}
+    for name in sorted(names):
+        value = getattr(policy, name, None)
+        if not isinstance(value, int) or isinstance(value, bool):
+            continue
+        item = declared.get(name)
+        answer = item.metadata.get(COMPARED_WITH) if item is not None else None
+        if answer is None:
+            raise LedgerError(
+                f"the rules read the policy's number {name}, which does not say which answer it "
+                f"is compared with; declare it as field(metadata={{COMPARED_WITH: "
+                f'"days_since_purchase"}}) or the answer it counts, in checker/policy.py'
+            )
+        out.setdefault(DAYS if answer == "days_since_purchase" else answer, []).append(value)
+    return out
+
+
+def dimensions(policy: Policy, values_read: Iterable[str] = ()) -> tuple[Dimension, ...]:
     """Every answer the rules can be given, with its classes, in the questions' order.
 
-    Choices and yes/no answers have a class per value, "unsure" included. The earlier requests
-    and the days from purchase to request have the classes that the policy's values draw.
+    Choices and yes/no answers have a class per value, "unsure" included. The numbers (the
+    earlier requests, the days from purchase to request) have the classes that the policy's
+    thresholds among ``values_read`` draw (:func:`thresholds`); without one, a single class.
     """
+    drawn = thresholds(policy, values_read)
+    numbers = [question.field for question in QUESTIONS if question.kind is Kind.COUNT]
+    unknown = set(drawn) - {DAYS, *numbers}
+    if unknown:
+        raise LedgerError(
+            f"a policy value is compared with {', '.join(sorted(unknown))}, which is not a "
+            "number the customer answers (days_since_purchase, or a count question's field)"
+        )
+
+    def numeric(name: str) -> Dimension:
+        around = _AROUND.get(name, _AROUND_A_COUNT)
+        return Dimension(
+            name, _ranges([1, *(t + step for t in drawn.get(name, []) for step in around)])
+        )
+
     out = []
     for question in QUESTIONS:
         if question.kind in (Kind.CHOICE, Kind.YES_NO):
@@ -129,10 +175,8 @@ def dimensions(policy: Policy) -> tuple[Dimension, ...]:
                 values.append(Klass(NOT_GIVEN, value=None))
             out.append(Dimension(question.field, tuple(values)))
         elif question.kind is Kind.COUNT:
-            limit = policy.repeat_request_limit
-            out.append(Dimension(question.field, _ranges([1, limit, limit + 1])))
-    window = policy.refund_window_days
-    out.append(Dimension(DAYS, _ranges([1, window, window + 1, window + 2])))
+            out.append(numeric(question.field))
+    out.append(numeric(DAYS))
     return tuple(out)
 
 
@@ -260,26 +304,25 @@ COMPUTATIONS: list[tuple[Callable[[Answers, Policy], Any], list[Part]]] = [
 PARTS: dict[str, Part] = {part.name: part for _, parts in COMPUTATIONS for part in parts}
 
 
-# Tracing which answers a computation reads -----------------------------------------------------
-
-_READS: set[str] = set()  # the fields read by the computation being traced
-# dataclasses.replace() reads every field only to copy it into new answers, whose own reads are
-# then traced: its reads are not decisions.
-_COPYING = {
-    function.__code__
-    for function in (dataclasses.replace, getattr(dataclasses, "_replace", None))
-    if function is not None
-}
+# Tracing which answers and which policy values a computation reads ----------------------------
 
 
-def _traced_answers(fields_read: set[str]) -> type[Answers]:
-    """A subclass of :class:`Answers` whose fields note their names in ``fields_read`` when read."""
+class _Reads:
+    """What the computation being traced has read: answers' fields and the policy's values."""
+
+    def __init__(self) -> None:
+        self.fields: set[str] = set()
+        self.values: set[str] = set()
+        self.copying = False  # while answers are copied into new answers (not a decision)
+
+
+def _traced_answers(reads: _Reads) -> type[Answers]:
+    """A subclass of :class:`Answers` whose fields note their names in ``reads`` when read."""
 
     def traced(name: str) -> property:
         def read(self: Answers) -> object:
-            # Looking at the caller costs more than the rest: only for a field not yet read.
-            if name not in fields_read and sys._getframe(1).f_code not in _COPYING:
-                fields_read.add(name)
+            if not reads.copying:
+                reads.fields.add(name)
             return self.__dict__[name]
 
         return property(read)
@@ -289,11 +332,39 @@ def _traced_answers(fields_read: set[str]) -> type[Answers]:
         # the instance, past the properties, which only read.
         self.__dict__.update(values)
 
+    def resolutions(self: Answers) -> Iterator[Answers]:
+        # Which answers are unsure is read (and decides); copying every other field into each
+        # resolution is not: the copies' own reads are traced when the rules make them.
+        self.unsure_fields()
+        possible = Answers.resolutions(self)
+        while True:
+            reads.copying = True
+            try:
+                resolved = next(possible, None)
+            finally:
+                reads.copying = False
+            if resolved is None:
+                return
+            yield resolved
+
     namespace: dict[str, Any] = {
         item.name: traced(item.name) for item in fields(Answers) if item.name != "given"
     }
     namespace["__init__"] = __init__
+    namespace["resolutions"] = resolutions
     return type("TracedAnswers", (Answers,), namespace)
+
+
+class _TracedPolicy:
+    """A policy that notes in ``reads`` the name of each value read from it."""
+
+    def __init__(self, policy: Policy, reads: _Reads) -> None:
+        self._policy = policy
+        self._reads = reads
+
+    def __getattr__(self, name: str) -> object:
+        self._reads.values.add(name)
+        return getattr(self._policy, name)
 
 
 Block = tuple[frozenset[int], ...]  # the class indexes allowed, per dimension
@@ -490,13 +561,38 @@ def make_book(policies: Policies) -> Book:
 
 
 def make_ledger(policy: Policy) -> Ledger:
-    """The ledger of ``policy`` under the checker's current rules."""
-    dims = dimensions(policy)
+    """The ledger of ``policy`` under the checker's current rules.
+
+    The numbers' classes come from the policy values the computations read: first with every
+    number in one class, then again with the classes their thresholds draw, until no new value is
+    read (a value read only past a threshold adds its own classes)."""
+    values_read: set[str] = set()
+    while True:
+        dims = dimensions(policy, values_read)
+        results, read_now = _results(policy, dims)
+        if read_now <= values_read:
+            break
+        values_read |= read_now
+    ledger = Ledger(dims, policy_lines(policy))
+    for (_, parts), (read, ordered) in zip(COMPUTATIONS, results, strict=True):
+        for part in parts:
+            outcomes = [part.outcome(result) for result in ordered]
+            ledger.tables[part.name] = _table(dims, read, outcomes)
+    return ledger
+
+
+def _results(
+    policy: Policy, dims: Sequence[Dimension]
+) -> tuple[list[tuple[list[int], list[Any]]], set[str]]:
+    """Each computation's result on every combination of the classes of the dimensions it reads
+    (those, and the results in :func:`itertools.product` order), and the policy values read."""
     field_dims: dict[str, tuple[int, ...]] = {}
     for index, dim in enumerate(dims):
         for name in ("purchase_date", "request_date") if dim.name == DAYS else (dim.name,):
             field_dims[name] = (*field_dims.get(name, ()), index)
-    traced_class = _traced_answers(_READS)
+    reads = _Reads()
+    traced_class = _traced_answers(reads)
+    traced_policy: Any = _TracedPolicy(policy, reads)
     # Each class's answer as the contract's parser reads it: parsed once, not once per situation
     # (the parser reads each answer on its own; the days are the two dates together).
     first = tuple(0 for _ in dims)
@@ -520,15 +616,15 @@ def make_ledger(policy: Policy) -> Ledger:
             answers_of[situation] = traced_class(**values)
         return answers_of[situation]
 
-    ledger = Ledger(dims, policy_lines(policy))
     everything: Block = tuple(frozenset(range(len(dim.classes))) for dim in dims)
-    for computation, parts in COMPUTATIONS:
+    out = []
+    for computation, _ in COMPUTATIONS:
 
         def compute(situation: Situation, computation: Any = computation) -> tuple[Any, Any]:
             answers = answers_for(situation)
-            _READS.clear()
-            result = computation(answers, policy)
-            return result, frozenset(d for name in _READS for d in field_dims.get(name, ()))
+            reads.fields.clear()
+            result = computation(answers, traced_policy)
+            return result, frozenset(d for name in reads.fields for d in field_dims.get(name, ()))
 
         blocks = _explore(compute, everything)
         read = sorted(
@@ -541,10 +637,8 @@ def make_ledger(policy: Policy) -> Ledger:
         ordered = [
             result_at[p] for p in itertools.product(*(range(len(dims[d].classes)) for d in read))
         ]
-        for part in parts:
-            outcomes = [part.outcome(result) for result in ordered]
-            ledger.tables[part.name] = _table(dims, read, outcomes)
-    return ledger
+        out.append((read, ordered))
+    return out, reads.values
 
 
 # Writing and reading the file -----------------------------------------------------------------

@@ -18,9 +18,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from mkdocs.utils import CountHandler
+import mkdocs
+from mkdocs import utils as mkdocs_utils
 
 from checker.policy import display_name
+
+# MkDocs' internals, not its public API: a strict build counts its warnings and errors with
+# mkdocs.utils.CountHandler, which mkdocs.commands.build adds to the "mkdocs" logger. This is how
+# MkDocs 1.6 (pyproject.toml pins 1.6.1) does it; another MkDocs may count differently, and a
+# count that found nothing would publish a site with problems, so the build checks the version.
+MKDOCS_COUNTING = "1.6"
 
 _STAGING = ".{name}.building-"
 _PREVIOUS = ".{name}.previous-"
@@ -94,6 +101,21 @@ class Output:
             self.staging = None
 
 
+def mkdocs_problem(version: str = mkdocs.__version__) -> str | None:
+    """Why the build cannot count its problems with this MkDocs, or None when it can."""
+    if version.split(".")[:2] == MKDOCS_COUNTING.split(".") and hasattr(
+        mkdocs_utils, "CountHandler"
+    ):
+        return None
+    return (
+        f"MkDocs {version} is installed, but the refund-policy plugin counts a strict build's "
+        f"problems as MkDocs {MKDOCS_COUNTING} does (mkdocs.utils.CountHandler, a part of MkDocs "
+        "that may change between versions). Install the pinned versions (./run sets them up "
+        "from requirements.lock), or check refund_site/output.py against the new MkDocs and "
+        "change MKDOCS_COUNTING."
+    )
+
+
 def problems_counted() -> int:
     """The warnings and errors logged so far in this build, as MkDocs' strict mode counts them.
 
@@ -103,7 +125,7 @@ def problems_counted() -> int:
     return sum(
         count
         for handler in logging.getLogger("mkdocs").handlers
-        if isinstance(handler, CountHandler)
+        if isinstance(handler, mkdocs_utils.CountHandler)
         for _, count in handler.get_counts()
     )
 

@@ -22,6 +22,7 @@ import posixpath
 import re
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -31,7 +32,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -56,7 +57,9 @@ from refund_site import (
 )
 from refund_site import ledger as ledgers
 from refund_site.extension import CURRENT, OTHER, VERSION, PageContext, RefundPolicyExtension
-from refund_site.log import log
+
+# MkDocs' logger for plugins: every message starts "refund-policy: ".
+log = get_plugin_logger("refund-policy")
 
 
 class _Milliseconds(c.Type[int]):
@@ -109,6 +112,8 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         # The pages that show a version of the policy, by where MkDocs publishes them from.
         self.version_pages: dict[str, versions.VersionPage] = {}
         self.book: ledgers.Book | None = None
+        # The pages in the navigation, by where MkDocs publishes them from (see THEME_MARKUP).
+        self.in_navigation: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -132,6 +137,9 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         config_dir = Path(config.config_file_path).parent
         self.cache = config_dir / (self.config.cache_dir or runtime.default_cache_dir())
         self.output = output.Output(Path(config.site_dir))
+        unsupported = output.mkdocs_problem()
+        if unsupported:
+            self.stop(unsupported)
         try:
             policies = read_policies(self.config.policy)
         except PolicyError as error:
@@ -396,13 +404,25 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         context["refund_policy_last_updated"] = policy.last_updated  # type: ignore[typeddict-unknown-key]
         return context
 
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.in_navigation = {page.file.src_uri for page in nav.pages}
+        return nav
+
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        return theme_markup(output)
+        fixed, missed = theme_markup(output, in_navigation=page.file.src_uri in self.in_navigation)
+        for fix in missed:
+            log.warning(theme_changed(fix, page.file.src_uri))
+        return fixed
 
     def on_post_template(
         self, output_content: str, template_name: str, config: MkDocsConfig
     ) -> str:
-        return theme_markup(output_content)  # 404.html
+        if not template_name.endswith(".html"):  # sitemap.xml
+            return output_content
+        fixed, missed = theme_markup(output_content, in_navigation=False)  # 404.html
+        for fix in missed:
+            log.warning(theme_changed(fix, template_name))
+        return fixed
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         # Every page's Markdown has been rendered by now: what the version pages lack today,
@@ -513,30 +533,62 @@ OUR_THEME_SCRIPT = "/assets/javascripts/theme.js"  # overrides/: what the pages 
 # (the Nu Html Checker's only errors here); the search toggle has no label once search is left
 # out, and the contents' toggle none on a page without headings (HTML_CodeSniffer's H91, F68).
 # They are outside any template block, so the page is changed as built. (Firefox may then restore
-# a drawer left open when the visitor comes back with Back: harmless.)
-_THEME_MARKUP = (
-    (
+# a drawer left open when the visitor comes back with Back: harmless.) Each fix is the exact text
+# mkdocs-material 9.8.1 writes: one that finds nothing where its template writes it stops the
+# build (the theme has changed), never passes silently.
+@dataclass(frozen=True)
+class MarkupFix:
+    """A change to the theme's markup: the template that writes it, its text and ours."""
+
+    template: str  # under material/templates/
+    theirs: str
+    ours: str
+    # Written only in the navigation's entry for the page shown: not on a page outside the
+    # navigation (an earlier version's page) nor on 404.html.
+    navigation_only: bool = False
+
+
+THEME_MARKUP = (
+    MarkupFix(
+        "base.html",
         '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" '
         'autocomplete="off">',
         '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer">',
     ),
-    (
+    MarkupFix(
+        "base.html",
         '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" '
         'autocomplete="off">',
         '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" '
         'aria-label="Search">',
     ),
-    (
+    MarkupFix(
+        "partials/nav-item.html",
         '<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc">',
         '<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc" '
         'aria-label="Table of contents">',
+        navigation_only=True,
     ),
 )
 
 
-def theme_markup(html: str) -> str:
-    """The built page with the theme's markup made valid and labelled. (Tables are put in their
-    scrolling boxes by the Markdown extension: refund_site.extension.TableTreeprocessor.)"""
-    for theirs, ours in _THEME_MARKUP:
-        html = html.replace(theirs, ours)
-    return html
+def theme_markup(html: str, *, in_navigation: bool) -> tuple[str, list[MarkupFix]]:
+    """The built page with the theme's markup made valid and labelled, and the fixes that found
+    nothing to fix where their template writes it. (Tables are put in their scrolling boxes by
+    the Markdown extension: refund_site.extension.TableTreeprocessor.)"""
+    missed = []
+    for fix in THEME_MARKUP:
+        if fix.theirs in html:
+            html = html.replace(fix.theirs, fix.ours)
+        elif in_navigation or not fix.navigation_only:
+            missed.append(fix)
+    return html, missed
+
+
+def theme_changed(fix: MarkupFix, where: str) -> str:
+    """The build's message for a fix that found nothing to fix on the page ``where``."""
+    return (
+        f"{where}: mkdocs-material's {fix.template} no longer writes {fix.theirs}, which "
+        "refund_site/plugin.py (THEME_MARKUP) fixes on every page: the theme has changed since "
+        "9.8.1. Pin mkdocs-material back, or change the fix to the markup the theme writes now."
+    )

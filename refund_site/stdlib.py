@@ -27,8 +27,12 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from mkdocs.plugins import get_plugin_logger
+
 from refund_site import cache, runtime
-from refund_site.log import log
+
+# MkDocs' logger for plugins: every message starts "refund-policy: ".
+log = get_plugin_logger("refund-policy")
 
 IN_NODE = Path(__file__).parent / "build_in_node"
 # The page's loader, which the run under Node uses too (it imports what the page imports).

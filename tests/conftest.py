@@ -5,13 +5,30 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.browser.server import SiteServer
 from tests.chromium import CHROMIUM_ARGS, chromium_path
+from tests.site.projects import built_and_served, copy_project
+
+
+@pytest.fixture(scope="session")
+def site_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The real site, built once per session (per test worker) by ``mkdocs build --strict`` from
+    a copy of its sources, for the address it is served at on 127.0.0.1."""
+    with built_and_served(copy_project(tmp_path_factory.mktemp("real-site"))) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def site(site_server: SiteServer) -> Path:
+    """The folder of the real site (:func:`site_server`): every test that reads the built site."""
+    return site_server.root
 
 
 @pytest.fixture(scope="session")

@@ -1,21 +1,18 @@
 """Fixtures for the browser tests: the real site, built once, served on 127.0.0.1, in Chromium.
 
 Nothing is mocked: the site is built by ``mkdocs build --strict`` with the real plugin (the pinned
-Pyodide runtime and the checker's wheel), served by :mod:`tests.browser.server`, and driven with
+Pyodide runtime and the checker's wheel; ``site_server`` in tests/conftest.py, built with
+tests/site/projects.py), served by :mod:`tests.browser.server`, and driven with
 Playwright in Debian's Chromium. A browser that cannot be started fails the tests; it never skips
 them, so a CI machine without Chromium cannot pass by accident.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import (
@@ -28,10 +25,8 @@ from playwright.sync_api import (
     ViewportSize,
 )
 
-from tests.browser.server import SiteServer, load_headers_file
+from tests.browser.server import SiteServer
 
-ROOT = Path(__file__).resolve().parents[2]
-MKDOCS = Path(sys.executable).with_name("mkdocs")
 # The desktop layout, where Material shows the navigation in the left sidebar.
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 # Playwright's wait for any one action or condition. Loading the runtime takes about 2 s on an
@@ -45,61 +40,6 @@ TIMINGS: dict[str, list[float]] = {}
 def record_timing(name: str, seconds: float) -> None:
     """Keep a measured duration for the summary at the end of the test run."""
     TIMINGS.setdefault(name, []).append(seconds)
-
-
-def build_site(
-    destination: Path,
-    site_url: str,
-    extra_config: str = "",
-    project: Path = ROOT,
-    environment: dict[str, str] | None = None,
-) -> None:
-    """Build the real site into ``destination`` with ``mkdocs build --strict``.
-
-    ``site_url`` is where it will be served. The project's ``mkdocs.yml`` is used as is through
-    MkDocs' ``INHERIT``, read from stdin so that its paths stay relative to the project; only the
-    address changes, as ``mkdocs serve`` does. Material's instant navigation needs it: it follows
-    only links that its sitemap lists, and it matches them on protocol, host name *and port*.
-    ``extra_config`` is more YAML for the inheriting configuration. ``project`` is the folder of
-    the sources (a copy, for a test that changes them); ``environment`` adds to the build's.
-    """
-    config = f"INHERIT: mkdocs.yml\nsite_url: {site_url}\n{extra_config}"
-    result = subprocess.run(
-        [str(MKDOCS), "build", "--strict", "--quiet", "-f", "-", "-d", str(destination)],
-        input=config,
-        cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(environment or {})},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(
-            f"The site did not build (mkdocs exited with {result.returncode}):\n"
-            f"{result.stdout}\n{result.stderr}",
-            pytrace=False,
-        )
-
-
-@pytest.fixture(scope="session")
-def site_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
-    """The real site, built once per session, served on 127.0.0.1.
-
-    The server starts first so that the site can be built for its address. It sends the
-    response headers of the built site's ``_headers`` file, if there is one.
-    """
-    site = tmp_path_factory.mktemp("browser-site") / "site"
-    with SiteServer(site) as server:
-        build_site(site, server.url("/"))
-        server.header_rules = load_headers_file(site)
-        yield server
-
-
-@pytest.fixture(scope="session")
-def built_site(site_server: SiteServer) -> Path:
-    """The folder of the built site that :func:`site_server` serves."""
-    return site_server.root
 
 
 @dataclass

@@ -97,9 +97,9 @@ def policy_session(session: Session) -> tuple[Session, Violations]:
 
 
 @pytest.fixture
-def meta_only_server(built_site: Path) -> Iterator[SiteServer]:
+def meta_only_server(site: Path) -> Iterator[SiteServer]:
     """The same site on a host that sends no headers (GitHub Pages): only the meta tag."""
-    with SiteServer(built_site) as server:
+    with SiteServer(site) as server:
         yield server
 
 
@@ -113,9 +113,9 @@ def run_check(page: Page, url: str) -> str:
     return str(verdict.get_attribute("data-verdict"))
 
 
-def test_the_server_sends_the_built_policy(session: Session, built_site: Path) -> None:
+def test_the_server_sends_the_built_policy(session: Session, site: Path) -> None:
     # Without this, every other test here could pass against a server that sends no policy.
-    rules = load_headers_file(built_site)
+    rules = load_headers_file(site)
     for path in ("/", "/assets/refund-check/worker.js"):
         response = session.context.request.get(session.url(path))
         sent = response.headers["content-security-policy"]
@@ -188,15 +188,15 @@ def test_the_policy_blocks_code_the_site_did_not_ship(
 
 
 def test_the_runtime_worker_obeys_the_policy_from_its_own_headers(
-    browser: Browser, built_site: Path
+    browser: Browser, site: Path
 ) -> None:
     # A worker takes its policy from the response that delivered its script, not from the page.
     # Without 'wasm-unsafe-eval' there, Pyodide cannot compile and the widget says so: proof that
     # the policy the check completes under is really applied inside the worker.
-    text = (built_site / "_headers").read_text(encoding="utf-8")
+    text = (site / "_headers").read_text(encoding="utf-8")
     assert " 'wasm-unsafe-eval'" in text
     rules = parse_headers_file(text.replace(" 'wasm-unsafe-eval'", ""))
-    with SiteServer(built_site, header_rules=rules) as server:
+    with SiteServer(site, header_rules=rules) as server:
         session = open_session(browser, server)
         try:
             session.page.goto(session.url("/" + CHECK_FRAGMENT))

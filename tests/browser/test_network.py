@@ -50,7 +50,7 @@ READ_PROGRESS = """() => {
 
 
 @pytest.fixture
-def slow_server(built_site: object, site_server: SiteServer) -> Iterator[SiteServer]:
+def slow_server(site_server: SiteServer) -> Iterator[SiteServer]:
     """The same built site on a server of its own, whose files a test can trickle."""
     with SiteServer(site_server.root) as server:
         server.header_rules = load_headers_file(site_server.root)

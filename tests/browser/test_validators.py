@@ -49,15 +49,15 @@ def pages(site: Path) -> list[str]:
     return [path if path.endswith("/") else path + "/" for path in paths]
 
 
-def test_the_site_has_the_pages_a_reader_expects(built_site: Path) -> None:
-    assert {"/", "/examples/", "/history/"} <= set(pages(built_site))
+def test_the_site_has_the_pages_a_reader_expects(site: Path) -> None:
+    assert {"/", "/examples/", "/history/"} <= set(pages(site))
 
 
-def test_the_nu_html_checker_finds_no_error_on_any_page(built_site: Path) -> None:
+def test_the_nu_html_checker_finds_no_error_on_any_page(site: Path) -> None:
     java = shutil.which("java")
     assert java, "the Nu Html Checker needs Java: ./run test installs it (default-jre-headless)"
     assert VNU.is_file(), f"{VNU} is missing: ./run test installs it (npm ci in tests/validators)"
-    html = sorted(str(page) for page in built_site.rglob("*.html"))
+    html = sorted(str(page) for page in site.rglob("*.html"))
     done = subprocess.run(
         [java, "-jar", str(VNU), "--errors-only", "--format", "json", *html],
         capture_output=True,
@@ -76,7 +76,7 @@ def test_the_nu_html_checker_finds_no_error_on_any_page(built_site: Path) -> Non
 
 
 def test_html_codesniffer_and_axe_find_nothing_on_any_page(
-    browser: Browser, site_server: SiteServer, built_site: Path
+    browser: Browser, site_server: SiteServer, site: Path
 ) -> None:
     # The validators' scripts are added to the page, so its Content-Security-Policy is bypassed
     # for them (the page's own scripts run as they always do).
@@ -85,7 +85,7 @@ def test_html_codesniffer_and_axe_find_nothing_on_any_page(
     axe = Axe()
     problems: list[str] = []
     try:
-        for path in pages(built_site):
+        for path in pages(site):
             page.goto(site_server.url(path))
             page.wait_for_load_state("load")
             page.add_script_tag(path=str(HTMLCS))

@@ -18,11 +18,11 @@ from playwright.sync_api import Browser, expect
 
 from checker.policy import Policies, long_date, read_policies
 from refund_site import review, versions
-from tests.browser.conftest import Session, build_site, checked_session
+from tests.browser.conftest import Session, checked_session
 from tests.browser.invariant import ROOT, assert_invariant
-from tests.browser.server import SiteServer, load_headers_file
+from tests.browser.server import SiteServer
 from tests.browser.visitor import answer, days_ago, open_link, submit
-from tests.site.projects import copy_project
+from tests.site.projects import built_and_served, copy_project
 
 pytestmark = pytest.mark.browser
 
@@ -46,10 +46,7 @@ def versioned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteSe
     with pytest.MonkeyPatch.context() as reviewed_then:
         reviewed_then.setenv("REFUND_POLICY_TODAY", (CHANGED - timedelta(days=1)).isoformat())
         assert review.main(["--policy", str(policy), "--accept"]) == 0
-    site = project / "site"
-    with SiteServer(site) as server:
-        build_site(site, server.url("/"), project=project)
-        server.header_rules = load_headers_file(site)
+    with built_and_served(project) as server:
         yield server, read_policies(policy)
 
 

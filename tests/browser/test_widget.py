@@ -709,12 +709,10 @@ def test_a_checker_wheel_that_does_not_match_its_lock_shows_the_error_state(
 
 
 def test_from_a_host_that_serves_the_precompressed_files_the_self_check_works(
-    browser: Browser, built_site: Path
+    browser: Browser, site: Path
 ) -> None:
     """The build's .br/.gz copies, sent as a host with brotli_static/gzip_static sends them."""
-    server = SiteServer(
-        built_site, header_rules=load_headers_file(built_site), precompressed=True
-    ).start()
+    server = SiteServer(site, header_rules=load_headers_file(site), precompressed=True).start()
     try:
         with checked_session(browser, server) as session:
             query = f"purchase_date={days_ago(2)}&{UNUSED_PACK}"
@@ -725,5 +723,5 @@ def test_from_a_host_that_serves_the_precompressed_files_the_self_check_works(
         server.stop()
     (wasm,) = [entry for path, entry in sent.items() if path.endswith("/pyodide.asm.wasm")]
     assert wasm.encoding in {"br", "gzip"}
-    raw = (built_site / wasm.path_only.lstrip("/")).stat().st_size
+    raw = (site / wasm.path_only.lstrip("/")).stat().st_size
     assert wasm.sent_length < 0.4 * raw, (wasm.sent_length, raw)

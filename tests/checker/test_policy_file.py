@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -174,6 +175,56 @@ def test_a_toml_mistake_is_named_with_its_line_in_the_editors_words(
     assert problem.startswith(f"{path}:{line_of(path, at)}: "), problem
     assert words in problem, problem
     assert "not valid TOML" not in problem and "(at line" not in problem
+
+
+def _error_fields(error: tomllib.TOMLDecodeError, doc: str) -> tuple[str, int, int, int]:
+    """What the running Python's error says: its message, position, line and column."""
+    if hasattr(error, "msg"):  # Python 3.14
+        return error.msg, error.pos, error.lineno, error.colno
+    found = re.fullmatch(
+        r"(?s)(.*) \(at (?:line (\d+), column (\d+)|end of document)\)", str(error)
+    )
+    assert found, str(error)
+    message, line, column = found.groups()
+    if line is None:
+        return message, len(doc), doc.count("\n") + 1, len(doc) - doc.rfind("\n")
+    starts = [0] + [n + 1 for n, char in enumerate(doc) if char == "\n"]
+    return message, starts[int(line) - 1] + int(column) - 1, int(line), int(column)
+
+
+def _as_python_3_14_raises(
+    message: str, doc: str, pos: int, line: int, column: int
+) -> tomllib.TOMLDecodeError:
+    # Its fields, under words that no reading of the message could use.
+    error = tomllib.TOMLDecodeError.__new__(tomllib.TOMLDecodeError)
+    Exception.__init__(error, "Ungültiges TOML")
+    error.msg, error.doc, error.pos, error.lineno, error.colno = message, doc, pos, line, column  # type: ignore[attr-defined]
+    return error
+
+
+def _as_python_3_12_raises(
+    message: str, doc: str, pos: int, line: int, column: int
+) -> tomllib.TOMLDecodeError:
+    # Only the message, with where it is in words.
+    at = "end of document" if pos >= len(doc) else f"line {line}, column {column}"
+    return tomllib.TOMLDecodeError(f"{message} (at {at})")
+
+
+@pytest.mark.parametrize("raised_by", [_as_python_3_14_raises, _as_python_3_12_raises])
+@pytest.mark.parametrize(("old", "new", "at", "words"), SYNTAX_ERRORS)
+def test_toml_mistakes_read_the_same_from_the_errors_fields_and_from_its_message(
+    tmp_path: Path, old: str, new: str, at: str, words: str, raised_by: Any
+) -> None:
+    path = edited_policy(tmp_path, old, new)
+    text = path.read_text(encoding="utf-8")
+    with pytest.raises(tomllib.TOMLDecodeError) as raised:
+        tomllib.loads(text)
+    message, pos, line, column = _error_fields(raised.value, text)
+    problem = policy_module.toml_problem(
+        raised_by(message, text, pos, line, column), text, "policy.toml"
+    )
+    assert problem.startswith(f"policy.toml:{line_of(path, at)}: "), problem
+    assert words in problem, problem
 
 
 def test_every_kind_of_error_tomllib_can_raise_has_the_editors_words() -> None:

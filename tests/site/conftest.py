@@ -1,5 +1,5 @@
-"""Fixtures shared by the site tests: the real site built once, the runtime fetched once, the
-checker's wheel, lock and tailored standard library made once."""
+"""Fixtures shared by the site tests: the runtime fetched once, the checker's wheel, lock and
+tailored standard library made once. (The real site, built once: ``site``, tests/conftest.py.)"""
 
 from __future__ import annotations
 
@@ -10,16 +10,7 @@ import pytest
 from refund_site.runtime import default_cache_dir, ensure_runtime
 from refund_site.stdlib import tailored_stdlib
 from refund_site.wheel import LOCK_PACKAGE_NAME, build_checker_wheel, write_lock
-from tests.site.projects import ROOT, build, copy_project
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once with ``mkdocs build --strict`` from a copy of its sources."""
-    project = copy_project(tmp_path_factory.mktemp("real-site"))
-    result = build(project)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+from tests.site.projects import ROOT
 
 
 @pytest.fixture(scope="session")

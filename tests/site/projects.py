@@ -6,7 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
+
+from tests.browser.server import SiteServer, load_headers_file
 
 ROOT = Path(__file__).resolve().parents[2]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -37,25 +43,54 @@ def accept_review(project: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def build(project: Path, **environment: str) -> subprocess.CompletedProcess[str]:
-    """``mkdocs build --strict`` of ``project`` into ``project/site``, as ``./run build`` does;
-    ``environment`` adds to (or replaces) the editor's environment."""
+def build(
+    project: Path, *, site_url: str | None = None, **environment: str
+) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` of ``project`` into ``project/site``, as ``./run build`` does,
+    in the editor's environment (:func:`build_environment`; ``environment`` adds to it or
+    replaces part of it). Every test that builds the real site builds it here.
+
+    ``site_url``: the address it will be served at, for a site a test server serves. The project's
+    ``mkdocs.yml`` is then used as is through MkDocs' ``INHERIT``, read from standard input so
+    that its paths stay relative to the project; only the address changes, as ``mkdocs serve``
+    does. Links that the theme makes absolute (the canonical link, the sitemap) then lead to the
+    test server, not to the published site.
+    """
+    config = ["-f", str(project / "mkdocs.yml")]
+    stdin = None
+    if site_url is not None:
+        config = ["-f", "-"]
+        stdin = f"INHERIT: mkdocs.yml\nsite_url: {site_url}\n"
     return subprocess.run(
-        [
-            str(MKDOCS),
-            "build",
-            "--strict",
-            "-f",
-            str(project / "mkdocs.yml"),
-            "-d",
-            str(project / "site"),
-        ],
+        [str(MKDOCS), "build", "--strict", *config, "-d", str(project / "site")],
+        input=stdin,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         cwd=project,
         env=build_environment() | environment,
+        check=False,
     )
+
+
+@contextmanager
+def built_and_served(project: Path) -> Iterator[SiteServer]:
+    """The real site of ``project``, built (:func:`build`) for the address of a server on
+    127.0.0.1 that serves it, with the response headers of its ``_headers`` file.
+
+    The server starts first, so that the site can be built for its address: the browser tests
+    follow the site's absolute links (canonical, sitemap) to the server, not to the published site.
+    """
+    with SiteServer(project / "site") as server:
+        result = build(project, site_url=server.url("/"))
+        if result.returncode != 0:
+            pytest.fail(
+                f"The site did not build (mkdocs exited with {result.returncode}):\n"
+                f"{result.stdout}\n{result.stderr}",
+                pytrace=False,
+            )
+        server.header_rules = load_headers_file(project / "site")
+        yield server
 
 
 def build_environment() -> dict[str, str]:

@@ -12,6 +12,7 @@ import functools
 import itertools
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 from checker import default_policies, default_policy, load_policy
 from checker.advice import WARNING_NOTES, NoteId, Settlement, note_text, settlement_text
 from checker.answers import parse_answers
+from checker.policy import COMPARED_WITH, Policy
 from checker.questions import QUESTIONS, Asker, Kind
 from checker.rules import RULES, within_refund_window
 from refund_site import ledger as ledgers
@@ -203,6 +205,58 @@ def test_a_rule_that_decides_differently_changes_the_ledger_and_the_review_says_
     text = review.format_report(review.compare(committed_ledger(), new), "checker/ledger.txt")
     assert "clause recent-unused no longer applies" in text
     assert "requests 7 days after purchase" in text
+
+
+@dataclass(frozen=True)
+class _PolicyWithGoodwillDays(Policy):
+    """The refund policy with one more threshold, as a new rule would bring it."""
+
+    goodwill_days: int = field(default=3, metadata={COMPARED_WITH: "days_since_purchase"})
+
+
+@dataclass(frozen=True)
+class _PolicyWithAnUndeclaredNumber(Policy):
+    goodwill_days: int = 3  # says nothing of the answer it is compared with
+
+
+def _unusable_within_goodwill_days(answers: Any, policy: Any) -> bool:
+    return (
+        answers.reason.value == "unusable_result"
+        and answers.first_purchase is True
+        and answers.days_since_purchase <= policy.goodwill_days
+    )
+
+
+def _with(policy_class: type[Policy]) -> Policy:
+    return policy_class(**{item.name: getattr(POLICY, item.name) for item in fields(POLICY)})
+
+
+@pytest.mark.parametrize(
+    "rule_replaced", [("first-purchase-unusable", _unusable_within_goodwill_days)], indirect=True
+)
+@pytest.mark.usefixtures("rule_replaced")
+def test_a_new_threshold_a_rule_reads_gets_its_own_classes_and_the_ledger_splits_on_it() -> None:
+    made = ledgers.make_ledger(_with(_PolicyWithGoodwillDays))
+    days = made.dims_by_name[ledgers.DAYS].keys()
+    # The refund window's classes (7, 8, 9+) and the new value's: its last day, the day after,
+    # and the day after that.
+    assert days == ["0", "1-2", "3", "4", "5-6", "7", "8", "9+"]
+    rows = [
+        ledgers._condition(made.dims, row)
+        for row in made.tables["clause first-purchase-unusable"]
+        if row.outcome == ledgers.APPLIES
+    ]
+    assert rows == ["reason=unusable_result first_purchase=true days=0-3"]
+    assert made.dims_by_name["previous_refund_requests"].keys() == ["0", "1", "2", "3+"]
+
+
+@pytest.mark.parametrize(
+    "rule_replaced", [("first-purchase-unusable", _unusable_within_goodwill_days)], indirect=True
+)
+@pytest.mark.usefixtures("rule_replaced")
+def test_a_number_the_rules_read_without_saying_what_it_is_compared_with_stops_the_ledger() -> None:
+    with pytest.raises(ledgers.LedgerError, match="goodwill_days, which does not say which"):
+        ledgers.make_ledger(_with(_PolicyWithAnUndeclaredNumber))
 
 
 def run_review(tmp_path: Path, policy: Path, *flags: str, capsys: Any) -> tuple[int, str]:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from refund_site import output
 from tests.site.projects import ROOT
 
 # A build that MkDocs has begun in a staging folder beside site/, then interrupted with Ctrl-C
@@ -48,3 +49,13 @@ def test_git_ignores_a_staging_folder_left_by_a_killed_build() -> None:
             check=False,
         )
         assert ignored.returncode == 0, f"{name} is not ignored by git"
+
+
+def test_the_build_counts_its_problems_only_with_the_mkdocs_it_knows() -> None:
+    # The installed MkDocs (the pinned one) counts them; another version stops the build with
+    # what to do, instead of publishing a site whose problems went uncounted.
+    assert output.mkdocs_problem() is None
+    problem = output.mkdocs_problem("2.0.0")
+    assert problem is not None
+    assert problem.startswith("MkDocs 2.0.0 is installed, but the refund-policy plugin counts")
+    assert "Install the pinned versions" in problem

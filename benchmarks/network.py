@@ -2,7 +2,7 @@
 
 Run from the project folder (``./run bench`` runs it last)::
 
-    .venv/bin/python -m tests.bench_network [--runs 3] [--skip-answering]
+    .venv/bin/python -m benchmarks.network [--runs 3] [--skip-answering]
 
 It builds the site, serves it as a host that sends ``_headers`` and the precompressed copies
 does, and opens it in Chromium with a new, empty profile each run (a cold cache, and the cache
@@ -37,7 +37,7 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.bench_page import build, checkout
+from benchmarks.page import build, checkout
 from tests.browser.server import SiteServer, load_headers_file
 from tests.chromium import CHROMIUM_ARGS, chromium_path
 
@@ -157,7 +157,7 @@ def side_by_side(
     browser: Browser, server: SiteServer, folder: Path, ref: str, runs: int
 ) -> dict[str, object]:
     """The support link's complete result on 4G, now and at ``ref``, alternated run by run."""
-    _say(f"bench_network: building the site of {ref}…")
+    _say(f"benchmarks.network: building the site of {ref}…")
     old_site = folder / "baseline-site"
     build(checkout(ref, folder / "baseline"), old_site, own_code=True)
     old = SiteServer(old_site, header_rules=load_headers_file(old_site), precompressed=True)
@@ -182,7 +182,7 @@ def median(values: list[float]) -> float | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="bench_network")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.network")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-answering", action="store_true")
     parser.add_argument(
@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
-        _say("bench_network: building the site…")
+        _say("benchmarks.network: building the site…")
         build(PROJECT, site, own_code=False)
         server = SiteServer(site, header_rules=load_headers_file(site), precompressed=True)
         with server, sync_playwright() as playwright:

@@ -1,8 +1,8 @@
 """The self-check's performance benchmark (issue 5): the widget against bare Pyodide, side by side.
 
-Run from the project folder (``./run bench`` runs it after ``tests.bench_checker``)::
+Run from the project folder (``./run bench`` runs it after ``benchmarks.checker``)::
 
-    .venv/bin/python -m tests.bench [--runs 7] [--json bench-results/bench.json]
+    .venv/bin/python -m benchmarks.self_check [--runs 7] [--json bench-results/bench.json]
 
 It builds the site (strict) and a copy of it without the self-check, serves both on 127.0.0.1
 next to a baseline page that does a bare ``loadPyodide()`` of the stock Pyodide 314.0.7 files
@@ -1204,7 +1204,7 @@ def declare_metrics(human_pace_s: float) -> Metrics:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(
-        prog="python -m tests.bench",
+        prog="python -m benchmarks.self_check",
         description="Benchmark the self-check against bare Pyodide in Chromium (issue 5).",
     )
     parser.add_argument("--runs", type=int, default=7, help="runs of each scenario (default 7)")

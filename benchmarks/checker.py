@@ -1,6 +1,6 @@
 """Benchmark of the checker on CPython: ``import checker`` time and ``check()`` calls per second.
 
-Run with ``.venv/bin/python -m tests.bench_checker`` (or ``./run bench``). Not a test: timings
+Run with ``.venv/bin/python -m benchmarks.checker`` (or ``./run bench``). Not a test: timings
 depend on the machine, so this prints figures to record instead of asserting limits.
 
 * Import time: fresh interpreters, each timed as a whole (``-c "import checker"`` minus an empty

@@ -2,7 +2,7 @@
 
 Run from the project folder (``./run bench`` runs it after the self-check's benchmark)::
 
-    .venv/bin/python -m tests.bench_page [--runs 5] [--baseline REF]
+    .venv/bin/python -m benchmarks.page [--runs 5] [--baseline REF]
 
 It builds the site as it is now, and the site of the commit ``--baseline`` (its docs, its
 configuration and its own plugin, taken from git), serves each as a host that reads ``_headers``
@@ -101,7 +101,7 @@ def build(project: Path, site: Path, *, own_code: bool) -> None:
         check=False,
     )
     if done.returncode != 0:
-        raise SystemExit(f"bench_page: the build of {project} failed:\n{done.stderr[-3000:]}")
+        raise SystemExit(f"benchmarks.page: the build of {project} failed:\n{done.stderr[-3000:]}")
 
 
 def checkout(ref: str, folder: Path) -> Path:
