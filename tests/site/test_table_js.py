@@ -122,6 +122,63 @@ def cases(seed: int, count: int) -> list[tuple[str, str, str]]:
     return out
 
 
+# Input a customer never types but a link can carry: the table must decline it or answer it
+# exactly as the checker does.
+BASE = "purchase_date=2026-05-30&purchase_type=credit_pack&reason=unused&credits_used=none"
+HOSTILE = [
+    BASE + "&previous_refund_requests=%D9%A3",  # an Arabic-Indic digit
+    BASE + "&previous_refund_requests=+3",  # a space, in a query
+    BASE + "&previous_refund_requests=%2B3",
+    BASE + "&previous_refund_requests=0003",
+    BASE + "&previous_refund_requests=" + "9" * 40,
+    BASE.replace("2026-05-30", "%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%96-05-30"),  # full-width
+    BASE.replace("credit_pack", "credit_pack%00"),
+    BASE.replace("credit_pack", "CREDIT_PACK"),
+    BASE.replace("none", "none%20"),
+    BASE + "&chargeback_filed=True",
+    BASE + "&chargeback_filed=unsure",
+    BASE + "&outputs_used=unsure&first_purchase=1",
+    BASE + "&terms_violation=maybe",
+    BASE + "&purchase_type%5B%5D=x",
+    BASE + "&%ED%A0%80=1",  # an undecodable key
+    BASE + "&request_date=2026-06-03",
+    BASE + "&request_date=2026-05-29",
+    BASE + "&request_date=" + "x" * 5000,
+    BASE + "&reason=",
+    "",
+    "&&&",
+    "purchase_date",
+]
+
+
+def test_hostile_links_get_the_checkers_answer_or_none_from_the_table(
+    two_versions: tuple[Path, dict[str, object]],
+) -> None:
+    policy_file, data = two_versions
+    from checker import check
+    from checker.answers import InvalidAnswers, Source, answers_from_query
+
+    policies = read_policies(policy_file)
+    drawn = [(query, "2026-06-01", source) for query in HOSTILE for source in ("form", "link")]
+    for (query, today, source), table in zip(drawn, run_table(data, drawn), strict=True):
+        try:
+            want = check(
+                answers_from_query(query),
+                today=date.fromisoformat(today),
+                policy=policies,
+                source=Source(source),
+                page="https://refunds.example/",
+            ).to_json()
+        except InvalidAnswers as invalid:
+            want = {"errors": invalid.errors}
+        if table is None:
+            assert "errors" in want, query
+        elif "errors" in table:
+            assert table == want, query
+        else:
+            assert {n: table[n] for n in SAME} == {n: want[n] for n in SAME}, query
+
+
 def test_the_table_answers_as_the_checker_does_under_two_versions(
     two_versions: tuple[Path, dict[str, object]],
 ) -> None:
