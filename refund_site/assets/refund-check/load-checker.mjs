@@ -34,6 +34,9 @@ const round = (ms) => Math.round(ms * 10) / 10;
  * left out), ``packageName`` the checker's name in the lock. ``stdout`` and ``stderr`` take what
  * Python prints, a line at a time.
  *
+ * ``warmUp`` false skips the warm-up check (a visitor's check is waiting: it warms up the same
+ * paths, and the answer comes sooner); call :func:`settle` after it.
+ *
  * Resolves with {pyodide, checker, checkQuery, timings}.
  */
 export async function loadChecker({
@@ -44,6 +47,7 @@ export async function loadChecker({
   packageName,
   stdout = () => {},
   stderr = () => {},
+  warmUp = true,
 }) {
   const start = performance.now();
   let pyodide;
@@ -80,8 +84,10 @@ export async function loadChecker({
   }
   // One check nobody waits for: the first call runs code for the first time (WebAssembly
   // compiled lazily, Python's caches filled); then freeze what it made, out of the collector's way.
-  checkQuery.callKwargs(WARM_UP_QUERY, { today: WARM_UP_TODAY, source: "link" });
-  pyodide.runPython("import gc; gc.collect(); gc.freeze()");
+  if (warmUp) {
+    checkQuery.callKwargs(WARM_UP_QUERY, { today: WARM_UP_TODAY, source: "link" });
+    settle(pyodide);
+  }
   const importDone = performance.now();
   return {
     pyodide,
@@ -95,6 +101,12 @@ export async function loadChecker({
       total: round(importDone - start),
     },
   };
+}
+
+/** Freeze what the first check made, out of the garbage collector's way (after the warm-up, or
+ * after a visitor's first check when one was already waiting and took the warm-up's place). */
+export function settle(pyodide) {
+  pyodide.runPython("import gc; gc.collect(); gc.freeze()");
 }
 
 /**

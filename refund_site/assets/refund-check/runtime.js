@@ -85,8 +85,9 @@ export function runtimeConfig(root) {
   return config;
 }
 
-/** Start loading the runtime, unless it is loading or ready with these files already. */
-export function startRuntime(config) {
+/** Start loading the runtime, unless it is loading or ready with these files already.
+ * ``waiting``: a visitor's check waits for it (the worker then skips its warm-up check). */
+export function startRuntime(config, { waiting = false } = {}) {
   if ((runtime.state === "loading" || runtime.state === "ready") && runtime.key === config.key) {
     return;
   }
@@ -129,6 +130,7 @@ export function startRuntime(config) {
     wheelSha256: config.wheelSha256,
     package: config.package,
     retry: runtime.failures > 0,
+    waiting,
   });
 }
 

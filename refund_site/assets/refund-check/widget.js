@@ -246,7 +246,7 @@ class Widget {
   retry() {
     if (["loading", "ready"].includes(runtimeState().state)) return;
     update({ retrying: true }, { draw: false });
-    startRuntime(this.config);
+    startRuntime(this.config, { waiting: session.waiting !== null });
     // The button disappears with the message: keep focus where the progress is announced.
     const status = this.visibleStatus();
     status?.setAttribute("tabindex", "-1");
@@ -410,7 +410,7 @@ function judge(query, source) {
   // Only the latest answers are checked when it is ready.
   const run = session.run + 1;
   update({ run, waiting: { query, source }, answeredByTable: false });
-  if (runtime.state !== "loading") startRuntime(widget.config);
+  if (runtime.state !== "loading") startRuntime(widget.config, { waiting: true });
   const tableReady = table.data !== null && table.url === widget.decisions;
   if (!tableReady && runtime.state !== "error") widget.announce("queued");
   loadTable(widget.decisions).then((data) => {

@@ -4,7 +4,8 @@
  *
  * Protocol (the page's widget.js is the only client):
  *
- *   page -> worker  {type: "load", runtime, lock, stdlib, wheel, wheelSha256, package, retry}
+ *   page -> worker  {type: "load", runtime, lock, stdlib, wheel, wheelSha256, package, retry,
+ *                    waiting}
  *                      runtime: absolute URL of the folder holding pyodide.mjs (ends with "/")
  *                      lock:    absolute URL of the pyodide-lock.json that lists the checker wheel
  *                      stdlib:  absolute URL of the standard library to start Python with (the
@@ -13,6 +14,7 @@
  *                      wheel, wheelSha256: the checker's wheel, as that lock lists it
  *                      package: the wheel's name in that lock file
  *                      retry:   true after a failed load: fetch past the HTTP cache
+ *                      waiting: a visitor's check waits: it takes the warm-up check's place
  *   worker -> page  {type: "progress", file, received}   bytes of a file received so far
  *                   {type: "downloaded"}                  every file is here: Python starts
  *                   {type: "ready", timings: {start, runtime, package, import, total}}
@@ -32,9 +34,10 @@
  * one warm-up check, `total` the three together.
  */
 
-import { describe, loadChecker } from "./load-checker.mjs";
+import { describe, loadChecker, settle } from "./load-checker.mjs";
 
 let checkQuery = null;
+let unsettled = null; // the runtime, until the first check has run and gc.freeze() after it
 let loading = null;
 let reportFailure = null; // set while loading: ends the load at once with a failure
 let bypassCache = false; // on a retry, a broken file in the HTTP cache must not fail it again
@@ -155,7 +158,16 @@ self.addEventListener("securitypolicyviolation", (event) => {
   }
 });
 
-async function load({ runtime, lock, stdlib, wheel, wheelSha256, package: packageName, retry }) {
+async function load({
+  runtime,
+  lock,
+  stdlib,
+  wheel,
+  wheelSha256,
+  package: packageName,
+  retry,
+  waiting,
+}) {
   bypassCache = Boolean(retry);
   const cache = bypassCache ? { cache: "reload" } : {};
   // Python's own output is not for the visitor and must not clutter the console; keep the last
@@ -209,10 +221,13 @@ async function load({ runtime, lock, stdlib, wheel, wheelSha256, package: packag
         stderr.push(line);
         if (stderr.length > 20) stderr.shift();
       },
+      // A visitor's check is waiting: it is the warm-up, and its answer comes first.
+      warmUp: !waiting,
     });
     reportFailure = null;
     if (failed) return;
     checkQuery = loaded.checkQuery;
+    if (waiting) unsettled = loaded.pyodide;
     self.postMessage({ type: "ready", timings: loaded.timings });
   } catch (error) {
     const detail = stderr.length ? ` (${stderr[stderr.length - 1]})` : "";
@@ -245,6 +260,11 @@ function check({ id, query, today, source, page }) {
       json: String(json),
       ms: Math.round((performance.now() - start) * 10) / 10,
     });
+    if (unsettled) {
+      const pyodide = unsettled;
+      unsettled = null;
+      setTimeout(() => settle(pyodide), 0); // after the answer has gone
+    }
   } catch (error) {
     self.postMessage({ type: "failed", id, stage: "check", message: describe(error) });
   }
