@@ -9,8 +9,8 @@
  * Nothing the visitor enters leaves the page: the fragment (#check?...) is never sent to a server,
  * and nothing is stored.
  *
- * Loaded once per page session as an ES module; with Material's instant navigation it mounts on
- * every new page through `document$`, and keeps the session and the worker for the whole visit.
+ * Loaded as an ES module on every page (Material's script bundle, and with it its instant
+ * navigation, is not loaded: overrides/main.html), and mounted once the page is parsed.
  */
 
 import {
@@ -47,7 +47,7 @@ import { quickAnswer } from "./table.js";
 
 const FRAGMENT_PREFIX = "#check?";
 
-/* The session: kept in memory only, so that it outlives Material re-rendering the page. */
+/* The session: kept in memory only (nothing is stored), for as long as the page is open. */
 const session = {
   path: null,
   state: EMPTY,
@@ -553,9 +553,8 @@ function mount() {
   }
 }
 
-// A link opened while the page is showing (a new #check? fragment), or Back to an earlier one.
-// Material's instant navigation moves between addresses of one page with pushState and tells
-// with popstate; an address typed or pasted fires hashchange.
+// A link opened while the page is showing (a new #check? fragment), or Back to an earlier one:
+// an address typed or pasted fires hashchange; Back and Forward fire popstate (onHistory).
 function onAddressChange() {
   const fragment = fragmentQuery();
   if (fragment !== null && fragment !== session.fragment && widget?.root.isConnected) {
@@ -587,9 +586,7 @@ function onHistory(event) {
 }
 window.addEventListener("popstate", onHistory);
 
-if (window.document$ && typeof window.document$.subscribe === "function") {
-  window.document$.subscribe(() => mount());
-} else if (document.readyState === "loading") {
+if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", mount, { once: true });
 } else {
   mount();
