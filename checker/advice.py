@@ -128,11 +128,6 @@ def alternative_ids(answers: Answers) -> list[AlternativeId]:
     return list(_ALTERNATIVES_FOR_REASON[answers.reason])
 
 
-def alternatives(answers: Answers) -> list[Alternative]:
-    """:func:`alternative_ids` with their words."""
-    return [{"id": key.value, "text": ALTERNATIVES[key]} for key in alternative_ids(answers)]
-
-
 class Settlement(StrEnum):
     """How long an approved refund may take to arrive, by who took the payment."""
 
@@ -164,11 +159,6 @@ def settlement_text(how: Settlement, policy: Policy) -> str:
         Settlement.OTHER_PROVIDER: start + "With providers other than Creem the time varies.",
         Settlement.PROVIDER_UNKNOWN: start + creem + "; with other providers the time varies.",
     }[how]
-
-
-def processing_time(answers: Answers, policy: Policy) -> str:
-    """:func:`settlement_text` for these answers."""
-    return settlement_text(settlement(answers), policy)
 
 
 class NoteId(StrEnum):
@@ -313,11 +303,6 @@ def warnings(answers: Answers, policy: Policy, evaluation: Evaluation) -> list[P
     applying = {("note", note.value) for note in note_ids(answers, policy)}
     applying |= {("clause", rule.clause_id) for rule in evaluation.clauses}
     return [warning for warning in WARNINGS if (warning.kind, warning.id) in applying]
-
-
-def notes(answers: Answers, policy: Policy) -> list[str]:
-    """What else the policy says about a case like this one."""
-    return [note_text(note, policy) for note in note_ids(answers, policy)]
 
 
 class Email(TypedDict):
