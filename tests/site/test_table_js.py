@@ -20,7 +20,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from checker import check_query, read_policies
+from checker import Policies, check, check_query, read_policies
+from checker.answers import InvalidAnswers, Source, answers_from_query
 from checker.questions import QUESTIONS, Asker, Kind
 from refund_site import decisions
 from refund_site import ledger as ledgers
@@ -28,6 +29,8 @@ from tests.browser.invariant import DECISION
 from tests.site.projects import ROOT
 
 TABLE = ROOT / "refund_site" / "assets" / "refund-check" / "table.js"
+# The policy page's address, for the email's link to the answers.
+PAGE = "https://refunds.example/"
 # The fields of the checker's JSON that the table answers: the decision the page shows (the
 # browser invariant's list), and what the page keeps of it.
 SAME = (*DECISION, "missing", "answers", "days_since_purchase")
@@ -122,6 +125,20 @@ def cases(seed: int, count: int) -> list[tuple[str, str, str]]:
     return out
 
 
+def checker_answer(query: str, today: str, source: str, policies: Policies) -> dict[str, object]:
+    """What the checker answers, as the page would get it: a result, or the answers' errors."""
+    try:
+        return check(
+            answers_from_query(query),
+            today=date.fromisoformat(today),
+            policy=policies,
+            source=Source(source),
+            page=PAGE,
+        ).to_json()
+    except InvalidAnswers as invalid:
+        return {"errors": invalid.errors}
+
+
 # Input a customer never types but a link can carry: the table must decline it or answer it
 # exactly as the checker does.
 BASE = "purchase_date=2026-05-30&purchase_type=credit_pack&reason=unused&credits_used=none"
@@ -155,22 +172,11 @@ def test_hostile_links_get_the_checkers_answer_or_none_from_the_table(
     two_versions: tuple[Path, dict[str, object]],
 ) -> None:
     policy_file, data = two_versions
-    from checker import check
-    from checker.answers import InvalidAnswers, Source, answers_from_query
 
     policies = read_policies(policy_file)
     drawn = [(query, "2026-06-01", source) for query in HOSTILE for source in ("form", "link")]
     for (query, today, source), table in zip(drawn, run_table(data, drawn), strict=True):
-        try:
-            want = check(
-                answers_from_query(query),
-                today=date.fromisoformat(today),
-                policy=policies,
-                source=Source(source),
-                page="https://refunds.example/",
-            ).to_json()
-        except InvalidAnswers as invalid:
-            want = {"errors": invalid.errors}
+        want = checker_answer(query, today, source, policies)
         if table is None:
             assert "errors" in want, query
         elif "errors" in table:
@@ -183,24 +189,13 @@ def test_the_table_answers_as_the_checker_does_under_two_versions(
     two_versions: tuple[Path, dict[str, object]],
 ) -> None:
     policy_file, data = two_versions
-    from checker import check
-    from checker.answers import InvalidAnswers, Source, answers_from_query
 
     policies = read_policies(policy_file)
     drawn = cases(seed=20261203, count=1500)
     answered = run_table(data, drawn)
     counts = {"result": 0, "errors": 0, "left to the checker": 0}
     for (query, today, source), table in zip(drawn, answered, strict=True):
-        try:
-            want = check(
-                answers_from_query(query),
-                today=date.fromisoformat(today),
-                policy=policies,
-                source=Source(source),
-                page="https://refunds.example/",
-            ).to_json()
-        except InvalidAnswers as invalid:
-            want = {"errors": invalid.errors}
+        want = checker_answer(query, today, source, policies)
         if table is None:
             counts["left to the checker"] += 1
             assert "errors" in want, f"the table declined answers the checker judges: {query}"
