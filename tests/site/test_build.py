@@ -318,3 +318,31 @@ def test_the_page_preloads_every_module_the_self_check_imports(site: Path) -> No
     html = (site / "index.html").read_text(encoding="utf-8")
     preloaded = re.findall(r'<link rel="modulepreload" href="[^"]*/([\w.-]+)">', html)
     assert sorted(preloaded) == sorted(needed) and len(preloaded) == len(set(preloaded))
+
+
+class _Anchors(HTMLParser):
+    """The <a> elements of a page outside <template> (a template's content is not the page's)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside_template = 0
+        self.without_href: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "template":
+            self.inside_template += 1
+        elif tag == "a" and not self.inside_template and not dict(attrs).get("href"):
+            self.without_href.append(str(attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "template":
+            self.inside_template -= 1
+
+
+def test_every_link_on_every_page_goes_somewhere(site: Path) -> None:
+    """Search engines and some assistive tools take an <a> without href for a broken link
+    (Lighthouse: "Links are not crawlable"): the pages have none."""
+    for page in sorted(site.rglob("*.html")):
+        anchors = _Anchors()
+        anchors.feed(page.read_text(encoding="utf-8"))
+        assert anchors.without_href == [], page.relative_to(site)
