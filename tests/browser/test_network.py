@@ -45,6 +45,7 @@ READ_PROGRESS = """() => {
     state: root.dataset.state,
     value: block ? block.querySelector('progress').value : null,
     text: block ? block.querySelector('[data-progress-text]').textContent : '',
+    said: block ? block.querySelector('[data-progress-status]').textContent : '',
   };
 }"""
 
@@ -77,6 +78,7 @@ def test_a_slow_download_is_never_given_up_and_its_progress_rises(slow_session: 
     expect(page.locator(f'{ROOT} [data-part="provenance"]')).to_contain_text("still loading")
 
     seen = []
+    said: set[str] = set()  # what screen readers heard: now and then, not at every step
     started = time.monotonic()
     while time.monotonic() - started < LOAD_TIMEOUT_MS / 1000:
         now = page.evaluate(READ_PROGRESS)
@@ -85,11 +87,14 @@ def test_a_slow_download_is_never_given_up_and_its_progress_rises(slow_session: 
             break
         if now["value"] is not None:
             seen.append((now["value"], now["text"]))
+            said.add(now["said"])
         page.wait_for_timeout(250)
     values = [value for value, _ in seen]
     assert len(set(values)) >= 5, f"the bar did not rise: {values}"
     assert values == sorted(values), f"the bar went back: {values}"
     assert any(" of " in text and text.endswith(" MB") for _, text in seen), seen[:3]
+    heard = {text for text in said if text}
+    assert 1 <= len(heard) <= 3 < len({text for _, text in seen}), (heard, seen[:5])
     # Longer than the stall timeout, without an error: slow is not stalled.
     assert time.monotonic() - started > STALL_MS / 1000
     page.wait_for_function(

@@ -336,7 +336,10 @@ class Widget {
     const reached = loading ? quarter(runtime.progress) : 0;
     if (loading && reached > session.announced && reached < 4 && text) {
       update({ announced: reached }, { draw: false });
-      this.say(text);
+      // Heard in the visible block's own live region; its words are already on screen.
+      const block = [...this.root.querySelectorAll("[data-progress]")].find((b) => !b.hidden);
+      const status = block?.querySelector("[data-progress-status]");
+      if (status) status.textContent = text;
     }
   }
 
