@@ -23,7 +23,10 @@ PRINTER = Question(
     "Which printer do you print on?",
     Kind.CHOICE,
     about="which printer you print on",
-    options=(Option("fdm", "A filament printer", "fdm"), Option("resin", "A resin printer", "resin")),
+    options=(
+        Option("fdm", "A filament printer", "fdm"),
+        Option("resin", "A resin printer", "resin"),
+    ),
     when_missing="Select which printer you print on.",
 )
 REPRINTS = Question(
