@@ -38,7 +38,7 @@ class Option:
     value: str  # exactly as in the answers contract ("true", "false", "unsure" for yes/no)
     label: str
     # The typed answer the rules read (an enum member, True, False or UNSURE).
-    answer: object = None
+    answer: object
 
 
 class NotAnAnswer(ValueError):
