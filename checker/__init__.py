@@ -24,13 +24,13 @@ from checker.answers import (
     answers_from_query,
     answers_to_query,
     json_float,
-    json_number,
     json_object,
     parse_answers,
 )
 from checker.model import Answers, Verdict
 from checker.policy import Policies, Policy, PolicyError
 from checker.policy import read_policies as _read_policy_file
+from checker.questions import json_number
 from checker.result import Clause, Result
 from checker.rules import CLAUSE_IDS, RULES, evaluate
 

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 
 from checker import InvalidAnswers, PolicyError, Result, check, read_policies
 from checker.advice import VERDICT_LABELS
-from checker.answers import Answered, json_float, json_number, json_object, typed_value
+from checker.answers import Answered, json_float, json_object, typed_value
 from checker.model import Effect
-from checker.questions import FIELDS, QUESTIONS, Kind
+from checker.questions import FIELDS, QUESTIONS, Kind, Question, json_number
 
 EXIT_INVALID = 2
 EXIT_FAULT = 70  # EX_SOFTWARE
@@ -45,8 +45,9 @@ class _Once(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
-def _parser() -> argparse.ArgumentParser:
-    verdict_defaults = [q for q in QUESTIONS if q.default is not None and q.changes_verdict]
+def _parser(questions: Sequence[Question] = QUESTIONS) -> argparse.ArgumentParser:
+    """The flags: one per question, with its values and default, read from ``questions``."""
+    verdict_defaults = [q for q in questions if q.default is not None and q.changes_verdict]
     parser = argparse.ArgumentParser(
         prog="refund-check",
         description="What ImgToSTL's refund policy says about one customer's situation. "
@@ -68,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         'result as JSON (or {"errors": [...]})',
     )
     answers = parser.add_argument_group("answers (the same names as in JSON, with - for _)")
-    for question in QUESTIONS:
+    for question in questions:
         if question.kind in (Kind.CHOICE, Kind.YES_NO):
             values = "|".join(option.value for option in question.options)
         elif question.kind is Kind.DATE:

@@ -14,26 +14,27 @@ an answer they leave out.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import TypedDict
+from typing import Any, TypedDict
 from urllib.parse import parse_qsl, urlencode
 
-from checker.model import (
-    UNSURE,
-    Answers,
-    CreditsUsed,
-    PaymentProvider,
-    PurchaseType,
-    Reason,
-    YesNoUnsure,
-)
+from checker.model import Answers
 from checker.policy import Policy, long_date
-from checker.questions import FIELDS, MAX_COUNT, QUESTIONS_BY_FIELD, Asker, Kind, Question
+from checker.questions import (
+    FIELDS,
+    ISO_DATE,
+    MAX_COUNT,
+    QUESTIONS,
+    QUESTIONS_BY_FIELD,
+    Asker,
+    Kind,
+    NotAnAnswer,
+    Question,
+)
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Field names and values from untrusted input are quoted back shortened, never in full.
 _QUOTE_LIMIT = 40
 # Unknown keys are named one by one up to this many; the rest are counted.
@@ -41,9 +42,15 @@ _UNKNOWN_NAMED = 5
 # A request dated after the customer's today: their clock and a support agent's may differ by
 # the width of the time zones (UTC-12 to UTC+14), never by more.
 _CLOCK_SLACK = timedelta(days=2)
-# The longest count read as a number: longer digit strings are reported, never converted (Python
-# refuses to convert more than 4,300 digits, with advice meant for programmers).
-_COUNT_DIGITS = 9
+
+
+# One question per field of Answers, and one field per question: a question added without its
+# field (or the other way round) stops the checker from loading.
+_ANSWER_FIELDS = {item.name for item in fields(Answers)} - {"given"}
+if set(FIELDS) != _ANSWER_FIELDS:
+    raise TypeError(
+        f"the questions are about {sorted(FIELDS)} but Answers has {sorted(_ANSWER_FIELDS)}"
+    )
 
 
 class Source(StrEnum):
@@ -111,8 +118,9 @@ def _below(question: Question) -> str:
 class _Messages:
     """Each kind of problem, in the words of one :class:`Source`."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, fields: tuple[str, ...] = FIELDS) -> None:
         self.source = source
+        self.fields = fields  # the answers there are, for a message naming them
 
     def missing(self, question: Question) -> str:
         if self.source is Source.FORM:
@@ -134,7 +142,7 @@ class _Messages:
                 f"This link's answer for {question.about} is not one the self-check can use. "
                 f"{_below(question)}"
             )
-        if question.kind is Kind.DATE and isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        if question.kind is Kind.DATE and isinstance(value, str) and ISO_DATE.fullmatch(value):
             return f"{_quote(value)} is not a real date: give {_values(question)}."
         if question.kind is Kind.DATE:
             return f"Give {question.about} as YYYY-MM-DD (year-month-day), for example " + (
@@ -171,7 +179,7 @@ class _Messages:
         if self.source is Source.STAFF:
             return (
                 f"{named}{also}: not an answer the checker knows. Remove it. The answers are: "
-                f"{', '.join(FIELDS)}."
+                f"{', '.join(self.fields)}."
             )
         return (
             f"This link has something the self-check does not ask about ({named}{also}), so it "
@@ -218,7 +226,8 @@ class _Messages:
 
 
 class _Reader:
-    """Reads one field after another, keeping the first problem of each field."""
+    """Reads each question's answer with the question itself, keeping the first problem of each
+    field."""
 
     def __init__(self, raw: Mapping[str, object], messages: _Messages) -> None:
         self.raw = raw
@@ -228,53 +237,124 @@ class _Reader:
     def fail(self, field: str, message: str) -> None:
         self.errors.setdefault(field, message)
 
-    def date(self, field: str) -> date | None:
-        value = self.raw[field]
-        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.fail(field, self.say.wrong(QUESTIONS_BY_FIELD[field], value))
-        return None
-
-    def choice[E: (PurchaseType, Reason, CreditsUsed, PaymentProvider)](
-        self, field: str, kind: type[E]
-    ) -> E | None:
-        value = self.raw[field]
-        if isinstance(value, str):
-            try:
-                return kind(value)
-            except ValueError:
-                pass
-        self.fail(field, self.say.wrong(QUESTIONS_BY_FIELD[field], value))
-        return None
-
-    def yes_no(self, field: str) -> YesNoUnsure | None:
-        question = QUESTIONS_BY_FIELD[field]
-        value = self.raw[field]
-        if isinstance(value, bool):
-            return value
-        if value == "unsure" and any(option.value == "unsure" for option in question.options):
-            return UNSURE
-        self.fail(field, self.say.wrong(question, value))
-        return None
-
-    def count(self, field: str) -> int | None:
-        question = QUESTIONS_BY_FIELD[field]
-        value = self.raw[field]
-        # A count is a whole number as written: JSON's 1.0, 1e3 or 0.99999999999999999999 is
-        # refused, as a link's or a flag's "1.0" is (never rounded into one).
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            if value > MAX_COUNT:
-                self.fail(field, self.say.too_many(question))
-                return None
-            return value
-        if isinstance(value, _LongNumber) and not value.digits.startswith("-"):
-            self.fail(field, self.say.too_many(question))
+    def read(self, question: Question) -> object:
+        """The question's typed answer, or None (its problem noted)."""
+        value = self.raw[question.field]
+        try:
+            return question.parse(value)
+        except NotAnAnswer as refused:
+            wrong = self.say.too_many(question) if refused.too_many else None
+            self.fail(question.field, wrong or self.say.wrong(question, value))
             return None
-        self.fail(field, self.say.wrong(question, value))
-        return None
+
+
+@dataclass(frozen=True)
+class ReadAnswers:
+    """The answers to a list of questions, each read by its question: ``values`` has every
+    field (a given answer, or the contract's default; None for support's answers not given),
+    ``given`` the fields that were given rather than left to the defaults."""
+
+    values: dict[str, Any]  # typed by each question's kind
+    given: frozenset[str]
+
+
+def read_answers(
+    raw: object,
+    today: date,
+    source: Source = Source.STAFF,
+    *,
+    policy: Policy,
+    questions: Sequence[Question] = QUESTIONS,
+) -> ReadAnswers:
+    """Read and validate answers to ``questions`` in the JSON form of the contract; raise
+    :class:`InvalidAnswers` if wrong. Nothing here knows a field: each question reads its own
+    answer (:meth:`Question.parse`) and gives its default (:meth:`Question.default_answer`); only
+    the dates are then held to each other and to the policy (:func:`_check_dates`).
+
+    ``today`` is the customer's local date, the date of the request unless ``request_date`` is
+    given. ``source`` decides the words of the errors, and whether the contract's defaults apply.
+    """
+    by_field = {question.field: question for question in questions}
+    say = _Messages(source, tuple(by_field))
+    if not isinstance(raw, Mapping):
+        raise InvalidAnswers([{"field": "answers", "message": say.not_an_object()}])
+    reader = _Reader(raw, say)
+    for key in getattr(raw, "twice", ()):
+        question = by_field.get(key)
+        if question is not None:
+            reader.fail(key, say.twice(question))
+    unknown = [str(key) for key in raw if key not in by_field]
+    if unknown:
+        field = unknown[0][:_QUOTE_LIMIT] if source is Source.STAFF else "answers"
+        reader.fail(field, say.unknown(unknown))
+
+    # JSON's null is not an answer: refused, as an empty flag is, rather than read as "not
+    # given" (leave the key out for its default).
+    for key, value in raw.items():
+        question = by_field.get(key) if isinstance(key, str) else None
+        if value is None and question is not None:
+            reader.fail(key, say.null(question))
+
+    given = frozenset(field for field in by_field if raw.get(field) is not None)
+    text = {field: _text(raw[field]) for field in raw if isinstance(field, str)}
+    values: dict[str, Any] = {}
+    for question in questions:
+        if question.field in given:
+            values[question.field] = reader.read(question)
+        elif question.default is None or (
+            source is Source.FORM and question.asked and question.shown(text)
+        ):
+            reader.fail(question.field, say.missing(question))
+            values[question.field] = None
+        elif question.asker is Asker.SUPPORT:
+            # Support has not said: None, which the rules read as "no" and the result reports
+            # as what support still checks.
+            values[question.field] = None
+        else:
+            values[question.field] = question.default_answer(today)
+
+    _check_dates(reader, values, given, today, policy, questions)
+    if reader.errors:
+        order = {field: index for index, field in enumerate(by_field)}
+        ordered = sorted(reader.errors.items(), key=lambda item: order.get(item[0], len(order)))
+        raise InvalidAnswers([{"field": field, "message": message} for field, message in ordered])
+    return ReadAnswers(values, given)
+
+
+def _check_dates(
+    reader: _Reader,
+    values: Mapping[str, object],
+    given: frozenset[str],
+    today: date,
+    policy: Policy,
+    questions: Sequence[Question],
+) -> None:
+    """The dates held to today, to the day sales started and to each other: the purchase is not
+    after the request, and neither is after today (give or take the time zones)."""
+    say = reader.say
+    purchase_date = values.get("purchase_date")
+    request_date = values.get("request_date")
+    request_given = "request_date" in given
+    latest = today + _CLOCK_SLACK
+    if isinstance(purchase_date, date) and purchase_date > latest:
+        reader.fail("purchase_date", say.bought_later(purchase_date, today, False))
+    if isinstance(request_date, date) and request_given and request_date > latest:
+        reader.fail("request_date", say.request_later(request_date, today))
+    for question in questions:
+        value = values.get(question.field)
+        if (
+            question.kind is Kind.DATE
+            and question.field in given
+            and isinstance(value, date)
+            and value < policy.sales_started
+        ):
+            reader.fail(question.field, say.before_sales(question, value, policy))
+    if (
+        isinstance(purchase_date, date)
+        and isinstance(request_date, date)
+        and request_date < purchase_date
+    ):
+        reader.fail("purchase_date", say.bought_later(purchase_date, request_date, request_given))
 
 
 def parse_answers(
@@ -286,110 +366,13 @@ def parse_answers(
 ) -> Answers:
     """Validate answers in the JSON form of the contract; raise :class:`InvalidAnswers` if wrong.
 
+    Each answer is read by its question (:func:`read_answers` over :data:`QUESTIONS`), then put
+    into :class:`Answers`, whose fields are the questions' (checked when the checker loads).
     ``today`` is the customer's local date, the date of the request unless ``request_date`` is
     given. ``source`` decides the words of the errors, and whether the contract's defaults apply.
     """
-    say = _Messages(source)
-    if not isinstance(raw, Mapping):
-        raise InvalidAnswers([{"field": "answers", "message": say.not_an_object()}])
-    reader = _Reader(raw, say)
-    for key in getattr(raw, "twice", ()):
-        question = QUESTIONS_BY_FIELD.get(key)
-        if question is not None:
-            reader.fail(key, say.twice(question))
-    unknown = [str(key) for key in raw if key not in QUESTIONS_BY_FIELD]
-    if unknown:
-        field = unknown[0][:_QUOTE_LIMIT] if source is Source.STAFF else "answers"
-        reader.fail(field, say.unknown(unknown))
-
-    # JSON's null is not an answer: refused, as an empty flag is, rather than read as "not
-    # given" (leave the key out for its default).
-    for key, value in raw.items():
-        question = QUESTIONS_BY_FIELD.get(key) if isinstance(key, str) else None
-        if value is None and question is not None:
-            reader.fail(key, say.null(question))
-
-    def present(field: str) -> bool:
-        return raw.get(field) is not None
-
-    text = {field: _text(raw[field]) for field in raw if isinstance(field, str)}
-    for question in QUESTIONS_BY_FIELD.values():
-        if present(question.field):
-            continue
-        if question.default is None or (
-            source is Source.FORM and question.asked and question.shown(text)
-        ):
-            reader.fail(question.field, say.missing(question))
-
-    purchase_date = reader.date("purchase_date") if present("purchase_date") else None
-    request_date = reader.date("request_date") if present("request_date") else today
-    purchase_type = (
-        reader.choice("purchase_type", PurchaseType) if present("purchase_type") else None
-    )
-    reason = reader.choice("reason", Reason) if present("reason") else None
-    credits_used = reader.choice("credits_used", CreditsUsed) if present("credits_used") else None
-    outputs_used = reader.yes_no("outputs_used") if present("outputs_used") else False
-    first_purchase = reader.yes_no("first_purchase") if present("first_purchase") else False
-    previous = (
-        reader.count("previous_refund_requests") if present("previous_refund_requests") else 0
-    )
-    chargeback = reader.yes_no("chargeback_filed") if present("chargeback_filed") else False
-    provider = (
-        reader.choice("payment_provider", PaymentProvider)
-        if present("payment_provider")
-        else PaymentProvider.UNSURE
-    )
-    terms_violation = reader.yes_no("terms_violation") if present("terms_violation") else None
-
-    request_given = present("request_date")
-    latest = today + _CLOCK_SLACK
-    if purchase_date is not None and purchase_date > latest:
-        reader.fail("purchase_date", say.bought_later(purchase_date, today, False))
-    if request_date is not None and request_given and request_date > latest:
-        reader.fail("request_date", say.request_later(request_date, today))
-    for field, value in (("purchase_date", purchase_date), ("request_date", request_date)):
-        if value is not None and value < policy.sales_started and present(field):
-            reader.fail(field, say.before_sales(QUESTIONS_BY_FIELD[field], value, policy))
-    if purchase_date is not None and request_date is not None and request_date < purchase_date:
-        reader.fail("purchase_date", say.bought_later(purchase_date, request_date, request_given))
-    if reader.errors:
-        order = {field: index for index, field in enumerate(FIELDS)}
-        ordered = sorted(reader.errors.items(), key=lambda item: order.get(item[0], len(order)))
-        raise InvalidAnswers([{"field": field, "message": message} for field, message in ordered])
-    # Every value below was read without error, so none is None (terms_violation may be).
-    assert purchase_date and request_date and purchase_type and reason and credits_used
-    assert outputs_used is not None and first_purchase is not None and previous is not None
-    assert isinstance(chargeback, bool) and provider
-    assert terms_violation is None or isinstance(terms_violation, bool)
-    return Answers(
-        purchase_date=purchase_date,
-        request_date=request_date,
-        purchase_type=purchase_type,
-        reason=reason,
-        credits_used=credits_used,
-        outputs_used=outputs_used,
-        first_purchase=first_purchase,
-        previous_refund_requests=previous,
-        chargeback_filed=chargeback,
-        payment_provider=provider,
-        terms_violation=terms_violation,
-        given=frozenset(field for field in FIELDS if present(field)),
-    )
-
-
-class _LongNumber:
-    """A JSON number too long to be a count, kept as its digits (never converted)."""
-
-    def __init__(self, digits: str) -> None:
-        self.digits = digits
-
-    def __repr__(self) -> str:
-        return self.digits
-
-
-def json_number(digits: str) -> int | _LongNumber:
-    """``json.loads(..., parse_int=json_number)``: whole numbers, the long ones kept as text."""
-    return int(digits) if len(digits.lstrip("-")) <= _COUNT_DIGITS else _LongNumber(digits)
+    read = read_answers(raw, today, source, policy=policy)
+    return Answers(**read.values, given=read.given)
 
 
 class _NotWhole:
@@ -413,15 +396,16 @@ def json_object(pairs: list[tuple[str, object]]) -> Answered:
     return Answered(pairs)
 
 
-def answers_from_query(query: str) -> Answered:
+def answers_from_query(query: str, questions: Sequence[Question] = QUESTIONS) -> Answered:
     """Answers from a URL query (``purchase_date=2026-05-01&reason=unused&...``) in JSON form.
 
     This is the format of the self-check's links (``#check?...``) and of its form. Values stay
-    text except the contract's booleans and counts; blank values count as not given; a key given
-    twice is remembered for :func:`parse_answers` to report.
+    text except the contract's booleans and counts (as each question types them); blank values
+    count as not given; a key given twice is remembered for :func:`parse_answers` to report.
     """
+    by_field = {question.field: question for question in questions}
     pairs = [
-        (key, typed_value(key, value.strip()))
+        (key, typed_value(key, value.strip(), by_field))
         for key, value in parse_qsl(query.removeprefix("?"), keep_blank_values=True)
     ]
     answered = Answered(pairs)
@@ -434,17 +418,13 @@ def _text(value: object) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
-def typed_value(key: str, value: str) -> object:
-    """An answer written as text (a link, a form, a flag) as the JSON contract types it:
-    true/false for yes/no answers, whole numbers for counts; anything else stays text."""
-    question = QUESTIONS_BY_FIELD.get(key)
-    if question is None:
-        return value
-    if question.kind is Kind.YES_NO and value in ("true", "false"):
-        return value == "true"
-    if question.kind is Kind.COUNT and value.isascii() and value.isdigit():
-        return json_number(value)
-    return value
+def typed_value(
+    key: str, value: str, by_field: Mapping[str, Question] = QUESTIONS_BY_FIELD
+) -> object:
+    """An answer written as text (a link, a form, a flag) as the JSON contract types it
+    (:meth:`Question.typed`); the text of a key no question has stays as it is."""
+    question = by_field.get(key)
+    return value if question is None else question.typed(value)
 
 
 def shown_answers(answers: Answers) -> dict[str, str]:

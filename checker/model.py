@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import Enum, StrEnum
@@ -61,22 +61,12 @@ class Effect(StrEnum):
     AGAINST = "against"
 
 
-# The answers a customer may leave open, and the values each stands for.
-_POSSIBLE_VALUES: dict[str, tuple[object, ...]] = {
-    "credits_used": (
-        CreditsUsed.NONE,
-        CreditsUsed.MINIMAL,
-        CreditsUsed.SOME,
-        CreditsUsed.SUBSTANTIAL,
-    ),
-    "outputs_used": (False, True),
-    "first_purchase": (False, True),
-}
-
-
 @dataclass(frozen=True)
 class Answers:
-    """One customer's situation, validated. Build it with :func:`checker.answers.parse_answers`."""
+    """One customer's situation, validated: the typed value the rules read. Build it with
+    :func:`checker.answers.parse_answers`, which reads each field with its question
+    (:data:`checker.questions.QUESTIONS`: one question per field, checked when the checker loads).
+    """
 
     purchase_date: date
     request_date: date
@@ -99,14 +89,20 @@ class Answers:
         """Calendar days from purchase to request: a request on the purchase day is day 0."""
         return (self.request_date - self.purchase_date).days
 
-    def unsure_fields(self) -> list[str]:
-        """The answers left as "unsure" that the rules depend on, in question order."""
-        return [name for name in _POSSIBLE_VALUES if _is_unsure(getattr(self, name))]
+    def unsure_fields(self, possible: Mapping[str, tuple[object, ...]]) -> list[str]:
+        """The answers left as "unsure" that the rules depend on, in question order.
 
-    def resolutions(self) -> Iterator[Answers]:
-        """Every fully known situation this one could be, one per combination of unsure answers."""
-        unsure = self.unsure_fields()
-        for values in itertools.product(*(_POSSIBLE_VALUES[name] for name in unsure)):
+        ``possible`` gives, for each answer a customer may leave unsure, the values it stands for
+        (:data:`checker.questions.POSSIBLE_VALUES`, read from the questions' options): an answer
+        that is none of them is the "unsure" one.
+        """
+        return [name for name, values in possible.items() if getattr(self, name) not in values]
+
+    def resolutions(self, possible: Mapping[str, tuple[object, ...]]) -> Iterator[Answers]:
+        """Every fully known situation this one could be, one per combination of unsure answers
+        (``possible`` as for :meth:`unsure_fields`)."""
+        unsure = self.unsure_fields(possible)
+        for values in itertools.product(*(possible[name] for name in unsure)):
             changes: dict[str, Any] = dict(zip(unsure, values, strict=True))
             yield replace(self, **changes)
 
@@ -124,7 +120,3 @@ class Answers:
                 value = value.value
             out[item.name] = value
         return out
-
-
-def _is_unsure(value: object) -> bool:
-    return value is UNSURE or value is CreditsUsed.UNSURE

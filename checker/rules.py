@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from checker.model import Answers, CreditsUsed, Effect, Reason, Verdict
 from checker.policy import Policy
+from checker.questions import POSSIBLE_VALUES
 
 Predicate = Callable[[Answers, Policy], bool]
 
@@ -178,11 +179,11 @@ class Evaluation:
 
 def evaluate(answers: Answers, policy: Policy) -> Evaluation:
     """The policy's verdict on ``answers``, trying every value of the unsure ones."""
-    unsure = answers.unsure_fields()
+    unsure = answers.unsure_fields(POSSIBLE_VALUES)
     # Each possible situation, by the values it gives the unsure answers, with its clauses.
     outcomes = [
         (tuple(getattr(possible, name) for name in unsure), clauses_that_apply(possible, policy))
-        for possible in answers.resolutions()
+        for possible in answers.resolutions(POSSIBLE_VALUES)
     ]
     verdicts = [verdict_of(fired) for _, fired in outcomes]
     always = [rule for rule in RULES if all(rule in fired for _, fired in outcomes)]

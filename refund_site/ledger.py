@@ -34,7 +34,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
@@ -332,11 +332,13 @@ def _traced_answers(reads: _Reads) -> type[Answers]:
         # the instance, past the properties, which only read.
         self.__dict__.update(values)
 
-    def resolutions(self: Answers) -> Iterator[Answers]:
+    def resolutions(
+        self: Answers, possible_values: Mapping[str, tuple[object, ...]]
+    ) -> Iterator[Answers]:
         # Which answers are unsure is read (and decides); copying every other field into each
         # resolution is not: the copies' own reads are traced when the rules make them.
-        self.unsure_fields()
-        possible = Answers.resolutions(self)
+        self.unsure_fields(possible_values)
+        possible = Answers.resolutions(self, possible_values)
         while True:
             reads.copying = True
             try:
