@@ -17,8 +17,9 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -62,40 +63,207 @@ class PolicyError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
+# What each value of the file is, declared once -------------------------------------------------
+
+# The key of a Policy field's metadata that holds its Parameter (see Policy).
+PARAMETER = "parameter"
+
+
+class Scope(Enum):
+    """Where a value is given in ``policy.toml``, and whether a version may change it."""
+
+    FILE = "file"  # once for the whole file: no version changes it
+    VERSION = "version"  # the first version gives it; a later one gives it only to change it
+    OWN = "own"  # each version gives its own (never inherited)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """Everything about one value of the policy, declared once, on its :class:`Policy` field.
+
+    The file reader's checks and messages, the ``{{ name }}`` placeholders, the ordering check,
+    the history page's words, the frozen values of the review, the proofreader's numbers and the
+    ledger's thresholds are all read from here (OpenFisca keeps its parameters the same way)."""
+
+    kind: str  # "days", "count", "text", "email", "date", "list"
+    scope: Scope
+    example: str  # the value as a correct line writes it: 7, "May 2026", 2024-01-01
+    label: str  # the value in words (the history page)
+    unit: str = ""  # what a number counts, in the reader's messages ("days", "requests")
+    lowest: int = 0
+    highest: int = 0
+    shown: str = "{}"  # how the history page shows a value
+    # Words (their beginnings, lowercase) that show a sentence is about this value: a number
+    # beside none of them only happens to equal it (the build's proofreader reads them).
+    about: tuple[str, ...] = ()
+    # The answer a rule compares this number with: the ledger (refund_site/ledger.py) draws
+    # that answer's classes around it.
+    compared_with: str | None = None
+    # The value this one may not be more than (both in the same unit): "5-10 days".
+    at_most: str | None = None
+    in_text: bool = True  # whether {{ name }} can show it
+    optional: bool = False  # a version may leave it out (it is then empty)
+    name: str = ""  # the field's name, filled in by parameters_of()
+
+    @property
+    def example_line(self) -> str:
+        return f"{self.name} = {self.example}"
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind in ("days", "count")
+
+    def text(self, value: Any) -> str:
+        """The value as ``{{ name }}`` shows it."""
+        return long_date(value) if self.kind == "date" else str(value)
+
+
+def declared(parameter: Parameter) -> dict[str, Any]:
+    """The metadata of a :class:`Policy` field that declares ``parameter``."""
+    metadata: dict[str, Any] = {PARAMETER: parameter}
+    if parameter.compared_with is not None:
+        metadata[COMPARED_WITH] = parameter.compared_with
+    return metadata
+
+
+_CREEM_WORDS = ("creem", "settle", "bank", "statement", "card", "arrive", "appear", "paid back")
+
+
 @dataclass(frozen=True)
 class Policy:
-    """One version of the policy: every value the rules or the texts depend on."""
+    """One version of the policy: every value the rules or the texts depend on.
 
-    support_email: str
-    last_updated: str
-    # A number a rule compares an answer with says which answer (COMPARED_WITH): the ledger
-    # (refund_site/ledger.py) draws the classes of that answer around it.
-    refund_window_days: int = field(metadata={COMPARED_WITH: "days_since_purchase"})
-    repeat_request_limit: int = field(metadata={COMPARED_WITH: "previous_refund_requests"})
-    creem_settlement_days_min: int
-    creem_settlement_days_max: int
+    A field that ``policy.toml`` gives is declared here once, with its :class:`Parameter`: the
+    field's order is the order of the placeholders and of the ledger's [policy] lines. Adding a
+    value is one field here plus the rule that reads it. (The declaration is the field itself,
+    not a list beside it, so that the name is written once and ``policy.refund_window_days``
+    stays typed for mypy --strict.)"""
+
+    support_email: str = field(
+        metadata=declared(
+            Parameter("email", Scope.FILE, '"support@imgtostl.com"', "Where customers write")
+        )
+    )
+    last_updated: str = field(
+        metadata=declared(Parameter("text", Scope.OWN, '"May 2026"', "Last updated"))
+    )
+    refund_window_days: int = field(
+        metadata=declared(
+            Parameter(
+                "days",
+                Scope.VERSION,
+                "7",
+                "Refund window",
+                unit="days",
+                lowest=1,
+                highest=365,
+                shown="{} days",
+                about=(
+                    "refund",
+                    "request",
+                    "purchase",
+                    "bought",
+                    "buy",
+                    "window",
+                    "ask",
+                    "eligible",
+                    "contact",
+                ),
+                compared_with="days_since_purchase",
+            )
+        )
+    )
+    repeat_request_limit: int = field(
+        metadata=declared(
+            Parameter(
+                "count",
+                Scope.VERSION,
+                "2",
+                "Earlier refund requests that count as asking repeatedly",
+                unit="requests",
+                lowest=1,
+                highest=100,
+                about=("request", "refund", "repeat", "earlier", "previous", "ask", "times"),
+                compared_with="previous_refund_requests",
+            )
+        )
+    )
+    creem_settlement_days_min: int = field(
+        metadata=declared(
+            Parameter(
+                "days",
+                Scope.VERSION,
+                "5",
+                "Fewest days a Creem refund may take",
+                unit="days",
+                lowest=0,
+                highest=90,
+                shown="{} days",
+                about=_CREEM_WORDS,
+                at_most="creem_settlement_days_max",
+            )
+        )
+    )
+    creem_settlement_days_max: int = field(
+        metadata=declared(
+            Parameter(
+                "days",
+                Scope.VERSION,
+                "10",
+                "Most days a Creem refund may take",
+                unit="days",
+                lowest=0,
+                highest=90,
+                shown="{} days",
+                about=_CREEM_WORDS,
+            )
+        )
+    )
     # The first day ImgToSTL sold anything: a purchase before it is a typing slip.
-    sales_started: date
+    sales_started: date = field(
+        metadata=declared(Parameter("date", Scope.FILE, "2024-01-01", "Sales started"))
+    )
     # Clause id -> the clause's words, placeholders already filled in.
     clause_texts: dict[str, str] = field(default_factory=dict)
     source: str = "policy.toml"
     # The day this version took effect, and what the editor says changed in it.
-    effective: date = date(2024, 1, 1)
-    changes: str = ""
+    effective: date = field(
+        default=date(2024, 1, 1),
+        metadata=declared(Parameter("date", Scope.OWN, "2026-05-01", "Takes effect")),
+    )
+    changes: str = field(
+        default="",
+        metadata=declared(
+            Parameter(
+                "text",
+                Scope.OWN,
+                '"The refund window is now 14 days."',
+                "What changed",
+                in_text=False,
+            )
+        ),
+    )
     # Corrections of wording made after the version took effect, each said in words.
-    typo_fixes: tuple[str, ...] = ()
+    typo_fixes: tuple[str, ...] = field(
+        default=(),
+        metadata=declared(
+            Parameter(
+                "list",
+                Scope.OWN,
+                '["3 June 2026: “acount” → “account”"]',
+                "Typo fixes",
+                in_text=False,
+                optional=True,
+            )
+        ),
+    )
 
     def parameters(self) -> dict[str, str]:
         """The values that ``{{ name }}`` placeholders can show, as text."""
         return {
-            "support_email": self.support_email,
-            "last_updated": self.last_updated,
-            "refund_window_days": str(self.refund_window_days),
-            "repeat_request_limit": str(self.repeat_request_limit),
-            "creem_settlement_days_min": str(self.creem_settlement_days_min),
-            "creem_settlement_days_max": str(self.creem_settlement_days_max),
-            "sales_started": long_date(self.sales_started),
-            "effective": long_date(self.effective),
+            parameter.name: parameter.text(getattr(self, parameter.name))
+            for parameter in parameters_of(self)
+            if parameter.in_text
         }
 
     def value_of(self, name: str) -> str:
@@ -149,81 +317,68 @@ class Policies:
         return self.versions[-1]
 
 
-# What each value of the file is, for the checks and for the messages ---------------------------
+# The declared values, and what is derived from them --------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Value:
-    name: str
-    kind: str  # "days", "count", "text", "email", "date", "list"
-    example: str  # how a correct line looks
-    lowest: int = 0
-    highest: int = 0
-    # Words (their beginnings, lowercase) that show a sentence is about this value: a number
-    # beside none of them only happens to equal it (the build's proofreader reads them).
-    about: tuple[str, ...] = ()
+def parameters_of(policy: Policy | type[Policy]) -> tuple[Parameter, ...]:
+    """The values declared on the fields of ``policy`` (a Policy or a class extending it), in
+    the fields' order, each with its name. Raises TypeError for a declaration that cannot be
+    right (a developer's mistake, never an editor's)."""
+    kind = policy if isinstance(policy, type) else type(policy)
+    if kind not in _DECLARED:
+        _DECLARED[kind] = _parameters(kind)
+    return _DECLARED[kind]
 
 
-# Values of the whole file (not versioned): where customers write, and when sales started.
-_FILE_VALUES = (
-    _Value("support_email", "email", 'support_email = "support@imgtostl.com"'),
-    _Value("sales_started", "date", "sales_started = 2024-01-01"),
-)
-# Values of each version. The first version gives every one; a later one, only what it changes
-# (the date, "last updated" and its note are its own).
-_VERSION_VALUES = (
-    _Value("effective", "date", "effective = 2026-05-01"),
-    _Value("last_updated", "text", 'last_updated = "May 2026"'),
-    _Value("changes", "text", 'changes = "The refund window is now 14 days."'),
-    _Value(
-        "refund_window_days",
-        "days",
-        "refund_window_days = 7",
-        1,
-        365,
-        about=(
-            "refund",
-            "request",
-            "purchase",
-            "bought",
-            "buy",
-            "window",
-            "ask",
-            "eligible",
-            "contact",
-        ),
-    ),
-    _Value(
-        "repeat_request_limit",
-        "count",
-        "repeat_request_limit = 2",
-        1,
-        100,
-        about=("request", "refund", "repeat", "earlier", "previous", "ask", "times"),
-    ),
-    _Value(
-        "creem_settlement_days_min",
-        "days",
-        "creem_settlement_days_min = 5",
-        0,
-        90,
-        about=("creem", "settle", "bank", "statement", "card", "arrive", "appear", "paid back"),
-    ),
-    _Value(
-        "creem_settlement_days_max",
-        "days",
-        "creem_settlement_days_max = 10",
-        0,
-        90,
-        about=("creem", "settle", "bank", "statement", "card", "arrive", "appear", "paid back"),
-    ),
-    _Value("typo_fixes", "list", 'typo_fixes = ["3 June 2026: “acount” → “account”"]'),
-)
-_OWN = ("effective", "last_updated", "changes")  # never inherited
-_OPTIONAL = ("typo_fixes",)
-_VALUES = {value.name: value for value in _FILE_VALUES + _VERSION_VALUES}
-# What a sentence about each value mentions (see _Value.about), by the value's name.
-VALUE_CONTEXT: dict[str, tuple[str, ...]] = {v.name: v.about for v in _VERSION_VALUES if v.about}
+_DECLARED: dict[type[Policy], tuple[Parameter, ...]] = {}
+
+
+def _parameters(kind: type[Policy]) -> tuple[Parameter, ...]:
+    found = tuple(
+        replace(item.metadata[PARAMETER], name=item.name)
+        for item in fields(kind)
+        if PARAMETER in item.metadata
+    )
+    by_name = {parameter.name: parameter for parameter in found}
+    for parameter in found:
+        wrong = ""
+        if parameter.is_number and not (parameter.unit and parameter.lowest <= parameter.highest):
+            wrong = "a number needs its unit and lowest <= highest"
+        elif parameter.scope is Scope.VERSION and not parameter.label:
+            wrong = "a value versions may change needs a label for the history page"
+        elif parameter.at_most is not None:
+            other = by_name.get(parameter.at_most)
+            if other is None or other.unit != parameter.unit or not other.is_number:
+                wrong = "at_most must name another number of the same unit"
+        if wrong:
+            raise TypeError(f"the policy value {parameter.name} is declared wrongly: {wrong}")
+    return found
+
+
+def versioned(parameters: Iterable[Parameter]) -> tuple[Parameter, ...]:
+    """The values a version may change (the rest inherit): frozen once it takes effect, and
+    shown on the history page when they change."""
+    return tuple(parameter for parameter in parameters if parameter.scope is Scope.VERSION)
+
+
+def ordered(parameters: Iterable[Parameter]) -> tuple[tuple[Parameter, Parameter], ...]:
+    """Each pair (smaller, larger) whose first may not be more than its second."""
+    given = tuple(parameters)
+    by_name = {parameter.name: parameter for parameter in given}
+    return tuple(
+        (parameter, by_name[parameter.at_most])
+        for parameter in given
+        if parameter.at_most is not None
+    )
+
+
+def context_words(parameters: Iterable[Parameter]) -> dict[str, tuple[str, ...]]:
+    """What a sentence about each value mentions (see Parameter.about), by the value's name."""
+    return {parameter.name: parameter.about for parameter in parameters if parameter.about}
+
+
+# The refund policy's values.
+PARAMETERS = parameters_of(Policy)
 
 
 # Where each key is written, for messages that name its line -------------------------------------
@@ -308,12 +463,16 @@ def display_name(path: Path) -> str:
 
 
 def read_policies(
-    path: str | Path | None = None, *, clause_ids: Iterable[str] | None = None
+    path: str | Path | None = None,
+    *,
+    clause_ids: Iterable[str] | None = None,
+    policy_class: type[Policy] = Policy,
 ) -> Policies:
     """Read and check a policy file (by default the one shipped with this package).
 
     ``clause_ids`` are the rules' clauses: each version must give words for exactly these.
-    Raises :class:`PolicyError` with every problem found.
+    ``policy_class`` declares the values the file gives (:class:`Policy`, or a class extending
+    it with more). Raises :class:`PolicyError` with every problem found.
     """
     policy_path = Path(path) if path is not None else DEFAULT_POLICY_FILE
     name = display_name(policy_path)
@@ -331,7 +490,9 @@ def read_policies(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise PolicyError(toml_problem(error, text, name)) from error
-    return policies_from_mapping(data, text=text, source=name, clause_ids=clause_ids)
+    return policies_from_mapping(
+        data, text=text, source=name, clause_ids=clause_ids, policy_class=policy_class
+    )
 
 
 def policies_from_mapping(
@@ -340,15 +501,28 @@ def policies_from_mapping(
     text: str = "",
     source: str = "policy.toml",
     clause_ids: Iterable[str] | None = None,
+    policy_class: type[Policy] = Policy,
 ) -> Policies:
     """Check a parsed policy file and build its :class:`Policies`."""
-    return _Reader(data, Lines(text), source, tuple(clause_ids or ())).read()
+    return _Reader(data, Lines(text), source, tuple(clause_ids or ()), policy_class).read()
 
 
 class _Reader:
     def __init__(
-        self, data: dict[str, Any], lines: Lines, source: str, clause_ids: tuple[str, ...]
+        self,
+        data: dict[str, Any],
+        lines: Lines,
+        source: str,
+        clause_ids: tuple[str, ...],
+        policy_class: type[Policy] = Policy,
     ) -> None:
+        self.policy_class = policy_class
+        self.parameters = parameters_of(policy_class)
+        # Values of the whole file (not versioned): where customers write, when sales started.
+        self.file_values = tuple(p for p in self.parameters if p.scope is Scope.FILE)
+        # Values of each version. The first version gives every one; a later one, only what it
+        # changes (its own values, the date, "last updated" and its note, it always gives).
+        self.version_values = tuple(p for p in self.parameters if p.scope is not Scope.FILE)
         self.data = data
         self.lines = lines
         self.source = source
@@ -360,27 +534,29 @@ class _Reader:
 
     def read(self) -> Policies:
         shared: dict[str, Any] = {}
-        for spec in _FILE_VALUES:
+        for spec in self.file_values:
             value = self.value(spec, (spec.name,), self.data)
             if value is not None:
                 shared[spec.name] = value
+        file_names = [spec.name for spec in self.file_values]
         for key in self.data:
-            if key in shared or key in {spec.name for spec in _FILE_VALUES} or key == "versions":
+            if key in shared or key in file_names or key == "versions":
                 continue
-            if key in _VALUES or key == "clauses":
+            if key in {spec.name for spec in self.version_values} or key == "clauses":
                 self.problem(
                     (key,),
                     f"{key} belongs to a version of the policy; move this line under the "
                     "[[versions]] heading whose values it is",
                 )
             else:
-                self.unknown((key,), key, [spec.name for spec in _FILE_VALUES] + ["versions"])
+                self.unknown((key,), key, [*file_names, "versions"])
         versions = self.versions(shared)
         if self.problems:
             raise PolicyError(self.problems)
         return Policies(versions=tuple(versions), source=self.source)
 
     def versions(self, shared: dict[str, Any]) -> list[Policy]:
+        file_names = [spec.name for spec in self.file_values]
         tables = self.data.get("versions")
         if not (isinstance(tables, list) and tables and all(isinstance(t, dict) for t in tables)):
             self.problem(
@@ -397,9 +573,9 @@ class _Reader:
             at = ("versions", index)
             table = self.typo_fixes_placed(table, at)
             own: dict[str, Any] = {}
-            for spec in _VERSION_VALUES:
-                needed = index == 0 or spec.name in _OWN
-                if spec.name not in table and spec.name in _OPTIONAL:
+            for spec in self.version_values:
+                needed = index == 0 or spec.scope is Scope.OWN
+                if spec.name not in table and spec.optional:
                     own[spec.name] = ()
                     continue
                 if spec.name not in table and not needed:
@@ -407,9 +583,10 @@ class _Reader:
                 value = self.value(spec, (*at, spec.name), table, where=self.version_name(index))
                 if value is not None:
                     own[spec.name] = value
+            version_names = [spec.name for spec in self.version_values]
             for key in table:
-                if key not in _VALUES and key != "clauses":
-                    self.unknown((*at, key), key, [*(s.name for s in _VERSION_VALUES), "clauses"])
+                if key not in version_names and key not in file_names and key != "clauses":
+                    self.unknown((*at, key), key, [*version_names, "clauses"])
             effective = own.get("effective")
             if effective is not None and previous is not None and effective <= previous:
                 self.problem(
@@ -451,32 +628,32 @@ class _Reader:
         return f"the version of {effective}" if isinstance(effective, date) else "this version"
 
     def value(
-        self, spec: _Value, path: tuple[Any, ...], table: dict[str, Any], where: str = ""
+        self, spec: Parameter, path: tuple[Any, ...], table: dict[str, Any], where: str = ""
     ) -> Any:
         """The checked value of ``spec`` in ``table``, or None after reporting a problem."""
         if spec.name not in table:
             place = f" in {where}" if where else ""
             self.problem(
                 path[:-1] or path,
-                f"{spec.name} is missing{place}; add a line {spec.example}",
+                f"{spec.name} is missing{place}; add a line {spec.example_line}",
             )
             return None
         value = table[spec.name]
         shown = _as_written(value)
-        if spec.kind in ("days", "count"):
-            unit = "days" if spec.kind == "days" else "requests"
+        if spec.is_number:
+            unit = spec.unit
             if isinstance(value, bool) or not isinstance(value, int):
                 self.problem(
                     path,
                     f"{spec.name} must be a whole number of {unit}, written without quotes; it "
-                    f"is {shown}. Write it like {spec.example}",
+                    f"is {shown}. Write it like {spec.example_line}",
                 )
                 return None
             if not spec.lowest <= value <= spec.highest:
                 self.problem(
                     path,
                     f"{spec.name} must be a whole number of {unit} from {spec.lowest} to "
-                    f"{spec.highest}; it is {value}. Write it like {spec.example}",
+                    f"{spec.highest}; it is {value}. Write it like {spec.example_line}",
                 )
                 return None
             return value
@@ -485,7 +662,7 @@ class _Reader:
                 self.problem(
                     path,
                     f"{spec.name} must be a date written as year-month-day without quotes; it is "
-                    f"{shown}. Write it like {spec.example}",
+                    f"{shown}. Write it like {spec.example_line}",
                 )
                 return None
             return value
@@ -496,7 +673,7 @@ class _Reader:
                 self.problem(
                     path,
                     f"{spec.name} must be a list of sentences in quotes; it is {shown}. Write it "
-                    f"like {spec.example}",
+                    f"like {spec.example_line}",
                 )
                 return None
             if any(_MARKUP.search(item) for item in value):
@@ -507,7 +684,7 @@ class _Reader:
             self.problem(
                 path,
                 f"{spec.name} must be text in double quotes; it is {shown or 'empty'}. "
-                f"Write it like {spec.example}",
+                f"Write it like {spec.example_line}",
             )
             return None
         text = " ".join(value.split())
@@ -518,7 +695,7 @@ class _Reader:
             self.problem(
                 path,
                 f"{spec.name} must be one email address; it is {shown}. Write it like "
-                f"{spec.example}",
+                f"{spec.example_line}",
             )
             return None
         return text
@@ -566,17 +743,15 @@ class _Reader:
         return words
 
     def range_checks(self, resolved: dict[str, Any], at: tuple[Any, ...]) -> None:
-        low, high = (
-            resolved.get("creem_settlement_days_min"),
-            resolved.get("creem_settlement_days_max"),
-        )
-        if isinstance(low, int) and isinstance(high, int) and low > high:
-            self.problem(
-                (*at, "creem_settlement_days_min"),
-                f"creem_settlement_days_min ({low}) is more than creem_settlement_days_max "
-                f"({high}); the smaller number of days comes first, like "
-                "creem_settlement_days_min = 5 and creem_settlement_days_max = 10",
-            )
+        for smaller, larger in ordered(self.parameters):
+            low, high = resolved.get(smaller.name), resolved.get(larger.name)
+            if isinstance(low, int) and isinstance(high, int) and low > high:
+                self.problem(
+                    (*at, smaller.name),
+                    f"{smaller.name} ({low}) is more than {larger.name} ({high}); the smaller "
+                    f"number of {smaller.unit} comes first, like {smaller.example_line} and "
+                    f"{larger.example_line}",
+                )
 
     def policy(
         self,
@@ -585,18 +760,10 @@ class _Reader:
         clauses: dict[str, str],
         at: tuple[Any, ...],
     ) -> Policy:
-        policy = Policy(
-            support_email=shared["support_email"],
-            last_updated=resolved["last_updated"],
-            refund_window_days=resolved["refund_window_days"],
-            repeat_request_limit=resolved["repeat_request_limit"],
-            creem_settlement_days_min=resolved["creem_settlement_days_min"],
-            creem_settlement_days_max=resolved["creem_settlement_days_max"],
-            sales_started=shared["sales_started"],
+        given = {**resolved, **shared}
+        policy = self.policy_class(
             source=self.source,
-            effective=resolved["effective"],
-            changes=resolved["changes"],
-            typo_fixes=resolved.get("typo_fixes", ()),
+            **{spec.name: given[spec.name] for spec in self.parameters if spec.name in given},
         )
         filled = {}
         for clause_id, words in clauses.items():

@@ -505,7 +505,6 @@ _EFFECTS = {rule.clause_id: rule.effect for rule in RULES}
 
 # The history of versions -------------------------------------------------------------------------
 
-VALUE_WORDS = versions.VALUE_WORDS
 word_diff = versions.word_diff
 
 
@@ -530,7 +529,7 @@ def render_version_history(
     values = []
     clauses = []
     if before is not None:
-        for name, (label, shown) in VALUE_WORDS.items():
+        for name, (label, shown) in versions.value_words(version).items():
             was, now = getattr(before, name), getattr(version, name)
             if was != now:
                 values.append((label, shown.format(was), shown.format(now)))
@@ -541,7 +540,7 @@ def render_version_history(
                 )
     resolved = [
         (label, shown.format(getattr(version, name)))
-        for name, (label, shown) in VALUE_WORDS.items()
+        for name, (label, shown) in versions.value_words(version).items()
     ]
     return TEMPLATES.get_template("policy_history.html").render(
         version=version,

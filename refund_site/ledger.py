@@ -132,8 +132,8 @@ def thresholds(policy: Policy, names: Iterable[str]) -> dict[str, list[int]]:
         if answer is None:
             raise LedgerError(
                 f"the rules read the policy's number {name}, which does not say which answer it "
-                f"is compared with; declare it as field(metadata={{COMPARED_WITH: "
-                f'"days_since_purchase"}}) or the answer it counts, in checker/policy.py'
+                'is compared with; declare it with compared_with="days_since_purchase" (or the '
+                "answer it counts) in its Parameter, on its Policy field in checker/policy.py"
             )
         out.setdefault(DAYS if answer == "days_since_purchase" else answer, []).append(value)
     return out

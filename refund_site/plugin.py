@@ -156,10 +156,8 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             # Each version with what it inherits resolved, as the self-check will use it.
             log.info(
                 f"policy version of {version.effective.isoformat()} "
-                f"({versions.status(policies, version, self.today)}): refund window "
-                f"{version.refund_window_days} days, repeat limit {version.repeat_request_limit}, "
-                f"Creem {version.creem_settlement_days_min}–{version.creem_settlement_days_max} "
-                f"days, last updated {version.last_updated}"
+                f"({versions.status(policies, version, self.today)}): "
+                f"{versions.summary(version)}"
             )
         try:
             config.site_dir = str(self.output.begin(dirty=self.dirty))

@@ -19,13 +19,23 @@ from __future__ import annotations
 import html
 import re
 import tomllib
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE
 
 from checker import Policies, Policy
-from checker.policy import PLACEHOLDER, VALUE_CONTEXT, Lines, closest, display_name
+from checker.policy import (
+    PLACEHOLDER,
+    Lines,
+    Parameter,
+    closest,
+    context_words,
+    display_name,
+    ordered,
+    parameters_of,
+)
 
 # The HTML an editor may write in the policy's Markdown, and the attributes each tag may carry
 # (besides title, lang and dir, which any of them may). All of it is inline and inert: it cannot
@@ -227,10 +237,26 @@ _SINGLE_DAYS = re.compile(rf"(?<![\w.{{}}–—-]){_NUMBER}{_DAY}", re.IGNORECAS
 _REQUESTS = re.compile(
     rf"(?<![\w.{{}}–—-]){_NUMBER}\s+(?:\w+\s+)?(?:requests?|times)\b", re.IGNORECASE
 )
-# The policy's values that prose states with a unit, and the ranges it states as "5–10 days".
-DAY_VALUES = ("refund_window_days", "creem_settlement_days_min", "creem_settlement_days_max")
-COUNT_VALUES = ("repeat_request_limit",)
-RANGES = (("creem_settlement_days_min", "creem_settlement_days_max"),)
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """The policy's values that prose states with a unit, and the ranges it states as "5 to 10
+    days", read from the values' declarations (checker/policy.py)."""
+
+    days: tuple[str, ...]
+    counts: tuple[str, ...]
+    ranges: tuple[tuple[str, str], ...]
+    context: dict[str, tuple[str, ...]]
+
+
+def numbers(parameters: tuple[Parameter, ...]) -> Numbers:
+    return Numbers(
+        days=tuple(p.name for p in parameters if p.kind == "days"),
+        counts=tuple(p.name for p in parameters if p.kind == "count"),
+        ranges=tuple((low.name, high.name) for low, high in ordered(parameters)),
+        context=context_words(parameters),
+    )
 
 
 def _number(word: str) -> int:
@@ -240,13 +266,11 @@ def _number(word: str) -> int:
     return 30 if word == "thirty" else _WORDS.index(word)
 
 
-def about(line: str, name: str) -> bool:
-    """Whether ``line`` is about the value ``name``: it holds one of the value's context words
-    (declared with the value in checker/policy.py), not only a number that equals it."""
+def about(line: str, name: str, context: dict[str, tuple[str, ...]]) -> bool:
+    """Whether ``line`` is about the value ``name``: it holds one of the value's ``context``
+    words (declared with the value in checker/policy.py), not only a number that equals it."""
     text = " ".join(re.findall(r"[a-z]+", line.lower()))
-    return any(
-        re.search(rf"(?<![a-z]){re.escape(start)}", text) for start in VALUE_CONTEXT.get(name, ())
-    )
+    return any(re.search(rf"(?<![a-z]){re.escape(start)}", text) for start in context.get(name, ()))
 
 
 def literal_values(line: str, policy: Policy) -> list[str]:
@@ -255,16 +279,19 @@ def literal_values(line: str, policy: Policy) -> list[str]:
     A number is tied to a value (and the placeholder suggested) only when the line is about that
     value (:func:`about`); a number that only happens to equal one is told to be marked
     ``{literal: …}``, the first thing the message suggests."""
-    values = {name: int(policy.value_of(name)) for name in DAY_VALUES + COUNT_VALUES}
+    declared = numbers(parameters_of(policy))
+    values = {name: int(policy.value_of(name)) for name in declared.days + declared.counts}
     text = LITERAL.sub(lambda m: " " * len(m.group(0)), line)
     text = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
     found = []
     for match in _RANGE.finditer(text):
         pair = (_number(match.group(1)), _number(match.group(2)))
-        for low, high in RANGES:
+        for low, high in declared.ranges:
             if pair == (values[low], values[high]):
-                if not (about(line, low) or about(line, high)):
-                    found.append(_by_chance(match.group(0), [low, high], pair[0], pair[1]))
+                if not (about(line, low, declared.context) or about(line, high, declared.context)):
+                    found.append(
+                        _by_chance(match.group(0), [low, high], declared.context, pair[0], pair[1])
+                    )
                     text = text[: match.start()] + " " * len(match.group(0)) + text[match.end() :]
                     continue
                 found.append(
@@ -275,16 +302,16 @@ def literal_values(line: str, policy: Policy) -> list[str]:
                     )
                 )
                 text = text[: match.start()] + " " * len(match.group(0)) + text[match.end() :]
-    for pattern, names in ((_SINGLE_DAYS, DAY_VALUES), (_REQUESTS, COUNT_VALUES)):
+    for pattern, names in ((_SINGLE_DAYS, declared.days), (_REQUESTS, declared.counts)):
         for match in pattern.finditer(text):
             number = _number(match.group(1))
             same = [name for name in names if values[name] == number]
             if not same:
                 continue
             written = match.group(0)
-            meant = [name for name in same if about(line, name)]
+            meant = [name for name in same if about(line, name, declared.context)]
             if not meant:
-                found.append(_by_chance(written, same, number))
+                found.append(_by_chance(written, same, declared.context, number))
                 continue
             same = meant
             instead = written.replace(match.group(1), f"{{{{ {same[0]} }}}}", 1)
@@ -292,11 +319,13 @@ def literal_values(line: str, policy: Policy) -> list[str]:
     return found
 
 
-def _by_chance(written: str, names: list[str], *numbers: int) -> str:
+def _by_chance(
+    written: str, names: list[str], context_of: dict[str, tuple[str, ...]], *numbers: int
+) -> str:
     """The message for a number that equals a value on a line that is not about it."""
     each = numbers if len(numbers) == len(names) else numbers[:1] * len(names)
     shown = " and ".join(f"{name} ({number})" for name, number in zip(names, each, strict=True))
-    context = list(dict.fromkeys(word for name in names for word in VALUE_CONTEXT.get(name, ())))
+    context = list(dict.fromkeys(word for name in names for word in context_of.get(name, ())))
     return (
         f"“{written}” happens to equal policy.toml's {shown}. If it must stay as written whatever "
         f"the policy says, write {{literal: {written}}}. If it is about that value, say so on the "

@@ -37,7 +37,7 @@ from mkdocs.exceptions import ConfigurationError
 
 import checker
 from checker import Policy, PolicyError, read_policies
-from checker.policy import display_name, long_date
+from checker.policy import display_name, long_date, parameters_of, versioned
 from refund_site import cache, runtime, upcoming, versions
 from refund_site import ledger as ledgers
 from refund_site.ledger import (
@@ -116,12 +116,15 @@ def _version_text(version: Policy, digest: Any, cache_dir: Path) -> str:
 # Frozen versions ----------------------------------------------------------------------------------
 
 # What a version that has taken effect can never change, and what it may change only as a typo fix.
-FROZEN_VALUES = (
-    "refund_window_days",
-    "repeat_request_limit",
-    "creem_settlement_days_min",
-    "creem_settlement_days_max",
-)
+
+
+def frozen_values(policy: Policy | type[Policy] = Policy) -> tuple[str, ...]:
+    """The values a version gives and a frozen version cannot change: those that versions may
+    change, read from their declarations (checker/policy.py)."""
+    return tuple(parameter.name for parameter in versioned(parameters_of(policy)))
+
+
+FROZEN_VALUES = frozen_values()
 TYPO_FIXABLE = ("last_updated", "changes", "page")
 NEW_VERSION = "./run new-version YYYY-MM-DD"
 
@@ -163,11 +166,17 @@ def frozen_page_diff(page: Path, limit: int = 16) -> str:
 
 
 def frozen_problems(
-    old: Book, new: Book, today: date, policy_name: str, history: Path | None = None
+    old: Book,
+    new: Book,
+    today: date,
+    policy_name: str,
+    history: Path | None = None,
+    policy_class: type[Policy] = Policy,
 ) -> list[str]:
     """How ``new`` changes a version that had taken effect by ``today`` in ``old`` (the committed
     ledger), beyond a typo fix the editor recorded; one message each, saying what to do. With
-    ``history`` (the folder of frozen pages), a changed page's message shows its diff."""
+    ``history`` (the folder of frozen pages), a changed page's message shows its diff.
+    ``policy_class`` declares the values (their frozen ones: :func:`frozen_values`)."""
     problems = []
     # Clause corrections recorded as typo fixes so far: a later version that inherits the clause
     # (and its page, which shows it) carries the same correction without a note of its own.
@@ -198,7 +207,9 @@ def frozen_problems(
             continue
         was, now = _pairs(before.policy), _pairs(after.policy)
         values = [
-            f"{n} {was.get(n)} → {now.get(n)}" for n in FROZEN_VALUES if was.get(n) != now.get(n)
+            f"{n} {was.get(n)} → {now.get(n)}"
+            for n in frozen_values(policy_class)
+            if was.get(n) != now.get(n)
         ]
         if values:
             problems.append(

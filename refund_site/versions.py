@@ -28,7 +28,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from checker import Policies, Policy, PolicyError, read_policies
-from checker.policy import MONTHS, PLACEHOLDER, Lines, display_name, long_date
+from checker.policy import (
+    MONTHS,
+    PLACEHOLDER,
+    Lines,
+    display_name,
+    long_date,
+    parameters_of,
+    versioned,
+)
 
 TODAY_ENV = "REFUND_POLICY_TODAY"
 HISTORY = "history"  # docs/history/<date>.md: the frozen pages of earlier versions
@@ -165,13 +173,19 @@ def rebase_links(markdown: str, page_dir: str) -> str:
 
 # What a version changes, in its words -----------------------------------------------------------
 
-# The values a version can change, in words, with how to show one (the history page, the checks).
-VALUE_WORDS: dict[str, tuple[str, str]] = {
-    "refund_window_days": ("Refund window", "{} days"),
-    "repeat_request_limit": ("Earlier refund requests that count as asking repeatedly", "{}"),
-    "creem_settlement_days_min": ("Fewest days a Creem refund may take", "{} days"),
-    "creem_settlement_days_max": ("Most days a Creem refund may take", "{} days"),
-}
+
+def value_words(policy: Policy | type[Policy]) -> dict[str, tuple[str, str]]:
+    """The values a version can change, in words, with how to show one (the history page, the
+    checks): read from their declarations (checker/policy.py)."""
+    return {p.name: (p.label, p.shown) for p in versioned(parameters_of(policy))}
+
+
+def summary(version: Policy) -> str:
+    """A version's values as policy.toml writes them, for the build's log."""
+    given = ", ".join(
+        f"{p.name} = {getattr(version, p.name)}" for p in versioned(parameters_of(version))
+    )
+    return f"{given}, last updated {version.last_updated}"
 
 
 def word_diff(before: str, after: str) -> list[tuple[str, str]]:
@@ -297,7 +311,7 @@ def unchanged_versions(policy_file: Path, docs: Path, policies: Policies, today:
         if index == 0 or version.effective <= today:
             continue
         before = policies.versions[index - 1]
-        if any(getattr(before, name) != getattr(version, name) for name in VALUE_WORDS):
+        if any(getattr(before, name) != getattr(version, name) for name in value_words(version)):
             continue
         if before.clause_texts != version.clause_texts:
             continue
