@@ -61,12 +61,13 @@ STATUS = {
     # Beside an answer from the decision table, while the checker is still on its way, and
     # once it cannot come.
     "from_table": (
-        "This answer comes from the policy's decision table. The self-check is still loading "
-        "to confirm it and add how long ago you bought and which version of the policy applies."
+        "This is the quick answer from the policy's rules. The full self-check is still loading: "
+        "it will confirm it and add how long ago you bought and which version of the policy "
+        "applies."
     ),
     "from_table_only": (
-        "The self-check could not load in this browser, so this answer comes from the policy's "
-        "decision table: the verdict, the reasons and the email are complete. The detailed "
+        "The full self-check could not load in this browser, so this is the quick answer from "
+        "the policy's rules: the verdict, the reasons and the email are complete. The detailed "
         "explanation (how long ago you bought, and which version of the policy applies) is not "
         "available here."
     ),
