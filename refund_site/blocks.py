@@ -9,10 +9,10 @@ words and results), so the page and the self-check cannot drift apart.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 from xml.etree import ElementTree as etree
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -25,9 +25,7 @@ from checker.policy import long_date
 from checker.questions import MAX_COUNT, QUESTIONS, QUESTIONS_BY_FIELD, Asker, Kind
 from checker.rules import RULES
 from refund_site import versions
-
-if TYPE_CHECKING:
-    from refund_site.extension import RefundPolicyExtension
+from refund_site.page import BlockHost, PageRole
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -39,9 +37,6 @@ EXPECT_KEY = "expect"
 NOTE_KEY = "note"
 VERDICTS = tuple(verdict.value for verdict in Verdict)
 SUMMARY_ID = "decision-summary"
-# The role of the page that holds the self-check (refund_site.extension.CURRENT).
-CURRENT_PAGE = "current"
-OTHER_PAGE = "other"  # a page that shows no version (refund_site.extension.OTHER)
 WIDGET_ID = "check"
 
 
@@ -49,7 +44,7 @@ class PolicyBlock(Block):
     """A block of ours: its lines are raw text, and its problems name their line."""
 
     def on_init(self) -> None:
-        self.ext: RefundPolicyExtension = self.config["extension"]
+        self.ext: BlockHost = self.config["extension"]
         self.line = self.ext.next_block_line(self.NAME)
 
     def on_markdown(self) -> str:
@@ -99,7 +94,7 @@ class RefundCheckBlock(PolicyBlock):
     ARGUMENT = False
 
     def on_create(self, parent: etree.Element) -> etree.Element:
-        if self.ext.context.role != CURRENT_PAGE:
+        if self.ext.context.role != PageRole.CURRENT:
             # One self-check, on the current policy: it judges every purchase by its version.
             # It takes the self-check's id, so the page's own "#check" links lead to it.
             pointer = etree.SubElement(parent, "div", {"class": "admonition tip", "id": WIDGET_ID})
@@ -136,7 +131,7 @@ class RefundCheckBlock(PolicyBlock):
     def on_end(self, block: etree.Element) -> None:
         if (block.text or "").strip():
             self.report(f"The “/// {self.NAME}” block takes no lines inside. Remove them.")
-        if self.ext.context.role != CURRENT_PAGE:
+        if self.ext.context.role != PageRole.CURRENT:
             self.replace(block, render_pointer(self.ext.context.current_url))
             return
         self.replace(block, render_widget(self.ext.page_policy, self.ext.context.version_urls))
@@ -317,14 +312,14 @@ def _example_link(block: PolicyBlock, result: Result) -> str | None:
     context = block.ext.context
     if result.answers.request_date > context.today:
         return None
-    return result.link if context.role == CURRENT_PAGE else context.current_url + result.link
+    return result.link if context.role == PageRole.CURRENT else context.current_url + result.link
 
 
 def _clause_page(block: PolicyBlock, judged: Policy) -> str:
     """Where the clauses of the version that judged an example have their bullets, relative to
     the page: "" for this page, else the current policy's page or that version's own page."""
     context = block.ext.context
-    if judged is block.ext.page_policy and context.role != OTHER_PAGE:
+    if judged is block.ext.page_policy and context.role != PageRole.OTHER:
         return ""
     return context.version_urls.get(judged.effective.isoformat(), context.current_url)
 
@@ -347,23 +342,6 @@ def judged_by(policies: Policies, judged: Policy, page: Policy, context: Any) ->
 
 
 # The self-check ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WidgetSettings:
-    """Where the widget finds its files, relative to the page that shows it."""
-
-    runtime: str = "assets/pyodide/"
-    lock: str = "assets/pyodide/pyodide-lock.json"
-    stdlib: str = "assets/pyodide/python_stdlib.zip"
-    wheel: str = ""
-    wheel_sha256: str = ""
-    decisions: str = ""
-    package: str = "imgtostl-refund-checker"
-    worker: str = "assets/refund-check/worker.js"
-    stall_timeout_ms: int = 15000
-    start_timeout_ms: int = 30000
-    downloads: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def render_pointer(current_url: str) -> str:

@@ -32,8 +32,7 @@ import re
 import secrets
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as etree
@@ -49,6 +48,7 @@ from pymdownx.blocks import RE_END, RE_START, BlocksExtension, BlocksProcessor
 from checker import CLAUSE_IDS, Policies, Policy, PolicyError
 from checker.policy import PLACEHOLDER
 from refund_site import blocks, proofread, safety
+from refund_site.page import PageContext
 
 # MkDocs' logger for plugins: every message starts "refund-policy: ".
 log = get_plugin_logger("refund-policy")
@@ -73,32 +73,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.page}:{self.line}: {self.message}"
-
-
-# What a page is: the policy as it is now (with the self-check), one version's own page (archived,
-# current or coming), or any other page of the site.
-CURRENT, VERSION, OTHER = blocks.CURRENT_PAGE, "version", blocks.OTHER_PAGE
-
-
-@dataclass
-class PageContext:
-    """What the extension knows of the page it is rendering (set by the plugin per page)."""
-
-    name: str = "the page"  # the file an editor opens, for messages: docs/index.md
-    # The page as published (its source in MkDocs): one file may be published twice.
-    key: str = ""
-    line_offset: int = 0  # lines of the source before the Markdown (front matter)
-    widget: blocks.WidgetSettings = field(default_factory=blocks.WidgetSettings)
-    # The version whose values and words the page shows (None: the extension's own).
-    policy: Policy | None = None
-    role: str = CURRENT
-    # Lines of Markdown put right after the page's title (a note on which version it is).
-    banner: list[str] = field(default_factory=list)
-    # Each version's page, by ISO date, as a URL relative to this page; and the current one's.
-    version_urls: dict[str, str] = field(default_factory=dict)
-    current_url: str = "./"
-    # The day the site is built for: which version is current, past or coming.
-    today: date = field(default_factory=date.today)
 
 
 class RefundPolicyExtension(BlocksExtension):

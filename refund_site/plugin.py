@@ -37,12 +37,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import YAML_RE
 from mkdocs.utils.templates import TemplateContext
 
 from checker import Policies, PolicyError, read_policies
 from checker.policy import display_name, long_date
 from refund_site import (
-    blocks,
     decisions,
     headers,
     output,
@@ -56,7 +56,8 @@ from refund_site import (
     wheel,
 )
 from refund_site import ledger as ledgers
-from refund_site.extension import CURRENT, OTHER, VERSION, PageContext, RefundPolicyExtension
+from refund_site.extension import RefundPolicyExtension
+from refund_site.page import PageContext, PageRole, WidgetSettings
 
 # MkDocs' logger for plugins: every message starts "refund-policy: ".
 log = get_plugin_logger("refund-policy")
@@ -327,7 +328,6 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         assert self.policies is not None
         shipment = self.shipment
         source = page.file.content_string
-        start = source.find(markdown[:200]) if markdown else -1
         docs_name = Path(config.docs_dir).name
         for line, message in front_matter_problems(page.meta, source):
             log.warning(f"{docs_name}/{page.file.src_uri}:{line}: {message}")
@@ -359,9 +359,11 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             PageContext(
                 name=posixpath.join(docs, shown.source if shown else page.file.src_uri),
                 key=page.file.src_uri,
-                line_offset=source[:start].count("\n") if start > 0 else 0,
+                line_offset=front_matter_lines(source),
                 policy=shown.version if shown else None,
-                role=(CURRENT if shown.home else VERSION) if shown else OTHER,
+                role=(PageRole.CURRENT if shown.home else PageRole.VERSION)
+                if shown
+                else PageRole.OTHER,
                 banner=versions.banner(
                     self.policies,
                     shown,
@@ -374,7 +376,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                 version_urls=urls,
                 current_url=home,
                 today=self.today,
-                widget=blocks.WidgetSettings(
+                widget=WidgetSettings(
                     runtime=here(shipment.runtime_dir) + "/",
                     lock=here(shipment.lock),
                     stdlib=here(shipment.stdlib),
@@ -490,6 +492,13 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
 # writes these values into the page's <head> without escaping them, and other keys change how
 # the page is made (its template, what the theme hides).
 FRONT_MATTER = ("title", "description")
+
+
+def front_matter_lines(source: str) -> int:
+    """How many lines of ``source`` its front matter takes, found as MkDocs finds it (the
+    Markdown the extension numbers starts after them)."""
+    found = YAML_RE.match(source)
+    return found.group(0).count("\n") if found else 0
 
 
 def front_matter_problems(meta: Mapping[str, Any], source: str) -> list[tuple[int, str]]:

@@ -25,14 +25,8 @@ from mkdocs.utils.meta import get_data
 from checker import CLAUSE_IDS, Policies
 from checker.policy import long_date
 from refund_site import versions
-from refund_site.extension import (
-    CURRENT,
-    OTHER,
-    VERSION,
-    PageContext,
-    Problem,
-    RefundPolicyExtension,
-)
+from refund_site.extension import Problem, RefundPolicyExtension
+from refund_site.page import PageContext, PageRole
 
 # The blocks a home page must hold, and what its readers would miss without each.
 MISSING_BLOCK = {
@@ -120,7 +114,9 @@ def problems_on(
                 name=posixpath.join(docs.name, source),
                 key=src_uri,
                 policy=page.version if page else None,
-                role=(CURRENT if page.home else VERSION) if page else OTHER,
+                role=(PageRole.CURRENT if page.home else PageRole.VERSION)
+                if page
+                else PageRole.OTHER,
                 banner=versions.banner(policies, page, day, "index.md", urls) if page else [],
                 version_urls=urls,
                 current_url="./",

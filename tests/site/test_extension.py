@@ -224,3 +224,26 @@ def test_a_table_scrolls_in_a_named_region_that_keyboards_reach() -> None:
     # Each named after the heading it is under, so that a screen reader tells them apart.
     assert 'aria-label="Table: Fees by plan"' in boxes[0]
     assert 'aria-label="Table: Refunds"' in boxes[1]
+
+
+def test_the_blocks_do_not_import_the_extension_that_renders_them() -> None:
+    """One way only: the extension uses its blocks; the blocks know what they need of it
+    (refund_site.page.BlockHost), not the extension itself."""
+    import ast
+
+    source = (Path(__file__).parents[2] / "refund_site" / "blocks.py").read_text(encoding="utf-8")
+    imported = {
+        node.module
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert "refund_site.extension" not in imported
+
+
+def test_front_matter_lines_are_counted_as_mkdocs_reads_them() -> None:
+    from refund_site.plugin import front_matter_lines
+
+    assert front_matter_lines("---\ntitle: Refunds\ndescription: x\n---\n# Refund Policy\n") == 4
+    assert front_matter_lines("# Refund Policy\n\n---\nnot front matter\n---\n") == 0
+    # A page whose first paragraph repeats further down is still numbered from its start.
+    assert front_matter_lines("---\ntitle: A\n...\nSame.\n\nSame.\n") == 3
