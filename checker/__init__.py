@@ -32,10 +32,10 @@ from checker.policy import Policies, Policy, PolicyError
 from checker.policy import read_policies as _read_policy_file
 from checker.questions import json_number
 from checker.result import Clause, Result
-from checker.rules import CLAUSE_IDS, RULES, evaluate
+from checker.rules import RULEBOOK, Rulebook
 
 __all__ = [
-    "CLAUSE_IDS",
+    "RULEBOOK",
     "Answers",
     "Clause",
     "InvalidAnswers",
@@ -43,6 +43,7 @@ __all__ = [
     "Policy",
     "PolicyError",
     "Result",
+    "Rulebook",
     "Source",
     "Verdict",
     "answers_to_query",
@@ -62,7 +63,7 @@ _default_policies: Policies | None = None
 def read_policies(path: str | Path | None = None) -> Policies:
     """Every version of a policy file (by default the one shipped with this package), checked:
     each must give words for exactly the rules' clauses. Raises :class:`PolicyError`."""
-    return _read_policy_file(path, clause_ids=CLAUSE_IDS)
+    return _read_policy_file(path or RULEBOOK.policy_file, clause_ids=RULEBOOK.clause_ids)
 
 
 def load_policy(path: str | Path | None = None, *, on: date | None = None) -> Policy:
@@ -117,11 +118,11 @@ def check(
         else parse_answers(answers, today, source, policy=policies.latest)
     )
     version = policies.in_force(parsed.purchase_date)
-    evaluation = evaluate(parsed, version)
+    evaluation = RULEBOOK.evaluate(parsed, version)
     newer = None
     asked_under = policies.in_force(parsed.request_date)
     if asked_under.effective > version.effective:
-        other = evaluate(parsed, asked_under)
+        other = RULEBOOK.evaluate(parsed, asked_under)
         if other.verdict is not evaluation.verdict:
             newer = (asked_under, other)
     return Result(
@@ -204,6 +205,3 @@ def _checked(run: Any) -> str:
 
 def _errors(errors: Any) -> str:
     return json.dumps({"errors": errors}, ensure_ascii=False)
-
-
-assert len(RULES) == len(set(CLAUSE_IDS)), "each clause id is registered once"

@@ -18,12 +18,12 @@ from xml.etree import ElementTree as etree
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pymdownx.blocks.block import Block
 
-from checker import InvalidAnswers, Policies, Policy, Result, check, words
+from checker import InvalidAnswers, Policies, Policy, Result, words
 from checker.advice import EFFECT_WORDS, VERDICT_LABELS, blank_email
 from checker.model import CreditsUsed, Effect, PurchaseType, Reason, Verdict
 from checker.policy import long_date
-from checker.questions import MAX_COUNT, QUESTIONS, QUESTIONS_BY_FIELD, Asker, Kind
-from checker.rules import RULES
+from checker.questions import MAX_COUNT, Asker, Kind
+from checker.rules import Rulebook
 from refund_site import versions
 from refund_site.page import BlockHost, PageRole
 
@@ -116,6 +116,7 @@ class RefundCheckBlock(PolicyBlock):
                 "data-wheel-sha256": settings.wheel_sha256,
                 "data-decisions": settings.decisions,
                 "data-package": settings.package,
+                "data-module": settings.module,
                 "data-worker": settings.worker,
                 "data-stall-timeout": str(settings.stall_timeout_ms),
                 "data-start-timeout": str(settings.start_timeout_ms),
@@ -134,7 +135,12 @@ class RefundCheckBlock(PolicyBlock):
         if self.ext.context.role != PageRole.CURRENT:
             self.replace(block, render_pointer(self.ext.context.current_url))
             return
-        self.replace(block, render_widget(self.ext.page_policy, self.ext.context.version_urls))
+        self.replace(
+            block,
+            render_widget(
+                self.ext.package.rulebook, self.ext.page_policy, self.ext.context.version_urls
+            ),
+        )
 
 
 class DecisionSummaryBlock(PolicyBlock):
@@ -273,7 +279,7 @@ def render_example(
         today = date.fromisoformat(str(answers["request_date"]))
         # By the version in force on its purchase date, as the self-check and the CLI judge it
         # (one rule everywhere): the same answers get the same verdict on every page and day.
-        result = check(answers, policy=block.ext.policies, today=today)
+        result = block.ext.package.check(answers, policy=block.ext.policies, today=today)
     except (InvalidAnswers, ValueError) as invalid:
         errors = invalid.errors if isinstance(invalid, InvalidAnswers) else []
         for error in errors or [{"field": "request_date", "message": "Not a real date."}]:
@@ -349,7 +355,9 @@ def render_pointer(current_url: str) -> str:
     return TEMPLATES.get_template("pointer.html").render(words=words, current_url=current_url)
 
 
-def render_widget(policy: Policy, version_urls: dict[str, str] | None = None) -> str:
+def render_widget(
+    rulebook: Rulebook, policy: Policy, version_urls: dict[str, str] | None = None
+) -> str:
     """The self-check's form and result, from the checker's questions and words."""
     email = blank_email(policy)
     return TEMPLATES.get_template("refund_check.html").render(
@@ -366,13 +374,13 @@ def render_widget(policy: Policy, version_urls: dict[str, str] | None = None) ->
                 "default": q.default,
                 "shown_when": json.dumps(dict(q.shown_when)) if q.shown_when else "",
             }
-            for q in QUESTIONS
+            for q in rulebook.questions
             if q.asker is Asker.CUSTOMER
         ],
-        request=QUESTIONS_BY_FIELD["request_date"],
+        request=rulebook.questions_by_field["request_date"],
         support=[
             {"field": q.field, "value": value, "text": text}
-            for q in QUESTIONS
+            for q in rulebook.questions
             if q.asker is Asker.SUPPORT
             for value, text in q.support_says
         ],
@@ -414,7 +422,7 @@ class _Summary:
             **_PLAIN,
             **more,
         }
-        return check(
+        return self.block.ext.package.check(
             answers, policy=self.block.ext.policies, today=purchased + timedelta(days=days)
         )
 
@@ -442,7 +450,8 @@ def render_summary(block: PolicyBlock) -> str:
     policy = block.ext.page_policy
     window = policy.refund_window_days
     summary = _Summary(block)
-    reason_question = QUESTIONS_BY_FIELD["reason"]
+    rulebook = block.ext.package.rulebook
+    reason_question = rulebook.questions_by_field["reason"]
     tables = []
     cited: set[str] = set()
     for days, caption in (
@@ -463,11 +472,11 @@ def render_summary(block: PolicyBlock) -> str:
                 result = summary.result(days, PurchaseType.CREDIT_PACK, reason, credits)
                 cited.update(clause.id for clause in result.clauses)
         tables.append({"caption": caption, "rows": rows})
-    credits_question = QUESTIONS_BY_FIELD["credits_used"]
+    credits_question = rulebook.questions_by_field["credits_used"]
     # What also counts against a refund and the tables cannot show (they assume none of it).
     also_against = [
         (clause_id, policy.clause_texts[clause_id])
-        for clause_id, effect in _EFFECTS.items()
+        for clause_id, effect in ((rule.clause_id, rule.effect) for rule in rulebook.rules)
         if effect is Effect.AGAINST and clause_id not in cited
     ]
     return TEMPLATES.get_template("decision_summary.html").render(
@@ -476,9 +485,6 @@ def render_summary(block: PolicyBlock) -> str:
         labels=VERDICT_LABELS,
         also_against=also_against,
     )
-
-
-_EFFECTS = {rule.clause_id: rule.effect for rule in RULES}
 
 
 # The history of versions -------------------------------------------------------------------------

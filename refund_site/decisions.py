@@ -22,8 +22,8 @@ from typing import Any
 from checker import advice
 from checker.model import Verdict
 from checker.policy import MONTHS, Policies, Policy
-from checker.questions import MAX_COUNT, QUESTIONS, QUESTIONS_BY_FIELD
-from checker.rules import RULES, Evaluation
+from checker.questions import MAX_COUNT
+from checker.rules import Evaluation, Rulebook
 from refund_site.ledger import DAYS, NOT_GIVEN, Book, Ledger, Row
 
 FORMAT = 1
@@ -45,7 +45,7 @@ def _dims(ledger: Ledger) -> list[dict[str, Any]]:
     return out
 
 
-def _outcome(text: str) -> dict[str, Any]:
+def _outcome(rulebook: Rulebook, text: str) -> dict[str, Any]:
     """A verdict table's outcome ("needs_review missing=credits_used") with its words."""
     verdict_text, _, missing_text = text.partition(" missing=")
     verdict = Verdict(verdict_text)
@@ -54,13 +54,13 @@ def _outcome(text: str) -> dict[str, Any]:
     return {
         "verdict": verdict.value,
         "missing": missing,
-        "missing_questions": [QUESTIONS_BY_FIELD[field].label for field in missing],
+        "missing_questions": [rulebook.questions_by_field[field].label for field in missing],
         "title": advice.VERDICT_TITLES[verdict],
         "summary": advice.summary(evaluation),
     }
 
 
-def _version(policy: Policy, ledger: Ledger) -> dict[str, Any]:
+def _version(rulebook: Rulebook, policy: Policy, ledger: Ledger) -> dict[str, Any]:
     tables = {
         name: [[_when(row), row.outcome] for row in rows] for name, rows in ledger.tables.items()
     }
@@ -76,7 +76,7 @@ def _version(policy: Policy, ledger: Ledger) -> dict[str, Any]:
                 "effect_text": advice.EFFECT_WORDS[rule.effect],
                 "text": policy.clause_texts[rule.clause_id],
             }
-            for rule in RULES
+            for rule in rulebook.rules
         ],
         "notes": [[note.value, advice.note_text(note, policy)] for note in advice.NoteId],
         "refund_arrives": {
@@ -85,15 +85,16 @@ def _version(policy: Policy, ledger: Ledger) -> dict[str, Any]:
     }
 
 
-def decision_data(policies: Policies, book: Book) -> dict[str, Any]:
-    """What the page's table needs, for every version of ``policies`` (``book``: their ledger)."""
+def decision_data(rulebook: Rulebook, policies: Policies, book: Book) -> dict[str, Any]:
+    """What the page's table needs, for every version of ``policies`` (``book``: their ledger,
+    under ``rulebook``)."""
     outcomes: dict[str, Any] = {}
     versions = []
     for policy in policies.versions:
         ledger = book.versions[policy.effective.isoformat()]
         for row in ledger.tables["verdict"]:
-            outcomes.setdefault(row.outcome, _outcome(row.outcome))
-        versions.append(_version(policy, ledger))
+            outcomes.setdefault(row.outcome, _outcome(rulebook, row.outcome))
+        versions.append(_version(rulebook, policy, ledger))
     first = policies.first
     return {
         "format": FORMAT,
@@ -117,7 +118,7 @@ def decision_data(policies: Policies, book: Book) -> dict[str, Any]:
                 "support_says": [list(pair) for pair in question.support_says],
                 "support_checks": question.support_checks,
             }
-            for question in QUESTIONS
+            for question in rulebook.questions
         ],
         "outcomes": outcomes,
         "verdict_titles": {verdict.value: advice.VERDICT_TITLES[verdict] for verdict in Verdict},
@@ -142,8 +143,11 @@ def decision_data(policies: Policies, book: Book) -> dict[str, Any]:
     }
 
 
-def decision_json(policies: Policies, book: Book) -> str:
+def decision_json(rulebook: Rulebook, policies: Policies, book: Book) -> str:
     """:func:`decision_data` as the compact JSON the site ships (stable: sorted, no spaces)."""
     return json.dumps(
-        decision_data(policies, book), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+        decision_data(rulebook, policies, book),
+        ensure_ascii=False,
+        separators=(",", ":"),
+        sort_keys=True,
     )

@@ -45,9 +45,10 @@ from markdown.treeprocessors import Treeprocessor
 from mkdocs.plugins import get_plugin_logger
 from pymdownx.blocks import RE_END, RE_START, BlocksExtension, BlocksProcessor
 
-from checker import CLAUSE_IDS, Policies, Policy, PolicyError
+from checker import Policies, Policy, PolicyError
 from checker.policy import PLACEHOLDER
 from refund_site import blocks, proofread, safety
+from refund_site.package import PolicyPackage
 from refund_site.page import PageContext
 
 # MkDocs' logger for plugins: every message starts "refund-policy: ".
@@ -80,6 +81,7 @@ class RefundPolicyExtension(BlocksExtension):
 
     def __init__(
         self,
+        package: PolicyPackage,
         policy: Policy,
         *,
         policies: Policies | None = None,
@@ -87,6 +89,8 @@ class RefundPolicyExtension(BlocksExtension):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        # The policy the pages publish (mkdocs.yml's ``policies``): its rules and its check.
+        self.package = package
         self.policy = policy
         # Every version: the examples are judged as the self-check judges, by purchase date.
         self.policies = policies or Policies((policy,), source=policy.source)
@@ -323,12 +327,12 @@ class SourcePreprocessor(Preprocessor):
                 f"“- The words of the clause {{clause: {clause_id}}}”. Move it there.",
             )
             return CLAUSE_MARKER.sub("", line)
-        if clause_id not in CLAUSE_IDS:
+        if clause_id not in self.ext.package.rulebook.clause_ids:
             self.ext.problem(
                 number,
                 f"{{clause: {clause_id}}} names no rule of the self-check. "
-                f"Known clauses: {', '.join(CLAUSE_IDS)}. Fix the spelling; a new "
-                "clause needs a developer to add its rule first.",
+                f"Known clauses: {', '.join(self.ext.package.rulebook.clause_ids)}. Fix the "
+                "spelling; a new clause needs a developer to add its rule first.",
             )
             return CLAUSE_MARKER.sub("", line)
         # The placeholders are already filled in; a link's Markdown reads as its text.

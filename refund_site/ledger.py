@@ -43,8 +43,8 @@ from checker import advice
 from checker.answers import parse_answers
 from checker.model import Answers, Effect
 from checker.policy import COMPARED_WITH, Policies, Policy
-from checker.questions import QUESTIONS, Asker, Kind
-from checker.rules import RULES, Evaluation, Rule, evaluate
+from checker.questions import Asker, Kind
+from checker.rules import Evaluation, Rule, Rulebook
 
 FORMAT = "refund-ledger/2"
 # Every situation is bought on this day: the days from purchase to request decide, not the date.
@@ -139,7 +139,9 @@ def thresholds(policy: Policy, names: Iterable[str]) -> dict[str, list[int]]:
     return out
 
 
-def dimensions(policy: Policy, values_read: Iterable[str] = ()) -> tuple[Dimension, ...]:
+def dimensions(
+    rulebook: Rulebook, policy: Policy, values_read: Iterable[str] = ()
+) -> tuple[Dimension, ...]:
     """Every answer the rules can be given, with its classes, in the questions' order.
 
     Choices and yes/no answers have a class per value, "unsure" included. The numbers (the
@@ -147,7 +149,7 @@ def dimensions(policy: Policy, values_read: Iterable[str] = ()) -> tuple[Dimensi
     thresholds among ``values_read`` draw (:func:`thresholds`); without one, a single class.
     """
     drawn = thresholds(policy, values_read)
-    numbers = [question.field for question in QUESTIONS if question.kind is Kind.COUNT]
+    numbers = [question.field for question in rulebook.questions if question.kind is Kind.COUNT]
     unknown = set(drawn) - {DAYS, *numbers}
     if unknown:
         raise LedgerError(
@@ -162,7 +164,7 @@ def dimensions(policy: Policy, values_read: Iterable[str] = ()) -> tuple[Dimensi
         )
 
     out = []
-    for question in QUESTIONS:
+    for question in rulebook.questions:
         if question.kind in (Kind.CHOICE, Kind.YES_NO):
             values = []
             for option in question.options:
@@ -255,53 +257,68 @@ def _effect(rule: Rule) -> str:
     return "supports" if rule.effect is Effect.SUPPORTS else "counts against"
 
 
-# The checker's computations, as check() makes them, each with the parts of the ledger it decides.
-COMPUTATIONS: list[tuple[Callable[[Answers, Policy], Any], list[Part]]] = [
-    (
-        evaluate,
-        [
-            Part(
-                "verdict",
-                "The verdict, and the unsure answers that would change it (missing).",
-                _verdict,
-            ),
-            *(
+Computation = tuple[Callable[[Answers, Policy], Any], list[Part]]
+
+
+@functools.cache
+def computations(rulebook: Rulebook) -> list[Computation]:
+    """The checker's computations, as check() makes them, each with the parts of the ledger it
+    decides."""
+    return [
+        (
+            rulebook.evaluate,
+            [
                 Part(
-                    f"clause {rule.clause_id}",
-                    f"Where it applies. It {_effect(rule)} a refund.",
-                    functools.partial(_clause_applies, rule),
+                    "verdict",
+                    "The verdict, and the unsure answers that would change it (missing).",
+                    _verdict,
+                ),
+                *(
+                    Part(
+                        f"clause {rule.clause_id}",
+                        f"Where it applies. It {_effect(rule)} a refund.",
+                        functools.partial(_clause_applies, rule),
+                        only_where_it_applies=True,
+                    )
+                    for rule in rulebook.rules
+                ),
+            ],
+        ),
+        (
+            advice.note_ids,
+            [
+                Part(
+                    f"note {note.value}",
+                    "Where the self-check adds this note.",
+                    functools.partial(_note_added, note),
                     only_where_it_applies=True,
                 )
-                for rule in RULES
-            ),
-        ],
-    ),
-    (
-        advice.note_ids,
-        [
-            Part(
-                f"note {note.value}",
-                "Where the self-check adds this note.",
-                functools.partial(_note_added, note),
-                only_where_it_applies=True,
-            )
-            for note in advice.NoteId
-        ],
-    ),
-    (
-        lambda answers, policy: advice.alternative_ids(answers),
-        [Part("alternatives", "What support may offer instead of a refund.", _ids)],
-    ),
-    (
-        lambda answers, policy: advice.settlement(answers),
-        [Part("refund-arrives", "How long an approved refund may take to arrive.", str)],
-    ),
-    (
-        lambda answers, policy: advice.support_checks(answers),
-        [Part("support-checks", "What only support knows and still checks.", _ids)],
-    ),
-]
-PARTS: dict[str, Part] = {part.name: part for _, parts in COMPUTATIONS for part in parts}
+                for note in advice.NoteId
+            ],
+        ),
+        (
+            lambda answers, policy: advice.alternative_ids(answers),
+            [Part("alternatives", "What support may offer instead of a refund.", _ids)],
+        ),
+        (
+            lambda answers, policy: advice.settlement(answers),
+            [Part("refund-arrives", "How long an approved refund may take to arrive.", str)],
+        ),
+        (
+            lambda answers, policy: advice.support_checks(answers),
+            [Part("support-checks", "What only support knows and still checks.", _ids)],
+        ),
+    ]
+
+
+def parts(rulebook: Rulebook) -> dict[str, Part]:
+    """The ledger's parts (its tables), by name, in the file's order."""
+    return {part.name: part for _, made in computations(rulebook) for part in made}
+
+
+def only_where_it_applies(part: str) -> bool:
+    """A clause's or a note's table lists only where it applies."""
+    return part.startswith(("clause ", "note "))
 
 
 # Tracing which answers and which policy values a computation reads ----------------------------
@@ -532,9 +549,7 @@ class Ledger:
     def outcome(self, part: str, situation: Situation) -> str:
         """The outcome that the table ``part`` records for ``situation``."""
         found = [row.outcome for row in self.tables[part] if row.matches(situation)]
-        if PARTS.get(part, Part("", "", str)).only_where_it_applies or (
-            part.startswith(("clause ", "note ")) and part not in PARTS
-        ):
+        if only_where_it_applies(part):
             return APPLIES if found else NOT_APPLIES
         if len(found) != 1:
             raise LedgerError(f"{len(found)} rows of [{part}] cover one situation")
@@ -557,12 +572,12 @@ class Book:
     versions: dict[str, Ledger] = field(default_factory=dict)
 
 
-def make_book(policies: Policies) -> Book:
-    """The ledger of each version of ``policies`` under the checker's current rules."""
-    return Book({v.effective.isoformat(): make_ledger(v) for v in policies.versions})
+def make_book(rulebook: Rulebook, policies: Policies) -> Book:
+    """The ledger of each version of ``policies`` under the rulebook's current rules."""
+    return Book({v.effective.isoformat(): make_ledger(rulebook, v) for v in policies.versions})
 
 
-def make_ledger(policy: Policy) -> Ledger:
+def make_ledger(rulebook: Rulebook, policy: Policy) -> Ledger:
     """The ledger of ``policy`` under the checker's current rules.
 
     The numbers' classes come from the policy values the computations read: first with every
@@ -570,21 +585,21 @@ def make_ledger(policy: Policy) -> Ledger:
     read (a value read only past a threshold adds its own classes)."""
     values_read: set[str] = set()
     while True:
-        dims = dimensions(policy, values_read)
-        results, read_now = _results(policy, dims)
+        dims = dimensions(rulebook, policy, values_read)
+        results, read_now = _results(rulebook, policy, dims)
         if read_now <= values_read:
             break
         values_read |= read_now
     ledger = Ledger(dims, policy_lines(policy))
-    for (_, parts), (read, ordered) in zip(COMPUTATIONS, results, strict=True):
-        for part in parts:
+    for (_, made), (read, ordered) in zip(computations(rulebook), results, strict=True):
+        for part in made:
             outcomes = [part.outcome(result) for result in ordered]
             ledger.tables[part.name] = _table(dims, read, outcomes)
     return ledger
 
 
 def _results(
-    policy: Policy, dims: Sequence[Dimension]
+    rulebook: Rulebook, policy: Policy, dims: Sequence[Dimension]
 ) -> tuple[list[tuple[list[int], list[Any]]], set[str]]:
     """Each computation's result on every combination of the classes of the dimensions it reads
     (those, and the results in :func:`itertools.product` order), and the policy values read."""
@@ -620,7 +635,7 @@ def _results(
 
     everything: Block = tuple(frozenset(range(len(dim.classes))) for dim in dims)
     out = []
-    for computation, _ in COMPUTATIONS:
+    for computation, _ in computations(rulebook):
 
         def compute(situation: Situation, computation: Any = computation) -> tuple[Any, Any]:
             answers = answers_for(situation)
@@ -675,7 +690,7 @@ def _condition(dims: Sequence[Dimension], row: Row) -> str:
     return " ".join(named) or "always"
 
 
-def render_version(ledger: Ledger) -> list[str]:
+def render_version(rulebook: Rulebook, ledger: Ledger) -> list[str]:
     """One version's part of the file: its policy, classes and tables."""
     dims = ledger.dims
     sizes = " × ".join(str(len(dim.classes)) for dim in dims)
@@ -684,7 +699,7 @@ def render_version(ledger: Ledger) -> list[str]:
     lines += [f"{dim.name:<{width}} : {' | '.join(dim.keys())}" for dim in dims]
     lines.append(f"# {ledger.situations:,} situations ({sizes})")
     for name, rows in ledger.tables.items():
-        part = PARTS[name]
+        part = parts(rulebook)[name]
         shown = [r for r in rows if r.outcome == APPLIES] if part.only_where_it_applies else rows
         covered = sum(row.size(dims) for row in shown)
         lines += ["", f"[{name}]", f"# {part.title}"]
@@ -697,11 +712,11 @@ def render_version(ledger: Ledger) -> list[str]:
     return lines
 
 
-def render(book: Book) -> str:
+def render(rulebook: Rulebook, book: Book) -> str:
     """The ledger as the text of its file: each version under its own ``[[version …]]``."""
     return assemble(
         {
-            effective: "\n".join(render_version(ledger))
+            effective: "\n".join(render_version(rulebook, ledger))
             for effective, ledger in book.versions.items()
         }
     )

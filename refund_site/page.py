@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from markdown import Markdown
 
     from checker import Policies, Policy
+    from refund_site.package import PolicyPackage
 
 
 class PageRole(StrEnum):
@@ -39,7 +40,8 @@ class WidgetSettings:
     wheel: str = ""
     wheel_sha256: str = ""
     decisions: str = ""
-    package: str = "imgtostl-refund-checker"
+    package: str = "imgtostl-refund-checker"  # the wheel's name in the lock
+    module: str = ""  # what the worker imports from it: the policy's package (checker)
     worker: str = "assets/refund-check/worker.js"
     stall_timeout_ms: int = 15000
     start_timeout_ms: int = 30000
@@ -71,6 +73,7 @@ class BlockHost(Protocol):
     """What a ``///`` block needs of the extension that renders it."""
 
     context: PageContext
+    package: PolicyPackage  # the policy the page publishes: its rules and its check
     policies: Policies
     docs_dir: Path | None  # the docs folder, for the history page's texts (None: not known)
 

@@ -40,12 +40,13 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import YAML_RE
 from mkdocs.utils.templates import TemplateContext
 
-from checker import Policies, PolicyError, read_policies
+from checker import Policies, PolicyError
 from checker.policy import display_name, long_date
 from refund_site import (
     decisions,
     headers,
     output,
+    package,
     precompress,
     proofread,
     review,
@@ -80,11 +81,62 @@ class _Milliseconds(c.Type[int]):
         return number
 
 
+class _PolicyEntry(base.Config):
+    package = c.Type(str)
+    """The policy's Python package (its import name): its RULEBOOK, check and read_policies."""
+    page = c.Type(str, default="index.md")
+    """The page of the docs folder that publishes the policy, with its self-check."""
+    policy = c.Optional(c.Type(str))
+    """Its values and words (default: policy.toml in the package's folder, beside mkdocs.yml)."""
+    ledger = c.Optional(c.Type(str))
+    """Its committed ledger of every decision (default: ledger.txt beside the policy file)."""
+
+
+class _Policies(c.ListOfItems[_PolicyEntry]):
+    """``policies``: the site's policies, each loaded (:func:`refund_site.package.load`)."""
+
+    def __init__(self) -> None:
+        super().__init__(c.SubConfig(_PolicyEntry), default=[{"package": "checker"}])
+
+    def post_validation(self, config: base.Config, key_name: str) -> None:
+        entries: list[_PolicyEntry] = config[key_name]
+        root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        loaded = []
+        for entry in entries:
+            try:
+                policy_file = (
+                    root / entry.policy
+                    if entry.policy
+                    else package.default_policy_file(root, entry.package)
+                )
+                if not policy_file.is_file():
+                    raise package.PackageError(
+                        f"policies: the policy file {policy_file} of “{entry.package}” does not "
+                        "exist. Give its path as `policy:` (relative to mkdocs.yml)."
+                    )
+                loaded.append(
+                    package.load(
+                        entry.package,
+                        entry.page,
+                        policy_file=policy_file,
+                        ledger_file=root / entry.ledger if entry.ledger else None,
+                    )
+                )
+            except package.PackageError as error:
+                raise ValidationError(str(error).removeprefix("policies: ")) from None
+        if not loaded:
+            raise ValidationError("list at least one policy: - package: checker")
+        if len(loaded) > 1:
+            raise ValidationError(
+                "one policy per site for now: the site's versions, history and self-check serve "
+                "a single policy page (see README, “Publishing another policy”)."
+            )
+        config[key_name] = loaded
+
+
 class RefundPolicyConfig(base.Config):
-    policy = c.File(exists=True, default="checker/policy.toml")
-    """The policy parameters and clause words (defined once; the checker reads the same file)."""
-    ledger = c.Optional(c.File(exists=False))
-    """The committed ledger of every decision (default: ledger.txt beside the policy file)."""
+    policies = _Policies()
+    """The site's policies: ``- package: checker`` (``page:`` index.md by default)."""
     pyodide_source = c.Optional(c.Type(str))
     """A local ``pyodide-314.0.7.tgz`` or folder with the core files, for offline builds."""
     cache_dir = c.Optional(c.Type(str))
@@ -116,6 +168,17 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         # The pages in the navigation, by where MkDocs publishes them from (see THEME_MARKUP).
         self.in_navigation: set[str] = set()
 
+    @property
+    def site_policy(self) -> package.PolicyPackage:
+        """The site's policy (mkdocs.yml's ``policies``)."""
+        policies: list[package.PolicyPackage] = self.config.policies  # type: ignore[assignment]
+        return policies[0]
+
+    @property
+    def packages(self) -> list[package.PolicyPackage]:
+        """Every policy of the site, loaded (``./run review`` reads them here)."""
+        return list(self.config.policies)  # type: ignore[arg-type]
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
         self.dirty = dirty
@@ -142,10 +205,10 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         if unsupported:
             self.stop(unsupported)
         try:
-            policies = read_policies(self.config.policy)
+            policies = self.site_policy.read_policies()
         except PolicyError as error:
             self.stop(*error.problems)
-        for problem in proofread.policy_file_problems(Path(self.config.policy), policies):
+        for problem in proofread.policy_file_problems(self.site_policy.policy_path, policies):
             log.warning(problem)
         try:
             self.today = versions.build_day()
@@ -167,10 +230,10 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             self.stop(str(error))
         self._check_ledger(config_dir, Path(config.docs_dir) / versions.HISTORY)
         for problem in versions.unchanged_versions(
-            Path(self.config.policy), Path(config.docs_dir), policies, self.today
+            self.site_policy.policy_path, Path(config.docs_dir), policies, self.today
         ):
             log.warning(problem)
-        self.extension = RefundPolicyExtension(policy, policies=policies)
+        self.extension = RefundPolicyExtension(self.site_policy, policy, policies=policies)
         self.extension.docs_dir = Path(config.docs_dir)
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
         widget = shipping.widget_dir()
@@ -194,11 +257,9 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         While previewing, a stale ledger is only announced: the editor reviews after seeing the
         change. A build that would publish stops. A change to a version in effect stops both.
         """
-        policy_file = Path(self.config.policy)
-        ledger_file = (
-            Path(self.config.ledger) if self.config.ledger else review.ledger_path_for(policy_file)
-        )
-        expected = review.current_text(policy_file, self.cache, history)
+        policy_file = self.site_policy.policy_path
+        ledger_file = self.site_policy.ledger_path
+        expected = review.current_text(self.site_policy, self.cache, history)
         # The page's decision table is this ledger (refund_site/decisions.py).
         self.book = ledgers.parse(expected)
         actual = ledger_file.read_text(encoding="utf-8") if ledger_file.is_file() else None
@@ -236,7 +297,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         # Editors change policy.toml too, and the theme's overrides (the footer, the look):
         # `mkdocs serve` rebuilds when either is saved.
-        server.watch(self.config.policy)
+        server.watch(str(self.site_policy.policy_path))
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
         # A rebuild that stops leaves the last good build in place; MkDocs' server would hold
@@ -265,11 +326,13 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         assert self.policies is not None and self.book is not None
         try:
             self.shipment = shipping.ship(
-                Path(self.config.policy),
+                self.site_policy,
                 self.cache,
                 pyodide_source=config_dir / source if source else None,
                 fast_start=self.config.fast_start,
-                decisions=decisions.decision_json(self.policies, self.book).encode("utf-8"),
+                decisions=decisions.decision_json(
+                    self.site_policy.rulebook, self.policies, self.book
+                ).encode("utf-8"),
             )
         except shipping.ShippingError as error:
             self.stop(str(error))
@@ -384,6 +447,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                     wheel_sha256=shipment.wheel_sha256,
                     decisions=here(shipment.decisions),
                     package=wheel.LOCK_PACKAGE_NAME,
+                    module=self.site_policy.import_name,
                     worker=here(shipment.worker),
                     stall_timeout_ms=self.config.stall_timeout_ms,
                     start_timeout_ms=self.config.start_timeout_ms,
@@ -436,7 +500,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             log.warning(problem)
         others = [e for e in config.markdown_extensions if e is not self.extension]
         for problem in upcoming.upcoming_problems(
-            self.policies, self.today, docs, others, config.mdx_configs
+            self.site_policy, self.policies, self.today, docs, others, config.mdx_configs
         ):
             log.warning(problem)
         return env

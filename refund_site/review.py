@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import hashlib
+import inspect
 import itertools
 import math
 import subprocess
@@ -35,11 +36,12 @@ from typing import Any
 from mkdocs.config import load_config
 from mkdocs.exceptions import ConfigurationError
 
-import checker
-from checker import Policy, PolicyError, read_policies
+from checker import Policy, PolicyError
 from checker.policy import display_name, long_date, parameters_of, versioned
+from checker.rules import Rulebook
 from refund_site import cache, runtime, upcoming, versions
 from refund_site import ledger as ledgers
+from refund_site import package as packages
 from refund_site.ledger import (
     APPLIES,
     DAYS,
@@ -50,8 +52,8 @@ from refund_site.ledger import (
     Ledger,
     LedgerError,
 )
+from refund_site.package import PolicyPackage
 
-DEFAULT_POLICY = Path("checker/policy.toml")
 # Where each earlier version's page is kept, frozen: docs/history/2026-05-01.md.
 DEFAULT_HISTORY = Path("docs/history")
 LEDGER_NAME = "ledger.txt"
@@ -60,21 +62,27 @@ EXIT_PROBLEM = 2
 ABSENT = "(not in this ledger)"
 
 
-def ledger_path_for(policy_file: Path) -> Path:
-    """The ledger committed beside a policy file."""
-    return Path(policy_file).with_name(LEDGER_NAME)
-
-
 # The ledger, made once per content --------------------------------------------------------------
 
-_SOURCES = [Path(ledgers.__file__), *sorted(Path(checker.__file__).parent.glob("*.py"))]
+
+def _sources(policy: PolicyPackage) -> list[Path]:
+    """The code that decides the ledger: the ledger's own, the engine's and the policy's."""
+    engine = Path(inspect.getfile(Rulebook)).parent
+    folders = sorted({engine, policy.folder})
+    return [
+        Path(ledgers.__file__),
+        *(file for folder in folders for file in sorted(folder.glob("*.py"))),
+    ]
+
+
 _made: dict[str, str] = {}
 
 
 def current_text(
-    policy_file: Path, cache_dir: Path | None = None, history: Path | None = None
+    policy: PolicyPackage | Path, cache_dir: Path | None = None, history: Path | None = None
 ) -> str:
-    """The ledger's text for ``policy_file`` under the current rules.
+    """The ledger's text for ``policy``'s file under its current rules (a path: that file of the
+    site's policy, :func:`site_policy`).
 
     Each version's part takes about 3 s to make, so it is kept by what decides it (the version's
     values and words, the checker's code and the ledger's own): in memory, and in
@@ -83,14 +91,16 @@ def current_text(
     (``<effective>.md``) records that page's SHA-256 too, so that it stays as it was.
     """
     cache_dir = cache_dir if cache_dir is not None else runtime.default_cache_dir()
-    history = history if history is not None else Path(policy_file).parent.parent / DEFAULT_HISTORY
+    if not isinstance(policy, PolicyPackage):
+        policy = site_policy(None, Path(policy))
+    history = history if history is not None else policy.policy_path.parent.parent / DEFAULT_HISTORY
     code = hashlib.sha256()
-    for source in _SOURCES:
+    for source in _sources(policy):
         code.update(source.read_bytes())
     bodies = {}
-    for version in read_policies(policy_file).versions:
+    for version in policy.read_policies().versions:
         effective = version.effective.isoformat()
-        body = _version_text(version, code.copy(), Path(cache_dir))
+        body = _version_text(policy.rulebook, version, code.copy(), Path(cache_dir))
         page = history / f"{effective}.md"
         if page.is_file():
             digest = hashlib.sha256(page.read_bytes()).hexdigest()
@@ -99,7 +109,7 @@ def current_text(
     return ledgers.assemble(bodies)
 
 
-def _version_text(version: Policy, digest: Any, cache_dir: Path) -> str:
+def _version_text(rulebook: Rulebook, version: Policy, digest: Any, cache_dir: Path) -> str:
     for line in ledgers.policy_lines(version):
         digest.update(line.encode() + b"\n")
     key = digest.hexdigest()[:32]
@@ -108,7 +118,9 @@ def _version_text(version: Policy, digest: Any, cache_dir: Path) -> str:
         if cached.is_file():
             _made[key] = cached.read_text(encoding="utf-8")
         else:
-            _made[key] = "\n".join(ledgers.render_version(ledgers.make_ledger(version)))
+            _made[key] = "\n".join(
+                ledgers.render_version(rulebook, ledgers.make_ledger(rulebook, version))
+            )
             cache.write_file(cached, _made[key].encode("utf-8"))
     return _made[key]
 
@@ -701,14 +713,14 @@ def _report_lines(report: Report, details: int) -> list[str]:
     return lines
 
 
-def site_problems(policy_file: Path, today: date, history: Path | None = None) -> list[str]:
+def site_problems(policy: PolicyPackage, today: date, history: Path | None = None) -> list[str]:
     """What would stop the site's build, today or on an announced effective day: a coming
     version that changes nothing, and each page's problems on each effective day still to come
     (refund_site/upcoming.py), rendered with the site's own mkdocs.yml."""
-    root = Path(policy_file).parent.parent
+    root = policy.policy_path.parent.parent
     docs = history.parent if history is not None else root / DEFAULT_HISTORY.parent
-    policies = read_policies(policy_file)
-    found = versions.unchanged_versions(Path(policy_file), docs, policies, today)
+    policies = policy.read_policies()
+    found = versions.unchanged_versions(policy.policy_path, docs, policies, today)
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         return found
@@ -717,12 +729,25 @@ def site_problems(policy_file: Path, today: date, history: Path | None = None) -
     except (ConfigurationError, OSError) as error:
         return [*found, f"{display_name(config_file)} cannot be read ({error}); fix it first."]
     return found + upcoming.upcoming_problems(
+        policy,
         policies,
         today,
         Path(config.docs_dir),
         list(config.markdown_extensions),
         config.mdx_configs,
     )
+
+
+def site_policy(
+    name: str | None, policy_file: Path | None, config_file: Path = Path("mkdocs.yml")
+) -> PolicyPackage:
+    """The policy a command run beside mkdocs.yml works on: the one called ``name`` among
+    mkdocs.yml's ``policies`` (the only one if not given), read from ``policy_file`` if given.
+    Raises :class:`refund_site.package.PackageError`."""
+    chosen = packages.choose(packages.from_mkdocs(config_file), name)
+    if policy_file is None:
+        return chosen
+    return packages.PolicyPackage(chosen.module, chosen.page, policy_file, None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -737,7 +762,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--accept", action="store_true", help="write the new ledger (then commit it)"
     )
     parser.add_argument(
-        "--policy", type=Path, default=DEFAULT_POLICY, help="the policy file (default: %(default)s)"
+        "name",
+        nargs="?",
+        help="the policy's name, when mkdocs.yml lists more than one (refund)",
+    )
+    parser.add_argument(
+        "--policy",
+        type=Path,
+        help="the policy file (default: the one mkdocs.yml's policies give, checker/policy.toml)",
     )
     parser.add_argument(
         "--ledger", type=Path, help="the ledger file (default: ledger.txt beside the policy)"
@@ -748,9 +780,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"the folder of archived version pages (default: {DEFAULT_HISTORY} beside checker/)",
     )
     args = parser.parse_args(argv)
-    ledger_file = args.ledger or ledger_path_for(args.policy)
     try:
-        text = current_text(args.policy, history=args.history)
+        policy = site_policy(args.name, args.policy)
+    except packages.PackageError as error:
+        sys.stderr.write(f"review: {error}\n")
+        return EXIT_PROBLEM
+    ledger_file = args.ledger or policy.ledger_path
+    try:
+        text = current_text(policy, history=args.history)
     except PolicyError as error:
         sys.stderr.write("".join(f"review: {problem}\n" for problem in error.problems))
         return EXIT_PROBLEM
@@ -761,7 +798,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"review: {error}\n")
         return EXIT_PROBLEM
     # What the site's pages would stop on, today or on an announced effective day.
-    site = site_problems(args.policy, today, args.history)
+    site = site_problems(policy, today, args.history)
     old: Book | None = None
     if not ledger_file.is_file():
         sys.stdout.write(f"There is no ledger at {ledger_file} yet.\n")
@@ -795,8 +832,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             old,
             new,
             today,
-            display_name(args.policy),
-            args.history or Path(args.policy).parent.parent / DEFAULT_HISTORY,
+            display_name(policy.policy_path),
+            args.history or policy.policy_path.parent.parent / DEFAULT_HISTORY,
         )
     frozen += site
     if frozen:

@@ -17,9 +17,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import checker
 from refund_site import cache as cache_files
 from refund_site import runtime, stdlib, wheel
+from refund_site.package import PolicyPackage
 
 ASSETS = Path(__file__).parent / "assets"
 WIDGET_SOURCE = ASSETS / "refund-check"
@@ -100,7 +100,7 @@ class Shipment:
 
 
 def ship(
-    policy_file: Path,
+    policy: PolicyPackage,
     cache: Path,
     *,
     pyodide_source: Path | None,
@@ -114,7 +114,7 @@ def ship(
     """
     try:
         core = runtime.ensure_runtime(cache, pyodide_source)
-        built = wheel.build_checker_wheel(Path(checker.__file__).parent, policy_file, cache)
+        built = wheel.build_checker_wheel(policy.folder, policy.policy_path, cache)
         lock_dir = cache / "site-locks" / built.parent.name
         lock = lock_dir / wheel.LOCK_FILE_NAME
         runtime_lock = core / wheel.LOCK_FILE_NAME

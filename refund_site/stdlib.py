@@ -140,11 +140,14 @@ def _make(core: Path, wheel: Path, lock: Path, package: str, target: Path) -> Pa
 
 
 def _request(core: Path, lock: Path, package: str) -> dict[str, Any]:
-    """What every run under Node is given: the runtime, the checker's lock and the exercise."""
+    """What every run under Node is given: the runtime, the checker's lock and the exercise (and
+    the policy's package that the lock's wheel holds, as the lock says)."""
+    imports = json.loads(lock.read_text(encoding="utf-8"))["packages"][package]["imports"]
     return {
         "runtime_dir": str(core),
         "lock_file": str(lock),
         "package": package,
+        "module": imports[0],
         "loader": str(LOADER),
         "exercise": (IN_NODE / "exercise.py").read_text(encoding="utf-8"),
     }

@@ -22,10 +22,11 @@ from typing import Any
 import markdown
 from mkdocs.utils.meta import get_data
 
-from checker import CLAUSE_IDS, Policies
+from checker import Policies
 from checker.policy import long_date
 from refund_site import versions
 from refund_site.extension import Problem, RefundPolicyExtension
+from refund_site.package import PolicyPackage
 from refund_site.page import PageContext, PageRole
 
 # The blocks a home page must hold, and what its readers would miss without each.
@@ -50,7 +51,7 @@ def page_problems(
         name = posixpath.join(docs_name, shown.source)
         frozen = shown.source.startswith(versions.HISTORY + "/")
         marked = extension.clauses_seen.get(shown.src_uri, {})
-        for clause_id in [] if frozen else CLAUSE_IDS:
+        for clause_id in [] if frozen else extension.package.rulebook.clause_ids:
             if clause_id not in marked:
                 found.append(
                     f"{name}: no bullet of the policy is marked as clause “{clause_id}”, "
@@ -74,6 +75,7 @@ def effective_days(policies: Policies, today: date) -> list[date]:
 
 
 def problems_on(
+    package: PolicyPackage,
     day: date,
     policies: Policies,
     docs: Path,
@@ -84,7 +86,7 @@ def problems_on(
     as ``file:LINE: message`` (or ``file: message``)."""
     found: list[Problem] = []
     extension = RefundPolicyExtension(
-        policies.in_force(day), policies=policies, on_problem=found.append
+        package, policies.in_force(day), policies=policies, on_problem=found.append
     )
     extension.docs_dir = docs
     dates = {v.effective.isoformat() for v in policies.versions}
@@ -131,6 +133,7 @@ def problems_on(
 
 
 def upcoming_problems(
+    package: PolicyPackage,
     policies: Policies,
     today: date,
     docs: Path,
@@ -144,9 +147,9 @@ def upcoming_problems(
     if not days:
         return found
     # A problem the build of today reports already is not repeated for every day to come.
-    known = set(problems_on(today, policies, docs, extensions, extension_configs))
+    known = set(problems_on(package, today, policies, docs, extensions, extension_configs))
     for day in days:
-        for problem in problems_on(day, policies, docs, extensions, extension_configs):
+        for problem in problems_on(package, day, policies, docs, extensions, extension_configs):
             if problem in known:
                 continue
             found.append(

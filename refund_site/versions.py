@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from checker import Policies, Policy, PolicyError, read_policies
+from checker import Policies, Policy, PolicyError
 from checker.policy import (
     MONTHS,
     PLACEHOLDER,
@@ -37,6 +37,7 @@ from checker.policy import (
     parameters_of,
     versioned,
 )
+from refund_site.package import PackageError, PolicyPackage
 
 TODAY_ENV = "REFUND_POLICY_TODAY"
 HISTORY = "history"  # docs/history/<date>.md: the frozen pages of earlier versions
@@ -338,7 +339,6 @@ def unchanged_versions(policy_file: Path, docs: Path, policies: Policies, today:
 
 # ./run new-version --------------------------------------------------------------------------------
 
-DEFAULT_POLICY = Path("checker/policy.toml")
 DEFAULT_DOCS = Path("docs")
 
 
@@ -353,14 +353,20 @@ def in_the_past(effective: date, before: date) -> str:
 
 
 def new_version(
-    policy_file: Path, docs: Path, effective: date, today: date, changes: str = ""
+    policy: PolicyPackage | Path, docs: Path, effective: date, today: date, changes: str = ""
 ) -> list[str]:
-    """Freeze the latest version's page and add a version taking effect on ``effective``.
+    """Freeze the latest version's page of ``policy`` and add a version taking effect on
+    ``effective`` (a path: that file of the site's policy).
 
     Returns what was done, line by line. Raises :class:`VersionError`.
     """
+    if not isinstance(policy, PolicyPackage):
+        from refund_site.review import site_policy
+
+        policy = site_policy(None, Path(policy))
+    policy_file = policy.policy_path
     try:
-        policies = read_policies(policy_file)
+        policies = policy.read_policies()
     except PolicyError as error:
         raise VersionError(
             "checker/policy.toml has mistakes; fix them first:\n" + "\n".join(error.problems)
@@ -448,7 +454,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("effective", help="the day the new version takes effect, YYYY-MM-DD")
     parser.add_argument("--changes", default="", help="what changes, in a sentence")
-    parser.add_argument("--policy", type=Path, default=DEFAULT_POLICY, help="%(default)s")
+    parser.add_argument(
+        "--name", help="the policy's name, when mkdocs.yml lists more than one (refund)"
+    )
+    parser.add_argument(
+        "--policy", type=Path, help="the policy file (default: the one mkdocs.yml's policies give)"
+    )
     parser.add_argument("--docs", type=Path, default=DEFAULT_DOCS, help="%(default)s")
     args = parser.parse_args(argv)
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.effective):
@@ -457,9 +468,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             "effect as YYYY-MM-DD, like ./run new-version 2026-12-01.\n"
         )
         return 2
+    from refund_site.review import site_policy
+
+    try:
+        policy = site_policy(args.name, args.policy)
+    except PackageError as error:
+        sys.stderr.write(f"new-version: {error}\n")
+        return 2
     try:
         effective = date.fromisoformat(args.effective)
-        done = new_version(args.policy, args.docs, effective, build_day(), args.changes.strip())
+        done = new_version(policy, args.docs, effective, build_day(), args.changes.strip())
     except ValueError:
         sys.stderr.write(f"new-version: {args.effective} is not a day of the calendar.\n")
         return 2

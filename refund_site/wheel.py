@@ -21,15 +21,16 @@ from pyodide_lock.utils import add_wheels_to_spec
 from refund_site import cache
 
 CHECKER_DISTRIBUTION = "imgtostl-refund-checker"
-CHECKER_IMPORT = "checker"
 CHECKER_VERSION = "1.0.0"
 # The lock file keys packages by their normalized name, and that key is what JavaScript passes to
 # ``pyodide.loadPackage(...)``.
 LOCK_PACKAGE_NAME = canonicalize_name(CHECKER_DISTRIBUTION)
 LOCK_FILE_NAME = "pyodide-lock.json"
 
-# What hatchling builds from: the package alone, nothing else of this repository.
-_PYPROJECT = f"""\
+
+def _pyproject(import_name: str) -> str:
+    """What hatchling builds from: the policy's package alone, nothing else of this repository."""
+    return f"""\
 [build-system]
 requires = ["hatchling"]
 build-backend = "hatchling.build"
@@ -41,13 +42,16 @@ description = "ImgToSTL's refund rules, as run by the refund policy's self-check
 requires-python = ">=3.12"
 
 [tool.hatch.build.targets.wheel]
-packages = ["{CHECKER_IMPORT}"]
+packages = ["{import_name}"]
 # The cache may sit inside a checkout; its .gitignore must not decide what the wheel holds.
 ignore-vcs = true
 """
-# Part of the cache key: bump it when the way the wheel is made changes, so old wheels are not
-# reused.
-_RECIPE = f"checker-wheel/1\n{_PYPROJECT}"
+
+
+def _recipe(import_name: str) -> str:
+    """Part of the cache key: bump it when the way the wheel is made changes, so old wheels are
+    not reused."""
+    return f"checker-wheel/1\n{_pyproject(import_name)}"
 
 
 class CheckerWheelError(Exception):
@@ -55,9 +59,10 @@ class CheckerWheelError(Exception):
 
 
 def build_checker_wheel(checker_dir: Path, policy_file: Path, cache_dir: Path) -> Path:
-    """A ``py3-none-any`` wheel of the ``checker`` package with ``policy_file`` as its policy.
+    """A ``py3-none-any`` wheel of a policy's package (the folder ``checker_dir``, whose name is
+    its import name: ``checker``) with ``policy_file`` as its policy.
 
-    The wheel holds every ``*.py`` under ``checker_dir`` and ``checker/policy.toml`` (the site's
+    The wheel holds every ``*.py`` under ``checker_dir`` and ``<package>/policy.toml`` (the site's
     policy, replacing the package's own). It is built once per content and kept in
     ``<cache_dir>/wheels/<key>/``; the same inputs give the same path and the same bytes.
     The wheel's name never changes, so put ``key`` (the returned path's ``parent.name``) in the
@@ -83,7 +88,9 @@ def build_checker_wheel(checker_dir: Path, policy_file: Path, cache_dir: Path) -
                 destination = source / relative
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 destination.write_bytes(content)
-            (source / "pyproject.toml").write_text(_PYPROJECT, encoding="utf-8")
+            (source / "pyproject.toml").write_text(
+                _pyproject(Path(checker_dir).name), encoding="utf-8"
+            )
             _run_hatchling(source, out)
         _require_contents(out, inputs)
     built = _single_wheel(target)
@@ -117,9 +124,9 @@ def write_lock(runtime_lock: Path, wheel: Path, out_dir: Path) -> Path:
             f"{shipped.name} is not the {CHECKER_DISTRIBUTION} wheel: the lock would list "
             f"{sorted(lock.packages)}. Pass the wheel from build_checker_wheel()."
         )
-    if entry.imports != [CHECKER_IMPORT] or entry.depends:
+    if len(entry.imports) != 1 or entry.depends:
         raise CheckerWheelError(
-            f"{shipped.name} must provide only `import {CHECKER_IMPORT}` and need nothing else; "
+            f"{shipped.name} must provide only its policy's package and need nothing else; "
             f"it provides {entry.imports} and needs {entry.depends}. The checker must stay "
             f"standard-library only."
         )
@@ -160,13 +167,14 @@ def _wheel_inputs(checker_dir: Path, policy_file: Path) -> dict[str, bytes]:
         relative = file.relative_to(checker_dir)
         if "__pycache__" in relative.parts:
             continue
-        inputs[f"{CHECKER_IMPORT}/{relative.as_posix()}"] = file.read_bytes()
-    inputs[f"{CHECKER_IMPORT}/policy.toml"] = policy_file.read_bytes()
+        inputs[f"{checker_dir.name}/{relative.as_posix()}"] = file.read_bytes()
+    inputs[f"{checker_dir.name}/policy.toml"] = policy_file.read_bytes()
     return dict(sorted(inputs.items()))
 
 
 def _content_key(inputs: dict[str, bytes]) -> str:
-    digest = hashlib.sha256(_RECIPE.encode())
+    import_name = next(iter(inputs)).split("/")[0]
+    digest = hashlib.sha256(_recipe(import_name).encode())
     for relative, content in inputs.items():
         # Lengths first, so no two different sets of files can hash the same stream.
         name = relative.encode()

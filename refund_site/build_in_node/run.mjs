@@ -57,6 +57,7 @@ try {
     lockFileURL: path.resolve(request.lock_file),
     stdLibURL: request.mode === "try" ? path.resolve(request.stdlib) : undefined,
     packageName: request.package,
+    moduleName: request.module,
     stdout: keep("python: "),
     stderr: keep("python: "),
   });

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker import CLAUSE_IDS, check_json, check_query, default_policy
+from checker import RULEBOOK, check_json, check_query, default_policy
 from checker.questions import FIELDS
 from tests.checker.support import (
     AGAINST_IDS,
@@ -130,7 +130,7 @@ def test_more_credits_used_never_improves_the_verdict(
 
 
 def test_the_rules_use_exactly_the_issues_clause_ids_with_their_effects() -> None:
-    assert CLAUSE_IDS == ALL_IDS
+    assert RULEBOOK.clause_ids == ALL_IDS
     supports_ids = set()
     against_ids = set()
     for day, reason, credits in itertools.product((0, 60), REASONS, CREDIT_LEVELS):

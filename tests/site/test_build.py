@@ -17,7 +17,7 @@ from pathlib import Path
 
 import brotli
 
-from checker import CLAUSE_IDS, check_query, default_policy
+from checker import RULEBOOK, check_query, default_policy
 from checker.answers import answers_from_query
 from refund_site.runtime import CORE_SHA256
 from tests.checker.support import contract
@@ -53,7 +53,7 @@ def parse(page: Path) -> Links:
 def test_the_policy_page_anchors_every_clause_with_a_permalink(site: Path) -> None:
     html = (site / "index.html").read_text(encoding="utf-8")
     ids = parse(site / "index.html").ids
-    for clause_id in CLAUSE_IDS:
+    for clause_id in RULEBOOK.clause_ids:
         assert ids.count(clause_id) == 1, clause_id
         assert f'<a class="headerlink" href="#{clause_id}"' in html
 
@@ -249,8 +249,8 @@ def test_with_fast_start_off_the_site_ships_pyodides_stock_standard_library(
     project = copy_project(tmp_path)
     edit(
         project / "mkdocs.yml",
-        "      policy: checker/policy.toml\n",
-        "      policy: checker/policy.toml\n      fast_start: false\n",
+        "          page: index.md\n",
+        "          page: index.md\n      fast_start: false\n",
     )
     result = build(project)
     assert result.returncode == 0, result.stderr

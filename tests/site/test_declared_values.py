@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from checker import CLAUSE_IDS, Policies, Policy, PolicyError
+from checker import RULEBOOK, Policies, Policy, PolicyError
 from checker.policy import PARAMETERS, Parameter, Scope, declared, parameters_of, read_policies
 from refund_site import blocks, proofread, review, versions
 from refund_site import ledger as ledgers
@@ -74,7 +74,7 @@ def goodwill_file(tmp_path: Path, days: str = "3", later: str = SECOND_VERSION) 
 
 
 def read_goodwill(path: Path) -> Policies:
-    return read_policies(path, clause_ids=CLAUSE_IDS, policy_class=_PolicyWithGoodwillDays)
+    return read_policies(path, clause_ids=RULEBOOK.clause_ids, policy_class=_PolicyWithGoodwillDays)
 
 
 def problems_of(path: Path) -> list[str]:
@@ -189,7 +189,7 @@ def test_the_refund_policys_lists_are_those_the_site_used_before() -> None:
     )
     assert numbers.counts == ("repeat_request_limit",)
     assert numbers.ranges == (("creem_settlement_days_min", "creem_settlement_days_max"),)
-    policy = read_policies(POLICY_FILE, clause_ids=CLAUSE_IDS).latest
+    policy = read_policies(POLICY_FILE, clause_ids=RULEBOOK.clause_ids).latest
     assert versions.summary(policy) == (
         "refund_window_days = 7, repeat_request_limit = 2, creem_settlement_days_min = 5, "
         f"creem_settlement_days_max = 10, last updated {policy.last_updated}"

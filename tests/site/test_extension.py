@@ -8,16 +8,19 @@ from pathlib import Path
 import markdown
 import pytest
 
-from checker import CLAUSE_IDS, default_policy, load_policy
+from checker import RULEBOOK, default_policy, load_policy
 from checker.questions import QUESTIONS, Asker
 from refund_site.extension import RefundPolicyExtension
+from refund_site.package import load
 from tests.checker.support import contract
+
+REFUND = load("checker")  # the policy the site publishes
 
 
 def render(text: str, policy_file: Path | None = None) -> tuple[str, list[str]]:
     policy = load_policy(policy_file) if policy_file else default_policy()
     # Problems are collected in .problems; no log noise in tests.
-    extension = RefundPolicyExtension(policy, on_problem=lambda problem: None)
+    extension = RefundPolicyExtension(REFUND, policy, on_problem=lambda problem: None)
     html = markdown.markdown(text, extensions=[extension, "toc"])
     return html, [str(problem) for problem in extension.problems]
 
@@ -78,7 +81,7 @@ def test_a_reworded_clause_must_match_policy_toml() -> None:
 def test_a_clause_marker_that_names_no_rule_is_reported() -> None:
     _, problems = render("- Paid twice {clause: paid-twice}\n")
     assert "{clause: paid-twice} names no rule" in problems[0]
-    assert all(clause_id in problems[0] for clause_id in CLAUSE_IDS)
+    assert all(clause_id in problems[0] for clause_id in RULEBOOK.clause_ids)
 
 
 def test_a_clause_marker_outside_a_bullet_is_reported() -> None:
@@ -211,7 +214,7 @@ def test_a_fence_inside_another_kind_of_fence_does_not_end_it() -> None:
 
 def test_a_table_scrolls_in_a_named_region_that_keyboards_reach() -> None:
     policy = default_policy()
-    extension = RefundPolicyExtension(policy, on_problem=lambda problem: None)
+    extension = RefundPolicyExtension(REFUND, policy, on_problem=lambda problem: None)
     html = markdown.markdown(
         "## Fees by plan\n\n| Plan | Fee |\n|---|--:|\n| Basic | 5 |\n\n"
         "## Refunds\n\n- item\n\n| A | B |\n|---|---|\n| 1 | 2 |\n",

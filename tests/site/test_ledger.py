@@ -26,7 +26,7 @@ from checker.advice import WARNING_NOTES, NoteId, Settlement, note_text, settlem
 from checker.answers import parse_answers
 from checker.policy import COMPARED_WITH, Policy
 from checker.questions import QUESTIONS, Asker, Kind
-from checker.rules import RULES, within_refund_window
+from checker.rules import RULEBOOK, within_refund_window
 from refund_site import ledger as ledgers
 from refund_site import review
 from tests.checker.support import contract
@@ -88,7 +88,7 @@ def test_every_table_covers_every_situation_exactly_once(committed: ledgers.Ledg
             )
             assert not overlap, f"[{name}]: two rows cover the same situations"
         covered = sum(row.size(dims) for row in rows)
-        if ledgers.PARTS[name].only_where_it_applies:
+        if ledgers.parts(RULEBOOK)[name].only_where_it_applies:
             assert 0 < covered <= committed.situations, name
             assert {row.outcome for row in rows} == {ledgers.APPLIES}, name
         else:
@@ -99,8 +99,8 @@ def test_every_table_covers_every_situation_exactly_once(committed: ledgers.Ledg
 def test_every_part_of_the_decision_has_its_table_and_every_clause_and_verdict_occurs(
     committed: ledgers.Ledger,
 ) -> None:
-    assert set(committed.tables) == set(ledgers.PARTS)
-    for name in [f"clause {rule.clause_id}" for rule in RULES] + [
+    assert set(committed.tables) == set(ledgers.parts(RULEBOOK))
+    for name in [f"clause {rule.clause_id}" for rule in RULEBOOK.rules] + [
         f"note {n.value}" for n in NoteId
     ]:
         assert committed.tables[name], f"{name} applies nowhere"
@@ -143,7 +143,7 @@ def test_the_checker_says_what_the_ledger_records_anywhere_inside_each_class(
     )
     assert committed.outcome("verdict", situation) == verdict
     cited = {clause["id"] for clause in result["clauses"]}
-    for rule in RULES:
+    for rule in RULEBOOK.rules:
         recorded = committed.outcome(f"clause {rule.clause_id}", situation) == ledgers.APPLIES
         assert recorded == (rule.clause_id in cited), rule.clause_id
     notes_as_warnings = {note_text(NoteId(n), POLICY) for n in WARNING_NOTES}
@@ -165,7 +165,7 @@ def test_the_checker_says_what_the_ledger_records_anywhere_inside_each_class(
 def rule_replaced(request: pytest.FixtureRequest) -> Iterator[None]:
     """Give the rule of a clause another predicate for one test (rules are frozen: forced)."""
     clause_id, predicate = request.param
-    rule = next(rule for rule in RULES if rule.clause_id == clause_id)
+    rule = next(rule for rule in RULEBOOK.rules if rule.clause_id == clause_id)
     original = rule.applies
     object.__setattr__(rule, "applies", predicate)
     yield
@@ -194,14 +194,14 @@ def _one_day_shorter(answers: Any, policy: Any) -> bool:
 @pytest.mark.parametrize("rule_replaced", [("recent-unused", _credits_first)], indirect=True)
 @pytest.mark.usefixtures("rule_replaced")
 def test_a_refactor_that_decides_the_same_leaves_the_ledger_byte_for_byte_the_same() -> None:
-    made = ledgers.render(ledgers.make_book(default_policies()))
+    made = ledgers.render(RULEBOOK, ledgers.make_book(RULEBOOK, default_policies()))
     assert made == COMMITTED.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("rule_replaced", [("recent-unused", _one_day_shorter)], indirect=True)
 @pytest.mark.usefixtures("rule_replaced")
 def test_a_rule_that_decides_differently_changes_the_ledger_and_the_review_says_where() -> None:
-    new = ledgers.make_ledger(POLICY)
+    new = ledgers.make_ledger(RULEBOOK, POLICY)
     text = review.format_report(review.compare(committed_ledger(), new), "checker/ledger.txt")
     assert "clause recent-unused no longer applies" in text
     assert "requests 7 days after purchase" in text
@@ -236,7 +236,7 @@ def _with(policy_class: type[Policy]) -> Policy:
 )
 @pytest.mark.usefixtures("rule_replaced")
 def test_a_new_threshold_a_rule_reads_gets_its_own_classes_and_the_ledger_splits_on_it() -> None:
-    made = ledgers.make_ledger(_with(_PolicyWithGoodwillDays))
+    made = ledgers.make_ledger(RULEBOOK, _with(_PolicyWithGoodwillDays))
     days = made.dims_by_name[ledgers.DAYS].keys()
     # The refund window's classes (7, 8, 9+) and the new value's: its last day, the day after,
     # and the day after that.
@@ -256,7 +256,7 @@ def test_a_new_threshold_a_rule_reads_gets_its_own_classes_and_the_ledger_splits
 @pytest.mark.usefixtures("rule_replaced")
 def test_a_number_the_rules_read_without_saying_what_it_is_compared_with_stops_the_ledger() -> None:
     with pytest.raises(ledgers.LedgerError, match="goodwill_days, which does not say which"):
-        ledgers.make_ledger(_with(_PolicyWithAnUndeclaredNumber))
+        ledgers.make_ledger(RULEBOOK, _with(_PolicyWithAnUndeclaredNumber))
 
 
 def run_review(tmp_path: Path, policy: Path, *flags: str, capsys: Any) -> tuple[int, str]:

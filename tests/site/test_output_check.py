@@ -22,14 +22,17 @@ import pytest
 from checker import default_policy
 from refund_site import safety
 from refund_site.extension import RefundPolicyExtension
+from refund_site.package import load
 from tests.site.projects import build, copy_project, edit
 from tests.site.test_editor_mistakes import assert_nothing_built, line_of, with_last_good_site
+
+REFUND = load("checker")  # the policy the site publishes
 
 INTRO = "Intro.\n\n"  # every case starts on line 3 of its page
 
 
 def render(text: str) -> tuple[str, list[str]]:
-    extension = RefundPolicyExtension(default_policy(), on_problem=lambda problem: None)
+    extension = RefundPolicyExtension(REFUND, default_policy(), on_problem=lambda problem: None)
     html = markdown.markdown(text, extensions=[extension, "toc", "admonition", "tables"])
     return html, [str(problem) for problem in extension.problems]
 

@@ -11,11 +11,14 @@ import pytest
 
 from checker import default_policy
 from refund_site.extension import Problem, RefundPolicyExtension
+from refund_site.package import load
+
+REFUND = load("checker")  # the policy the site publishes
 
 
 def problems_in(text: str) -> list[str]:
     found: list[Problem] = []
-    extension = RefundPolicyExtension(default_policy(), on_problem=found.append)
+    extension = RefundPolicyExtension(REFUND, default_policy(), on_problem=found.append)
     markdown.Markdown(extensions=[extension]).convert(text)
     return [f"{problem.line}: {problem.message}" for problem in found]
 
@@ -84,7 +87,7 @@ def test_what_the_proofreading_lets_be(text: str) -> None:
 
 
 def test_a_literal_shows_its_words_and_a_placeholder_its_value() -> None:
-    extension = RefundPolicyExtension(default_policy(), on_problem=lambda problem: None)
+    extension = RefundPolicyExtension(REFUND, default_policy(), on_problem=lambda problem: None)
     html = markdown.Markdown(extensions=[extension]).convert(
         "In 2025 it was {literal: 7 days}; now {{ refund_window_days }} days. `{literal: x}`"
     )

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from checker import Policies, check, check_query, read_policies
+from checker import RULEBOOK, Policies, check, check_query, read_policies
 from checker.answers import InvalidAnswers, Source, answers_from_query
 from checker.questions import QUESTIONS, Asker, Kind
 from refund_site import decisions
@@ -80,8 +80,8 @@ def two_versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[s
     text = (ROOT / "checker" / "policy.toml").read_text(encoding="utf-8")
     policy_file.write_text(text + TWO_VERSIONS, encoding="utf-8")
     policies = read_policies(policy_file)
-    book = ledgers.make_book(policies)
-    return policy_file, json.loads(decisions.decision_json(policies, book))
+    book = ledgers.make_book(RULEBOOK, policies)
+    return policy_file, json.loads(decisions.decision_json(RULEBOOK, policies, book))
 
 
 def random_answers(rng: random.Random, today: date) -> dict[str, str]:
@@ -219,7 +219,7 @@ def test_the_shipped_policys_table_answers_support_links_as_the_checker_does() -
     from refund_site import review
 
     book = ledgers.parse(review.current_text(ROOT / "checker" / "policy.toml"))
-    data = json.loads(decisions.decision_json(policies, book))
+    data = json.loads(decisions.decision_json(RULEBOOK, policies, book))
     today = date.today().isoformat()
     drawn = [(query, today, "link") for query, _, _ in cases(seed=7, count=300)]
     for (query, _, _), table in zip(drawn, run_table(data, drawn), strict=True):

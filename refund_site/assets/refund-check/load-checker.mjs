@@ -31,8 +31,9 @@ const round = (ms) => Math.round(ms * 10) / 10;
  * Load the checker. ``loadPyodide`` is pyodide.mjs's, imported by the caller from ``indexURL``
  * (a URL in the browser, a folder path ending in the separator under Node). ``lockFileURL`` names
  * the checker's lock, ``stdLibURL`` the standard library to start with (the runtime's own if
- * left out), ``packageName`` the checker's name in the lock. ``stdout`` and ``stderr`` take what
- * Python prints, a line at a time.
+ * left out), ``packageName`` the checker's name in the lock, ``moduleName`` the policy's package
+ * that it holds (what Python imports: the page is told it, see refund_site/package.py).
+ * ``stdout`` and ``stderr`` take what Python prints, a line at a time.
  *
  * ``warmUp`` false skips the warm-up check (a visitor's check is waiting: it warms up the same
  * paths, and the answer comes sooner); call :func:`settle` after it.
@@ -45,6 +46,7 @@ export async function loadChecker({
   lockFileURL,
   stdLibURL,
   packageName,
+  moduleName,
   stdout = () => {},
   stderr = () => {},
   warmUp = true,
@@ -73,7 +75,7 @@ export async function loadChecker({
 
   let checker;
   try {
-    checker = pyodide.pyimport("checker");
+    checker = pyodide.pyimport(moduleName);
   } catch (error) {
     const why = [...packageErrors, describe(error)].join(" ");
     throw new LoadError("import", `The checker package did not load: ${why}`);

@@ -75,13 +75,19 @@ export function runtimeConfig(root) {
     wheel: root.dataset.wheel ? resolve(root.dataset.wheel) : "",
     wheelSha256: root.dataset.wheelSha256 || "",
     package: root.dataset.package || "",
+    module: root.dataset.module || "",
     stallTimeout: milliseconds(root.dataset.stallTimeout, DEFAULT_STALL_MS),
     startTimeout: milliseconds(root.dataset.startTimeout, DEFAULT_START_MS),
     sizes,
   };
-  config.key = [config.worker, config.runtime, config.lock, config.stdlib, config.package].join(
-    "\n",
-  );
+  config.key = [
+    config.worker,
+    config.runtime,
+    config.lock,
+    config.stdlib,
+    config.package,
+    config.module,
+  ].join("\n");
   return config;
 }
 
@@ -129,6 +135,7 @@ export function startRuntime(config, { waiting = false } = {}) {
     wheel: config.wheel,
     wheelSha256: config.wheelSha256,
     package: config.package,
+    module: config.module,
     retry: runtime.failures > 0,
     waiting,
   });

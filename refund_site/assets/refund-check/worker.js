@@ -165,6 +165,7 @@ async function load({
   wheel,
   wheelSha256,
   package: packageName,
+  module: moduleName,
   retry,
   waiting,
 }) {
@@ -217,6 +218,7 @@ async function load({
       lockFileURL: lock,
       stdLibURL,
       packageName,
+      moduleName,
       stderr: (line) => {
         stderr.push(line);
         if (stderr.length > 20) stderr.shift();
