@@ -22,7 +22,7 @@ import posixpath
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -126,11 +126,9 @@ class _Policies(c.ListOfItems[_PolicyEntry]):
                 raise ValidationError(str(error).removeprefix("policies: ")) from None
         if not loaded:
             raise ValidationError("list at least one policy: - package: checker")
-        if len(loaded) > 1:
-            raise ValidationError(
-                "one policy per site for now: the site's versions, history and self-check serve "
-                "a single policy page (see README, “Publishing another policy”)."
-            )
+        names = [policy.name for policy in loaded]
+        for name in sorted({name for name in names if names.count(name) > 1}):
+            raise ValidationError(f"two policies are called “{name}”: list each package once.")
         config[key_name] = loaded
 
 
@@ -152,27 +150,41 @@ class RefundPolicyConfig(base.Config):
     """Write ``.gz`` and ``.br`` copies of the site's files for hosts that serve them."""
 
 
+@dataclass
+class SitePolicy:
+    """One policy of the site as the build holds it: its package, its versions, its ledger, what
+    ships for its self-check, and the pages that show its versions."""
+
+    source: package.PolicyPackage
+    policies: Policies
+    book: ledgers.Book | None = None
+    shipment: shipping.Shipment | None = None
+    # The pages that show a version of the policy, by where MkDocs publishes them from.
+    version_pages: dict[str, versions.VersionPage] = field(default_factory=dict)
+
+    @property
+    def history(self) -> str:
+        """Its frozen pages' folder, relative to the docs folder."""
+        return versions.history_dir(self.source.page)
+
+    @property
+    def label(self) -> str:
+        """How the build's messages name it when the site has more than one policy."""
+        return f"the {self.source.name} policy"
+
+
 class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
     def __init__(self) -> None:
         self.extension: RefundPolicyExtension | None = None
-        self.shipment: shipping.Shipment | None = None
         self.cache = runtime.default_cache_dir()
         self.serving = False  # `mkdocs serve` injects its own live-reload script
         self.dirty = False
         self.output: output.Output | None = None
         self.today = date.today()
-        self.policies: Policies | None = None
-        # The pages that show a version of the policy, by where MkDocs publishes them from.
-        self.version_pages: dict[str, versions.VersionPage] = {}
-        self.book: ledgers.Book | None = None
+        # The site's policies, in mkdocs.yml's order (the first serves the pages of no policy).
+        self.site: list[SitePolicy] = []
         # The pages in the navigation, by where MkDocs publishes them from (see THEME_MARKUP).
         self.in_navigation: set[str] = set()
-
-    @property
-    def site_policy(self) -> package.PolicyPackage:
-        """The site's policy (mkdocs.yml's ``policies``)."""
-        policies: list[package.PolicyPackage] = self.config.policies  # type: ignore[assignment]
-        return policies[0]
 
     @property
     def packages(self) -> list[package.PolicyPackage]:
@@ -205,36 +217,55 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         if unsupported:
             self.stop(unsupported)
         try:
-            policies = self.site_policy.read_policies()
-        except PolicyError as error:
-            self.stop(*error.problems)
-        for problem in proofread.policy_file_problems(self.site_policy.policy_path, policies):
-            log.warning(problem)
-        try:
             self.today = versions.build_day()
         except versions.VersionError as error:
             self.stop(str(error))
-        self.policies = policies
-        policy = policies.in_force(self.today)
-        for version in policies.versions:
-            # Each version with what it inherits resolved, as the self-check will use it.
-            log.info(
-                f"policy version of {version.effective.isoformat()} "
-                f"({versions.status(policies, version, self.today)}): "
-                f"{versions.summary(version)}"
-            )
+        self.site = []
+        problems: list[str] = []
+        for source in self.packages:
+            try:
+                policies = source.read_policies()
+            except PolicyError as error:
+                problems += error.problems
+                continue
+            self.site.append(SitePolicy(source, policies))
+        if problems:
+            self.stop(*problems)
+        docs = Path(config.docs_dir)
+        pages = [entry.source.page for entry in self.site]
+        for entry in self.site:
+            if not (docs / entry.source.page).is_file():
+                self.stop(
+                    f"mkdocs.yml: the page of {entry.label}, {docs.name}/{entry.source.page}, "
+                    "does not exist. Create it (./run new-policy makes one) or correct `page:`."
+                )
+            if pages.count(entry.source.page) > 1:
+                self.stop(f"mkdocs.yml: two policies are published by {entry.source.page}.")
+            for problem in proofread.policy_file_problems(entry.source.policy_path, entry.policies):
+                log.warning(problem)
+            for version in entry.policies.versions:
+                # Each version with what it inherits resolved, as the self-check will use it.
+                log.info(
+                    f"{entry.source.name} policy version of {version.effective.isoformat()} "
+                    f"({versions.status(entry.policies, version, self.today)}): "
+                    f"{versions.summary(version)}"
+                )
         try:
             config.site_dir = str(self.output.begin(dirty=self.dirty))
         except output.OutputError as error:
             self.output = None
             self.stop(str(error))
-        self._check_ledger(config_dir, Path(config.docs_dir) / versions.HISTORY)
-        for problem in versions.unchanged_versions(
-            self.site_policy.policy_path, Path(config.docs_dir), policies, self.today
-        ):
-            log.warning(problem)
-        self.extension = RefundPolicyExtension(self.site_policy, policy, policies=policies)
-        self.extension.docs_dir = Path(config.docs_dir)
+        for entry in self.site:
+            self._check_ledger(entry, config_dir, docs / entry.history)
+            for problem in versions.unchanged_versions(
+                entry.source.policy_path, docs, entry.policies, self.today, entry.source.page
+            ):
+                log.warning(problem)
+        first = self.site[0]
+        self.extension = RefundPolicyExtension(
+            first.source, first.policies.in_force(self.today), policies=first.policies
+        )
+        self.extension.docs_dir = docs
         config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
         widget = shipping.widget_dir()
         config.extra_css.append(shipping.POLICY_CSS)
@@ -250,18 +281,18 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         ]
         return config
 
-    def _check_ledger(self, config_dir: Path, history: Path) -> None:
+    def _check_ledger(self, entry: SitePolicy, config_dir: Path, history: Path) -> None:
         """The committed ledger must be the one of this policy and these rules (see review.py),
         and no version in effect may have changed beyond a recorded typo fix.
 
         While previewing, a stale ledger is only announced: the editor reviews after seeing the
         change. A build that would publish stops. A change to a version in effect stops both.
         """
-        policy_file = self.site_policy.policy_path
-        ledger_file = self.site_policy.ledger_path
-        expected = review.current_text(self.site_policy, self.cache, history)
+        policy_file = entry.source.policy_path
+        ledger_file = entry.source.ledger_path
+        expected = review.current_text(entry.source, self.cache, history)
         # The page's decision table is this ledger (refund_site/decisions.py).
-        self.book = ledgers.parse(expected)
+        entry.book = ledgers.parse(expected)
         actual = ledger_file.read_text(encoding="utf-8") if ledger_file.is_file() else None
         if actual == expected:
             return
@@ -283,11 +314,12 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             if frozen:
                 return
         what = "is missing" if actual is None else "is out of date"
+        name = f" {entry.source.name}" if len(self.site) > 1 else ""
         message = (
             f"the change review ({shown}) {what}: the policy or the rules now decide some "
-            "situations differently, or word a clause differently. Run `./run review` to see "
-            "what changes; if that is what you meant, run `./run review --accept` and commit "
-            f"{shown} with your change."
+            "situations differently, or word a clause differently. Run "
+            f"`./run review{name}` to see what changes; if that is what you meant, run "
+            f"`./run review{name} --accept` and commit {shown} with your change."
         )
         if self.serving:
             log.info(message + " The preview shows the change meanwhile.")
@@ -297,7 +329,8 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         # Editors change policy.toml too, and the theme's overrides (the footer, the look):
         # `mkdocs serve` rebuilds when either is saved.
-        server.watch(str(self.site_policy.policy_path))
+        for entry in self.site:
+            server.watch(str(entry.source.policy_path))
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
         # A rebuild that stops leaves the last good build in place; MkDocs' server would hold
@@ -323,20 +356,24 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         config_dir = Path(config.config_file_path).parent
         source = self.config.pyodide_source or os.environ.get(runtime.SOURCE_ENV)
-        assert self.policies is not None and self.book is not None
-        try:
-            self.shipment = shipping.ship(
-                self.site_policy,
-                self.cache,
-                pyodide_source=config_dir / source if source else None,
-                fast_start=self.config.fast_start,
-                decisions=decisions.decision_json(
-                    self.site_policy.rulebook, self.policies, self.book
-                ).encode("utf-8"),
-            )
-        except shipping.ShippingError as error:
-            self.stop(str(error))
-        for path, file in self.shipment.files.items():
+        shipped: dict[str, Path] = {}
+        for entry in self.site:
+            assert entry.book is not None
+            try:
+                entry.shipment = shipping.ship(
+                    entry.source,
+                    self.cache,
+                    pyodide_source=config_dir / source if source else None,
+                    fast_start=self.config.fast_start,
+                    decisions=decisions.decision_json(
+                        entry.source.rulebook, entry.policies, entry.book
+                    ).encode("utf-8"),
+                )
+            except shipping.ShippingError as error:
+                self.stop(str(error))
+            # The runtime and the widget's files are the same for every policy: shipped once.
+            shipped.update(entry.shipment.files)
+        for path, file in shipped.items():
             files.append(File.generated(config, path, abs_src_path=str(file)))
         # Material's scripts (its bundle, search's index builder and worker) are not loaded by
         # these pages (overrides/main.html): the site does not ship them either.
@@ -344,52 +381,75 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             if f"/{unused.src_uri}".endswith(OUR_THEME_SCRIPT):
                 continue
             files.remove(unused)
-        self._place_versions(files, config)
+        for entry in self.site:
+            self._place_versions(entry, files, config)
         return files
 
-    def _place_versions(self, files: Files, config: MkDocsConfig) -> None:
-        """Give each version its page (see refund_site/versions.py): the home page shows the
-        version in force today; a coming version's page is docs/index.md, under /history/."""
-        assert self.policies is not None
+    def _place_versions(self, entry: SitePolicy, files: Files, config: MkDocsConfig) -> None:
+        """Give each version its page (see refund_site/versions.py): the policy's page shows the
+        version in force today; a coming version's page is the policy's page (docs/index.md),
+        published in its history folder (/history/)."""
         docs = Path(config.docs_dir)
-        dates = {v.effective.isoformat(): v for v in self.policies.versions}
+        dates = {v.effective.isoformat(): v for v in entry.policies.versions}
         archived = set()
-        for frozen in (docs / versions.HISTORY).glob("*.md"):
+        for frozen in (docs / entry.history).glob("*.md"):
             if frozen.stem in dates:
                 archived.add(frozen.stem)
             else:
                 log.warning(
-                    f"{docs.name}/{versions.HISTORY}/{frozen.name}: no version of the policy took "
+                    f"{docs.name}/{entry.history}/{frozen.name}: no version of the policy took "
                     f"effect on {frozen.stem}, so this frozen page belongs to none. Rename it to "
-                    "the date of its version in checker/policy.toml, or remove it."
+                    f"the date of its version in {display_name(entry.source.policy_path)}, or "
+                    "remove it."
                 )
-        for version in self.policies.versions[:-1]:
+        for version in entry.policies.versions[:-1]:
             if version.effective.isoformat() not in archived:
                 log.warning(
-                    f"{docs.name}/{versions.archived_page(version)} is missing: the version of "
-                    f"{long_date(version.effective)} has no frozen page, so customers who bought "
-                    "under it cannot read it. `./run new-version` makes it when a version is "
-                    "added; restore it from git."
+                    f"{docs.name}/{versions.archived_page(version, entry.source.page)} is "
+                    f"missing: the version of {long_date(version.effective)} has no frozen page, "
+                    "so customers who bought under it cannot read it. `./run new-version` makes "
+                    "it when a version is added; restore it from git."
                 )
-        plan = versions.plan(self.policies, self.today, archived)
-        self.version_pages = {page.src_uri: page for page in plan}
+        plan = versions.plan(entry.policies, self.today, archived, entry.source.page)
+        entry.version_pages = {page.src_uri: page for page in plan}
         for page in plan:
             if page.src_uri == page.source:
                 continue
-            # A page published from another file's text: the home page from a frozen copy, or
-            # the coming version's page from docs/index.md.
+            # A page published from another file's text: the policy's page from a frozen copy,
+            # or the coming version's page from the policy's page.
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 files.remove(existing)
             text = (docs / page.source).read_text(encoding="utf-8")
             files.append(File.generated(config, page.src_uri, content=text))
 
+    def policy_of(self, page: Page) -> tuple[SitePolicy, versions.VersionPage | None]:
+        """The policy a page belongs to, and the version it shows: a version's page is its
+        policy's; any other page (the examples, the history) the one its front matter names
+        (``policy: returns``), or the site's first."""
+        for entry in self.site:
+            shown = entry.version_pages.get(page.file.src_uri)
+            if shown is not None:
+                return entry, shown
+        named = page.meta.get("policy") if isinstance(page.meta, dict) else None
+        for entry in self.site:
+            if entry.source.name == named:
+                return entry, None
+        if named is not None:
+            known = ", ".join(entry.source.name for entry in self.site)
+            log.warning(
+                f"{page.file.src_uri}: “policy: {named}” names no policy of this site "
+                f"({known}). Correct it in the page's front matter."
+            )
+        return self.site[0], None
+
     def on_page_markdown(
         self, markdown: str, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        assert self.extension is not None and self.shipment is not None
-        assert self.policies is not None
-        shipment = self.shipment
+        assert self.extension is not None
+        entry, shown = self.policy_of(page)
+        shipment = entry.shipment
+        assert shipment is not None
         source = page.file.content_string
         docs_name = Path(config.docs_dir).name
         for line, message in front_matter_problems(page.meta, source):
@@ -402,15 +462,18 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             """A link to another page's Markdown, which MkDocs checks and turns into its URL."""
             return posixpath.relpath(target, posixpath.dirname(page.file.src_uri) or ".")
 
-        shown = self.version_pages.get(page.file.src_uri)
+        policy_page = entry.source.page
         if shown is not None:
-            markdown = versions.rebase_links(markdown, posixpath.dirname(page.file.src_uri))
-        home = here(files.get_file_from_path("index.md").url)  # type: ignore[union-attr]
+            # Every version's text was written as the policy's page, beside it.
+            markdown = versions.rebase_links(
+                markdown, posixpath.dirname(page.file.src_uri), posixpath.dirname(policy_page)
+            )
+        home = here(files.get_file_from_path(policy_page).url)  # type: ignore[union-attr]
         # The pages of versions other than the current (by ISO date): their sources, for the
         # banner's Markdown links, and their URLs, for the widget.
         pages = {
             other.version.effective.isoformat(): other.src_uri
-            for other in self.version_pages.values()
+            for other in entry.version_pages.values()
             if not other.home
         }
         urls = {
@@ -418,6 +481,10 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             for day, src in pages.items()
         }
         docs = Path(config.docs_dir).name
+        # The page's policy: its rules, its versions and the version in force.
+        self.extension.package = entry.source
+        self.extension.policies = entry.policies
+        self.extension.policy = entry.policies.in_force(self.today)
         self.extension.begin_page(
             PageContext(
                 name=posixpath.join(docs, shown.source if shown else page.file.src_uri),
@@ -428,10 +495,10 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                 if shown
                 else PageRole.OTHER,
                 banner=versions.banner(
-                    self.policies,
+                    entry.policies,
                     shown,
                     self.today,
-                    markdown_link("index.md"),
+                    markdown_link(policy_page),
                     {day: markdown_link(src) for day, src in pages.items()},
                 )
                 if shown
@@ -447,7 +514,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                     wheel_sha256=shipment.wheel_sha256,
                     decisions=here(shipment.decisions),
                     package=wheel.LOCK_PACKAGE_NAME,
-                    module=self.site_policy.import_name,
+                    module=entry.source.import_name,
                     worker=here(shipment.worker),
                     stall_timeout_ms=self.config.stall_timeout_ms,
                     start_timeout_ms=self.config.start_timeout_ms,
@@ -462,9 +529,8 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
     ) -> TemplateContext:
         # The footer's "Refund policy last updated": the version this page shows, or the one in
         # force on pages that show none (overrides/partials/copyright.html).
-        assert self.extension is not None
-        shown = self.version_pages.get(page.file.src_uri)
-        policy = shown.version if shown else self.extension.policy
+        entry, shown = self.policy_of(page)
+        policy = shown.version if shown else entry.policies.in_force(self.today)
         context["refund_policy_last_updated"] = policy.last_updated  # type: ignore[typeddict-unknown-key]
         return context
 
@@ -492,17 +558,24 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         # Every page's Markdown has been rendered by now: what the version pages lack today,
         # then what the build of each announced effective day would stop on (refund_site/
         # upcoming.py), checked in memory now so that the day's publish cannot fail.
-        assert self.extension is not None and self.policies is not None
+        assert self.extension is not None
         docs = Path(config.docs_dir)
-        for problem in upcoming.page_problems(
-            self.extension, self.version_pages.values(), docs.name
-        ):
-            log.warning(problem)
         others = [e for e in config.markdown_extensions if e is not self.extension]
-        for problem in upcoming.upcoming_problems(
-            self.site_policy, self.policies, self.today, docs, others, config.mdx_configs
-        ):
-            log.warning(problem)
+        for entry in self.site:
+            for problem in upcoming.page_problems(
+                self.extension, entry.version_pages.values(), docs.name, entry.source
+            ):
+                log.warning(problem)
+            for problem in upcoming.upcoming_problems(
+                entry.source,
+                entry.policies,
+                self.today,
+                docs,
+                others,
+                config.mdx_configs,
+                [e.source.page for e in self.site],
+            ):
+                log.warning(problem)
         return env
 
     @event_priority(-100)  # after every other plugin's on_post_build: the pages are final

@@ -55,7 +55,7 @@ from refund_site.ledger import (
 from refund_site.package import PolicyPackage
 
 # Where each earlier version's page is kept, frozen: docs/history/2026-05-01.md.
-DEFAULT_HISTORY = Path("docs/history")
+DEFAULT_DOCS = Path("docs")
 LEDGER_NAME = "ledger.txt"
 EXIT_STALE = 1
 EXIT_PROBLEM = 2
@@ -93,7 +93,7 @@ def current_text(
     cache_dir = cache_dir if cache_dir is not None else runtime.default_cache_dir()
     if not isinstance(policy, PolicyPackage):
         policy = site_policy(None, Path(policy))
-    history = history if history is not None else policy.policy_path.parent.parent / DEFAULT_HISTORY
+    history = history if history is not None else history_of(policy)
     code = hashlib.sha256()
     for source in _sources(policy):
         code.update(source.read_bytes())
@@ -713,14 +713,21 @@ def _report_lines(report: Report, details: int) -> list[str]:
     return lines
 
 
+def history_of(policy: PolicyPackage) -> Path:
+    """The folder of ``policy``'s frozen pages, in the docs folder beside its package's folder
+    (docs/history for the policy of docs/index.md)."""
+    return policy.policy_path.parent.parent / DEFAULT_DOCS / versions.history_dir(policy.page)
+
+
 def site_problems(policy: PolicyPackage, today: date, history: Path | None = None) -> list[str]:
     """What would stop the site's build, today or on an announced effective day: a coming
     version that changes nothing, and each page's problems on each effective day still to come
     (refund_site/upcoming.py), rendered with the site's own mkdocs.yml."""
     root = policy.policy_path.parent.parent
-    docs = history.parent if history is not None else root / DEFAULT_HISTORY.parent
+    history = history if history is not None else history_of(policy)
+    docs = history.parents[versions.history_dir(policy.page).count("/")]
     policies = policy.read_policies()
-    found = versions.unchanged_versions(policy.policy_path, docs, policies, today)
+    found = versions.unchanged_versions(policy.policy_path, docs, policies, today, policy.page)
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         return found
@@ -728,6 +735,9 @@ def site_problems(policy: PolicyPackage, today: date, history: Path | None = Non
         config = load_config(str(config_file))
     except (ConfigurationError, OSError) as error:
         return [*found, f"{display_name(config_file)} cannot be read ({error}); fix it first."]
+    plugin = config.plugins.get("refund-policy")
+    listed: list[PolicyPackage] = getattr(plugin, "packages", [policy])
+    pages = [listed_policy.page for listed_policy in listed]
     return found + upcoming.upcoming_problems(
         policy,
         policies,
@@ -735,6 +745,7 @@ def site_problems(policy: PolicyPackage, today: date, history: Path | None = Non
         Path(config.docs_dir),
         list(config.markdown_extensions),
         config.mdx_configs,
+        pages,
     )
 
 
@@ -777,7 +788,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--history",
         type=Path,
-        help=f"the folder of archived version pages (default: {DEFAULT_HISTORY} beside checker/)",
+        help="the folder of archived version pages (default: docs/history beside checker/)",
     )
     args = parser.parse_args(argv)
     try:
@@ -833,7 +844,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             new,
             today,
             display_name(policy.policy_path),
-            args.history or policy.policy_path.parent.parent / DEFAULT_HISTORY,
+            args.history or history_of(policy),
         )
     frozen += site
     if frozen:

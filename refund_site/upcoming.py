@@ -14,7 +14,7 @@ Build time only: it renders Markdown with the site's own extensions; nothing is 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,10 @@ MISSING_BLOCK = {
 
 
 def page_problems(
-    extension: RefundPolicyExtension, pages: Iterable[versions.VersionPage], docs_name: str
+    extension: RefundPolicyExtension,
+    pages: Iterable[versions.VersionPage],
+    docs_name: str,
+    package: PolicyPackage,
 ) -> list[str]:
     """What the version pages of one build lack, once every page is rendered: each page of a
     version that may still change (the home page, a coming version's) marks every clause of the
@@ -49,9 +52,9 @@ def page_problems(
     found = []
     for shown in pages:
         name = posixpath.join(docs_name, shown.source)
-        frozen = shown.source.startswith(versions.HISTORY + "/")
+        frozen = shown.source.startswith(versions.history_dir(package.page) + "/")
         marked = extension.clauses_seen.get(shown.src_uri, {})
-        for clause_id in [] if frozen else extension.package.rulebook.clause_ids:
+        for clause_id in [] if frozen else package.rulebook.clause_ids:
             if clause_id not in marked:
                 found.append(
                     f"{name}: no bullet of the policy is marked as clause “{clause_id}”, "
@@ -81,24 +84,32 @@ def problems_on(
     docs: Path,
     extensions: list[Any],
     extension_configs: Mapping[str, Any],
+    policy_pages: Sequence[str] = ("index.md",),
 ) -> list[str]:
-    """What would stop ``REFUND_POLICY_TODAY=<day> ./run build``, in the Markdown: each problem
-    as ``file:LINE: message`` (or ``file: message``)."""
+    """What would stop ``REFUND_POLICY_TODAY=<day> ./run build``, in the Markdown of the pages of
+    ``package``'s policy: each problem as ``file:LINE: message`` (or ``file: message``).
+    ``policy_pages`` are the pages of every policy of the site, the first's first: a page of no
+    policy belongs to the first."""
     found: list[Problem] = []
     extension = RefundPolicyExtension(
         package, policies.in_force(day), policies=policies, on_problem=found.append
     )
     extension.docs_dir = docs
     dates = {v.effective.isoformat() for v in policies.versions}
-    archived = {f.stem for f in (docs / versions.HISTORY).glob("*.md") if f.stem in dates}
-    plan = versions.plan(policies, day, archived)
+    history = docs / versions.history_dir(package.page)
+    archived = {f.stem for f in history.glob("*.md") if f.stem in dates}
+    plan = versions.plan(policies, day, archived, package.page)
     shown = {page.src_uri: page for page in plan}
-    others = [
-        path.relative_to(docs).as_posix()
-        for path in sorted(docs.rglob("*.md"))
-        if not path.relative_to(docs).as_posix().startswith(versions.HISTORY + "/")
-        and path.relative_to(docs).as_posix() != "index.md"
-    ]
+    histories = tuple(versions.history_dir(page) + "/" for page in policy_pages)
+    first = not policy_pages or policy_pages[0] == package.page
+    others = []
+    for path in sorted(docs.rglob("*.md")):
+        relative = path.relative_to(docs).as_posix()
+        if relative.startswith(histories) or relative in policy_pages:
+            continue
+        named = get_data(path.read_text(encoding="utf-8"))[1].get("policy")
+        if named == package.name or (named is None and first):
+            others.append(relative)
     urls = {
         page.version.effective.isoformat(): f"{page.src_uri[: -len('.md')]}/"
         for page in plan
@@ -110,7 +121,9 @@ def problems_on(
         source = page.source if page else src_uri
         text, _ = get_data((docs / source).read_text(encoding="utf-8"))
         if page is not None:
-            text = versions.rebase_links(text, posixpath.dirname(src_uri))
+            text = versions.rebase_links(
+                text, posixpath.dirname(src_uri), posixpath.dirname(package.page)
+            )
         extension.begin_page(
             PageContext(
                 name=posixpath.join(docs.name, source),
@@ -119,7 +132,7 @@ def problems_on(
                 role=(PageRole.CURRENT if page.home else PageRole.VERSION)
                 if page
                 else PageRole.OTHER,
-                banner=versions.banner(policies, page, day, "index.md", urls) if page else [],
+                banner=versions.banner(policies, page, day, package.page, urls) if page else [],
                 version_urls=urls,
                 current_url="./",
                 today=day,
@@ -129,7 +142,7 @@ def problems_on(
             extensions=[*extensions, extension], extension_configs=dict(extension_configs)
         )
         renderer.convert(text)
-    return [str(problem) for problem in found] + page_problems(extension, plan, docs.name)
+    return [str(problem) for problem in found] + page_problems(extension, plan, docs.name, package)
 
 
 def upcoming_problems(
@@ -139,6 +152,7 @@ def upcoming_problems(
     docs: Path,
     extensions: list[Any],
     extension_configs: Mapping[str, Any],
+    policy_pages: Sequence[str] = ("index.md",),
 ) -> list[str]:
     """For each announced effective day after ``today``, what would stop the build on that day,
     each message naming the day and the command that shows it."""
@@ -146,10 +160,16 @@ def upcoming_problems(
     days = effective_days(policies, today)
     if not days:
         return found
+
+    def on(day: date) -> list[str]:
+        return problems_on(
+            package, day, policies, docs, extensions, extension_configs, policy_pages
+        )
+
     # A problem the build of today reports already is not repeated for every day to come.
-    known = set(problems_on(package, today, policies, docs, extensions, extension_configs))
+    known = set(on(today))
     for day in days:
-        for problem in problems_on(package, day, policies, docs, extensions, extension_configs):
+        for problem in on(day):
             if problem in known:
                 continue
             found.append(

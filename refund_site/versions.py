@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import posixpath
 import re
 import sys
 from collections.abc import Sequence
@@ -76,9 +77,18 @@ def until(policies: Policies, version: Policy) -> date | None:
     return min(later) - timedelta(days=1) if later else None
 
 
-def archived_page(version: Policy) -> str:
-    """The frozen page of a version, relative to the docs folder."""
-    return f"{HISTORY}/{version.effective.isoformat()}.md"
+def history_dir(page: str = "index.md") -> str:
+    """Where the frozen pages of the policy published by ``page`` are kept, relative to the docs
+    folder: ``history`` for the home page (index.md), ``returns/history`` for returns.md."""
+    folder, name = posixpath.split(page)
+    stem = name.removesuffix(".md")
+    return posixpath.join(folder if stem == "index" else posixpath.join(folder, stem), HISTORY)
+
+
+def archived_page(version: Policy, page: str = "index.md") -> str:
+    """The frozen page of a version of the policy published by ``page``, relative to the docs
+    folder."""
+    return f"{history_dir(page)}/{version.effective.isoformat()}.md"
 
 
 @dataclass(frozen=True)
@@ -91,22 +101,25 @@ class VersionPage:
     home: bool  # the site's home page, with the self-check
 
 
-def plan(policies: Policies, today: date, archived: set[str]) -> list[VersionPage]:
-    """Which page shows which version: the home page, and one page per version besides it.
+def plan(
+    policies: Policies, today: date, archived: set[str], page: str = "index.md"
+) -> list[VersionPage]:
+    """Which page shows which version: the policy's page (``page``, with the self-check: "home"),
+    and one page per version besides it.
 
-    ``archived`` are the ISO dates that have a frozen page in docs/history/.
+    ``archived`` are the ISO dates that have a frozen page in the policy's history folder.
     """
     current, latest = policies.in_force(today), policies.latest
     pages = []
     if latest is current or current.effective.isoformat() not in archived:
-        pages.append(VersionPage("index.md", "index.md", latest, home=True))
+        pages.append(VersionPage(page, page, latest, home=True))
     else:
-        pages.append(VersionPage("index.md", archived_page(current), current, home=True))
-        pages.append(VersionPage(archived_page(latest), "index.md", latest, home=False))
+        pages.append(VersionPage(page, archived_page(current, page), current, home=True))
+        pages.append(VersionPage(archived_page(latest, page), page, latest, home=False))
     for version in policies.versions:
         if version is not latest and version.effective.isoformat() in archived:
-            page = archived_page(version)
-            pages.append(VersionPage(page, page, version, home=False))
+            frozen = archived_page(version, page)
+            pages.append(VersionPage(frozen, frozen, version, home=False))
     return pages
 
 
@@ -161,14 +174,16 @@ def banner(
 _RELATIVE_LINK = re.compile(r"(\]\(\s*<?|^\[[^\]]+\]:\s*<?)(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)", re.M)
 
 
-def rebase_links(markdown: str, page_dir: str) -> str:
-    """The Markdown of a page written for the docs folder's top (docs/index.md), with each
-    relative link made relative to ``page_dir`` (``history``, for docs/history/2026-05-01.md), so
-    that a frozen page's links go where they went when it was written. Links to anchors, to
-    absolute paths and with a scheme (https:, mailto:) stay as they are."""
-    if not page_dir:
+def rebase_links(markdown: str, page_dir: str, written_in: str = "") -> str:
+    """The Markdown of a page written in the docs folder ``written_in`` (its top, for
+    docs/index.md), with each relative link made relative to ``page_dir`` (``history``, for
+    docs/history/2026-05-01.md), so that a frozen page's links go where they went when it was
+    written. Links to anchors, to absolute paths and with a scheme (https:, mailto:) stay as they
+    are."""
+    if page_dir.strip("/") == written_in.strip("/"):
         return markdown
-    up = "../" * len(page_dir.strip("/").split("/"))
+    back = posixpath.relpath(written_in or ".", page_dir or ".")
+    up = "" if back == "." else back + "/"
     return _RELATIVE_LINK.sub(lambda found: found.group(1) + up, markdown)
 
 
@@ -216,14 +231,17 @@ def trimmed(parts: list[tuple[str, str]], context: int = 8) -> list[tuple[str, s
     return shown
 
 
-def page_file(docs: Path, policies: Policies, version: Policy) -> Path | None:
-    """The Markdown of ``version``'s page: its frozen copy in docs/history/, or docs/index.md for
-    the latest version (the page editors change). None when it has neither."""
-    frozen = docs / archived_page(version)
+def page_file(
+    docs: Path, policies: Policies, version: Policy, page: str = "index.md"
+) -> Path | None:
+    """The Markdown of ``version``'s page: its frozen copy in the history folder, or the policy's
+    page (docs/index.md) for the latest version (the page editors change). None when it has
+    neither."""
+    frozen = docs / archived_page(version, page)
     if frozen.is_file():
         return frozen
-    if version is policies.latest and (docs / "index.md").is_file():
-        return docs / "index.md"
+    if version is policies.latest and (docs / page).is_file():
+        return docs / page
     return None
 
 
@@ -300,7 +318,9 @@ def text_changes(
     return changed
 
 
-def unchanged_versions(policy_file: Path, docs: Path, policies: Policies, today: date) -> list[str]:
+def unchanged_versions(
+    policy_file: Path, docs: Path, policies: Policies, today: date, page: str = "index.md"
+) -> list[str]:
     """A version still to come that changes nothing from the version before it (no value, no
     clause's words, no word of its page), each as ``policy.toml:LINE: what to change``.
 
@@ -316,14 +336,17 @@ def unchanged_versions(policy_file: Path, docs: Path, policies: Policies, today:
             continue
         if before.clause_texts != version.clause_texts:
             continue
-        page, was = page_file(docs, policies, version), page_file(docs, policies, before)
-        if page is None or was is None:
+        text, was = (
+            page_file(docs, policies, version, page),
+            page_file(docs, policies, before, page),
+        )
+        if text is None or was is None:
             continue  # a missing page is reported on its own
-        if " ".join(page.read_text(encoding="utf-8").split()) != " ".join(
+        if " ".join(text.read_text(encoding="utf-8").split()) != " ".join(
             was.read_text(encoding="utf-8").split()
         ):
             continue
-        shown = display_name(page)
+        shown = display_name(text)
         found.append(
             f"{display_name(policy_file)}:{lines.of('versions', index)}: the version of "
             f"{long_date(version.effective)} changes nothing: its values, its clauses' words and "
