@@ -787,7 +787,6 @@ class _Reader:
                 self.problem((*at, "clauses", clause_id), f"in clause {clause_id}, {error}")
         outcome = outcome_texts.fill_texts(
             *texts,
-            at,
             policy.fill,
             filled,
             lambda path: f"{self.source}:{self.lines.of(*path)}",

@@ -111,7 +111,7 @@ class Quoted:
     after: str = ""
     email: str = ""
     clause: str = ""
-    where: str = ""
+    where: str = field(default="", compare=False)
 
     @property
     def text(self) -> str:
@@ -210,8 +210,19 @@ def quoted_in(quote: str, passage: str) -> bool:
 # Reading the texts of policy.toml ----------------------------------------------------------------
 
 Problem = Callable[[tuple[Any, ...], str], None]
-# One version's texts as written: kind section -> id -> field -> text.
-Written = dict[str, dict[str, dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class Given:
+    """One text as ``policy.toml`` writes it (placeholders and all), and where: the path of its
+    section, in the version that gave it (a later version inherits it from there)."""
+
+    parts: Mapping[str, str]
+    path: tuple[Any, ...]
+
+
+# One version's texts as written: kind section -> id -> text.
+Written = dict[str, dict[str, Given]]
 
 
 def _close(name: str, names: tuple[str, ...]) -> str:
@@ -269,7 +280,7 @@ def read_version_texts(
                 continue
             read = _entry(kind, text_id, entry, path, clause_ids, problem)
             if read is not None:
-                out[kind.section][text_id] = read
+                out[kind.section][text_id] = Given(read, path)
         if first:
             for text_id in kind.ids:
                 if text_id not in out[kind.section]:
@@ -336,7 +347,6 @@ def _entry(
 def fill_texts(
     written: Written,
     email: Mapping[str, Any],
-    at: tuple[Any, ...],
     fill: Callable[[str], str],
     clause_texts: Mapping[str, str],
     line_of: Callable[[tuple[Any, ...]], str],
@@ -347,10 +357,10 @@ def fill_texts(
     made: dict[str, dict[str, Quoted]] = {}
     for kind in KINDS:
         made[kind.section] = {}
-        for text_id, parts in written.get(kind.section, {}).items():
-            path = (*at, kind.section, text_id)
+        for text_id, given in written.get(kind.section, {}).items():
+            path = given.path
             filled: dict[str, str] = {}
-            for name, value in parts.items():
+            for name, value in given.parts.items():
                 try:
                     filled[name] = fill(value) if name != "clause" else value
                 except ValueError as error:

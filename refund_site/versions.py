@@ -313,7 +313,7 @@ def unchanged_versions(policy_file: Path, docs: Path, policies: Policies, today:
         before = policies.versions[index - 1]
         if any(getattr(before, name) != getattr(version, name) for name in value_words(version)):
             continue
-        if before.clause_texts != version.clause_texts:
+        if before.clause_texts != version.clause_texts or before.texts != version.texts:
             continue
         page, was = page_file(docs, policies, version), page_file(docs, policies, before)
         if page is None or was is None:
