@@ -118,10 +118,10 @@ MISTAKES = [
     ('link = "My answers in the self-check: {link}"', 'link = "My answers in the self-check"',
      'link = "My answers in the self-check"',
      "the email's line link must hold {link}, where it goes"),
-    ("{{ creem_settlement_days_min }}–{{ creem_settlement_days_max }} days to appear on the customer's statement.",
-     "{{ creem_settlement_days_minimum }}–{{ creem_settlement_days_max }} days to appear on the customer's statement.",
+    ("may take {{ creem_settlement_days_min }}", "may take {{ creem_settlement_days_minimum }}",
      "{{ creem_settlement_days_minimum }}",
-     "in the refund timing creem, {{ creem_settlement_days_minimum }} is not a policy value. Did you mean {{ creem_settlement_days_min }}?"),
+     "in the refund timing creem, {{ creem_settlement_days_minimum }} is not a policy value. "
+     "Did you mean {{ creem_settlement_days_min }}?"),
 ]
 # fmt: on
 
