@@ -1,15 +1,15 @@
 """What the self-check tells the customer besides the verdict: the policy's other sections that
 apply to their case, the alternatives support may offer, and a ready email to support.
 
-Every sentence paraphrases the policy closely; none promises an outcome, because support makes the
-final decision.
+Which note, warning and alternative applies when is decided here; their words are the policy's
+data (``policy.toml``, read by :mod:`checker.texts`): each quotes the policy page word for word,
+which the build checks, and none promises an outcome, because support makes the final decision.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import TypedDict
 from urllib.parse import quote
 
@@ -25,6 +25,16 @@ from checker.model import (
 from checker.policy import Policy, long_date
 from checker.questions import QUESTIONS, QUESTIONS_BY_FIELD, Asker, Kind
 from checker.rules import Evaluation, used_any_credits, within_refund_window
+from checker.texts import (
+    WARNING_NOTES,
+    WARNING_SOURCES,
+    AlternativeId,
+    EmailLines,
+    NoteId,
+    Settlement,
+)
+
+__all__ = ["WARNING_NOTES", "AlternativeId", "NoteId", "Settlement"]
 
 FINAL_DECISION = "Support makes the final decision."
 
@@ -79,22 +89,6 @@ class Alternative(TypedDict):
     text: str
 
 
-class AlternativeId(StrEnum):
-    """The policy's alternatives to a refund ("Alternatives to Refunds")."""
-
-    FREE_RETRY = "free_retry"
-    MODEL_RECOMMENDATION = "model_recommendation"
-    REPLACEMENT_CREDITS = "replacement_credits"
-    MANUAL_ASSISTANCE = "manual_assistance"
-
-
-ALTERNATIVES: dict[AlternativeId, str] = {
-    AlternativeId.FREE_RETRY: "A free retry of the job",
-    AlternativeId.MODEL_RECOMMENDATION: "A recommendation of a model that suits your task better",
-    AlternativeId.REPLACEMENT_CREDITS: "Replacement credits",
-    AlternativeId.MANUAL_ASSISTANCE: "Help from a person on our team to get the result you need",
-}
-
 # Which of the policy's alternatives fit which problem. A refund is the fix for a duplicate
 # payment or an unused purchase, so none is suggested there.
 _ALTERNATIVES_FOR_REASON: dict[Reason, tuple[AlternativeId, ...]] = {
@@ -117,10 +111,10 @@ _ALTERNATIVES_FOR_REASON: dict[Reason, tuple[AlternativeId, ...]] = {
 }
 
 
-# Every reason has its alternatives (none is a choice too): a new reason without them, or a new
-# alternative without its words, stops the checker from loading.
-if set(_ALTERNATIVES_FOR_REASON) != set(Reason) or set(ALTERNATIVES) != set(AlternativeId):
-    raise TypeError("advice: every Reason needs its alternatives, every AlternativeId its words")
+# Every reason has its alternatives (none is a choice too): a new reason without them stops the
+# checker from loading. (An alternative without its words stops the policy file's reader.)
+if set(_ALTERNATIVES_FOR_REASON) != set(Reason):
+    raise TypeError("advice: every Reason needs its alternatives")
 
 
 def alternative_ids(answers: Answers) -> list[AlternativeId]:
@@ -128,12 +122,9 @@ def alternative_ids(answers: Answers) -> list[AlternativeId]:
     return list(_ALTERNATIVES_FOR_REASON[answers.reason])
 
 
-class Settlement(StrEnum):
-    """How long an approved refund may take to arrive, by who took the payment."""
-
-    CREEM = "creem"
-    OTHER_PROVIDER = "other-provider"
-    PROVIDER_UNKNOWN = "provider-unknown"
+def alternative_text(alternative: AlternativeId, policy: Policy) -> str:
+    """An alternative's words, in this version of the policy."""
+    return policy.texts.alternatives[alternative.value].text
 
 
 def settlement(answers: Answers) -> Settlement:
@@ -146,33 +137,7 @@ def settlement(answers: Answers) -> Settlement:
 
 def settlement_text(how: Settlement, policy: Policy) -> str:
     """How an approved refund is paid, and how long it may take to appear."""
-    creem = (
-        f"Creem refunds may take {policy.creem_settlement_days_min}–"
-        f"{policy.creem_settlement_days_max} days to appear on your statement"
-    )
-    start = (
-        "Approved refunds are sent back to the original payment method; payment providers "
-        "and banks control when they arrive. "
-    )
-    return {
-        Settlement.CREEM: start + creem + ".",
-        Settlement.OTHER_PROVIDER: start + "With providers other than Creem the time varies.",
-        Settlement.PROVIDER_UNKNOWN: start + creem + "; with other providers the time varies.",
-    }[how]
-
-
-class NoteId(StrEnum):
-    """What else the policy says about a case, one id per note."""
-
-    LATE_BUT_CAN_WRITE = "late-but-can-write"
-    SUBSCRIPTION_CANCEL_ANY_TIME = "subscription-cancel-any-time"
-    SUBSCRIPTION_REFUND_ENDS_PERIOD = "subscription-refund-ends-period"
-    SUBSCRIPTION_USE_REDUCES = "subscription-use-reduces"
-    CREDIT_PACK_UNUSED_EASIER = "credit-pack-unused-easier"
-    CREDIT_PACK_SOME_USED = "credit-pack-some-used"
-    CREDIT_PACK_REMOVES_CREDITS = "credit-pack-removes-credits"
-    GOODWILL_FIRST_PURCHASE = "goodwill-first-purchase"
-    CHARGEBACK_FILED = "chargeback-filed"
+    return policy.texts.refund_timing[how.value].text
 
 
 def note_ids(answers: Answers, policy: Policy) -> list[NoteId]:
@@ -200,41 +165,9 @@ def note_ids(answers: Answers, policy: Policy) -> list[NoteId]:
 
 def note_text(note: NoteId, policy: Policy) -> str:
     """A note's words, with the policy's values (a note that is a warning: the warning's)."""
-    for warning in WARNINGS:
-        if warning.kind == "note" and warning.id == note.value:
-            return warning.text
-    window = policy.refund_window_days
-    return {
-        NoteId.LATE_BUT_CAN_WRITE: (
-            f"We ask customers to write within {window} days of purchase when possible. "
-            "It is later than that, but you can still write: support reviews each case."
-        ),
-        NoteId.SUBSCRIPTION_CANCEL_ANY_TIME: (
-            "You can cancel your subscription at any time to stop future renewals. "
-            "Cancelling on its own does not refund the current billing period."
-        ),
-        NoteId.SUBSCRIPTION_USE_REDUCES: (
-            "Used credits and completed work may reduce eligibility, but support may "
-            "still approve a full or partial goodwill refund for a first-time or "
-            "low-usage case."
-        ),
-        NoteId.CREDIT_PACK_UNUSED_EASIER: (
-            f"Unused credit packs requested within {window} days of purchase are "
-            "generally easier to approve."
-        ),
-        NoteId.CREDIT_PACK_SOME_USED: (
-            "If some credits were used, support may decline the refund, offer a partial "
-            "refund or replacement credits, or make a goodwill exception, depending on "
-            "how much was used and what went wrong."
-        ),
-        NoteId.CREDIT_PACK_REMOVES_CREDITS: (
-            "An approved refund may remove the remaining credits of the refunded order."
-        ),
-        NoteId.GOODWILL_FIRST_PURCHASE: (
-            "For a first purchase with a clearly unusable result, support decides whether a "
-            "goodwill refund is appropriate."
-        ),
-    }[note]
+    if note.value in WARNING_NOTES:
+        return policy.texts.warnings[note.value].text
+    return policy.texts.notes[note.value].text
 
 
 class Warning(TypedDict):
@@ -253,56 +186,20 @@ class PolicyWarning:
     email: str  # in the customer's own words, in the email to support
 
 
-# Chosen by the policy's text: the Chargebacks section (an open dispute can cost the account),
-# Subscription Refunds (a refund can end the billing period's credits), and the two clauses about
-# what the customer has already done that usually rule a refund out.
-WARNINGS: tuple[PolicyWarning, ...] = (
-    PolicyWarning(
-        "note",
-        "chargeback-filed",
-        "You have opened a payment dispute. We ask customers to contact support before doing "
-        "so. If a chargeback is filed for delivered digital services without first trying to "
-        "resolve the issue with us, we may provide usage and account records to the payment "
-        "provider, suspend the account, revoke credits and recover dispute fees where allowed. "
-        "Writing to support now is still the quickest way to resolve it.",
-        "I have opened a payment dispute (chargeback) with my bank or card provider.",
-    ),
-    PolicyWarning(
-        "clause",
-        "outputs-used",
-        "You have downloaded, exported or used results in your work after using more than a "
-        "few credits. Refunds are usually not given when outputs have been used after "
-        "meaningful use.",
-        "I have downloaded, exported or used results in my work.",
-    ),
-    PolicyWarning(
-        "clause",
-        "repeat-requests",
-        "You have asked for refunds before after using credits. Refunds are usually not given "
-        "when the same user or related accounts repeatedly ask for refunds after using compute "
-        "resources.",
-        "I have asked for refunds before, as my answers above say.",
-    ),
-    PolicyWarning(
-        "note",
-        "subscription-refund-ends-period",
-        "If a subscription refund is approved, we may immediately cancel the subscription and "
-        "revoke remaining subscription credits or access associated with that billing period. "
-        "For a renewal, the billing period is the one the renewal charge paid for.",
-        "I understand that an approved refund may cancel my subscription at once and revoke "
-        "the remaining credits of this billing period.",
-    ),
-)
-WARNING_NOTES = frozenset(w.id for w in WARNINGS if w.kind == "note")
-if not {note.value for note in NoteId} >= WARNING_NOTES:
-    raise TypeError("advice: a warning names a note that does not exist")
+def policy_warnings(policy: Policy) -> tuple[PolicyWarning, ...]:
+    """Every warning of this version of the policy, in the order they are shown (which applies
+    where: :data:`checker.texts.WARNING_SOURCES`)."""
+    said = policy.texts.warnings
+    return tuple(
+        PolicyWarning(kind, id, said[id].text, said[id].email) for kind, id in WARNING_SOURCES
+    )
 
 
 def warnings(answers: Answers, policy: Policy, evaluation: Evaluation) -> list[PolicyWarning]:
-    """What the policy warns about in this case, in the order of :data:`WARNINGS`."""
+    """What the policy warns about in this case, in the order of :func:`policy_warnings`."""
     applying = {("note", note.value) for note in note_ids(answers, policy)}
     applying |= {("clause", rule.clause_id) for rule in evaluation.clauses}
-    return [warning for warning in WARNINGS if (warning.kind, warning.id) in applying]
+    return [w for w in policy_warnings(policy) if (w.kind, w.id) in applying]
 
 
 class Email(TypedDict):
@@ -368,40 +265,18 @@ def _days(count: int) -> str:
     return f"{count:,} day{'s' if count != 1 else ''}"
 
 
-# The email to support, line by line, with {slots}: filled here, and by the page's decision table
-# (refund_site/assets/refund-check/table.js) when it answers before the checker has loaded, so
-# both write the very same email. A line whose slots are all empty is left out.
-EMAIL_SUBJECT = "Refund request: {kind} bought on {bought}"
-EMAIL_BLANK_SUBJECT = "Refund request"
-# The opening of every email, with what the policy asks customers to include.
-EMAIL_OPENING = (
-    "Hello ImgToSTL support,",
-    "",
-    "I would like to ask for a refund.",
-    "",
-    "Account email: ",
-    "Order ID (if you have it): ",
-    "Purchase date: {bought}",
-    "Reason: {reason}",
-    "What happened, in a few words: ",
-    "Screenshots or job IDs that show the issue: ",
-)
-EMAIL_ANSWERS = "My answers to the refund self-check:"
-EMAIL_WARNINGS = "Please note:"
-EMAIL_RESULT = "The self-check said on {today}: {title}."
-EMAIL_VERSION = "It followed the refund policy of {effective} (last updated {last_updated})."
-EMAIL_NEWER = "Under the policy in force since {effective}, it would say: {title}."
-EMAIL_LINK = "My answers in the self-check: {link}"
-# A support-only answer that came in a link, as the page and the email show it: what the link
-# said, never support's own finding (support still checks the account).
+# The email to support, line by line, with {slots}: its words are policy.toml's [email]; filled
+# here, and by the page's decision table (refund_site/assets/refund-check/table.js) when it answers
+# before the checker has loaded, so both write the very same email. A support-only answer that came
+# in a link, as the page and the email show it: what the link said, never support's own finding
+# (support still checks the account).
 GIVEN_IN_LINK = "Given in the link you were sent"
 GIVEN_IN_LINK_EMAIL = "Given in the link I was sent"
-EMAIL_CLOSING = "Thank you."
 
 
-def _request_lines(purchase_date: str = "", reason: str = "") -> list[str]:
+def _request_lines(lines: EmailLines, purchase_date: str = "", reason: str = "") -> list[str]:
     """The opening of every email to support, with what the policy asks customers to include."""
-    return [line.format(bought=purchase_date, reason=reason) for line in EMAIL_OPENING]
+    return [line.format(bought=purchase_date, reason=reason) for line in lines.opening]
 
 
 def _recap_line(line: RecapLine, *, email: bool = False) -> str:
@@ -463,22 +338,23 @@ def email(
     reason = QUESTIONS_BY_FIELD["reason"].option_label(answers.reason.value)
     kind = answers.purchase_type.value.replace("_", " ")
     bought = long_date(answers.purchase_date)
-    subject = EMAIL_SUBJECT.format(kind=kind, bought=bought)
+    lines = policy.texts.email
+    subject = lines.subject.format(kind=kind, bought=bought)
     verdict = evaluation.verdict
     noted = [warning.email for warning in warnings(answers, policy, evaluation)]
     # The verdict, the link and the warnings come before the answers: a mail program that cuts a
     # long email (see blank_email) cuts the answers, which the link carries anyway.
     body = "\n".join(
         [
-            *_request_lines(bought, reason),
+            *_request_lines(lines, bought, reason),
             "",
-            EMAIL_RESULT.format(today=long_date(today), title=VERDICT_TITLES[verdict]),
-            EMAIL_VERSION.format(
+            lines.result.format(today=long_date(today), title=VERDICT_TITLES[verdict]),
+            lines.version.format(
                 effective=long_date(policy.effective), last_updated=policy.last_updated
             ),
             *(
                 [
-                    EMAIL_NEWER.format(
+                    lines.newer.format(
                         effective=long_date(newer[0].effective),
                         title=VERDICT_TITLES[newer[1].verdict],
                     )
@@ -486,28 +362,28 @@ def email(
                 if newer
                 else []
             ),
-            *([EMAIL_LINK.format(link=link)] if link else []),
-            *(["", EMAIL_WARNINGS, *(f"- {line}" for line in noted)] if noted else []),
+            *([lines.link.format(link=link)] if link else []),
+            *(["", lines.warnings, *(f"- {line}" for line in noted)] if noted else []),
             "",
-            EMAIL_ANSWERS,
+            lines.answers,
             *(_recap_line(line, email=True) for line in recap(answers)),
             "",
-            EMAIL_CLOSING,
+            lines.closing,
         ]
     )
     return blank_email(policy, subject, body)
 
 
-def blank_email(
-    policy: Policy, subject: str = EMAIL_BLANK_SUBJECT, body: str | None = None
-) -> Email:
+def blank_email(policy: Policy, subject: str = "", body: str | None = None) -> Email:
     """An email to support; without a body, one with the blanks the policy asks for.
 
     The link goes to the configured address only, with nothing but a subject and a body, each
     percent-encoded, and is shortened to stay under :data:`MAILTO_LIMIT` characters.
     """
+    lines = policy.texts.email
+    subject = subject or lines.blank_subject
     if body is None:
-        body = "\n".join([*_request_lines(), "", EMAIL_CLOSING])
+        body = "\n".join([*_request_lines(lines), "", lines.closing])
 
     def link(text: str) -> str:
         return (

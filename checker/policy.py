@@ -23,6 +23,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from checker import texts as outcome_texts
+from checker.texts import OutcomeTexts
+
 DEFAULT_POLICY_FILE = Path(__file__).with_name("policy.toml")
 
 # {{ name }}: a value of the policy in its text. Anything between the braces is a name: one that
@@ -225,6 +228,9 @@ class Policy:
     )
     # Clause id -> the clause's words, placeholders already filled in.
     clause_texts: dict[str, str] = field(default_factory=dict)
+    # The words of the outcomes (notes, warnings, alternatives, refund timing, the email's
+    # lines), placeholders filled in: checker/texts.py.
+    texts: OutcomeTexts = field(default_factory=OutcomeTexts)
     source: str = "policy.toml"
     # The day this version took effect, and what the editor says changed in it.
     effective: date = field(
@@ -423,9 +429,11 @@ class Lines:
                 self.entries.append((number, table))
             elif header := _TABLE.match(line):
                 name = _key_path(header.group("name"))
-                # [versions.clauses] belongs to the last [[versions]].
-                owner = name[:-1]
-                table = (*owner, arrays[owner], name[-1]) if owner in arrays else name
+                # [versions.clauses] (and [versions.notes.x]) belongs to the last [[versions]].
+                owner = next(
+                    (name[:n] for n in range(len(name) - 1, 0, -1) if name[:n] in arrays), ()
+                )
+                table = (*owner, arrays[owner], *name[len(owner) :]) if owner else name
                 self.entries.append((number, table))
             elif key := _KEY.match(line):
                 self.entries.append((number, (*table, *_key_path(key.group("key")))))
@@ -568,6 +576,8 @@ class _Reader:
         made: list[Policy] = []
         resolved: dict[str, Any] = {}
         clauses: dict[str, str] = {}
+        written: outcome_texts.Written = {}
+        email: dict[str, Any] = {}
         previous: date | None = None
         for index, table in enumerate(tables):
             at = ("versions", index)
@@ -584,9 +594,10 @@ class _Reader:
                 if value is not None:
                     own[spec.name] = value
             version_names = [spec.name for spec in self.version_values]
+            sections = ["clauses", *(kind.section for kind in outcome_texts.KINDS), "email"]
             for key in table:
-                if key not in version_names and key not in file_names and key != "clauses":
-                    self.unknown((*at, key), key, [*version_names, "clauses"])
+                if key not in version_names and key not in file_names and key not in sections:
+                    self.unknown((*at, key), key, [*version_names, *sections])
             effective = own.get("effective")
             if effective is not None and previous is not None and effective <= previous:
                 self.problem(
@@ -597,30 +608,32 @@ class _Reader:
             previous = effective or previous
             resolved.update(own)
             clauses = self.clauses(table, at, index, clauses)
+            written = outcome_texts.read_version_texts(
+                table, at, written, index == 0, self.clause_ids, self.problem
+            )
+            email = outcome_texts.read_email(table, at, email, index == 0, self.problem)
             self.range_checks(resolved, at)
             if not self.problems:
-                made.append(self.policy(shared, resolved, clauses, at))
+                made.append(self.policy(shared, resolved, clauses, at, (written, email)))
         return made
 
     def typo_fixes_placed(self, table: dict[str, Any], at: tuple[Any, ...]) -> dict[str, Any]:
         """The version's table with its ``typo_fixes``, wherever it stands in the version.
 
-        Written at the end of a version, after its ``[versions.clauses]`` heading, TOML reads
-        ``typo_fixes`` as one of the clauses: it belongs to the version all the same."""
-        clauses = table.get("clauses")
-        if not isinstance(clauses, dict) or "typo_fixes" not in clauses:
+        Written at the end of a version, after a heading such as ``[versions.clauses]`` or
+        ``[versions.notes.late-but-can-write]``, TOML reads ``typo_fixes`` as part of that
+        section: it belongs to the version all the same."""
+        found = _typo_fixes_in(table, ())
+        if found is None:
             return table
         if "typo_fixes" in table:
             self.problem(
-                (*at, "clauses", "typo_fixes"),
-                "typo_fixes is given twice in this version (once above its [versions.clauses] "
-                "heading, once below it); keep one list with every fix",
+                (*at, *found, "typo_fixes"),
+                f"typo_fixes is given twice in this version (once above its [versions."
+                f"{'.'.join(found)}] heading, once below it); keep one list with every fix",
             )
             return table
-        moved = dict(table)
-        moved["clauses"] = {k: v for k, v in clauses.items() if k != "typo_fixes"}
-        moved["typo_fixes"] = clauses["typo_fixes"]
-        return moved
+        return {**_without_typo_fixes(table, found), "typo_fixes": _get(table, found)["typo_fixes"]}
 
     def version_name(self, index: int) -> str:
         tables = self.data.get("versions") or []
@@ -759,6 +772,7 @@ class _Reader:
         resolved: dict[str, Any],
         clauses: dict[str, str],
         at: tuple[Any, ...],
+        texts: tuple[outcome_texts.Written, dict[str, Any]] = ({}, {}),
     ) -> Policy:
         given = {**resolved, **shared}
         policy = self.policy_class(
@@ -771,7 +785,14 @@ class _Reader:
                 filled[clause_id] = policy.fill(words)
             except PolicyError as error:
                 self.problem((*at, "clauses", clause_id), f"in clause {clause_id}, {error}")
-        return replace(policy, clause_texts=filled)
+        outcome = outcome_texts.fill_texts(
+            *texts,
+            policy.fill,
+            filled,
+            lambda path: f"{self.source}:{self.lines.of(*path)}",
+            self.problem,
+        )
+        return replace(policy, clause_texts=filled, texts=outcome)
 
     def unknown(self, path: tuple[Any, ...], key: str, known: list[str]) -> None:
         close = closest(key, known)
@@ -790,6 +811,30 @@ def _markup_message(name: str) -> str:
         f"{name} holds “<” or “>”, which the pages would read as HTML; policy.toml holds plain "
         "text only. Remove them, or write the words (“less than”, “more than”) instead"
     )
+
+
+def _typo_fixes_in(table: dict[str, Any], path: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Where under a version's sections ``typo_fixes`` was read, if it was."""
+    for key, value in table.items():
+        if isinstance(value, dict):
+            if "typo_fixes" in value:
+                return (*path, key)
+            inner = _typo_fixes_in(value, (*path, key))
+            if inner is not None:
+                return inner
+    return None
+
+
+def _get(table: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    for key in path:
+        table = table[key]
+    return table
+
+
+def _without_typo_fixes(table: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    if not path:
+        return {k: v for k, v in table.items() if k != "typo_fixes"}
+    return {**table, path[0]: _without_typo_fixes(table[path[0]], path[1:])}
 
 
 def _as_written(value: Any) -> str:

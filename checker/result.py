@@ -164,7 +164,8 @@ class Result:
     @property
     def alternatives(self) -> tuple[Alternative, ...]:
         return tuple(
-            {"id": key.value, "text": advice.ALTERNATIVES[key]} for key in self.alternative_ids
+            {"id": key.value, "text": advice.alternative_text(key, self.policy)}
+            for key in self.alternative_ids
         )
 
     @cached_property

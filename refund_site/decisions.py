@@ -64,6 +64,7 @@ def _version(rulebook: Rulebook, policy: Policy, ledger: Ledger) -> dict[str, An
     tables = {
         name: [[_when(row), row.outcome] for row in rows] for name, rows in ledger.tables.items()
     }
+    lines = policy.texts.email
     return {
         "effective": policy.effective.isoformat(),
         "last_updated": policy.last_updated,
@@ -81,6 +82,22 @@ def _version(rulebook: Rulebook, policy: Policy, ledger: Ledger) -> dict[str, An
         "notes": [[note.value, advice.note_text(note, policy)] for note in advice.NoteId],
         "refund_arrives": {
             how.value: advice.settlement_text(how, policy) for how in advice.Settlement
+        },
+        # The words of each version (policy.toml's [versions.alternatives] and warnings).
+        "alternatives": {
+            key.value: advice.alternative_text(key, policy) for key in advice.AlternativeId
+        },
+        "warnings": [[w.kind, w.id, w.text, w.email] for w in advice.policy_warnings(policy)],
+        "email": {
+            "subject": lines.subject,
+            "opening": list(lines.opening),
+            "answers": lines.answers,
+            "warnings": lines.warnings,
+            "link": lines.link,
+            "result": lines.result,
+            "version": lines.version,
+            "newer": lines.newer,
+            "closing": lines.closing,
         },
     }
 
@@ -122,20 +139,10 @@ def decision_data(rulebook: Rulebook, policies: Policies, book: Book) -> dict[st
         ],
         "outcomes": outcomes,
         "verdict_titles": {verdict.value: advice.VERDICT_TITLES[verdict] for verdict in Verdict},
-        "alternatives": {key.value: text for key, text in advice.ALTERNATIVES.items()},
-        "warnings": [[w.kind, w.id, w.text, w.email] for w in advice.WARNINGS],
+        # The email's lines are each version's (below); these are the checker's own.
         "email": {
-            "subject": advice.EMAIL_SUBJECT,
-            "opening": list(advice.EMAIL_OPENING),
-            "answers": advice.EMAIL_ANSWERS,
-            "warnings": advice.EMAIL_WARNINGS,
-            "link": advice.EMAIL_LINK,
             "given_in_link": advice.GIVEN_IN_LINK,
             "given_in_link_email": advice.GIVEN_IN_LINK_EMAIL,
-            "result": advice.EMAIL_RESULT,
-            "version": advice.EMAIL_VERSION,
-            "newer": advice.EMAIL_NEWER,
-            "closing": advice.EMAIL_CLOSING,
             "shortened": advice.SHORTENED,
             "limit": advice.MAILTO_LIMIT,
         },

@@ -5,6 +5,10 @@ Editors write four things in the policy's Markdown that this extension understan
 * ``{{ refund_window_days }}``: a value from the checker's ``policy.toml``;
 * ``- words of a clause {clause: late-request}``: a bullet that is one of the rules' clauses: it
   gets the clause id as its HTML id and a permalink, and its words must equal the clause's;
+* ``… sentences. {note: late-but-can-write}``: the passage (since the paragraph's start or the
+  last marker) that an outcome text of ``policy.toml`` quotes (also ``{warning: …}``,
+  ``{alternative: …}``, ``{refund-timing: …}``, several ids apart by commas): the quote must be
+  in it word for word (:mod:`checker.texts`); the marker itself does not show;
 * ``/// example | title`` … ``///``: a worked example, run through the checker at build time;
 * ``/// refund-check`` / ``/// decision-summary`` (each closed by ``///``): the self-check and the
   table of usual outcomes for readers without JavaScript.
@@ -47,6 +51,7 @@ from pymdownx.blocks import RE_END, RE_START, BlocksExtension, BlocksProcessor
 
 from checker import Policies, Policy, PolicyError
 from checker.policy import PLACEHOLDER
+from checker.texts import KIND_BY_MARKER, quoted_in
 from refund_site import blocks, proofread, safety
 from refund_site.package import PolicyPackage
 from refund_site.page import PageContext
@@ -55,6 +60,11 @@ from refund_site.page import PageContext
 log = get_plugin_logger("refund-policy")
 
 CLAUSE_MARKER = re.compile(r"\{clause:\s*([^}]*?)\s*\}")
+# {note: id}, {warning: id}, {alternative: id, id}, {refund-timing: id}: what a text quotes.
+QUOTE_MARKER = re.compile(
+    r"[ \t]*\{(?P<kind>" + "|".join(map(re.escape, KIND_BY_MARKER)) + r"):\s*(?P<ids>[^{}]*?)\s*\}"
+)
+_PARAGRAPH_BREAK = re.compile(r"^\s*($|#|(?:[-*+]|\d+[.)])\s|///|```|~~~|\|)")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d+[.)])\s+(?P<words>.*)$")
 # Inline code spans, as Python-Markdown finds them: a placeholder inside one is shown as written.
 _CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")
@@ -100,6 +110,8 @@ class RefundPolicyExtension(BlocksExtension):
         self.problems: list[Problem] = []
         # Where each clause's bullet is, page by page: each policy page has one per clause.
         self.clauses_seen: dict[str, dict[str, list[int]]] = {}
+        # Where each outcome text's passage is marked, page by page: (marker, id) -> lines.
+        self.quotes_seen: dict[str, dict[tuple[str, str], list[int]]] = {}
         # The source lines of the blocks of the page being rendered, by name, in order.
         self.block_lines: dict[str, deque[int]] = {}
         self.blocks_seen: dict[str, list[int]] = {}
@@ -117,6 +129,7 @@ class RefundPolicyExtension(BlocksExtension):
         """Forget what earlier builds saw: every build checks the whole site afresh."""
         self.problems.clear()
         self.clauses_seen.clear()
+        self.quotes_seen.clear()
         self.site_blocks.clear()
 
     def begin_page(self, context: PageContext) -> None:
@@ -184,6 +197,11 @@ class RefundPolicyExtension(BlocksExtension):
         return {safety.TRUST_ATTRIBUTE: self.trust_token}
 
 
+def proofread_plain(text: str) -> str:
+    """A passage as a reader reads it: a link's Markdown as its text."""
+    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+
+
 def _blank_code(line: str) -> str:
     """``line`` with its code spans turned into spaces (the same length: columns stay)."""
     return _CODE_SPAN.sub(lambda match: " " * len(match.group(0)), line)
@@ -220,6 +238,7 @@ class SourcePreprocessor(Preprocessor):
     def __init__(self, md: Markdown, extension: RefundPolicyExtension) -> None:
         super().__init__(md)
         self.ext = extension
+        self.passage = ""
 
     def run(self, lines: list[str]) -> list[str]:
         code = fenced_lines("\n".join(lines))
@@ -230,6 +249,7 @@ class SourcePreprocessor(Preprocessor):
             self.ext.proofread_lines.add(number)
             self.ext.problem(number, message)
         open_block: tuple[str, int] | None = None
+        self.passage = ""  # the words of the paragraph since its start or its last marker
         out: list[str] = []
         banner = list(self.ext.context.banner)
         for index, line in enumerate(lines):
@@ -259,6 +279,7 @@ class SourcePreprocessor(Preprocessor):
                 self.ext.problem(number, message)
             line = self._placeholders(line, number)
             line = _outside_code(line, proofread.LITERAL, lambda match: match.group("words"))
+            line = self._quote_markers(line, number)
             line = self._clause_bullet(line, number)
             out.append(line)
             if banner and line.startswith("# "):
@@ -313,6 +334,68 @@ class SourcePreprocessor(Preprocessor):
             return value
 
         return _outside_code(line, PLACEHOLDER, substitute)
+
+    def _quote_markers(self, line: str, number: int) -> str:
+        """Check each passage a marker ends against the texts that quote it; remove the marker."""
+        if _PARAGRAPH_BREAK.match(line):
+            self.passage = ""
+        spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(line)]
+        start = 0
+        kept: list[str] = []
+        for marker in QUOTE_MARKER.finditer(line):
+            if any(low <= marker.start() < high for low, high in spans):
+                continue
+            passage = f"{self.passage} {line[start : marker.start()]}"
+            kept.append(line[start : marker.start()])
+            start = marker.end()
+            self.passage = ""
+            for text_id in [i.strip() for i in marker.group("ids").split(",")]:
+                self._quoted(marker.group("kind"), text_id, passage, number)
+        kept.append(line[start:])
+        self.passage = f"{self.passage} {line[start:]}"
+        return "".join(kept) if start else line
+
+    def _quoted(self, name: str, text_id: str, passage: str, number: int) -> None:
+        kind = KIND_BY_MARKER[name]
+        said = self.ext.page_policy.texts.of(kind).get(text_id)
+        marker = f"{{{name}: {text_id}}}"
+        if said is None:
+            known = ", ".join(i for i in kind.ids if not self._of_clause(name, i))
+            self.ext.problem(
+                number,
+                f"{marker} names no {kind.what} of the self-check. Known {kind.section}: "
+                f"{known}. Fix the spelling; a new one needs a developer first.",
+            )
+            return
+        if said.clause:
+            self.ext.problem(
+                number,
+                f"The {kind.what} “{text_id}” quotes clause {said.clause} (checker/policy.toml), "
+                f"so it needs no marker on the page: remove {marker}.",
+            )
+            return
+        if not quoted_in(said.quote, passage):
+            self.ext.problem(
+                number,
+                f"The words marked {marker} read “{' '.join(proofread_plain(passage).split())}” "
+                f"but {said.where} quotes “{said.quote}” for the {kind.what} {text_id}, which the "
+                "self-check says to customers. Make the quote the page's words, word for word "
+                "(or change the page), so that both say the same.",
+            )
+        context = self.ext.context
+        page = self.ext.quotes_seen.setdefault(context.key or context.name, {})
+        seen = page.setdefault((name, text_id), [])
+        seen.append(number + context.line_offset)
+        if len(seen) > 1:
+            self.ext.problem(
+                number,
+                f"{marker} is already marked at {context.name}:{seen[0]}. Each text quotes one "
+                "passage: remove one marker.",
+            )
+
+    def _of_clause(self, name: str, text_id: str) -> bool:
+        said = self.ext.page_policy.texts.of(KIND_BY_MARKER[name]).get(text_id)
+        return said is not None and bool(said.clause)
 
     def _clause_bullet(self, line: str, number: int) -> str:
         marker = CLAUSE_MARKER.search(line)

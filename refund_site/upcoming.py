@@ -24,6 +24,7 @@ from mkdocs.utils.meta import get_data
 
 from checker import Policies
 from checker.policy import long_date
+from checker.texts import KINDS
 from refund_site import versions
 from refund_site.extension import Problem, RefundPolicyExtension
 from refund_site.package import PolicyPackage
@@ -61,6 +62,17 @@ def page_problems(
                     f"which the self-check uses. Add {{clause: {clause_id}}} at the end of its "
                     f"bullet (“{shown.version.clause_texts[clause_id]}”) in the Usually "
                     "Eligible or Usually Not Eligible list."
+                )
+        quoted = extension.quotes_seen.get(shown.src_uri, {})
+        for kind in [] if frozen else KINDS:
+            for text_id, said in shown.version.texts.of(kind).items():
+                if said.clause or (kind.marker, text_id) in quoted:
+                    continue
+                found.append(
+                    f"{name}: no passage of the policy is marked {{{kind.marker}: {text_id}}}, "
+                    f"whose words the self-check quotes to customers (“{said.quote}”, "
+                    f"{said.where}). Add {{{kind.marker}: {text_id}}} after the sentence that "
+                    "says them."
                 )
         for block, without in MISSING_BLOCK.items() if shown.home else ():
             if not extension.site_blocks.get(shown.src_uri, {}).get(block):

@@ -248,7 +248,10 @@ def page_file(
 _BLOCK_START = re.compile(r"^ {0,3}///\s*\S")
 _BLOCK_END = re.compile(r"^ {0,3}///\s*$")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
-_CLAUSE_MARK = re.compile(r"\s*\{clause:\s*[\w-]+\s*\}")
+# A clause's marker, or the marker of a passage an outcome text quotes ({note: …}, …).
+_CLAUSE_MARK = re.compile(
+    r"\s*\{(?:clause|note|warning|alternative|refund-timing):\s*[\w, -]+\s*\}"
+)
 _LITERAL = re.compile(r"\{literal:\s*(?P<words>[^{}]*?)\s*\}")
 _MD_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)")
 _MD_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -334,7 +337,7 @@ def unchanged_versions(
         before = policies.versions[index - 1]
         if any(getattr(before, name) != getattr(version, name) for name in value_words(version)):
             continue
-        if before.clause_texts != version.clause_texts:
+        if before.clause_texts != version.clause_texts or before.texts != version.texts:
             continue
         text, was = (
             page_file(docs, policies, version, page),
@@ -446,8 +449,9 @@ def new_version(
             ]
         ),
         f"  - Under the new [[versions]] heading, add the values that change (for example "
-        f"refund_window_days = {latest.refund_window_days + 7}), and any clause whose words "
-        "change under [versions.clauses].",
+        f"refund_window_days = {latest.refund_window_days + 7}), any clause whose words "
+        "change under [versions.clauses], and any note, warning, alternative or refund timing "
+        "whose words change under its own heading ([versions.notes.<its name>], …).",
         f"  - Change docs/index.md to match: it is the new version's page (at "
         f"/history/{effective.isoformat()}/ until {long_date(effective)}, then at /).",
         "  - Preview with ./run serve, then run ./run review, read it, and ./run review --accept.",

@@ -161,7 +161,7 @@ def test_subscription_notes_say_cancelling_does_not_refund_the_current_period() 
     result = contract(answers(purchase_type="subscription"))
     notes = " ".join(result["notes"])
     assert "stop future renewals" in notes
-    assert "does not refund the current billing period" in notes
+    assert "does not automatically refund the current billing period" in notes
     assert "credit pack" not in notes.lower()
     # What a refund would end is a warning, with the verdict.
     warnings = " ".join(result["warnings"])
@@ -175,7 +175,7 @@ def test_subscription_notes_mention_goodwill_after_use() -> None:
 
 def test_an_unused_credit_pack_in_the_window_is_easier_to_approve() -> None:
     notes = " ".join(contract(answers(purchase_type="credit_pack"))["notes"])
-    assert "Unused credit packs requested within 7 days" in notes
+    assert "unused purchases requested within 7 days" in notes
     assert "easier to approve" in notes
     assert "renewal" not in notes
 
@@ -208,8 +208,8 @@ def test_an_open_chargeback_is_a_warning_with_the_verdict_and_in_the_email() -> 
 @pytest.mark.parametrize(
     ("given", "warned"),
     [
-        ({"credits_used": "some", "outputs_used": True}, "outputs have been used"),
-        ({"credits_used": "some", "previous_refund_requests": 2}, "repeatedly ask for refunds"),
+        ({"credits_used": "some", "outputs_used": True}, "outputs have been downloaded"),
+        ({"credits_used": "some", "previous_refund_requests": 2}, "repeatedly request refunds"),
         ({"purchase_type": "subscription"}, "billing period"),
     ],
 )
@@ -241,7 +241,7 @@ def test_other_providers_vary_without_creems_figures() -> None:
 
 def test_an_unsure_provider_hears_both() -> None:
     text = contract(answers(payment_provider="unsure"))["processing_time"]
-    assert "5–10 days" in text and "varies" in text
+    assert "5–10 days" in text and "other providers may vary" in text
 
 
 # Alternatives to a refund.

@@ -173,16 +173,17 @@ export function quickAnswer(data, query, today, source, page = "") {
     (clause) => lookup(version, `clause ${clause.id}`, situation) === "applies",
   );
   const applies = (kind, id) => lookup(version, `${kind} ${id}`, situation) === "applies";
-  // What the policy warns about stands apart from the other notes (checker.advice.WARNINGS).
-  const warned = data.warnings.filter(([kind, id]) => applies(kind, id));
-  const warningNotes = new Set(data.warnings.filter(([kind]) => kind === "note").map(([, id]) => id));
+  // What the policy warns about stands apart from the other notes (checker.advice.warnings), in
+  // the words of the version that judges (policy.toml's [versions.warnings]).
+  const warned = version.warnings.filter(([kind, id]) => applies(kind, id));
+  const warningNotes = new Set(version.warnings.filter(([kind]) => kind === "note").map(([, id]) => id));
   const notes = version.notes
     .filter(([id]) => applies("note", id) && !warningNotes.has(id))
     .map(([, text]) => text);
   const alternatives = lookup(version, "alternatives", situation)
     .split(",")
     .filter((id) => id && id !== "none")
-    .map((id) => ({ id, text: data.alternatives[id] }));
+    .map((id) => ({ id, text: version.alternatives[id] }));
   const supportChecks = lookup(version, "support-checks", situation)
     .split(",")
     .filter((field) => field && field !== "none")
@@ -268,7 +269,8 @@ function stringify(values) {
 }
 
 function email(data, { values, today, version, outcome, newer, recap, warned, link }) {
-  const words = data.email;
+  // The email's lines are the judging version's (policy.toml's [versions.email]).
+  const words = { ...data.email, ...version.email };
   const reasonQuestion = data.questions.find((question) => question.field === "reason");
   const reason = reasonQuestion.options.find(([value]) => value === values.reason)[1];
   const bought = longDate(data, values.purchase_date);

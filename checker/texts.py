@@ -1,0 +1,456 @@
+"""The words of the self-check's outcomes, as the policy's data (``policy.toml``).
+
+What a result tells the customer besides the verdict and the clauses: the notes (what else the
+policy says about their case), the warnings (said under the verdict and in the email), the
+alternatives to a refund, how a refund arrives, and the email's fixed lines. Which of them applies
+when is the rules' business (:mod:`checker.advice`); their words are data, given per version of
+the policy (a later version gives only what it changes), and the build checks them word for word
+against the policy page: each text's ``quote`` is the page's own words, found in the passage the
+page marks with ``{note: id}`` (or ``{warning: …}``, ``{alternative: …}``, ``{refund-timing: …}``),
+or in the words of the clause it names. Its ``before`` and ``after`` are words to the customer
+around the quote, which are not the policy's and are not on the page.
+
+Standard library only: this module runs in the visitor's browser too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class NoteId(StrEnum):
+    """What else the policy says about a case, one id per note."""
+
+    LATE_BUT_CAN_WRITE = "late-but-can-write"
+    SUBSCRIPTION_CANCEL_ANY_TIME = "subscription-cancel-any-time"
+    SUBSCRIPTION_REFUND_ENDS_PERIOD = "subscription-refund-ends-period"
+    SUBSCRIPTION_USE_REDUCES = "subscription-use-reduces"
+    CREDIT_PACK_UNUSED_EASIER = "credit-pack-unused-easier"
+    CREDIT_PACK_SOME_USED = "credit-pack-some-used"
+    CREDIT_PACK_REMOVES_CREDITS = "credit-pack-removes-credits"
+    GOODWILL_FIRST_PURCHASE = "goodwill-first-purchase"
+    CHARGEBACK_FILED = "chargeback-filed"
+
+
+class AlternativeId(StrEnum):
+    """The policy's alternatives to a refund ("Alternatives to Refunds")."""
+
+    FREE_RETRY = "free_retry"
+    MODEL_RECOMMENDATION = "model_recommendation"
+    REPLACEMENT_CREDITS = "replacement_credits"
+    MANUAL_ASSISTANCE = "manual_assistance"
+
+
+class Settlement(StrEnum):
+    """How long an approved refund may take to arrive, by who took the payment."""
+
+    CREEM = "creem"
+    OTHER_PROVIDER = "other-provider"
+    PROVIDER_UNKNOWN = "provider-unknown"
+
+
+# What the policy warns a customer about, in the order the result shows them: where one of its
+# notes or clauses applies (kind "note" or "clause", id). Chosen by the policy's text: the
+# Chargebacks section, the two clauses about what the customer has already done that usually rule
+# a refund out, and Subscription Refunds (a refund can end the billing period's credits). A note
+# that is a warning has its words under [versions.warnings], not [versions.notes].
+WARNING_SOURCES: tuple[tuple[str, str], ...] = (
+    ("note", NoteId.CHARGEBACK_FILED.value),
+    ("clause", "outputs-used"),
+    ("clause", "repeat-requests"),
+    ("note", NoteId.SUBSCRIPTION_REFUND_ENDS_PERIOD.value),
+)
+WARNING_NOTES = frozenset(id for kind, id in WARNING_SOURCES if kind == "note")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of outcome text: its section in ``policy.toml`` (``[versions.<section>.<id>]``),
+    its page marker (``{<marker>: id}``) and its ids."""
+
+    section: str
+    marker: str
+    what: str  # in messages: "note"
+    ids: tuple[str, ...]
+    email: bool = False  # each has a line for the email too
+
+
+NOTES = Kind(
+    "notes", "note", "note", tuple(n.value for n in NoteId if n.value not in WARNING_NOTES)
+)
+WARNINGS = Kind("warnings", "warning", "warning", tuple(i for _, i in WARNING_SOURCES), True)
+ALTERNATIVES = Kind(
+    "alternatives", "alternative", "alternative", tuple(a.value for a in AlternativeId)
+)
+REFUND_TIMING = Kind(
+    "refund-timing", "refund-timing", "refund timing", tuple(s.value for s in Settlement)
+)
+KINDS = (NOTES, WARNINGS, ALTERNATIVES, REFUND_TIMING)
+KIND_BY_MARKER = {kind.marker: kind for kind in KINDS}
+
+# The fields of one text, in the order it is said.
+FIELDS = ("before", "quote", "after", "email", "clause")
+# Parts after which the next is joined without a space: "Manual assistance" + ": help …".
+_JOINS_CLOSE = re.compile(r"^[,.;:)]")
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """One outcome text: the policy's words (``quote``, placeholders filled in, as on the page),
+    with words to the customer before and after them; a warning's ``email`` line; ``clause``:
+    the clause whose words the quote is from (else the page marks where it is); ``where``: the
+    file and line of the quote (``checker/policy.toml:57``), for messages."""
+
+    quote: str
+    before: str = ""
+    after: str = ""
+    email: str = ""
+    clause: str = ""
+    where: str = field(default="", compare=False)
+
+    @property
+    def text(self) -> str:
+        """What the customer reads: before, the quote and after, as one text."""
+        out = ""
+        for part in (self.before, self.quote, self.after):
+            if not part:
+                continue
+            out = f"{out}{'' if not out or _JOINS_CLOSE.match(part) else ' '}{part}"
+        return out
+
+
+# The email's fixed lines ([versions.email]): each name, the {slots} it may hold (filled by the
+# checker, and by the page's decision table, with the same words), and whether it is a list.
+EMAIL_SLOTS: dict[str, tuple[str, ...]] = {
+    "subject": ("kind", "bought"),
+    "blank_subject": (),
+    "opening": ("bought", "reason"),
+    "result": ("today", "title"),
+    "version": ("effective", "last_updated"),
+    "newer": ("effective", "title"),
+    "link": ("link",),
+    "warnings": (),
+    "answers": (),
+    "closing": (),
+}
+EMAIL_LISTS = frozenset({"opening"})
+EMAIL_NEEDS = {"link": ("link",)}
+_SLOT = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass(frozen=True)
+class EmailLines:
+    """The email's fixed lines, with their ``{slots}`` (see :data:`EMAIL_SLOTS`)."""
+
+    subject: str = ""
+    blank_subject: str = ""
+    opening: tuple[str, ...] = ()
+    result: str = ""
+    version: str = ""
+    newer: str = ""
+    link: str = ""
+    warnings: str = ""
+    answers: str = ""
+    closing: str = ""
+
+
+@dataclass(frozen=True)
+class OutcomeTexts:
+    """Every outcome text of one version, by kind and id."""
+
+    notes: Mapping[str, Quoted] = field(default_factory=dict)
+    warnings: Mapping[str, Quoted] = field(default_factory=dict)
+    alternatives: Mapping[str, Quoted] = field(default_factory=dict)
+    refund_timing: Mapping[str, Quoted] = field(default_factory=dict)
+    email: EmailLines = field(default_factory=EmailLines)
+
+    def of(self, kind: Kind) -> Mapping[str, Quoted]:
+        return {
+            NOTES: self.notes,
+            WARNINGS: self.warnings,
+            ALTERNATIVES: self.alternatives,
+            REFUND_TIMING: self.refund_timing,
+        }[kind]
+
+
+# Comparing a quote with the page ---------------------------------------------------------------
+
+
+def plain(text: str) -> str:
+    """Words as compared: Markdown links read as their text, spaces collapsed."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return " ".join(text.split())
+
+
+def quoted_in(quote: str, passage: str) -> bool:
+    """Whether ``quote`` is word for word in ``passage``. A full stop at its end does not matter,
+    nor the case of its first letter (a quote may start a sentence the page runs on)."""
+    wanted = plain(quote).rstrip(".").strip()
+    words = plain(passage)
+    if not wanted:
+        return False
+    for match in re.finditer(re.escape(wanted[1:]), words):
+        start = match.start() - 1
+        if start < 0 or words[start].lower() != wanted[0].lower():
+            continue
+        if start > 0 and words[start - 1].isalnum():
+            continue
+        end = match.end()
+        if end < len(words) and words[end].isalnum() and wanted[-1].isalnum():
+            continue
+        return True
+    return False
+
+
+# Reading the texts of policy.toml ----------------------------------------------------------------
+
+Problem = Callable[[tuple[Any, ...], str], None]
+
+
+@dataclass(frozen=True)
+class Given:
+    """One text as ``policy.toml`` writes it (placeholders and all), and where: the path of its
+    section, in the version that gave it (a later version inherits it from there)."""
+
+    parts: Mapping[str, str]
+    path: tuple[Any, ...]
+
+
+# One version's texts as written: kind section -> id -> text.
+Written = dict[str, dict[str, Given]]
+
+
+def _close(name: str, names: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
+    return f" Did you mean {close[0]}?" if close else ""
+
+
+def _markup(text: str) -> bool:
+    return "<" in text or ">" in text
+
+
+_PLAIN_ONLY = (
+    "holds “<” or “>”, which the pages would read as HTML; policy.toml holds plain text only. "
+    "Remove them, or write the words (“less than”, “more than”) instead"
+)
+
+
+def read_version_texts(
+    table: Mapping[str, Any],
+    at: tuple[Any, ...],
+    before: Written,
+    first: bool,
+    clause_ids: tuple[str, ...],
+    problem: Problem,
+) -> Written:
+    """One version's texts: those it gives (each whole), over those it inherits (``before``).
+    The first version gives every one. Each mistake goes to ``problem(path, message)``."""
+    out: Written = {kind.section: dict(before.get(kind.section, {})) for kind in KINDS}
+    for kind in KINDS:
+        given = table.get(kind.section, {})
+        where = (*at, kind.section)
+        if not isinstance(given, dict):
+            problem(
+                where,
+                f"{kind.section} must be sections, one per {kind.what}, like "
+                f'[versions.{kind.section}.{kind.ids[0]}] with a line quote = "…" under it',
+            )
+            continue
+        for text_id, entry in given.items():
+            path = (*where, text_id)
+            if text_id not in kind.ids:
+                problem(
+                    path,
+                    f"{text_id} is not a {kind.what} of the self-check.{_close(text_id, kind.ids)} "
+                    f"The {kind.section} are: {', '.join(kind.ids)}. A new one needs a developer "
+                    "to say when it applies first",
+                )
+                continue
+            if not isinstance(entry, dict):
+                problem(
+                    path,
+                    f"the {kind.what} {text_id} must be a section [versions.{kind.section}."
+                    f'{text_id}] with a line quote = "the policy page\'s words" under it',
+                )
+                continue
+            read = _entry(kind, text_id, entry, path, clause_ids, problem)
+            if read is not None:
+                out[kind.section][text_id] = Given(read, path)
+        if first:
+            for text_id in kind.ids:
+                if text_id not in out[kind.section]:
+                    problem(
+                        where,
+                        f"the {kind.what} {text_id} has no words; add a section "
+                        f"[versions.{kind.section}.{text_id}] with a line "
+                        'quote = "its words, as on the policy page"',
+                    )
+    return out
+
+
+def _entry(
+    kind: Kind,
+    text_id: str,
+    entry: Mapping[str, Any],
+    path: tuple[Any, ...],
+    clause_ids: tuple[str, ...],
+    problem: Problem,
+) -> dict[str, str] | None:
+    allowed = [name for name in FIELDS if name != "email" or kind.email]
+    read: dict[str, str] = {}
+    fine = True
+    for name, value in entry.items():
+        if name not in allowed:
+            problem(
+                (*path, name),
+                f"{name} is not a part of a {kind.what}.{_close(name, tuple(allowed))} A "
+                f"{kind.what} has {', '.join(allowed)}",
+            )
+            fine = False
+        elif not isinstance(value, str) or not value.strip():
+            problem(
+                (*path, name),
+                f"{name} of the {kind.what} {text_id} must be text in double quotes; it is "
+                f"{'empty' if isinstance(value, str) else 'not text'}. Remove the line if it "
+                "has nothing to say",
+            )
+            fine = False
+        elif _markup(value):
+            problem((*path, name), f"{name} of the {kind.what} {text_id} {_PLAIN_ONLY}")
+            fine = False
+        else:
+            read[name] = " ".join(value.split())
+    for needed in ("quote", "email") if kind.email else ("quote",):
+        if needed not in entry:
+            what = "the policy page's words" if needed == "quote" else "the customer's words"
+            problem(
+                path,
+                f'the {kind.what} {text_id} has no {needed}; add a line {needed} = "{what}"',
+            )
+            fine = False
+    clause = read.get("clause")
+    if clause is not None and clause_ids and clause not in clause_ids:
+        problem(
+            (*path, "clause"),
+            f"{clause} is not a clause of the self-check.{_close(clause, clause_ids)} The "
+            f"clauses are: {', '.join(clause_ids)}",
+        )
+        fine = False
+    return read if fine else None
+
+
+def fill_texts(
+    written: Written,
+    email: Mapping[str, Any],
+    fill: Callable[[str], str],
+    clause_texts: Mapping[str, str],
+    line_of: Callable[[tuple[Any, ...]], str],
+    problem: Problem,
+) -> OutcomeTexts:
+    """One version's texts with its values in their placeholders; a quote of a clause must be
+    that clause's words."""
+    made: dict[str, dict[str, Quoted]] = {}
+    for kind in KINDS:
+        made[kind.section] = {}
+        for text_id, given in written.get(kind.section, {}).items():
+            path = given.path
+            filled: dict[str, str] = {}
+            for name, value in given.parts.items():
+                try:
+                    filled[name] = fill(value) if name != "clause" else value
+                except ValueError as error:
+                    problem((*path, name), f"in the {kind.what} {text_id}, {error}")
+            if "quote" not in filled:
+                continue
+            clause = filled.get("clause", "")
+            if clause and not quoted_in(filled["quote"], clause_texts.get(clause, "")):
+                problem(
+                    (*path, "quote"),
+                    f"the quote of the {kind.what} {text_id} is not words of clause {clause}: "
+                    f"it says “{filled['quote']}”, the clause says "
+                    f"“{clause_texts.get(clause, '')}”. Copy the words from the clause's line "
+                    "under [versions.clauses]",
+                )
+            made[kind.section][text_id] = Quoted(
+                quote=filled["quote"],
+                before=filled.get("before", ""),
+                after=filled.get("after", ""),
+                email=filled.get("email", ""),
+                clause=clause,
+                where=line_of((*path, "quote")),
+            )
+    return OutcomeTexts(
+        notes=made[NOTES.section],
+        warnings=made[WARNINGS.section],
+        alternatives=made[ALTERNATIVES.section],
+        refund_timing=made[REFUND_TIMING.section],
+        email=EmailLines(**email) if set(email) == set(EMAIL_SLOTS) else EmailLines(),
+    )
+
+
+def read_email(
+    table: Mapping[str, Any],
+    at: tuple[Any, ...],
+    before: dict[str, Any],
+    first: bool,
+    problem: Problem,
+) -> dict[str, Any]:
+    """One version's email lines ([versions.email]): those it gives, over those it inherits."""
+    where = (*at, "email")
+    given = table.get("email", {})
+    lines = dict(before)
+    if not isinstance(given, dict):
+        problem(where, "email must be a section [versions.email] with one line per email line")
+        return lines
+    for name, value in given.items():
+        path = (*where, name)
+        if name not in EMAIL_SLOTS:
+            problem(
+                path,
+                f"{name} is not a line of the email.{_close(name, tuple(EMAIL_SLOTS))} The lines "
+                f"are: {', '.join(EMAIL_SLOTS)}",
+            )
+            continue
+        if name in EMAIL_LISTS and not (
+            isinstance(value, list) and value and all(isinstance(t, str) for t in value)
+        ):
+            problem(path, f'{name} must be a list of lines in quotes, like {name} = ["…", ""]')
+            continue
+        if name not in EMAIL_LISTS and (not isinstance(value, str) or not value.strip()):
+            problem(path, f"{name} must be text in double quotes; it is empty or not text")
+            continue
+        texts = value if name in EMAIL_LISTS else [value]
+        fine = True
+        for text in texts:
+            if _markup(text):
+                problem(path, f"the email's line {name} {_PLAIN_ONLY}")
+                fine = False
+            wrong = [slot for slot in _SLOT.findall(text) if slot not in EMAIL_SLOTS[name]]
+            if wrong:
+                can = ", ".join("{" + slot + "}" for slot in EMAIL_SLOTS[name]) or "none"
+                problem(
+                    path,
+                    f"{{{wrong[0]}}} is not something the self-check fills in the email's line "
+                    f"{name}; it can fill: {can}",
+                )
+                fine = False
+        for needed in EMAIL_NEEDS.get(name, ()):
+            if not any("{" + needed + "}" in text for text in texts):
+                problem(path, f"the email's line {name} must hold {{{needed}}}, where it goes")
+                fine = False
+        if fine:
+            lines[name] = tuple(value) if name in EMAIL_LISTS else value
+    if first:
+        for name in EMAIL_SLOTS:
+            if name not in given:
+                problem(
+                    where,
+                    f'the email\'s line {name} is missing; add a line {name} = "…" under '
+                    "[versions.email]",
+                )
+    return lines
