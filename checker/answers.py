@@ -1,452 +1,58 @@
-"""Turning untrusted input (the form, a link, CLI flags, JSON) into :class:`Answers`, or errors.
-
-Every problem is reported at once, at most one per field, each naming its field and saying what to
-do in the words of whoever reads it (:class:`Source`). Nothing here raises anything but
-:class:`InvalidAnswers`.
-
-The same rules hold for every source: a key given twice is an error; dates lie between the day
-ImgToSTL started selling and today; counts are whole numbers up to :data:`MAX_COUNT`. The sources
-differ in one thing besides their words: the form must have an answer to every question it shows
-(it never assumes one), while a link, the CLI and JSON take the contract's documented default for
-an answer they leave out.
-"""
+"""The refund self-check's answers as the engine reads them (:mod:`policy_engine.answers`), with
+the refund policy's questions: what the CLI, the tests and support's tools call."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
-from datetime import date, timedelta
-from enum import StrEnum
-from typing import Any, TypedDict
-from urllib.parse import parse_qsl, urlencode
+from datetime import date
 
 from checker.model import Answers
-from checker.policy import Policy, long_date
-from checker.questions import (
-    FIELDS,
-    ISO_DATE,
-    MAX_COUNT,
-    QUESTIONS,
-    QUESTIONS_BY_FIELD,
-    Asker,
-    Kind,
-    NotAnAnswer,
-    Question,
+from checker.questions import QUESTIONS
+from checker.rules import RULEBOOK
+from policy_engine import answers as engine
+from policy_engine.answers import (
+    Answered,
+    InvalidAnswers,
+    Source,
+    json_float,
+    json_object,
+    typed_value,
 )
+from policy_engine.policy import Policy
 
-# Field names and values from untrusted input are quoted back shortened, never in full.
-_QUOTE_LIMIT = 40
-# Unknown keys are named one by one up to this many; the rest are counted.
-_UNKNOWN_NAMED = 5
-# A request dated after the customer's today: their clock and a support agent's may differ by
-# the width of the time zones (UTC-12 to UTC+14), never by more.
-_CLOCK_SLACK = timedelta(days=2)
-
-
-# One question per field of Answers, and one field per question: a question added without its
-# field (or the other way round) stops the checker from loading.
-_ANSWER_FIELDS = {item.name for item in fields(Answers)} - {"given"}
-if set(FIELDS) != _ANSWER_FIELDS:
-    raise TypeError(
-        f"the questions are about {sorted(FIELDS)} but Answers has {sorted(_ANSWER_FIELDS)}"
-    )
+__all__ = [
+    "Answered",
+    "InvalidAnswers",
+    "Source",
+    "answers_from_query",
+    "answers_to_query",
+    "json_float",
+    "json_object",
+    "parse_answers",
+    "read_answers",
+    "typed_value",
+]
 
 
-class Source(StrEnum):
-    """Who sent the answers, which decides the words of the errors and whether defaults apply."""
-
-    FORM = "form"  # the self-check's form: every question it shows must be answered
-    LINK = "link"  # a #check? link (support's, or an example's): left-out answers take defaults
-    STAFF = "staff"  # the CLI's flags or the JSON contract: keys and values as documented
-
-
-class FieldError(TypedDict):
-    field: str
-    message: str
-
-
-class InvalidAnswers(ValueError):
-    """The answers cannot be checked. ``errors`` lists each problem as ``{"field", "message"}``."""
-
-    def __init__(self, errors: list[FieldError]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
-
-
-class Answered(dict[str, object]):
-    """Answers as a mapping, with the keys that came more than once (a link, flags or JSON)."""
-
-    def __init__(self, pairs: list[tuple[str, object]]) -> None:
-        super().__init__()
-        self.twice: list[str] = []
-        for key, value in pairs:
-            if key in self:
-                if key not in self.twice:
-                    self.twice.append(key)
-                continue
-            self[key] = value
-
-
-def _quote(value: object) -> str:
-    """``value`` as the user typed it (JSON's true, null, [1]), shortened, in quotation marks."""
-    if isinstance(value, str):
-        text = value
-    elif isinstance(value, bool | dict | list) or value is None:
-        text = json.dumps(value, ensure_ascii=False, default=repr)
-    else:
-        text = repr(value)
-    if len(text) > _QUOTE_LIMIT:
-        text = text[: _QUOTE_LIMIT - 1] + "…"
-    return f"“{text}”"
-
-
-def _values(question: Question) -> str:
-    """The values staff can give, for their messages."""
-    if question.kind is Kind.DATE:
-        return "a date as YYYY-MM-DD, for example 2026-05-01"
-    if question.kind is Kind.COUNT:
-        return f"a whole number from 0 to {MAX_COUNT}"
-    values = [option.value for option in question.options]
-    return ", ".join(values[:-1]) + " or " + values[-1]
-
-
-def _below(question: Question) -> str:
-    return "Enter it below." if question.kind in (Kind.DATE, Kind.COUNT) else "Choose it below."
-
-
-class _Messages:
-    """Each kind of problem, in the words of one :class:`Source`."""
-
-    def __init__(self, source: Source, fields: tuple[str, ...] = FIELDS) -> None:
-        self.source = source
-        self.fields = fields  # the answers there are, for a message naming them
-
-    def missing(self, question: Question) -> str:
-        if self.source is Source.FORM:
-            return question.when_missing or f"Answer “{question.label}”."
-        if self.source is Source.LINK:
-            return f"This link is missing {question.about}. {_below(question)}"
-        return f"Missing: give {_values(question)}."
-
-    def wrong(self, question: Question, value: object) -> str:
-        """A value that is not one of the question's answers."""
-        if self.source is Source.FORM:
-            if question.kind is Kind.DATE:
-                return f"Enter {question.about} as a real date."
-            if question.kind is Kind.COUNT:
-                return question.when_missing
-            return question.when_missing or f"Answer “{question.label}”."
-        if self.source is Source.LINK:
-            return (
-                f"This link's answer for {question.about} is not one the self-check can use. "
-                f"{_below(question)}"
-            )
-        if question.kind is Kind.DATE and isinstance(value, str) and ISO_DATE.fullmatch(value):
-            return f"{_quote(value)} is not a real date: give {_values(question)}."
-        if question.kind is Kind.DATE:
-            return f"Give {question.about} as YYYY-MM-DD (year-month-day), for example " + (
-                f"2026-05-01, not {_quote(value)}."
-            )
-        if question.kind is Kind.COUNT:
-            return f"{_quote(value)} is not a count: give {_values(question)}."
-        return f"{_quote(value)} is not one of the answers: give {_values(question)}."
-
-    def too_many(self, question: Question) -> str:
-        if self.source is Source.STAFF:
-            return f"More than {MAX_COUNT}: give {_values(question)}."
-        return f"Enter a number from 0 to {MAX_COUNT:,} for {question.about}."
-
-    def null(self, question: Question) -> str:
-        default = (
-            f", or leave it out to use the default ({question.default})"
-            if question.default is not None
-            else ""
-        )
-        return f"null is not an answer: give {_values(question)}{default}."
-
-    def twice(self, question: Question) -> str:
-        if self.source is Source.LINK:
-            return f"This link gives {question.about} twice. {_below(question)}"
-        if self.source is Source.FORM:
-            return question.when_missing
-        return "Given twice: keep one."
-
-    def unknown(self, keys: list[str]) -> str:
-        named = ", ".join(_quote(key) for key in keys[:_UNKNOWN_NAMED])
-        more = len(keys) - _UNKNOWN_NAMED
-        also = f" and {more:,} more" if more > 0 else ""
-        if self.source is Source.STAFF:
-            return (
-                f"{named}{also}: not an answer the checker knows. Remove it. The answers are: "
-                f"{', '.join(self.fields)}."
-            )
-        return (
-            f"This link has something the self-check does not ask about ({named}{also}), so it "
-            "was left out. Check your answers below, then press “Check my answers”."
-        )
-
-    def bought_later(self, purchased: date, requested: date, request_given: bool) -> str:
-        if self.source is Source.STAFF:
-            when = "the request date" if request_given else "today"
-            return (
-                f"The purchase date ({purchased.isoformat()}) is after {when} "
-                f"({requested.isoformat()}): check the dates."
-            )
-        if request_given:
-            return "The date you bought it must be on or before the date of your request."
-        return "The date you bought it must be today or in the past."
-
-    def before_sales(self, question: Question, value: date, policy: Policy) -> str:
-        started = policy.sales_started
-        if self.source is Source.STAFF:
-            return (
-                f"{value.isoformat()} is before ImgToSTL started selling "
-                f"({started.isoformat()}): check the date."
-            )
-        return (
-            f"{question.about[0].upper()}{question.about[1:]} must be on or after "
-            f"{long_date(started)}, when ImgToSTL started selling."
-        )
-
-    def request_later(self, requested: date, today: date) -> str:
-        if self.source is Source.STAFF:
-            return (
-                f"The request date ({requested.isoformat()}) is after today "
-                f"({today.isoformat()}): leave it out to use today."
-            )
-        return "The date of your request must be today or in the past."
-
-    def not_an_object(self) -> str:
-        return (
-            "The answers must be one JSON object, for example "
-            '{"purchase_date": "2026-05-01", "purchase_type": "credit_pack", '
-            '"reason": "duplicate_payment", "credits_used": "none"}.'
-        )
-
-
-class _Reader:
-    """Reads each question's answer with the question itself, keeping the first problem of each
-    field."""
-
-    def __init__(self, raw: Mapping[str, object], messages: _Messages) -> None:
-        self.raw = raw
-        self.say = messages
-        self.errors: dict[str, str] = {}
-
-    def fail(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, message)
-
-    def read(self, question: Question) -> object:
-        """The question's typed answer, or None (its problem noted)."""
-        value = self.raw[question.field]
-        try:
-            return question.parse(value)
-        except NotAnAnswer as refused:
-            wrong = self.say.too_many(question) if refused.too_many else None
-            self.fail(question.field, wrong or self.say.wrong(question, value))
-            return None
-
-
-@dataclass(frozen=True)
-class ReadAnswers:
-    """The answers to a list of questions, each read by its question: ``values`` has every
-    field (a given answer, or the contract's default; None for support's answers not given),
-    ``given`` the fields that were given rather than left to the defaults."""
-
-    values: dict[str, Any]  # typed by each question's kind
-    given: frozenset[str]
+def answers_from_query(query: str) -> Answered:
+    """Answers from a self-check link's query, read with the refund policy's questions."""
+    return engine.answers_from_query(query, QUESTIONS)
 
 
 def read_answers(
-    raw: object,
-    today: date,
-    source: Source = Source.STAFF,
-    *,
-    policy: Policy,
-    questions: Sequence[Question] = QUESTIONS,
-) -> ReadAnswers:
-    """Read and validate answers to ``questions`` in the JSON form of the contract; raise
-    :class:`InvalidAnswers` if wrong. Nothing here knows a field: each question reads its own
-    answer (:meth:`Question.parse`) and gives its default (:meth:`Question.default_answer`); only
-    the dates are then held to each other and to the policy (:func:`_check_dates`).
-
-    ``today`` is the customer's local date, the date of the request unless ``request_date`` is
-    given. ``source`` decides the words of the errors, and whether the contract's defaults apply.
-    """
-    by_field = {question.field: question for question in questions}
-    say = _Messages(source, tuple(by_field))
-    if not isinstance(raw, Mapping):
-        raise InvalidAnswers([{"field": "answers", "message": say.not_an_object()}])
-    reader = _Reader(raw, say)
-    for key in getattr(raw, "twice", ()):
-        question = by_field.get(key)
-        if question is not None:
-            reader.fail(key, say.twice(question))
-    unknown = [str(key) for key in raw if key not in by_field]
-    if unknown:
-        field = unknown[0][:_QUOTE_LIMIT] if source is Source.STAFF else "answers"
-        reader.fail(field, say.unknown(unknown))
-
-    # JSON's null is not an answer: refused, as an empty flag is, rather than read as "not
-    # given" (leave the key out for its default).
-    for key, value in raw.items():
-        question = by_field.get(key) if isinstance(key, str) else None
-        if value is None and question is not None:
-            reader.fail(key, say.null(question))
-
-    given = frozenset(field for field in by_field if raw.get(field) is not None)
-    text = {field: _text(raw[field]) for field in raw if isinstance(field, str)}
-    values: dict[str, Any] = {}
-    for question in questions:
-        if question.field in given:
-            values[question.field] = reader.read(question)
-        elif question.default is None or (
-            source is Source.FORM and question.asked and question.shown(text)
-        ):
-            reader.fail(question.field, say.missing(question))
-            values[question.field] = None
-        elif question.asker is Asker.SUPPORT:
-            # Support has not said: None, which the rules read as "no" and the result reports
-            # as what support still checks.
-            values[question.field] = None
-        else:
-            values[question.field] = question.default_answer(today)
-
-    _check_dates(reader, values, given, today, policy, questions)
-    if reader.errors:
-        order = {field: index for index, field in enumerate(by_field)}
-        ordered = sorted(reader.errors.items(), key=lambda item: order.get(item[0], len(order)))
-        raise InvalidAnswers([{"field": field, "message": message} for field, message in ordered])
-    return ReadAnswers(values, given)
-
-
-def _check_dates(
-    reader: _Reader,
-    values: Mapping[str, object],
-    given: frozenset[str],
-    today: date,
-    policy: Policy,
-    questions: Sequence[Question],
-) -> None:
-    """The dates held to today, to the day sales started and to each other: the purchase is not
-    after the request, and neither is after today (give or take the time zones)."""
-    say = reader.say
-    purchase_date = values.get("purchase_date")
-    request_date = values.get("request_date")
-    request_given = "request_date" in given
-    latest = today + _CLOCK_SLACK
-    if isinstance(purchase_date, date) and purchase_date > latest:
-        reader.fail("purchase_date", say.bought_later(purchase_date, today, False))
-    if isinstance(request_date, date) and request_given and request_date > latest:
-        reader.fail("request_date", say.request_later(request_date, today))
-    for question in questions:
-        value = values.get(question.field)
-        if (
-            question.kind is Kind.DATE
-            and question.field in given
-            and isinstance(value, date)
-            and value < policy.sales_started
-        ):
-            reader.fail(question.field, say.before_sales(question, value, policy))
-    if (
-        isinstance(purchase_date, date)
-        and isinstance(request_date, date)
-        and request_date < purchase_date
-    ):
-        reader.fail("purchase_date", say.bought_later(purchase_date, request_date, request_given))
+    raw: object, today: date, source: Source = Source.STAFF, *, policy: Policy
+) -> engine.ReadAnswers:
+    return engine.read_answers(
+        raw, today, source, policy=policy, questions=QUESTIONS, example=RULEBOOK.example
+    )
 
 
 def parse_answers(
-    raw: object,
-    today: date,
-    source: Source = Source.STAFF,
-    *,
-    policy: Policy,
+    raw: object, today: date, source: Source = Source.STAFF, *, policy: Policy
 ) -> Answers:
-    """Validate answers in the JSON form of the contract; raise :class:`InvalidAnswers` if wrong.
-
-    Each answer is read by its question (:func:`read_answers` over :data:`QUESTIONS`), then put
-    into :class:`Answers`, whose fields are the questions' (checked when the checker loads).
-    ``today`` is the customer's local date, the date of the request unless ``request_date`` is
-    given. ``source`` decides the words of the errors, and whether the contract's defaults apply.
-    """
-    read = read_answers(raw, today, source, policy=policy)
-    return Answers(**read.values, given=read.given)
-
-
-class _NotWhole:
-    """A JSON number with a fraction or an exponent (``1.0``, ``1e3``), kept as written: never a
-    count, and quoted back as the user typed it."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-def json_float(text: str) -> _NotWhole:
-    """``json.loads(..., parse_float=json_float)``: numbers that are not whole, kept as text."""
-    return _NotWhole(text)
-
-
-def json_object(pairs: list[tuple[str, object]]) -> Answered:
-    """``json.loads(..., object_pairs_hook=json_object)``: objects that remember repeated keys."""
-    return Answered(pairs)
-
-
-def answers_from_query(query: str, questions: Sequence[Question] = QUESTIONS) -> Answered:
-    """Answers from a URL query (``purchase_date=2026-05-01&reason=unused&...``) in JSON form.
-
-    This is the format of the self-check's links (``#check?...``) and of its form. Values stay
-    text except the contract's booleans and counts (as each question types them); blank values
-    count as not given; a key given twice is remembered for :func:`parse_answers` to report.
-    """
-    by_field = {question.field: question for question in questions}
-    pairs = [
-        (key, typed_value(key, value.strip(), by_field))
-        for key, value in parse_qsl(query.removeprefix("?"), keep_blank_values=True)
-    ]
-    answered = Answered(pairs)
-    for key in [key for key, value in answered.items() if value == ""]:
-        del answered[key]
-    return answered
-
-
-def _text(value: object) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)
-
-
-def typed_value(
-    key: str, value: str, by_field: Mapping[str, Question] = QUESTIONS_BY_FIELD
-) -> object:
-    """An answer written as text (a link, a form, a flag) as the JSON contract types it
-    (:meth:`Question.typed`); the text of a key no question has stays as it is."""
-    question = by_field.get(key)
-    return value if question is None else question.typed(value)
-
-
-def shown_answers(answers: Answers) -> dict[str, str]:
-    """The answers a person was shown or gave, as text in the contract's form.
-
-    The questions the form asks given the other answers (with the contract's default where a link
-    or the CLI left one out), every other answer that was given, the request date only if it was
-    given (otherwise it is "today" wherever the answers are used again), and support's answers
-    only if support gave them.
-    """
-    values = {field: _text(value) for field, value in answers.to_json().items()}
-    out = {}
-    for field in FIELDS:
-        question = QUESTIONS_BY_FIELD[field]
-        if field not in values:
-            continue
-        if field in answers.given or (question.asker is Asker.CUSTOMER and question.shown(values)):
-            out[field] = values[field]
-    return out
+    parsed = engine.parse_answers(raw, today, source, policy=policy, rulebook=RULEBOOK)
+    assert isinstance(parsed, Answers)
+    return parsed
 
 
 def answers_to_query(answers: Answers) -> str:
-    """The query that opens the self-check with exactly these answers shown (see
-    :func:`shown_answers`)."""
-    return urlencode(shown_answers(answers))
+    return engine.answers_to_query(answers, QUESTIONS)

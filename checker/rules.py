@@ -15,152 +15,32 @@ change it are reported as missing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
-from checker.model import Answers, CreditsUsed, Effect, Reason, Verdict
+from checker import outcomes
+from checker.model import Answers, CreditsUsed, Reason
 from checker.policy import Policy
-from checker.questions import QUESTIONS, Question, possible_values
+from checker.questions import QUESTIONS
+from checker.terms import meaningful_use, used_any_credits, within_refund_window
+from policy_engine.rules import Rulebook
 
-Predicate = Callable[[Answers, Policy], bool]
-
-
-@dataclass(frozen=True, eq=False)  # each rule is one object: compared by identity
-class Rule:
-    """A clause of the policy: its id (the bullet's anchor), its effect and when it applies."""
-
-    clause_id: str
-    effect: Effect
-    applies: Predicate
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    verdict: Verdict
-    # Clauses that apply whatever the unsure answers turn out to be.
-    clauses: list[Rule]
-    # Unsure answers that would change the verdict, in question order.
-    missing: list[str]
-
-
-@dataclass(eq=False)  # one object per policy: compared by identity
-class Rulebook:
-    """A policy as the engine and the site read it: its name, its questions, and its clauses,
-    registered on it in the policy's order (``@rulebook.supports("id")``); its files
-    (``policy.toml``, ``ledger.txt``) sit in ``folder``, beside its rules.
-
-    The site's machinery is given a rulebook (the ``RULEBOOK`` of the package that
-    ``mkdocs.yml``'s ``policies`` names) and reads everything it needs of the policy from it.
-    """
-
-    name: str  # what ./run review NAME, ./run new-version and refund-check --policy call it
-    questions: tuple[Question, ...]
-    folder: Path
-    rules: list[Rule] = field(default_factory=list)
-
-    def supports(self, clause_id: str) -> Callable[[Predicate], Predicate]:
-        """Register a clause that supports a refund ("Usually Eligible")."""
-        return self._clause(clause_id, Effect.SUPPORTS)
-
-    def against(self, clause_id: str) -> Callable[[Predicate], Predicate]:
-        """Register a clause that counts against a refund ("Usually Not Eligible")."""
-        return self._clause(clause_id, Effect.AGAINST)
-
-    def _clause(self, clause_id: str, effect: Effect) -> Callable[[Predicate], Predicate]:
-        if any(rule.clause_id == clause_id for rule in self.rules):
-            raise TypeError(f"{self.name}: the clause {clause_id!r} is registered twice")
-
-        def register(predicate: Predicate) -> Predicate:
-            self.rules.append(Rule(clause_id, effect, predicate))
-            return predicate
-
-        return register
-
-    @property
-    def clause_ids(self) -> tuple[str, ...]:
-        return tuple(rule.clause_id for rule in self.rules)
-
-    @property
-    def policy_file(self) -> Path:
-        """The policy's values and words, every version (``policy.toml``)."""
-        return self.folder / "policy.toml"
-
-    @property
-    def ledger_file(self) -> Path:
-        """What the policy decides in every situation, reviewed (``ledger.txt``)."""
-        return self.folder / "ledger.txt"
-
-    @cached_property
-    def questions_by_field(self) -> dict[str, Question]:
-        return {question.field: question for question in self.questions}
-
-    @cached_property
-    def possible_values(self) -> dict[str, tuple[object, ...]]:
-        """What each answer a customer may leave unsure stands for (the rules try each)."""
-        return possible_values(self.questions)
-
-    def that_apply(self, answers: Answers, policy: Policy) -> list[Rule]:
-        """The clauses that apply to a fully known situation, in the policy's order."""
-        return [rule for rule in self.rules if rule.applies(answers, policy)]
-
-    def evaluate(self, answers: Answers, policy: Policy) -> Evaluation:
-        """The policy's verdict on ``answers``, trying every value of the unsure ones."""
-        unsure = answers.unsure_fields(self.possible_values)
-        # Each possible situation, by the values it gives the unsure answers, with its clauses.
-        outcomes = [
-            (tuple(getattr(possible, name) for name in unsure), self.that_apply(possible, policy))
-            for possible in answers.resolutions(self.possible_values)
-        ]
-        verdicts = [verdict_of(fired) for _, fired in outcomes]
-        always = [rule for rule in self.rules if all(rule in fired for _, fired in outcomes)]
-        if len(set(verdicts)) == 1:
-            return Evaluation(verdicts[0], always, [])
-        # An unsure answer is missing when changing it alone changes the verdict.
-        missing = []
-        for position, name in enumerate(unsure):
-            by_other_answers: dict[tuple[object, ...], set[Verdict]] = {}
-            for (values, _), verdict in zip(outcomes, verdicts, strict=True):
-                others = values[:position] + values[position + 1 :]
-                by_other_answers.setdefault(others, set()).add(verdict)
-            if any(len(seen) > 1 for seen in by_other_answers.values()):
-                missing.append(name)
-        return Evaluation(Verdict.NEEDS_REVIEW, always, missing)
-
-
-def verdict_of(fired: list[Rule]) -> Verdict:
-    """The verdict that a set of applying clauses gives."""
-    supported = any(rule.effect is Effect.SUPPORTS for rule in fired)
-    opposed = any(rule.effect is Effect.AGAINST for rule in fired)
-    if supported and not opposed:
-        return Verdict.LIKELY_ELIGIBLE
-    if opposed and not supported:
-        return Verdict.LIKELY_NOT_ELIGIBLE
-    return Verdict.NEEDS_REVIEW
-
+__all__ = ["RULEBOOK", "within_refund_window"]
 
 # ImgToSTL's refund policy: its clauses are registered on this object, in the page's order.
-RULEBOOK = Rulebook("refund", QUESTIONS, Path(__file__).parent)
+RULEBOOK = Rulebook(
+    "refund",
+    QUESTIONS,
+    Path(__file__).parent,
+    answers=Answers,
+    policy=Policy,
+    outcomes=outcomes.OUTCOMES,
+    # The email's subject and opening name what was bought and why a refund is asked.
+    email_slots={"kind": ("purchase_type", "words"), "reason": ("reason", "label")},
+    example='{"purchase_date": "2026-05-01", "purchase_type": "credit_pack", '
+    '"reason": "duplicate_payment", "credits_used": "none"}',
+)
 supports = RULEBOOK.supports
 against = RULEBOOK.against
-
-
-# Terms the clauses share.
-
-
-def within_refund_window(answers: Answers, policy: Policy) -> bool:
-    """Day 7 of a 7-day window is still inside it; day 8 is not."""
-    return answers.days_since_purchase <= policy.refund_window_days
-
-
-def used_any_credits(answers: Answers) -> bool:
-    return answers.credits_used is not CreditsUsed.NONE
-
-
-def meaningful_use(answers: Answers) -> bool:
-    """More than a few credits: "some" or "substantial"."""
-    return answers.credits_used in (CreditsUsed.SOME, CreditsUsed.SUBSTANTIAL)
 
 
 # Refunds are usually eligible when:

@@ -18,12 +18,14 @@ from xml.etree import ElementTree as etree
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pymdownx.blocks.block import Block
 
-from checker import InvalidAnswers, Policies, Policy, Result, words
-from checker.advice import EFFECT_WORDS, VERDICT_LABELS, blank_email
-from checker.model import CreditsUsed, Effect, PurchaseType, Reason, Verdict
-from checker.policy import long_date
-from checker.questions import MAX_COUNT, Asker, Kind
-from checker.rules import Rulebook
+from policy_engine import words
+from policy_engine.advice import EFFECT_WORDS, VERDICT_LABELS, blank_email
+from policy_engine.answers import InvalidAnswers
+from policy_engine.model import Effect, Verdict
+from policy_engine.policy import Policies, Policy, long_date, parameters_of
+from policy_engine.questions import MAX_COUNT, Asker, Kind
+from policy_engine.result import Result
+from policy_engine.rules import Rulebook
 from refund_site import versions
 from refund_site.page import BlockHost, PageRole
 
@@ -293,7 +295,7 @@ def render_example(
             f"({because}). Change the example's answers or its expect line; if the rules are "
             "wrong, ask a developer."
         )
-    judged = block.ext.policies.in_force(result.answers.purchase_date)
+    judged = block.ext.policies.in_force(getattr(result.answers, "purchase_date"))  # noqa: B009
     html = TEMPLATES.get_template("example.html").render(
         title=title,
         note=note,
@@ -316,7 +318,7 @@ def _example_link(block: PolicyBlock, result: Result) -> str | None:
     as the example does (by the version in force on the purchase date), but it takes no request
     dated after the day the site is built for: such an example has no link until that day."""
     context = block.ext.context
-    if result.answers.request_date > context.today:
+    if getattr(result.answers, "request_date") > context.today:  # noqa: B009
         return None
     return result.link if context.role == PageRole.CURRENT else context.current_url + result.link
 
@@ -388,7 +390,9 @@ def render_widget(
         blank_mailto=email["mailto"],
         support_email=policy.support_email,
         fallback_link=words.FALLBACK_LINK.format(address=policy.support_email),
-        summary_id=SUMMARY_ID,
+        # The way out without JavaScript: the summary of usual outcomes, or the policy's rules.
+        summary_id=SUMMARY_ID if summary_fits(rulebook) else rulebook.clause_ids[0],
+        summary_words=words.FALLBACK_SUMMARY if summary_fits(rulebook) else words.FALLBACK_RULES,
     )
 
 
@@ -406,9 +410,7 @@ class _Summary:
 
     block: PolicyBlock
 
-    def result(
-        self, days: int, kind: PurchaseType, reason: Reason, credits: CreditsUsed, **more: Any
-    ) -> Result:
+    def result(self, days: int, kind: str, reason: str, credits: str, **more: Any) -> Result:
         # Bought on the day the page's version took effect, and judged as every purchase is, by
         # the version in force on its purchase date: the page's own.
         page = self.block.ext.page_policy
@@ -416,9 +418,9 @@ class _Summary:
         answers = {
             "purchase_date": purchased.isoformat(),
             "request_date": (purchased + timedelta(days=days)).isoformat(),
-            "purchase_type": kind.value,
-            "reason": reason.value,
-            "credits_used": credits.value,
+            "purchase_type": kind,
+            "reason": reason,
+            "credits_used": credits,
             **_PLAIN,
             **more,
         }
@@ -426,31 +428,59 @@ class _Summary:
             answers, policy=self.block.ext.policies, today=purchased + timedelta(days=days)
         )
 
-    def cells(self, days: int, reason: Reason, **more: Any) -> list[Verdict]:
+    def values(self, field: str) -> list[str]:
+        """A choice's values, but "unsure" (the summary assumes the customer knows)."""
+        question = self.block.ext.package.rulebook.questions_by_field[field]
+        return [option.value for option in question.options if option.value != "unsure"]
+
+    def cells(self, days: int, reason: str, **more: Any) -> list[Verdict]:
         """The row's verdicts by credits used, which must be the same for every purchase type."""
+        columns = self.values("credits_used")
         by_kind = {
-            kind: [self.result(days, kind, reason, credits, **more).verdict for credits in COLUMNS]
-            for kind in PurchaseType
+            kind: [self.result(days, kind, reason, credits, **more).verdict for credits in columns]
+            for kind in self.values("purchase_type")
         }
         first, *others = by_kind.values()
         if any(other != first for other in others):
             self.block.report(
                 "The decision summary says its answers are the same for every purchase type, but "
-                f"for the reason “{reason.value}” they differ ({by_kind}). Ask a developer to "
+                f"for the reason “{reason}” they differ ({by_kind}). Ask a developer to "
                 "split the summary by purchase type."
             )
         return first
 
 
-COLUMNS = [credits for credits in CreditsUsed if credits is not CreditsUsed.UNSURE]
+# What the summary's tables are made of: the refund policy's questions and its refund window.
+SUMMARY_NEEDS = ("purchase_type", "reason", "credits_used", "first_purchase")
+
+
+def summary_fits(rulebook: Rulebook) -> bool:
+    """Whether the decision summary can be made for a policy (it has the questions it tabulates,
+    and a refund window)."""
+    questions = rulebook.questions_by_field
+    return all(field in questions for field in SUMMARY_NEEDS) and any(
+        value.name == "refund_window_days" for value in parameters_of(rulebook.policy)
+    )
 
 
 def render_summary(block: PolicyBlock) -> str:
     """Tables of the usual outcome by reason and credits used, computed with the checker."""
     policy = block.ext.page_policy
-    window = policy.refund_window_days
-    summary = _Summary(block)
     rulebook = block.ext.package.rulebook
+    missing = [field for field in SUMMARY_NEEDS if field not in rulebook.questions_by_field]
+    window = getattr(policy, "refund_window_days", None)
+    if missing or not isinstance(window, int):
+        block.report(
+            f"The decision summary is a table of the refund policy's outcomes by reason and "
+            f"credits used; the {rulebook.name} policy has no "
+            f"{', '.join(missing) or 'refund_window_days'}. Remove the “/// decision-summary” "
+            "block from this page."
+        )
+        return ""
+    summary = _Summary(block)
+    # The clauses the tables cite are read for one-time purchases (the same verdicts as any).
+    kinds = summary.values("purchase_type")
+    cited_kind = "credit_pack" if "credit_pack" in kinds else kinds[0]
     reason_question = rulebook.questions_by_field["reason"]
     tables = []
     cited: set[str] = set()
@@ -459,8 +489,8 @@ def render_summary(block: PolicyBlock) -> str:
         (window + 1, f"Asked more than {window} days after purchase"),
     ):
         rows = []
-        for reason in Reason:
-            label = reason_question.option_label(reason.value)
+        for reason in summary.values("reason"):
+            label = reason_question.option_label(reason)
             # A reason whose outcome depends on the first purchase gets a row for each answer.
             split = [summary.cells(days, reason, first_purchase=first) for first in (True, False)]
             if split[0] != split[1]:
@@ -468,8 +498,8 @@ def render_summary(block: PolicyBlock) -> str:
                     rows.append((f"{label} ({words.SUMMARY_FIRST_PURCHASE[first]})", verdicts))
             else:
                 rows.append((label, split[0]))
-            for credits in COLUMNS:
-                result = summary.result(days, PurchaseType.CREDIT_PACK, reason, credits)
+            for credits in summary.values("credits_used"):
+                result = summary.result(days, cited_kind, reason, credits)
                 cited.update(clause.id for clause in result.clauses)
         tables.append({"caption": caption, "rows": rows})
     credits_question = rulebook.questions_by_field["credits_used"]
@@ -481,7 +511,9 @@ def render_summary(block: PolicyBlock) -> str:
     ]
     return TEMPLATES.get_template("decision_summary.html").render(
         tables=tables,
-        columns=[credits_question.option_label(credits.value) for credits in COLUMNS],
+        columns=[
+            credits_question.option_label(credits) for credits in summary.values("credits_used")
+        ],
         labels=VERDICT_LABELS,
         also_against=also_against,
     )

@@ -19,11 +19,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checker import advice
-from checker.model import Verdict
-from checker.policy import MONTHS, Policies, Policy
-from checker.questions import MAX_COUNT
-from checker.rules import Evaluation, Rulebook
+from policy_engine import advice
+from policy_engine.model import Verdict
+from policy_engine.policy import MONTHS, Policies, Policy
+from policy_engine.questions import MAX_COUNT
+from policy_engine.rules import Evaluation, Rulebook
 from refund_site.ledger import DAYS, NOT_GIVEN, Book, Ledger, Row
 
 FORMAT = 1
@@ -56,7 +56,7 @@ def _outcome(rulebook: Rulebook, text: str) -> dict[str, Any]:
         "missing": missing,
         "missing_questions": [rulebook.questions_by_field[field].label for field in missing],
         "title": advice.VERDICT_TITLES[verdict],
-        "summary": advice.summary(evaluation),
+        "summary": advice.summary(rulebook, evaluation),
     }
 
 
@@ -65,6 +65,7 @@ def _version(rulebook: Rulebook, policy: Policy, ledger: Ledger) -> dict[str, An
         name: [[_when(row), row.outcome] for row in rows] for name, rows in ledger.tables.items()
     }
     lines = policy.texts.email
+    ids = rulebook.outcomes.ids
     return {
         "effective": policy.effective.isoformat(),
         "last_updated": policy.last_updated,
@@ -79,15 +80,13 @@ def _version(rulebook: Rulebook, policy: Policy, ledger: Ledger) -> dict[str, An
             }
             for rule in rulebook.rules
         ],
-        "notes": [[note.value, advice.note_text(note, policy)] for note in advice.NoteId],
-        "refund_arrives": {
-            how.value: advice.settlement_text(how, policy) for how in advice.Settlement
-        },
+        "notes": [[note, advice.note_text(rulebook, note, policy)] for note in ids.notes],
+        "refund_arrives": {how: advice.settlement_text(how, policy) for how in ids.refund_timing},
         # The words of each version (policy.toml's [versions.alternatives] and warnings).
-        "alternatives": {
-            key.value: advice.alternative_text(key, policy) for key in advice.AlternativeId
-        },
-        "warnings": [[w.kind, w.id, w.text, w.email] for w in advice.policy_warnings(policy)],
+        "alternatives": {key: advice.alternative_text(key, policy) for key in ids.alternatives},
+        "warnings": [
+            [w.kind, w.id, w.text, w.email] for w in advice.policy_warnings(rulebook, policy)
+        ],
         "email": {
             "subject": lines.subject,
             "opening": list(lines.opening),
@@ -145,6 +144,8 @@ def decision_data(rulebook: Rulebook, policies: Policies, book: Book) -> dict[st
             "given_in_link_email": advice.GIVEN_IN_LINK_EMAIL,
             "shortened": advice.SHORTENED,
             "limit": advice.MAILTO_LIMIT,
+            # The answers the subject and opening name: slot -> [field, "label" | "words"].
+            "slots": {slot: list(how) for slot, how in rulebook.email_slots.items()},
         },
         "versions": versions,
     }

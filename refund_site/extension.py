@@ -49,9 +49,8 @@ from markdown.treeprocessors import Treeprocessor
 from mkdocs.plugins import get_plugin_logger
 from pymdownx.blocks import RE_END, RE_START, BlocksExtension, BlocksProcessor
 
-from checker import Policies, Policy, PolicyError
-from checker.policy import PLACEHOLDER
-from checker.texts import KIND_BY_MARKER, quoted_in
+from policy_engine.policy import PLACEHOLDER, Policies, Policy, PolicyError
+from policy_engine.texts import MARKERS, quoted_in
 from refund_site import blocks, proofread, safety
 from refund_site.package import PolicyPackage
 from refund_site.page import PageContext
@@ -62,7 +61,7 @@ log = get_plugin_logger("refund-policy")
 CLAUSE_MARKER = re.compile(r"\{clause:\s*([^}]*?)\s*\}")
 # {note: id}, {warning: id}, {alternative: id, id}, {refund-timing: id}: what a text quotes.
 QUOTE_MARKER = re.compile(
-    r"[ \t]*\{(?P<kind>" + "|".join(map(re.escape, KIND_BY_MARKER)) + r"):\s*(?P<ids>[^{}]*?)\s*\}"
+    r"[ \t]*\{(?P<kind>" + "|".join(map(re.escape, MARKERS)) + r"):\s*(?P<ids>[^{}]*?)\s*\}"
 )
 _PARAGRAPH_BREAK = re.compile(r"^\s*($|#|(?:[-*+]|\d+[.)])\s|///|```|~~~|\|)")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d+[.)])\s+(?P<words>.*)$")
@@ -356,7 +355,7 @@ class SourcePreprocessor(Preprocessor):
         return "".join(kept) if start else line
 
     def _quoted(self, name: str, text_id: str, passage: str, number: int) -> None:
-        kind = KIND_BY_MARKER[name]
+        kind = self.ext.package.rulebook.outcomes.ids.kind_by_marker[name]
         said = self.ext.page_policy.texts.of(kind).get(text_id)
         marker = f"{{{name}: {text_id}}}"
         if said is None:
@@ -394,7 +393,8 @@ class SourcePreprocessor(Preprocessor):
             )
 
     def _of_clause(self, name: str, text_id: str) -> bool:
-        said = self.ext.page_policy.texts.of(KIND_BY_MARKER[name]).get(text_id)
+        kind = self.ext.package.rulebook.outcomes.ids.kind_by_marker[name]
+        said = self.ext.page_policy.texts.of(kind).get(text_id)
         return said is not None and bool(said.clause)
 
     def _clause_bullet(self, line: str, number: int) -> str:

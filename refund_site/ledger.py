@@ -37,14 +37,14 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
-from checker import advice
-from checker.answers import parse_answers
-from checker.model import Answers, Effect
-from checker.policy import COMPARED_WITH, Policies, Policy
-from checker.questions import Asker, Kind
-from checker.rules import Evaluation, Rule, Rulebook
+from policy_engine import advice
+from policy_engine.answers import parse_answers
+from policy_engine.model import BaseAnswers, Effect
+from policy_engine.policy import COMPARED_WITH, Policies, Policy
+from policy_engine.questions import Asker, Kind
+from policy_engine.rules import Evaluation, Rule, Rulebook
 
 FORMAT = "refund-ledger/2"
 # Every situation is bought on this day: the days from purchase to request decide, not the date.
@@ -121,7 +121,7 @@ def thresholds(policy: Policy, names: Iterable[str]) -> dict[str, list[int]]:
     A whole number the rules read must say which answer it is compared with (the field's
     ``COMPARED_WITH`` metadata): otherwise the ledger could not tell apart the situations it
     separates, and it says so."""
-    declared = {item.name: item for item in fields(policy)}
+    declared = {item.name: item for item in fields(cast(Any, policy))}  # a policy's dataclass
     out: dict[str, list[int]] = {}
     for name in sorted(names):
         value = getattr(policy, name, None)
@@ -199,7 +199,7 @@ def situation_answers(dims: Sequence[Dimension], situation: Situation) -> dict[s
     return raw
 
 
-def classify(dims: Sequence[Dimension], answers: Answers) -> Situation:
+def classify(dims: Sequence[Dimension], answers: BaseAnswers) -> Situation:
     """The situation that fully given answers fall into."""
     values = answers.to_json()
     out = []
@@ -249,7 +249,7 @@ def _clause_applies(rule: Rule, evaluation: Evaluation) -> str:
     return _flag(rule in evaluation.clauses)
 
 
-def _note_added(note: advice.NoteId, ids: list[advice.NoteId]) -> str:
+def _note_added(note: str, ids: list[str]) -> str:
     return _flag(note in ids)
 
 
@@ -257,13 +257,15 @@ def _effect(rule: Rule) -> str:
     return "supports" if rule.effect is Effect.SUPPORTS else "counts against"
 
 
-Computation = tuple[Callable[[Answers, Policy], Any], list[Part]]
+Computation = tuple[Callable[[Any, Policy], Any], list[Part]]
 
 
 @functools.cache
 def computations(rulebook: Rulebook) -> list[Computation]:
     """The checker's computations, as check() makes them, each with the parts of the ledger it
     decides."""
+    outcomes = rulebook.outcomes
+    timing = outcomes.refund_timing
     return [
         (
             rulebook.evaluate,
@@ -285,27 +287,37 @@ def computations(rulebook: Rulebook) -> list[Computation]:
             ],
         ),
         (
-            advice.note_ids,
+            outcomes.notes,
             [
                 Part(
-                    f"note {note.value}",
+                    f"note {note}",
                     "Where the self-check adds this note.",
                     functools.partial(_note_added, note),
                     only_where_it_applies=True,
                 )
-                for note in advice.NoteId
+                for note in outcomes.ids.notes
             ],
         ),
         (
-            lambda answers, policy: advice.alternative_ids(answers),
+            lambda answers, policy: outcomes.alternatives(answers),
             [Part("alternatives", "What support may offer instead of a refund.", _ids)],
         ),
-        (
-            lambda answers, policy: advice.settlement(answers),
-            [Part("refund-arrives", "How long an approved refund may take to arrive.", str)],
+        *(
+            [
+                (
+                    lambda answers, policy: timing(answers),
+                    [
+                        Part(
+                            "refund-arrives", "How long an approved refund may take to arrive.", str
+                        )
+                    ],
+                )
+            ]
+            if timing is not None
+            else []
         ),
         (
-            lambda answers, policy: advice.support_checks(answers),
+            lambda answers, policy: advice.support_checks(rulebook, answers),
             [Part("support-checks", "What only support knows and still checks.", _ids)],
         ),
     ]
@@ -333,29 +345,30 @@ class _Reads:
         self.copying = False  # while answers are copied into new answers (not a decision)
 
 
-def _traced_answers(reads: _Reads) -> type[Answers]:
-    """A subclass of :class:`Answers` whose fields note their names in ``reads`` when read."""
+def _traced_answers(reads: _Reads, answers: type[BaseAnswers]) -> type[BaseAnswers]:
+    """A subclass of the policy's ``answers`` whose fields note their names in ``reads`` when
+    read."""
 
     def traced(name: str) -> property:
-        def read(self: Answers) -> object:
+        def read(self: BaseAnswers) -> object:
             if not reads.copying:
                 reads.fields.add(name)
             return self.__dict__[name]
 
         return property(read)
 
-    def __init__(self: Answers, **values: object) -> None:
+    def __init__(self: BaseAnswers, **values: object) -> None:
         # Every field, always given (by answers_for, or by dataclasses.replace): straight into
         # the instance, past the properties, which only read.
         self.__dict__.update(values)
 
     def resolutions(
-        self: Answers, possible_values: Mapping[str, tuple[object, ...]]
-    ) -> Iterator[Answers]:
+        self: BaseAnswers, possible_values: Mapping[str, tuple[object, ...]]
+    ) -> Iterator[BaseAnswers]:
         # Which answers are unsure is read (and decides); copying every other field into each
         # resolution is not: the copies' own reads are traced when the rules make them.
         self.unsure_fields(possible_values)
-        possible = Answers.resolutions(self, possible_values)
+        possible = answers.resolutions(self, possible_values)
         while True:
             reads.copying = True
             try:
@@ -367,11 +380,11 @@ def _traced_answers(reads: _Reads) -> type[Answers]:
             yield resolved
 
     namespace: dict[str, Any] = {
-        item.name: traced(item.name) for item in fields(Answers) if item.name != "given"
+        item.name: traced(item.name) for item in fields(answers) if item.name != "given"
     }
     namespace["__init__"] = __init__
     namespace["resolutions"] = resolutions
-    return type("TracedAnswers", (Answers,), namespace)
+    return type("TracedAnswers", (answers,), namespace)
 
 
 class _TracedPolicy:
@@ -608,7 +621,7 @@ def _results(
         for name in ("purchase_date", "request_date") if dim.name == DAYS else (dim.name,):
             field_dims[name] = (*field_dims.get(name, ()), index)
     reads = _Reads()
-    traced_class = _traced_answers(reads)
+    traced_class = _traced_answers(reads, rulebook.answers_type)
     traced_policy: Any = _TracedPolicy(policy, reads)
     # Each class's answer as the contract's parser reads it: parsed once, not once per situation
     # (the parser reads each answer on its own; the days are the two dates together).
@@ -620,12 +633,14 @@ def _results(
         for index in range(len(dim.classes)):
             situation = (*first[:d], index, *first[d + 1 :])
             raw = situation_answers(dims, situation)
-            parsed = parse_answers(raw, PURCHASED + timedelta(days=10_000), policy=policy)
+            parsed = parse_answers(
+                raw, PURCHASED + timedelta(days=10_000), policy=policy, rulebook=rulebook
+            )
             typed[d].append({name: getattr(parsed, name) for name in names})
     defaults = {item.name: getattr(parsed, item.name) for item in fields(parsed)}
-    answers_of: dict[Situation, Answers] = {}
+    answers_of: dict[Situation, BaseAnswers] = {}
 
-    def answers_for(situation: Situation) -> Answers:
+    def answers_for(situation: Situation) -> BaseAnswers:
         if situation not in answers_of:
             values = dict(defaults)
             for d, index in enumerate(situation):
@@ -661,9 +676,9 @@ def _results(
 # Writing and reading the file -----------------------------------------------------------------
 
 HEADER = """\
-# The ledger of ImgToSTL's refund self-check: what it decides in every situation.
+# The ledger of ImgToSTL's {name} self-check: what it decides in every situation.
 #
-# Made by `./run review --accept` from the rules (checker/) and the policy (checker/policy.toml).
+# Made by `./run review --accept` from the rules ({folder}/) and the policy ({folder}/policy.toml).
 # Do not edit it by hand. `./run review` explains what a change to either would change here, and
 # the site's build stops while this file is out of date.
 #
@@ -718,13 +733,14 @@ def render(rulebook: Rulebook, book: Book) -> str:
         {
             effective: "\n".join(render_version(rulebook, ledger))
             for effective, ledger in book.versions.items()
-        }
+        },
+        rulebook,
     )
 
 
-def assemble(bodies: dict[str, str]) -> str:
+def assemble(bodies: dict[str, str], rulebook: Rulebook) -> str:
     """The file's text from each version's part (:func:`render_version`, joined by lines)."""
-    lines = [HEADER, f"format {FORMAT}"]
+    lines = [HEADER.format(name=rulebook.name, folder=rulebook.folder.name), f"format {FORMAT}"]
     for effective, body in bodies.items():
         lines += ["", f"{_VERSION_MARK}{effective}]]", body]
     return "\n".join(lines) + "\n"

@@ -21,7 +21,7 @@ from pathlib import Path
 import mkdocs
 from mkdocs import utils as mkdocs_utils
 
-from checker.policy import display_name
+from policy_engine.policy import display_name
 
 # MkDocs' internals, not its public API: a strict build counts its warnings and errors with
 # mkdocs.utils.CountHandler, which mkdocs.commands.build adds to the "mkdocs" logger. This is how

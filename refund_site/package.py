@@ -25,8 +25,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from checker import Policies, Result
-    from checker.rules import Rulebook
+    from policy_engine.policy import Policies
+    from policy_engine.result import Result
+    from policy_engine.rules import Rulebook
 
 # A policy's name in file and element names: lower-case words joined by hyphens.
 NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")

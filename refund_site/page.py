@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from markdown import Markdown
 
-    from checker import Policies, Policy
+    from policy_engine.policy import Policies, Policy
     from refund_site.package import PolicyPackage
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,8 +41,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import YAML_RE
 from mkdocs.utils.templates import TemplateContext
 
-from checker import Policies, PolicyError
-from checker.policy import display_name, long_date
+from policy_engine.policy import Policies, PolicyError, display_name, long_date
 from refund_site import (
     decisions,
     headers,
@@ -101,6 +101,10 @@ class _Policies(c.ListOfItems[_PolicyEntry]):
     def post_validation(self, config: base.Config, key_name: str) -> None:
         entries: list[_PolicyEntry] = config[key_name]
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        # A policy's package sits beside mkdocs.yml (or is installed): found there last, so that
+        # an installed package of the same name comes first.
+        if str(root) not in sys.path:
+            sys.path.append(str(root))
         loaded = []
         for entry in entries:
             try:
@@ -308,6 +312,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                 self.today,
                 display_name(policy_file),
                 history,
+                entry.source.rulebook.policy,
             )
             for problem in frozen:
                 log.warning(problem)

@@ -25,11 +25,12 @@ from pathlib import Path
 
 from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE
 
-from checker import Policies, Policy
-from checker.policy import (
+from policy_engine.policy import (
     PLACEHOLDER,
     Lines,
     Parameter,
+    Policies,
+    Policy,
     closest,
     context_words,
     display_name,

@@ -36,9 +36,16 @@ from typing import Any
 from mkdocs.config import load_config
 from mkdocs.exceptions import ConfigurationError
 
-from checker import Policy, PolicyError
-from checker.policy import display_name, long_date, parameters_of, versioned
-from checker.rules import Rulebook
+from policy_engine.policy import (
+    Policy,
+    PolicyError,
+    StandardPolicy,
+    display_name,
+    long_date,
+    parameters_of,
+    versioned,
+)
+from policy_engine.rules import Rulebook
 from refund_site import cache, runtime, upcoming, versions
 from refund_site import ledger as ledgers
 from refund_site import package as packages
@@ -106,7 +113,7 @@ def current_text(
             digest = hashlib.sha256(page.read_bytes()).hexdigest()
             body = body.replace("\n\n[classes]\n", f"\npage = sha256:{digest}\n\n[classes]\n", 1)
         bodies[effective] = body
-    return ledgers.assemble(bodies)
+    return ledgers.assemble(bodies, policy.rulebook)
 
 
 def _version_text(rulebook: Rulebook, version: Policy, digest: Any, cache_dir: Path) -> str:
@@ -130,13 +137,12 @@ def _version_text(rulebook: Rulebook, version: Policy, digest: Any, cache_dir: P
 # What a version that has taken effect can never change, and what it may change only as a typo fix.
 
 
-def frozen_values(policy: Policy | type[Policy] = Policy) -> tuple[str, ...]:
+def frozen_values(policy: Policy | type[Policy] = StandardPolicy) -> tuple[str, ...]:
     """The values a version gives and a frozen version cannot change: those that versions may
     change, read from their declarations (checker/policy.py)."""
     return tuple(parameter.name for parameter in versioned(parameters_of(policy)))
 
 
-FROZEN_VALUES = frozen_values()
 TYPO_FIXABLE = ("last_updated", "changes", "page")
 NEW_VERSION = "./run new-version YYYY-MM-DD"
 
@@ -183,7 +189,7 @@ def frozen_problems(
     today: date,
     policy_name: str,
     history: Path | None = None,
-    policy_class: type[Policy] = Policy,
+    policy_class: type[Policy] = StandardPolicy,
 ) -> list[str]:
     """How ``new`` changes a version that had taken effect by ``today`` in ``old`` (the committed
     ledger), beyond a typo fix the editor recorded; one message each, saying what to do. With
@@ -796,7 +802,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except packages.PackageError as error:
         sys.stderr.write(f"review: {error}\n")
         return EXIT_PROBLEM
-    ledger_file = args.ledger or policy.ledger_path
+    ledger_file = args.ledger or Path(display_name(policy.ledger_path))
     try:
         text = current_text(policy, history=args.history)
     except PolicyError as error:
@@ -845,6 +851,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             today,
             display_name(policy.policy_path),
             args.history or history_of(policy),
+            policy.rulebook.policy,
         )
     frozen += site
     if frozen:

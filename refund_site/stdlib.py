@@ -30,6 +30,7 @@ from typing import Any
 from mkdocs.plugins import get_plugin_logger
 
 from refund_site import cache, runtime
+from refund_site.wheel import ENGINE
 
 # MkDocs' logger for plugins: every message starts "refund-policy: ".
 log = get_plugin_logger("refund-policy")
@@ -133,7 +134,7 @@ def _make(core: Path, wheel: Path, lock: Path, package: str, target: Path) -> Pa
         # What the checker answered on Pyodide, for the tests to hold against CPython's answers,
         # with the policy it answered under (later builds reuse the library for other values).
         with zipfile.ZipFile(wheel) as archive:
-            policy = archive.read("checker/policy.toml").decode("utf-8")
+            policy = archive.read(f"{request['module']}/policy.toml").decode("utf-8")
         answers = {"policy": policy, "answers": json.loads(tried["results"])}
         (out / ANSWERS_NAME).write_text(json.dumps(answers), encoding="utf-8")
     return target / STDLIB_NAME
@@ -143,11 +144,12 @@ def _request(core: Path, lock: Path, package: str) -> dict[str, Any]:
     """What every run under Node is given: the runtime, the checker's lock and the exercise (and
     the policy's package that the lock's wheel holds, as the lock says)."""
     imports = json.loads(lock.read_text(encoding="utf-8"))["packages"][package]["imports"]
+    policy = [name for name in imports if name != ENGINE]
     return {
         "runtime_dir": str(core),
         "lock_file": str(lock),
         "package": package,
-        "module": imports[0],
+        "module": policy[0] if policy else "",
         "loader": str(LOADER),
         "exercise": (IN_NODE / "exercise.py").read_text(encoding="utf-8"),
     }

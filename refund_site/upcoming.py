@@ -22,10 +22,8 @@ from typing import Any
 import markdown
 from mkdocs.utils.meta import get_data
 
-from checker import Policies
-from checker.policy import long_date
-from checker.texts import KINDS
-from refund_site import versions
+from policy_engine.policy import Policies, long_date
+from refund_site import blocks, versions
 from refund_site.extension import Problem, RefundPolicyExtension
 from refund_site.package import PolicyPackage
 from refund_site.page import PageContext, PageRole
@@ -64,7 +62,7 @@ def page_problems(
                     "Eligible or Usually Not Eligible list."
                 )
         quoted = extension.quotes_seen.get(shown.src_uri, {})
-        for kind in [] if frozen else KINDS:
+        for kind in [] if frozen else package.rulebook.outcomes.ids.kinds:
             for text_id, said in shown.version.texts.of(kind).items():
                 if said.clause or (kind.marker, text_id) in quoted:
                     continue
@@ -74,7 +72,12 @@ def page_problems(
                     f"{said.where}). Add {{{kind.marker}: {text_id}}} after the sentence that "
                     "says them."
                 )
-        for block, without in MISSING_BLOCK.items() if shown.home else ():
+        needed = {
+            block: without
+            for block, without in MISSING_BLOCK.items()
+            if block != "decision-summary" or blocks.summary_fits(package.rulebook)
+        }
+        for block, without in needed.items() if shown.home else ():
             if not extension.site_blocks.get(shown.src_uri, {}).get(block):
                 found.append(
                     f"{name}: the policy page has no “/// {block}” block, so {without}. Add "

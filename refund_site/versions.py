@@ -28,11 +28,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from checker import Policies, Policy, PolicyError
-from checker.policy import (
+from policy_engine.policy import (
     MONTHS,
     PLACEHOLDER,
     Lines,
+    Policies,
+    Policy,
+    PolicyError,
     display_name,
     long_date,
     parameters_of,
@@ -196,6 +198,16 @@ def value_words(policy: Policy | type[Policy]) -> dict[str, tuple[str, str]]:
     return {p.name: (p.label, p.shown) for p in versioned(parameters_of(policy))}
 
 
+def example_change(version: Policy) -> str:
+    """A change an editor could write under a new [[versions]] heading: the policy's first number
+    that versions may change, 7 more (refund_window_days = 14)."""
+    for value in versioned(parameters_of(version)):
+        number = getattr(version, value.name)
+        if isinstance(number, int) and not isinstance(number, bool):
+            return f"{value.name} = {number + 7}"
+    return "a value of the policy"
+
+
 def summary(version: Policy) -> str:
     """A version's values as policy.toml writes them, for the build's log."""
     given = ", ".join(
@@ -355,7 +367,7 @@ def unchanged_versions(
             f"{long_date(version.effective)} changes nothing: its values, its clauses' words and "
             f"its page ({shown}) are those of the version of {long_date(before.effective)} "
             f"({display_name(was)}). Write what changes: under its [[versions]] heading, a value "
-            f"(for example refund_window_days = {before.refund_window_days + 7}), or a clause's "
+            f"(for example {example_change(before)}), or a clause's "
             f"new words under [versions.clauses]; or change the words of {shown}. If no new "
             f"version is needed, remove its [[versions]] entry and delete {display_name(was)} "
             f"(it holds the same words as {shown})."
@@ -449,7 +461,7 @@ def new_version(
             ]
         ),
         f"  - Under the new [[versions]] heading, add the values that change (for example "
-        f"refund_window_days = {latest.refund_window_days + 7}), any clause whose words "
+        f"{example_change(latest)}), any clause whose words "
         "change under [versions.clauses], and any note, warning, alternative or refund timing "
         "whose words change under its own heading ([versions.notes.<its name>], …).",
         f"  - Change docs/index.md to match: it is the new version's page (at "

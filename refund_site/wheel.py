@@ -28,6 +28,11 @@ LOCK_PACKAGE_NAME = canonicalize_name(CHECKER_DISTRIBUTION)
 LOCK_FILE_NAME = "pyodide-lock.json"
 
 
+# The engine every policy package runs on: shipped in each policy's wheel, beside the policy.
+ENGINE = "policy_engine"
+ENGINE_DIR = Path(__file__).resolve().parent.parent / ENGINE
+
+
 def _pyproject(import_name: str) -> str:
     """What hatchling builds from: the policy's package alone, nothing else of this repository."""
     return f"""\
@@ -42,7 +47,7 @@ description = "ImgToSTL's refund rules, as run by the refund policy's self-check
 requires-python = ">=3.12"
 
 [tool.hatch.build.targets.wheel]
-packages = ["{import_name}"]
+packages = ["{import_name}", "{ENGINE}"]
 # The cache may sit inside a checkout; its .gitignore must not decide what the wheel holds.
 ignore-vcs = true
 """
@@ -124,9 +129,10 @@ def write_lock(runtime_lock: Path, wheel: Path, out_dir: Path) -> Path:
             f"{shipped.name} is not the {CHECKER_DISTRIBUTION} wheel: the lock would list "
             f"{sorted(lock.packages)}. Pass the wheel from build_checker_wheel()."
         )
-    if len(entry.imports) != 1 or entry.depends:
+    if len(entry.imports) != 2 or ENGINE not in entry.imports or entry.depends:
         raise CheckerWheelError(
-            f"{shipped.name} must provide only its policy's package and need nothing else; "
+            f"{shipped.name} must provide only its policy's package and the engine, and need "
+            "nothing else; "
             f"it provides {entry.imports} and needs {entry.depends}. The checker must stay "
             f"standard-library only."
         )
@@ -163,17 +169,18 @@ def _wheel_inputs(checker_dir: Path, policy_file: Path) -> dict[str, bytes]:
     if not policy_file.is_file():
         raise CheckerWheelError(f"The policy file {policy_file} does not exist.")
     inputs: dict[str, bytes] = {}
-    for file in sorted(checker_dir.rglob("*.py")):
-        relative = file.relative_to(checker_dir)
-        if "__pycache__" in relative.parts:
-            continue
-        inputs[f"{checker_dir.name}/{relative.as_posix()}"] = file.read_bytes()
+    for folder in (checker_dir, ENGINE_DIR):
+        for file in sorted(folder.rglob("*.py")):
+            relative = file.relative_to(folder)
+            if "__pycache__" in relative.parts:
+                continue
+            inputs[f"{folder.name}/{relative.as_posix()}"] = file.read_bytes()
     inputs[f"{checker_dir.name}/policy.toml"] = policy_file.read_bytes()
     return dict(sorted(inputs.items()))
 
 
 def _content_key(inputs: dict[str, bytes]) -> str:
-    import_name = next(iter(inputs)).split("/")[0]
+    import_name = next(name for name in inputs if not name.startswith(ENGINE + "/")).split("/")[0]
     digest = hashlib.sha256(_recipe(import_name).encode())
     for relative, content in inputs.items():
         # Lengths first, so no two different sets of files can hash the same stream.

@@ -23,5 +23,5 @@ def test_help_lists_every_command_and_succeeds() -> None:
         [str(ROOT / "run"), "help"], capture_output=True, text=True, timeout=30, check=False
     )
     assert result.returncode == 0
-    for command in ("serve", "test", "build", "review", "check"):
+    for command in ("serve", "test", "build", "review", "new-version", "new-policy", "check"):
         assert f"./run {command}" in result.stdout

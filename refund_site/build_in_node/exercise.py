@@ -12,12 +12,12 @@ standard library. It is build-time code all the same: nothing ships it to visito
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import json
 from urllib.parse import urlencode
 
-from checker import check_json, check_query
-from checker.questions import QUESTIONS, Kind
+from policy_engine.questions import Kind, Question
 
 # "Today" for every check, so the answers do not depend on the day of the build.
 TODAY = "2026-06-01"
@@ -29,70 +29,65 @@ _SAMPLES = {
 }
 
 
-def _values(field: str) -> tuple[str, ...]:
-    question = next(question for question in QUESTIONS if question.field == field)
+def _values(question: Question) -> tuple[str, ...]:
     if question.kind in _SAMPLES:
         return _SAMPLES[question.kind]
     return (*(option.value for option in question.options), "something-else", "")
 
 
-def _base() -> dict[str, str]:
-    """Answers to every question, each with its first sample."""
-    return {question.field: _values(question.field)[0] for question in QUESTIONS}
-
-
-def _queries() -> list[str]:
-    fields = [question.field for question in QUESTIONS]
-    bases = [
-        _base(),
-        {
-            **_base(),
-            "reason": "unusable_result",
-            "credits_used": "some",
-            "purchase_type": "subscription",
-        },
-    ]
+def _queries(questions: tuple[Question, ...]) -> list[str]:
+    first = {question.field: _values(question)[0] for question in questions}
+    # Each choice at its last answer that is not "unsure": other questions are then shown.
+    last = {
+        question.field: [v for v in _values(question)[:-2] if v != "unsure"][-1]
+        for question in questions
+        if question.kind is Kind.CHOICE
+    }
+    bases = [first, {**first, **last}]
     queries = []
     for base in bases:
         queries.append(urlencode(base))
-        for field in fields:
-            for value in _values(field):
-                queries.append(urlencode({**base, field: value}))
+        for question in questions:
+            for value in _values(question):
+                queries.append(urlencode({**base, question.field: value}))
             # The question left out entirely, as a visitor who skips it sends it.
-            queries.append(urlencode({k: v for k, v in base.items() if k != field}))
-    # The combinations that decide most verdicts, with valid answers only.
-    for purchase_date, reason, credits_used in itertools.product(
-        _SAMPLES[Kind.DATE][:2], _values("reason")[:-2], _values("credits_used")[:-2]
+            queries.append(urlencode({k: v for k, v in base.items() if k != question.field}))
+    # The combinations that decide most verdicts: the purchase date (inside and outside the
+    # window) with every pair of answers to the choices that can change it, valid answers only.
+    choices = [q for q in questions if q.kind is Kind.CHOICE and q.changes_verdict][:2]
+    for purchase_date, *picked in itertools.product(
+        _SAMPLES[Kind.DATE][:2], *(_values(q)[:-2] for q in choices)
     ):
-        answers = {
-            **bases[0],
-            "purchase_date": purchase_date,
-            "reason": reason,
-            "credits_used": credits_used,
-        }
+        answers = {**first, "purchase_date": purchase_date}
+        answers.update({q.field: value for q, value in zip(choices, picked, strict=True)})
         queries.append(urlencode(answers))
     # Broken links: repeated, unknown and oversized fields, stray markup and control characters.
+    some = choices[0].field if choices else "purchase_date"
     queries += [
         "",
         "purchase_date=2026-05-30&purchase_date=2026-05-29",
-        "unknown=1&" + urlencode(bases[0]),
-        "reason=" + "x" * 5000,
-        "reason=%3Cscript%3E&credits_used=%0D%0A",
+        "unknown=1&" + urlencode(first),
+        f"{some}=" + "x" * 5000,
+        f"{some}=%3Cscript%3E&purchase_date=%0D%0A",
         "%%%",
     ]
     return queries
 
 
-def exercise() -> str:
-    """Every answer the page could get from the checker here, as one JSON list of JSON texts."""
+def exercise(package: str) -> str:
+    """Every answer the page could get from the checker of the policy ``package`` here, as one
+    JSON list of JSON texts."""
+    policy = importlib.import_module(package)
+    questions = policy.RULEBOOK.questions
     results = [
-        check_query(query, today=TODAY, source=source)
-        for query in _queries()
+        policy.check_query(query, today=TODAY, source=source)
+        for query in _queries(questions)
         for source in ("form", "link")
     ]
     # check_json is the contract's other door (the CLI and tests use it).
+    first = {question.field: _values(question)[0] for question in questions}
     results += [
-        check_json(text, today=TODAY)
-        for text in (json.dumps(_base()), "{", "[]", "null", '{"reason": 3}', "[" * 5000)
+        policy.check_json(text, today=TODAY)
+        for text in (json.dumps(first), "{", "[]", "null", '{"reason": 3}', "[" * 5000)
     ]
     return json.dumps(results)

@@ -62,7 +62,7 @@ try {
     stderr: keep("python: "),
   });
   pyodide.runPython(request.exercise, { filename: "exercise.py" });
-  report.results = String(pyodide.globals.get("exercise")());
+  report.results = String(pyodide.globals.get("exercise")(request.module));
   // A Python error reaching JavaScript is formatted by Python's traceback module.
   try {
     pyodide.runPython("raise RuntimeError('the checker failed')");

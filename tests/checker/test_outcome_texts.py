@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from checker import PolicyError, check, read_policies
-from checker.texts import KINDS, NOTES, quoted_in
+from checker import RULEBOOK, PolicyError, check, read_policies
+from policy_engine.texts import quoted_in
 from tests.policies import POLICY_FILE, edited_policy
+
+# The refund policy's kinds of outcome text (notes, warnings, alternatives, refund timing).
+KINDS = RULEBOOK.outcomes.ids.kinds
+NOTES = KINDS[0]
 
 ANSWERS = {
     "purchase_date": "2026-05-01",

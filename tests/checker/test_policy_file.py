@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from checker import PolicyError, default_policy, load_policy, read_policies
-from checker import policy as policy_module
 from checker.policy import DEFAULT_POLICY_FILE
+from policy_engine import policy as policy_module
 from tests.checker.support import answers, clause_ids, contract
 
 SHIPPED = DEFAULT_POLICY_FILE.read_text(encoding="utf-8")

@@ -10,9 +10,9 @@ import pytest
 
 from checker import InvalidAnswers, default_policy
 from checker.__main__ import _parser
-from checker.answers import Source, answers_from_query, read_answers
 from checker.model import Answers, CreditsUsed
 from checker.questions import QUESTIONS, Kind, Option, Question, possible_values
+from policy_engine.answers import Source, answers_from_query, read_answers
 
 TODAY = date(2026, 5, 10)
 ANSWERED = "purchase_date=2026-05-01&purchase_type=credit_pack&reason=unused&credits_used=none"

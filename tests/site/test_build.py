@@ -16,9 +16,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import brotli
+from checker.answers import answers_from_query
 
 from checker import RULEBOOK, check_query, default_policy
-from checker.answers import answers_from_query
 from refund_site.runtime import CORE_SHA256
 from tests.checker.support import contract
 from tests.site.projects import ROOT, RUNTIME, accept_review, build, copy_project, edit

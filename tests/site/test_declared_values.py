@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from checker import RULEBOOK, Policies, Policy, PolicyError
-from checker.policy import PARAMETERS, Parameter, Scope, declared, parameters_of, read_policies
+from checker.policy import PARAMETERS, Parameter, Scope, declared, parameters_of
+from policy_engine.policy import read_policies
 from refund_site import blocks, proofread, review, versions
 from refund_site import ledger as ledgers
 from tests.policies import POLICY_FILE, edited_policy
@@ -74,7 +75,12 @@ def goodwill_file(tmp_path: Path, days: str = "3", later: str = SECOND_VERSION) 
 
 
 def read_goodwill(path: Path) -> Policies:
-    return read_policies(path, clause_ids=RULEBOOK.clause_ids, policy_class=_PolicyWithGoodwillDays)
+    return read_policies(
+        path,
+        clause_ids=RULEBOOK.clause_ids,
+        policy_class=_PolicyWithGoodwillDays,
+        outcome_ids=RULEBOOK.outcome_ids,
+    )
 
 
 def problems_of(path: Path) -> list[str]:
@@ -169,7 +175,7 @@ def test_the_log_line_and_the_ledger_read_a_new_value(tmp_path: Path) -> None:
 
 def test_the_refund_policys_lists_are_those_the_site_used_before() -> None:
     """The derived lists for the refund policy, as they were typed by hand before."""
-    assert review.FROZEN_VALUES == (
+    assert review.frozen_values(RULEBOOK.policy) == (
         "refund_window_days",
         "repeat_request_limit",
         "creem_settlement_days_min",
@@ -189,7 +195,12 @@ def test_the_refund_policys_lists_are_those_the_site_used_before() -> None:
     )
     assert numbers.counts == ("repeat_request_limit",)
     assert numbers.ranges == (("creem_settlement_days_min", "creem_settlement_days_max"),)
-    policy = read_policies(POLICY_FILE, clause_ids=RULEBOOK.clause_ids).latest
+    policy = read_policies(
+        POLICY_FILE,
+        clause_ids=RULEBOOK.clause_ids,
+        policy_class=RULEBOOK.policy,
+        outcome_ids=RULEBOOK.outcome_ids,
+    ).latest
     assert versions.summary(policy) == (
         "refund_window_days = 7, repeat_request_limit = 2, creem_settlement_days_min = 5, "
         f"creem_settlement_days_max = 10, last updated {policy.last_updated}"

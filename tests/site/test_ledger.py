@@ -22,11 +22,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import default_policies, default_policy, load_policy
-from checker.advice import WARNING_NOTES, NoteId, Settlement, note_text, settlement_text
+from checker.advice import WARNING_NOTES, NoteId, Settlement
 from checker.answers import parse_answers
 from checker.policy import COMPARED_WITH, Policy
 from checker.questions import QUESTIONS, Asker, Kind
 from checker.rules import RULEBOOK, within_refund_window
+from policy_engine.advice import note_text, settlement_text
 from refund_site import ledger as ledgers
 from refund_site import review
 from tests.checker.support import contract
@@ -146,7 +147,7 @@ def test_the_checker_says_what_the_ledger_records_anywhere_inside_each_class(
     for rule in RULEBOOK.rules:
         recorded = committed.outcome(f"clause {rule.clause_id}", situation) == ledgers.APPLIES
         assert recorded == (rule.clause_id in cited), rule.clause_id
-    notes_as_warnings = {note_text(NoteId(n), POLICY) for n in WARNING_NOTES}
+    notes_as_warnings = {note_text(RULEBOOK, NoteId(n).value, POLICY) for n in WARNING_NOTES}
     noted = {
         note
         for note in NoteId
@@ -154,11 +155,11 @@ def test_the_checker_says_what_the_ledger_records_anywhere_inside_each_class(
     }
     # The notes the policy warns with stand apart, with the verdict (checker.advice.WARNINGS).
     said = [*result["notes"], *(w for w in result["warnings"] if w in notes_as_warnings)]
-    assert sorted(note_text(note, POLICY) for note in noted) == sorted(said)
+    assert sorted(note_text(RULEBOOK, note, POLICY) for note in noted) == sorted(said)
     alternatives = ",".join(item["id"] for item in result["alternatives"]) or "none"
     assert committed.outcome("alternatives", situation) == alternatives
     arrives = committed.outcome("refund-arrives", situation)
-    assert result["processing_time"] == settlement_text(Settlement(arrives), POLICY)
+    assert result["processing_time"] == settlement_text(Settlement(arrives).value, POLICY)
 
 
 @pytest.fixture

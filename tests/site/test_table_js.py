@@ -19,9 +19,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from checker.answers import InvalidAnswers, Source, answers_from_query
 
 from checker import RULEBOOK, Policies, check, check_query, read_policies
-from checker.answers import InvalidAnswers, Source, answers_from_query
 from checker.questions import QUESTIONS, Asker, Kind
 from refund_site import decisions
 from refund_site import ledger as ledgers

@@ -13,6 +13,7 @@ import pytest
 
 from refund_site.wheel import (
     CHECKER_DISTRIBUTION,
+    ENGINE_DIR,
     LOCK_PACKAGE_NAME,
     CheckerWheelError,
     build_checker_wheel,
@@ -49,10 +50,11 @@ def read_from(wheel: Path, name: str) -> bytes:
         return archive.read(name)
 
 
-def test_the_wheel_holds_only_the_checker_package(tmp_path: Path) -> None:
+def test_the_wheel_holds_only_the_policy_package_and_the_engine(tmp_path: Path) -> None:
     wheel = build_checker_wheel(CHECKER_DIR, POLICY_FILE, tmp_path)
     assert wheel.name == "imgtostl_refund_checker-1.0.0-py3-none-any.whl"
     expected = {f"checker/{file.name}" for file in CHECKER_DIR.glob("*.py")}
+    expected |= {f"policy_engine/{file.name}" for file in ENGINE_DIR.glob("*.py")}
     expected.add("checker/policy.toml")
     names = names_in(wheel)
     package_files = {name for name in names if ".dist-info/" not in name}
@@ -149,7 +151,7 @@ def test_a_folder_that_is_not_the_package_is_refused(tmp_path: Path) -> None:
         build_checker_wheel(CHECKER_DIR, tmp_path / "policy.toml", tmp_path / "cache")
 
 
-def test_the_lock_lists_only_the_checker_with_the_wheels_real_hash(
+def test_the_lock_lists_only_the_policys_wheel_with_its_real_hash(
     runtime: Path, tmp_path: Path
 ) -> None:
     wheel = build_checker_wheel(CHECKER_DIR, POLICY_FILE, tmp_path / "cache")
@@ -166,7 +168,7 @@ def test_the_lock_lists_only_the_checker_with_the_wheels_real_hash(
     entry = lock["packages"][LOCK_PACKAGE_NAME]
     assert entry["sha256"] == hashlib.sha256(shipped.read_bytes()).hexdigest()
     assert entry["file_name"] == wheel.name  # beside the lock, where Pyodide looks
-    assert entry["imports"] == ["checker"]
+    assert sorted(entry["imports"]) == ["checker", "policy_engine"]
     assert entry["depends"] == []
     assert entry["install_dir"] == "site"
 

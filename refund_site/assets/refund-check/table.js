@@ -271,13 +271,18 @@ function stringify(values) {
 function email(data, { values, today, version, outcome, newer, recap, warned, link }) {
   // The email's lines are the judging version's (policy.toml's [versions.email]).
   const words = { ...data.email, ...version.email };
-  const reasonQuestion = data.questions.find((question) => question.field === "reason");
-  const reason = reasonQuestion.options.find(([value]) => value === values.reason)[1];
-  const bought = longDate(data, values.purchase_date);
-  const subject = fill(words.subject, { kind: values.purchase_type.replaceAll("_", " "), bought });
-  // As checker.advice.email orders it: the answers last, where a shortened email is cut.
+  // The answers the email names, as policy_engine.advice.email_slots words them.
+  const slots = { bought: longDate(data, values.purchase_date) };
+  for (const [slot, [field, form]] of Object.entries(data.email.slots || {})) {
+    const text = String(values[field]);
+    const question = data.questions.find((asked) => asked.field === field);
+    const option = question.options.find(([value]) => value === text);
+    slots[slot] = form === "label" ? (option ? option[1] : text) : text.replaceAll("_", " ");
+  }
+  const subject = fill(words.subject, slots);
+  // As policy_engine.advice.email orders it: the answers last, where a shortened email is cut.
   const lines = [
-    ...words.opening.map((line) => fill(line, { bought, reason })),
+    ...words.opening.map((line) => fill(line, slots)),
     "",
     fill(words.result, { today: longDate(data, today), title: outcome.title }),
     fill(words.version, {

@@ -19,53 +19,7 @@ import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
-
-
-class NoteId(StrEnum):
-    """What else the policy says about a case, one id per note."""
-
-    LATE_BUT_CAN_WRITE = "late-but-can-write"
-    SUBSCRIPTION_CANCEL_ANY_TIME = "subscription-cancel-any-time"
-    SUBSCRIPTION_REFUND_ENDS_PERIOD = "subscription-refund-ends-period"
-    SUBSCRIPTION_USE_REDUCES = "subscription-use-reduces"
-    CREDIT_PACK_UNUSED_EASIER = "credit-pack-unused-easier"
-    CREDIT_PACK_SOME_USED = "credit-pack-some-used"
-    CREDIT_PACK_REMOVES_CREDITS = "credit-pack-removes-credits"
-    GOODWILL_FIRST_PURCHASE = "goodwill-first-purchase"
-    CHARGEBACK_FILED = "chargeback-filed"
-
-
-class AlternativeId(StrEnum):
-    """The policy's alternatives to a refund ("Alternatives to Refunds")."""
-
-    FREE_RETRY = "free_retry"
-    MODEL_RECOMMENDATION = "model_recommendation"
-    REPLACEMENT_CREDITS = "replacement_credits"
-    MANUAL_ASSISTANCE = "manual_assistance"
-
-
-class Settlement(StrEnum):
-    """How long an approved refund may take to arrive, by who took the payment."""
-
-    CREEM = "creem"
-    OTHER_PROVIDER = "other-provider"
-    PROVIDER_UNKNOWN = "provider-unknown"
-
-
-# What the policy warns a customer about, in the order the result shows them: where one of its
-# notes or clauses applies (kind "note" or "clause", id). Chosen by the policy's text: the
-# Chargebacks section, the two clauses about what the customer has already done that usually rule
-# a refund out, and Subscription Refunds (a refund can end the billing period's credits). A note
-# that is a warning has its words under [versions.warnings], not [versions.notes].
-WARNING_SOURCES: tuple[tuple[str, str], ...] = (
-    ("note", NoteId.CHARGEBACK_FILED.value),
-    ("clause", "outputs-used"),
-    ("clause", "repeat-requests"),
-    ("note", NoteId.SUBSCRIPTION_REFUND_ENDS_PERIOD.value),
-)
-WARNING_NOTES = frozenset(id for kind, id in WARNING_SOURCES if kind == "note")
 
 
 @dataclass(frozen=True)
@@ -80,18 +34,44 @@ class Kind:
     email: bool = False  # each has a line for the email too
 
 
-NOTES = Kind(
-    "notes", "note", "note", tuple(n.value for n in NoteId if n.value not in WARNING_NOTES)
-)
-WARNINGS = Kind("warnings", "warning", "warning", tuple(i for _, i in WARNING_SOURCES), True)
-ALTERNATIVES = Kind(
-    "alternatives", "alternative", "alternative", tuple(a.value for a in AlternativeId)
-)
-REFUND_TIMING = Kind(
-    "refund-timing", "refund-timing", "refund timing", tuple(s.value for s in Settlement)
-)
-KINDS = (NOTES, WARNINGS, ALTERNATIVES, REFUND_TIMING)
-KIND_BY_MARKER = {kind.marker: kind for kind in KINDS}
+# The kinds' sections in policy.toml, in the order a version gives them, and their page markers.
+SECTIONS = ("notes", "warnings", "alternatives", "refund-timing")
+MARKERS = ("note", "warning", "alternative", "refund-timing")
+
+
+@dataclass(frozen=True)
+class OutcomeIds:
+    """A policy's outcome texts by id, as its rulebook declares them (their words are its
+    ``policy.toml``'s): every note, in the order the result gives them; which notes and clauses
+    carry a warning, in the order they are shown (kind "note" or "clause", id); the alternatives
+    to what the customer asks for; and the ways a refund may arrive. A policy may have none."""
+
+    notes: tuple[str, ...] = ()
+    warning_sources: tuple[tuple[str, str], ...] = ()
+    alternatives: tuple[str, ...] = ()
+    refund_timing: tuple[str, ...] = ()
+    # The answers the email's subject and opening may name, as {slot}s (see Rulebook.email_slots).
+    email_slots: tuple[str, ...] = ()
+
+    @property
+    def warning_notes(self) -> frozenset[str]:
+        """The notes that are warnings: their words are under [versions.warnings]."""
+        return frozenset(id for kind, id in self.warning_sources if kind == "note")
+
+    @property
+    def kinds(self) -> tuple[Kind, ...]:
+        warning_notes = self.warning_notes
+        return (
+            Kind("notes", "note", "note", tuple(n for n in self.notes if n not in warning_notes)),
+            Kind("warnings", "warning", "warning", tuple(i for _, i in self.warning_sources), True),
+            Kind("alternatives", "alternative", "alternative", self.alternatives),
+            Kind("refund-timing", "refund-timing", "refund timing", self.refund_timing),
+        )
+
+    @property
+    def kind_by_marker(self) -> dict[str, Kind]:
+        return {kind.marker: kind for kind in self.kinds}
+
 
 # The fields of one text, in the order it is said.
 FIELDS = ("before", "quote", "after", "email", "clause")
@@ -127,9 +107,9 @@ class Quoted:
 # The email's fixed lines ([versions.email]): each name, the {slots} it may hold (filled by the
 # checker, and by the page's decision table, with the same words), and whether it is a list.
 EMAIL_SLOTS: dict[str, tuple[str, ...]] = {
-    "subject": ("kind", "bought"),
+    "subject": ("bought",),
     "blank_subject": (),
-    "opening": ("bought", "reason"),
+    "opening": ("bought",),
     "result": ("today", "title"),
     "version": ("effective", "last_updated"),
     "newer": ("effective", "title"),
@@ -139,6 +119,8 @@ EMAIL_SLOTS: dict[str, tuple[str, ...]] = {
     "closing": (),
 }
 EMAIL_LISTS = frozenset({"opening"})
+# The lines that may also name the policy's own answers (its rulebook's email_slots: {reason}).
+EMAIL_ANSWER_LINES = frozenset({"subject", "opening"})
 EMAIL_NEEDS = {"link": ("link",)}
 _SLOT = re.compile(r"\{([^{}]*)\}")
 
@@ -171,11 +153,11 @@ class OutcomeTexts:
 
     def of(self, kind: Kind) -> Mapping[str, Quoted]:
         return {
-            NOTES: self.notes,
-            WARNINGS: self.warnings,
-            ALTERNATIVES: self.alternatives,
-            REFUND_TIMING: self.refund_timing,
-        }[kind]
+            "notes": self.notes,
+            "warnings": self.warnings,
+            "alternatives": self.alternatives,
+            "refund-timing": self.refund_timing,
+        }[kind.section]
 
 
 # Comparing a quote with the page ---------------------------------------------------------------
@@ -247,11 +229,12 @@ def read_version_texts(
     first: bool,
     clause_ids: tuple[str, ...],
     problem: Problem,
+    ids: OutcomeIds,
 ) -> Written:
     """One version's texts: those it gives (each whole), over those it inherits (``before``).
     The first version gives every one. Each mistake goes to ``problem(path, message)``."""
-    out: Written = {kind.section: dict(before.get(kind.section, {})) for kind in KINDS}
-    for kind in KINDS:
+    out: Written = {kind.section: dict(before.get(kind.section, {})) for kind in ids.kinds}
+    for kind in ids.kinds:
         given = table.get(kind.section, {})
         where = (*at, kind.section)
         if not isinstance(given, dict):
@@ -351,11 +334,12 @@ def fill_texts(
     clause_texts: Mapping[str, str],
     line_of: Callable[[tuple[Any, ...]], str],
     problem: Problem,
+    ids: OutcomeIds,
 ) -> OutcomeTexts:
     """One version's texts with its values in their placeholders; a quote of a clause must be
     that clause's words."""
     made: dict[str, dict[str, Quoted]] = {}
-    for kind in KINDS:
+    for kind in ids.kinds:
         made[kind.section] = {}
         for text_id, given in written.get(kind.section, {}).items():
             path = given.path
@@ -385,10 +369,10 @@ def fill_texts(
                 where=line_of((*path, "quote")),
             )
     return OutcomeTexts(
-        notes=made[NOTES.section],
-        warnings=made[WARNINGS.section],
-        alternatives=made[ALTERNATIVES.section],
-        refund_timing=made[REFUND_TIMING.section],
+        notes=made["notes"],
+        warnings=made["warnings"],
+        alternatives=made["alternatives"],
+        refund_timing=made["refund-timing"],
         email=EmailLines(**email) if set(email) == set(EMAIL_SLOTS) else EmailLines(),
     )
 
@@ -399,6 +383,7 @@ def read_email(
     before: dict[str, Any],
     first: bool,
     problem: Problem,
+    ids: OutcomeIds,
 ) -> dict[str, Any]:
     """One version's email lines ([versions.email]): those it gives, over those it inherits."""
     where = (*at, "email")
@@ -430,9 +415,10 @@ def read_email(
             if _markup(text):
                 problem(path, f"the email's line {name} {_PLAIN_ONLY}")
                 fine = False
-            wrong = [slot for slot in _SLOT.findall(text) if slot not in EMAIL_SLOTS[name]]
+            slots = EMAIL_SLOTS[name] + (ids.email_slots if name in EMAIL_ANSWER_LINES else ())
+            wrong = [slot for slot in _SLOT.findall(text) if slot not in slots]
             if wrong:
-                can = ", ".join("{" + slot + "}" for slot in EMAIL_SLOTS[name]) or "none"
+                can = ", ".join("{" + slot + "}" for slot in slots) or "none"
                 problem(
                     path,
                     f"{{{wrong[0]}}} is not something the self-check fills in the email's line "

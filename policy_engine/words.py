@@ -91,6 +91,7 @@ FALLBACK_BEFORE = "You can also write to support straight away: "
 FALLBACK_LINK = "email support at {address}"
 FALLBACK_AFTER = ", or read "
 FALLBACK_SUMMARY = "the summary of usual outcomes"
+FALLBACK_RULES = "when the policy usually applies"
 
 # The result.
 RESULT_PREFIX = "Result: "

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from checker import advice, words
-from checker.advice import Alternative, AlternativeId, Email, NoteId, RecapLine, Settlement
-from checker.answers import answers_to_query, shown_answers
-from checker.model import Answers, Effect, Verdict
-from checker.policy import Policies, Policy
-from checker.questions import QUESTIONS_BY_FIELD
-from checker.rules import Evaluation
+from policy_engine import advice, words
+from policy_engine.advice import Alternative, Email, RecapLine
+from policy_engine.answers import answers_to_query, shown_answers
+from policy_engine.model import BaseAnswers, Effect, Verdict
+from policy_engine.policy import Policies, Policy, parameters_of, versioned
+from policy_engine.rules import Evaluation, Rulebook
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,8 @@ class Result:
     ``policies`` in force on the purchase date. ``newer`` is the version in force on the day of
     the request, with its evaluation, when it is newer and decides differently."""
 
-    answers: Answers
+    rulebook: Rulebook
+    answers: BaseAnswers
     policy: Policy
     evaluation: Evaluation
     today: date
@@ -54,7 +54,8 @@ class Result:
     @property
     def before_first_version(self) -> bool:
         """The purchase predates the first version: it is judged by the first."""
-        return self.answers.purchase_date < self.policy.effective
+        purchased: date = getattr(self.answers, "purchase_date")  # noqa: B009
+        return purchased < self.policy.effective
 
     @property
     def version_applied(self) -> str:
@@ -87,21 +88,23 @@ class Result:
         return tuple(self.evaluation.missing)
 
     @cached_property
-    def note_ids(self) -> tuple[NoteId, ...]:
-        return tuple(advice.note_ids(self.answers, self.policy))
+    def note_ids(self) -> tuple[str, ...]:
+        return tuple(self.rulebook.outcomes.notes(self.answers, self.policy))
 
     @cached_property
-    def alternative_ids(self) -> tuple[AlternativeId, ...]:
-        return tuple(advice.alternative_ids(self.answers))
+    def alternative_ids(self) -> tuple[str, ...]:
+        return tuple(self.rulebook.outcomes.alternatives(self.answers))
 
     @property
-    def settlement(self) -> Settlement:
-        return advice.settlement(self.answers)
+    def settlement(self) -> str:
+        """How a refund would arrive ("" when the policy does not say)."""
+        choose = self.rulebook.outcomes.refund_timing
+        return choose(self.answers) if choose is not None else ""
 
     @cached_property
     def support_checks(self) -> tuple[str, ...]:
         """What only support knows and these answers leave open, by field."""
-        return tuple(advice.support_checks(self.answers))
+        return tuple(advice.support_checks(self.rulebook, self.answers))
 
     @property
     def days_since_purchase(self) -> int:
@@ -110,12 +113,12 @@ class Result:
     @cached_property
     def shown(self) -> dict[str, str]:
         """The answers as shown to the customer (see :func:`checker.answers.shown_answers`)."""
-        return shown_answers(self.answers)
+        return shown_answers(self.answers, self.rulebook.questions)
 
     @property
     def link(self) -> str:
         """The self-check's fragment that shows exactly these answers."""
-        return "#check?" + answers_to_query(self.answers)
+        return "#check?" + answers_to_query(self.answers, self.rulebook.questions)
 
     # The words -------------------------------------------------------------------------------
 
@@ -125,7 +128,7 @@ class Result:
 
     @property
     def summary(self) -> str:
-        return advice.summary(self.evaluation)
+        return advice.summary(self.rulebook, self.evaluation)
 
     @property
     def staff_summary(self) -> str:
@@ -133,50 +136,55 @@ class Result:
 
     @property
     def timing(self) -> str:
-        return advice.timing(self.answers, self.policy)
+        return self.rulebook.outcomes.timing(self.answers, self.policy)
 
     @property
     def missing_questions(self) -> tuple[str, ...]:
-        return tuple(QUESTIONS_BY_FIELD[field].label for field in self.missing)
+        return tuple(self.rulebook.questions_by_field[field].label for field in self.missing)
 
     @property
     def support_check_texts(self) -> tuple[str, ...]:
-        return tuple(QUESTIONS_BY_FIELD[field].support_checks for field in self.support_checks)
+        by_field = self.rulebook.questions_by_field
+        return tuple(by_field[field].support_checks for field in self.support_checks)
 
     @cached_property
     def warnings(self) -> tuple[str, ...]:
         """What the policy warns about in this case: shown with the verdict, said in the email."""
-        return tuple(w.text for w in advice.warnings(self.answers, self.policy, self.evaluation))
+        return tuple(
+            w.text
+            for w in advice.warnings(self.rulebook, self.answers, self.policy, self.evaluation)
+        )
 
     @property
     def notes(self) -> tuple[str, ...]:
         """What else the policy says (its warnings stand apart, with the verdict)."""
+        warning_notes = self.rulebook.outcomes.ids.warning_notes
         return tuple(
-            advice.note_text(note, self.policy)
+            advice.note_text(self.rulebook, note, self.policy)
             for note in self.note_ids
-            if note.value not in advice.WARNING_NOTES
+            if note not in warning_notes
         )
 
     @property
     def processing_time(self) -> str:
-        return advice.settlement_text(self.settlement, self.policy)
+        return advice.settlement_text(self.settlement, self.policy) if self.settlement else ""
 
     @property
     def alternatives(self) -> tuple[Alternative, ...]:
         return tuple(
-            {"id": key.value, "text": advice.alternative_text(key, self.policy)}
+            {"id": key, "text": advice.alternative_text(key, self.policy)}
             for key in self.alternative_ids
         )
 
     @cached_property
     def recap(self) -> tuple[RecapLine, ...]:
-        return tuple(advice.recap(self.answers))
+        return tuple(advice.recap(self.rulebook, self.answers))
 
     @cached_property
     def email(self) -> Email:
         link = self.page + self.link if self.page else ""
         return advice.email(
-            self.answers, self.policy, self.evaluation, self.today, self.newer, link
+            self.rulebook, self.answers, self.policy, self.evaluation, self.today, self.newer, link
         )
 
     @property
@@ -249,7 +257,11 @@ class Result:
             "policy": {
                 "effective": self.policy.effective.isoformat(),
                 "last_updated": self.policy.last_updated,
-                "refund_window_days": self.policy.refund_window_days,
+                # The values a version may change (refund_window_days, …).
+                **{
+                    value.name: getattr(self.policy, value.name)
+                    for value in versioned(parameters_of(self.policy))
+                },
                 "support_email": self.policy.support_email,
                 "before_first_version": self.before_first_version,
                 "applied": self.version_applied,

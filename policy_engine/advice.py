@@ -1,0 +1,348 @@
+"""What the self-check tells the customer besides the verdict: the policy's other sections that
+apply to their case, the alternatives support may offer, and a ready email to support.
+
+Which note, warning and alternative applies when is decided here; their words are the policy's
+data (``policy.toml``, read by :mod:`checker.texts`): each quotes the policy page word for word,
+which the build checks, and none promises an outcome, because support makes the final decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TypedDict
+from urllib.parse import quote
+
+from policy_engine.answers import shown_answers
+from policy_engine.model import BaseAnswers, Effect, Verdict
+from policy_engine.policy import Policy, long_date
+from policy_engine.questions import Asker, Kind
+from policy_engine.rules import Evaluation, Rulebook
+from policy_engine.texts import EmailLines
+
+FINAL_DECISION = "Support makes the final decision."
+
+# The verdict as the result's heading. None may read as if a request were already sent: the
+# self-check sends nothing.
+VERDICT_TITLES: dict[Verdict, str] = {
+    Verdict.LIKELY_ELIGIBLE: "You are likely eligible for a refund",
+    Verdict.LIKELY_NOT_ELIGIBLE: "You are likely not eligible for a refund",
+    Verdict.NEEDS_REVIEW: "Support would need to look at your case",
+}
+# The verdict in a few words, for tables and labels.
+VERDICT_LABELS: dict[Verdict, str] = {
+    Verdict.LIKELY_ELIGIBLE: "Likely eligible",
+    Verdict.LIKELY_NOT_ELIGIBLE: "Likely not eligible",
+    Verdict.NEEDS_REVIEW: "Case by case",
+}
+
+SUMMARIES: dict[Verdict, str] = {
+    Verdict.LIKELY_ELIGIBLE: (
+        "The policy usually gives a refund in a situation like yours. To ask for it, email "
+        "support: the ready-made email has what they need."
+    ),
+    Verdict.LIKELY_NOT_ELIGIBLE: (
+        "The policy usually does not give a refund in a situation like yours. You can still "
+        "email support: they look at every request, and may offer another way to put things "
+        "right."
+    ),
+    Verdict.NEEDS_REVIEW: (
+        "The policy leaves situations like yours to support, case by case. To ask for a refund, "
+        "email support: the ready-made email has what they need."
+    ),
+}
+# What a clause does to the verdict, as the result says it.
+EFFECT_WORDS: dict[Effect, str] = {
+    Effect.SUPPORTS: "Supports a refund",
+    Effect.AGAINST: "Counts against a refund",
+}
+
+# The same for support staff (the CLI): about the customer, not to them.
+STAFF_SUMMARIES: dict[Verdict, str] = {
+    Verdict.LIKELY_ELIGIBLE: "The policy usually gives a refund in this case.",
+    Verdict.LIKELY_NOT_ELIGIBLE: (
+        "The policy usually does not give a refund in this case. The customer can still write, "
+        "and support may offer another way to put things right."
+    ),
+    Verdict.NEEDS_REVIEW: "The policy leaves this case to support's judgement.",
+}
+
+
+class Alternative(TypedDict):
+    id: str
+    text: str
+
+
+def alternative_text(alternative: str, policy: Policy) -> str:
+    """An alternative's words, in this version of the policy."""
+    return policy.texts.alternatives[alternative].text
+
+
+def settlement_text(how: str, policy: Policy) -> str:
+    """How an approved refund is paid, and how long it may take to appear."""
+    return policy.texts.refund_timing[how].text
+
+
+def note_text(rulebook: Rulebook, note: str, policy: Policy) -> str:
+    """A note's words, with the policy's values (a note that is a warning: the warning's)."""
+    if note in rulebook.outcomes.ids.warning_notes:
+        return policy.texts.warnings[note].text
+    return policy.texts.notes[note].text
+
+
+class Warning(TypedDict):
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PolicyWarning:
+    """What the policy warns a customer about, shown right under the verdict and said in the
+    email: where one of its notes or clauses applies (``kind`` "note" or "clause", ``id``)."""
+
+    kind: str
+    id: str
+    text: str  # to the customer, under the verdict
+    email: str  # in the customer's own words, in the email to support
+
+
+def policy_warnings(rulebook: Rulebook, policy: Policy) -> tuple[PolicyWarning, ...]:
+    """Every warning of this version of the policy, in the order they are shown (which applies
+    where: the rulebook's ``outcomes.ids.warning_sources``)."""
+    said = policy.texts.warnings
+    return tuple(
+        PolicyWarning(kind, id, said[id].text, said[id].email)
+        for kind, id in rulebook.outcomes.ids.warning_sources
+    )
+
+
+def warnings(
+    rulebook: Rulebook, answers: BaseAnswers, policy: Policy, evaluation: Evaluation
+) -> list[PolicyWarning]:
+    """What the policy warns about in this case, in the order of :func:`policy_warnings`."""
+    applying = {("note", note) for note in rulebook.outcomes.notes(answers, policy)}
+    applying |= {("clause", rule.clause_id) for rule in evaluation.clauses}
+    return [w for w in policy_warnings(rulebook, policy) if (w.kind, w.id) in applying]
+
+
+class Email(TypedDict):
+    to: str
+    subject: str
+    body: str
+    mailto: str
+
+
+# Mail programs and browsers cut long mailto links; stay well under the usual limit of 2,000.
+MAILTO_LIMIT = 1900
+SHORTENED = "\n\n[Shortened to fit in an email link. Please add any details here.]"
+
+
+class RecapLine(TypedDict):
+    field: str
+    question: str
+    answer: str
+
+
+def recap(rulebook: Rulebook, answers: BaseAnswers) -> list[RecapLine]:
+    """The answers as the customer was shown them or gave them, in the questions' order: each
+    question and its answer in words, then support's answers and the request date if given."""
+    lines: list[RecapLine] = []
+    for field, value in shown_answers(answers, rulebook.questions).items():
+        question = rulebook.questions_by_field[field]
+        if question.asker is Asker.SUPPORT:
+            says = dict(question.support_says)[value]
+            lines.append({"field": field, "question": GIVEN_IN_LINK, "answer": says})
+        elif question.kind is Kind.DATE:
+            words = long_date(date.fromisoformat(value))
+            lines.append({"field": field, "question": question.label, "answer": words})
+        elif question.kind is Kind.COUNT:
+            lines.append({"field": field, "question": question.label, "answer": value})
+        else:
+            answer = question.option_label(value)
+            lines.append({"field": field, "question": question.label, "answer": answer})
+    return lines
+
+
+def support_checks(rulebook: Rulebook, answers: BaseAnswers) -> list[str]:
+    """The facts only support knows that these answers leave open (support still checks them)."""
+    return [
+        question.field
+        for question in rulebook.questions
+        if question.asker is Asker.SUPPORT and getattr(answers, question.field) is None
+    ]
+
+
+# The email to support, line by line, with {slots}: its words are policy.toml's [email]; filled
+# here, and by the page's decision table (refund_site/assets/refund-check/table.js) when it answers
+# before the checker has loaded, so both write the very same email. A support-only answer that came
+# in a link, as the page and the email show it: what the link said, never support's own finding
+# (support still checks the account).
+GIVEN_IN_LINK = "Given in the link you were sent"
+GIVEN_IN_LINK_EMAIL = "Given in the link I was sent"
+
+
+def _request_lines(lines: EmailLines, slots: dict[str, str] | None = None) -> list[str]:
+    """The opening of every email to support, with what the policy asks customers to include
+    (its {slots} blank without answers)."""
+    filled = _Blank(slots or {})
+    return [line.format_map(filled) for line in lines.opening]
+
+
+class _Blank(dict[str, str]):
+    """Slots to fill; a slot not known is left blank (the blank email has no answers)."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def email_slots(rulebook: Rulebook, answers: BaseAnswers) -> dict[str, str]:
+    """The answers the email names, by slot: the purchase date as "bought", and the rulebook's
+    own (its option's words, or its value with spaces)."""
+    slots = {"bought": long_date(getattr(answers, "purchase_date"))}  # noqa: B009
+    for slot, (field, form) in rulebook.email_slots.items():
+        value = getattr(answers, field)
+        text = str(getattr(value, "value", value))
+        question = rulebook.questions_by_field[field]
+        slots[slot] = question.option_label(text) if form == "label" else text.replace("_", " ")
+    return slots
+
+
+def _recap_line(line: RecapLine, *, email: bool = False) -> str:
+    """ "- What did you buy? A one-time credit pack", "- Given in the link I was sent: …"."""
+    question = line["question"]
+    if email and question == GIVEN_IN_LINK:
+        question = GIVEN_IN_LINK_EMAIL
+    joint = " " if question.endswith("?") else ": "
+    return f"- {question}{joint}{line['answer']}"
+
+
+def version_applied(policy: Policy, *, before_first: bool) -> str:
+    """Which version of the policy an answer follows, for the customer."""
+    since = long_date(policy.effective)
+    if before_first:
+        return (
+            f"You bought before this policy was first published, on {since}, so this answer "
+            "follows that first version."
+        )
+    return f"This answer follows the policy as it was when you bought: the version of {since}."
+
+
+def newer_version(newer: Policy, evaluation: Evaluation) -> str:
+    """What the version in force when the customer asks would say instead."""
+    return (
+        f"Under the policy in force since {long_date(newer.effective)}, the answer would be "
+        f"“{VERDICT_TITLES[evaluation.verdict]}”. Support decides which version applies."
+    )
+
+
+def staff_version(policy: Policy, newer: tuple[Policy, Evaluation] | None, before: bool) -> str:
+    """The same, for support staff (the CLI)."""
+    which = "the first, as the purchase predates it" if before else "in force on the purchase date"
+    line = (
+        f"Judged by the version of {long_date(policy.effective)} (last updated "
+        f"{policy.last_updated}), {which}."
+    )
+    if newer is not None:
+        version, other = newer
+        line += (
+            f" The version in force since {long_date(version.effective)} would give "
+            f"{other.verdict.value}: decide which applies."
+        )
+    return line
+
+
+def email(
+    rulebook: Rulebook,
+    answers: BaseAnswers,
+    policy: Policy,
+    evaluation: Evaluation,
+    today: date,
+    newer: tuple[Policy, Evaluation] | None = None,
+    link: str = "",
+) -> Email:
+    """A ready email to support with the blanks the policy asks customers to fill, exactly the
+    answers the customer gave or was shown (:func:`recap`), what the policy warns about in their
+    case, the verdict in words and, given the page's address, the self-check ``link`` that shows
+    these answers (support opens it, or passes its answers to ``refund-check``)."""
+    slots = email_slots(rulebook, answers)
+    lines = policy.texts.email
+    subject = lines.subject.format_map(_Blank(slots))
+    verdict = evaluation.verdict
+    noted = [warning.email for warning in warnings(rulebook, answers, policy, evaluation)]
+    # The verdict, the link and the warnings come before the answers: a mail program that cuts a
+    # long email (see blank_email) cuts the answers, which the link carries anyway.
+    body = "\n".join(
+        [
+            *_request_lines(lines, slots),
+            "",
+            lines.result.format(today=long_date(today), title=VERDICT_TITLES[verdict]),
+            lines.version.format(
+                effective=long_date(policy.effective), last_updated=policy.last_updated
+            ),
+            *(
+                [
+                    lines.newer.format(
+                        effective=long_date(newer[0].effective),
+                        title=VERDICT_TITLES[newer[1].verdict],
+                    )
+                ]
+                if newer
+                else []
+            ),
+            *([lines.link.format(link=link)] if link else []),
+            *(["", lines.warnings, *(f"- {line}" for line in noted)] if noted else []),
+            "",
+            lines.answers,
+            *(_recap_line(line, email=True) for line in recap(rulebook, answers)),
+            "",
+            lines.closing,
+        ]
+    )
+    return blank_email(policy, subject, body)
+
+
+def blank_email(policy: Policy, subject: str = "", body: str | None = None) -> Email:
+    """An email to support; without a body, one with the blanks the policy asks for.
+
+    The link goes to the configured address only, with nothing but a subject and a body, each
+    percent-encoded, and is shortened to stay under :data:`MAILTO_LIMIT` characters.
+    """
+    lines = policy.texts.email
+    subject = subject or lines.blank_subject
+    if body is None:
+        body = "\n".join([*_request_lines(lines), "", lines.closing])
+
+    def link(text: str) -> str:
+        return (
+            f"mailto:{quote(policy.support_email, safe='@')}?subject={quote(subject, safe='')}"
+            f"&body={quote(text, safe='')}"
+        )
+
+    mailto = link(body)
+    if len(mailto) > MAILTO_LIMIT:
+        room = MAILTO_LIMIT - len(link(SHORTENED))
+        kept = body
+        while kept and len(quote(kept, safe="")) > room:
+            kept = kept[: max(0, len(kept) - max(1, (len(quote(kept, safe="")) - room) // 3))]
+        body = kept.rstrip() + SHORTENED
+        mailto = link(body)
+    return {"to": policy.support_email, "subject": subject, "body": body, "mailto": mailto}
+
+
+def summary(rulebook: Rulebook, evaluation: Evaluation) -> str:
+    """The verdict in plain words, with who decides."""
+    text = SUMMARIES[evaluation.verdict]
+    if evaluation.missing:
+        names = [f"“{rulebook.questions_by_field[field].label}”" for field in evaluation.missing]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        answers = "answer to" if len(names) == 1 else "answers to"
+        text += (
+            f" Your {answers} {listed} could change this result, so say what you know in "
+            "your email."
+        )
+    return f"{text} {FINAL_DECISION}"
+
+
+def staff_summary(evaluation: Evaluation) -> str:
+    """The verdict for support staff."""
+    return f"{STAFF_SUMMARIES[evaluation.verdict]} {FINAL_DECISION}"

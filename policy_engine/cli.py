@@ -1,0 +1,326 @@
+"""``refund-check``: what a policy says about a customer's situation, for support staff.
+
+    refund-check --purchase-date 2026-05-01 --purchase-type credit_pack \\
+                 --reason duplicate_payment --credits-used none
+    echo '{"purchase_date": "2026-05-01", ...}' | refund-check --json
+    refund-check --for returns --purchase-date 2026-05-01 --arrived-damaged true
+
+The flags are the policy's questions; ``--for NAME`` chooses a policy other than the one the
+command was made for (a package beside the working folder, or installed, whose rulebook is called
+NAME).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from policy_engine.advice import VERDICT_LABELS
+from policy_engine.answers import Answered, InvalidAnswers, json_float, json_object, typed_value
+from policy_engine.checking import PolicyChecker
+from policy_engine.model import Effect
+from policy_engine.policy import PolicyError
+from policy_engine.questions import Kind, Question, json_number
+from policy_engine.result import Result
+
+EXIT_INVALID = 2
+EXIT_FAULT = 70  # EX_SOFTWARE
+# The most standard input --json reads: one set of answers is a few hundred bytes.
+STDIN_LIMIT = 64 * 1024
+
+
+class _Once(argparse.Action):
+    """Stores a flag's value, and remembers a flag given twice (reported with the answers)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if getattr(namespace, self.dest) is not None:
+            namespace.twice.append(self.dest)
+            return
+        setattr(namespace, self.dest, values)
+
+
+def parser_for(
+    questions: Sequence[Question], name: str = "refund", prog: str = "refund-check"
+) -> argparse.ArgumentParser:
+    """The flags: one per question, with its values and default, read from ``questions``."""
+    verdict_defaults = [q for q in questions if q.default is not None and q.changes_verdict]
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=f"What ImgToSTL's {name} policy says about one customer's situation. "
+        "Support makes the final decision; this is the policy's usual answer.",
+        epilog="Answers left out take their default. These defaults can change a verdict, so "
+        "give them when you know them: "
+        + ", ".join(f"--{q.field.replace('_', '-')} ({q.default})" for q in verdict_defaults)
+        + ". Without --terms-violation the result says support still checks the account. "
+        "--link URL_OF_THE_POLICY_PAGE prints a self-check link with every answer judged "
+        "(the request date only if given: otherwise it counts to the day the customer opens "
+        "it). Exit status: 0 with a result, 2 when an answer is wrong (each problem is named).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(twice=[])
+    parser.add_argument(
+        "--for",
+        dest="policy_name",
+        metavar="NAME",
+        help=f"another policy of the site, by its name (default: {name})",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="read the answers as one JSON object on standard input and print the "
+        'result as JSON (or {"errors": [...]})',
+    )
+    answers = parser.add_argument_group("answers (the same names as in JSON, with - for _)")
+    for question in questions:
+        if question.kind in (Kind.CHOICE, Kind.YES_NO):
+            values = "|".join(option.value for option in question.options)
+        elif question.kind is Kind.DATE:
+            values = "YYYY-MM-DD"
+        else:
+            values = "N"
+        if question.default is None:
+            required = "required"
+        elif question.changes_verdict:
+            required = f"default {question.default}; can change the verdict"
+        else:
+            required = f"default {question.default}"
+        answers.add_argument(
+            "--" + question.field.replace("_", "-"),
+            dest=question.field,
+            metavar=values,
+            action=_Once,
+            help=f"{question.label} ({required})",
+        )
+    parser.add_argument(
+        "--policy",
+        metavar="FILE",
+        action=_Once,
+        help="use another policy.toml (default: the one shipped with the checker)",
+    )
+    parser.add_argument(
+        "--link",
+        metavar="URL",
+        action=_Once,
+        help="also print a link to the self-check on the policy page at URL, "
+        "pre-filled with these answers",
+    )
+    return parser
+
+
+def _readable(result: Result, link: str | None) -> str:
+    """The result for support staff."""
+    lines = [f"{VERDICT_LABELS[result.verdict]} ({result.verdict.value})", result.staff_summary]
+    window = getattr(result.policy, "refund_window_days", None)
+    within = f" (refund window: {window} days)" if window is not None else ""
+    lines += [
+        "",
+        f"Day {result.days_since_purchase} since purchase{within}.",
+        result.staff_version,
+    ]
+    if result.clauses:
+        lines += ["", "Clauses that apply:"]
+        for clause in result.clauses:
+            sign = "+" if clause.effect is Effect.SUPPORTS else "-"
+            lines.append(f"  {sign} {clause.id}: {clause.text}")
+    if result.missing:
+        lines += ["", "Ask the customer about (each would change the verdict): "]
+        lines[-1] += ", ".join(result.missing)
+    if result.support_checks:
+        lines += ["", "Not given, so judged as “no”; support still checks:"]
+        lines += [f"  * {text}" for text in result.support_check_texts]
+    lines += ["", "Judged with:"]
+    lines += [f"  {field} = {value}" for field, value in result.shown.items()]
+    if result.notes:
+        lines += ["", "What the self-check tells the customer:"]
+        lines += [f"  * {note}" for note in result.notes]
+    lines += ["", f"Processing time (as the customer is told): {result.processing_time}"]
+    if result.alternatives:
+        offers = "; ".join(item["text"] for item in result.alternatives)
+        lines += ["", f"Alternatives the customer can be offered: {offers}"]
+    if link:
+        lines += ["", f"Pre-filled self-check: {link.split('#')[0]}{result.link}"]
+    return "\n".join(lines) + "\n"
+
+
+def _read_stdin() -> bytes:
+    data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
+    if len(data) > STDIN_LIMIT:
+        raise InvalidAnswers(
+            [
+                {
+                    "field": "answers",
+                    "message": f"The standard input is longer than {STDIN_LIMIT // 1024} KB. "
+                    "Send one JSON object of answers: a few hundred bytes.",
+                }
+            ]
+        )
+    return data
+
+
+def find_policy(name: str, default: PolicyChecker) -> PolicyChecker | None:
+    """The checker of the policy called ``name``: ``default``'s, or the ``CHECKER`` of the package
+    named like it (``credit-expiry``: ``credit_expiry``), beside the working folder or installed;
+    None when there is none."""
+    if name == default.rulebook.name:
+        return default
+    if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", name):
+        return None
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.append(os.getcwd())
+    try:
+        package = importlib.import_module(name.replace("-", "_"))
+    except ImportError:
+        return None
+    found = getattr(package, "CHECKER", None)
+    if isinstance(found, PolicyChecker) and found.rulebook.name == name:
+        return found
+    return None
+
+
+def main(argv: Sequence[str] | None = None, default: PolicyChecker | None = None) -> int:
+    """Run the CLI for ``default``'s policy (or the one ``--for`` names); returns the exit
+    status."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            # Bad input may carry lone surrogates (\ud800 in JSON): print them escaped, which
+            # is also valid JSON, instead of failing with a traceback.
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        return _run(argv, default)
+    except BrokenPipeError:
+        # The reader stopped reading (`refund-check … | head`): end quietly. Python would
+        # report the pipe again when it flushes at exit; point the output at nothing first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except Exception as error:  # a fault of the checker itself: say so, without a traceback
+        sys.stderr.write(
+            f"refund-check: the checker failed ({type(error).__name__}: {error}). This is a fault "
+            "in the checker, not in the answers: please report it to a developer.\n"
+        )
+        return EXIT_FAULT
+
+
+def _usage_problems(args: argparse.Namespace, questions: Sequence[Question]) -> list[str]:
+    """What is wrong with the flags themselves (not the answers), each naming its flag."""
+    problems = [
+        f"--{field}: given twice; keep one." for field in ("policy", "link") if field in args.twice
+    ]
+    flags = ["--" + q.field.replace("_", "-") for q in questions if getattr(args, q.field)]
+    flags += ["--" + f.replace("_", "-") for f in args.twice if f not in ("policy", "link")]
+    if args.json and flags:
+        problems.append(
+            f"--json cannot be combined with answer flags ({', '.join(dict.fromkeys(flags))}): "
+            "--json reads every answer from standard input. Put them in the JSON object, or "
+            "leave out --json."
+        )
+    if args.link is not None:
+        link = urlsplit(args.link) if args.link.isprintable() and " " not in args.link else None
+        if link is None or link.scheme not in ("http", "https") or not link.hostname:
+            shown = args.link if len(args.link) <= 60 else args.link[:59] + "…"
+            problems.append(
+                f"--link: “{shown}” is not the address of a web page. Give the policy page's "
+                "address with its https://, for example https://refunds.imgtostl.com/."
+            )
+    if args.policy is not None and not Path(args.policy).is_file():
+        problems.append(
+            f"--policy: “{args.policy}” is not a file. Give the path of a policy.toml, or leave "
+            "--policy out to use the one shipped with the checker."
+        )
+    return problems
+
+
+def _run(argv: Sequence[str] | None, default: PolicyChecker | None) -> int:
+    if default is None:
+        raise RuntimeError("refund-check needs the policy it was made for")
+    # --for first: the other flags are that policy's questions.
+    chosen = argparse.ArgumentParser(add_help=False)
+    chosen.add_argument("--for", dest="policy_name")
+    name = chosen.parse_known_args(argv)[0].policy_name or default.rulebook.name
+    checker = find_policy(name, default)
+    if checker is None:
+        sys.stderr.write(
+            f"refund-check: --for: there is no policy called “{name}” here. Give the name of a "
+            f"policy of the site (its rulebook's name, such as {default.rulebook.name}), from "
+            "the folder that holds its package.\n"
+        )
+        return EXIT_INVALID
+    questions = checker.rulebook.questions
+    fields = tuple(question.field for question in questions)
+    args = parser_for(questions, checker.rulebook.name).parse_args(argv)
+    problems = _usage_problems(args, questions)
+    if problems:
+        sys.stderr.write("".join(f"refund-check: {problem}\n" for problem in problems))
+        return EXIT_INVALID
+    try:
+        policy = checker.read_policies(args.policy) if args.policy else None
+    except PolicyError as error:
+        sys.stderr.write("".join(f"refund-check: {problem}\n" for problem in error.problems))
+        return EXIT_INVALID
+    try:
+        if args.json:
+            # Read first: too much input is reported alone, not as "not valid JSON".
+            data = _read_stdin()
+            try:
+                raw = json.loads(
+                    data,
+                    object_pairs_hook=json_object,
+                    parse_int=json_number,
+                    parse_float=json_float,
+                )
+            except (ValueError, RecursionError) as not_json:
+                # ValueError covers undecodable bytes (UnicodeDecodeError) and bad JSON.
+                raise InvalidAnswers(
+                    [
+                        {
+                            "field": "answers",
+                            "message": (
+                                f"The standard input is not valid JSON ({not_json}). "
+                                "Send one JSON object."
+                            ),
+                        }
+                    ]
+                ) from None  # the message says all there is
+            result = checker.check(raw, policy=policy)
+        else:
+            by_field = checker.rulebook.questions_by_field
+            given = Answered(
+                [
+                    (q.field, typed_value(q.field, getattr(args, q.field), by_field))
+                    for q in questions
+                    if getattr(args, q.field) is not None
+                ]
+                + [(field, getattr(args, field)) for field in args.twice if field in fields]
+            )
+            result = checker.check(given, policy=policy)
+    except InvalidAnswers as invalid:
+        if args.json:
+            sys.stdout.write(json.dumps({"errors": invalid.errors}, ensure_ascii=False) + "\n")
+        else:
+            sys.stderr.write("refund-check: these answers need fixing:\n")
+            for problem in invalid.errors:
+                field = problem["field"]
+                name = "--" + field.replace("_", "-") if field != "answers" else "answers"
+                sys.stderr.write(f"  {name}: {problem['message']}\n")
+        return EXIT_INVALID
+    if args.json:
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(_readable(result, args.link))
+    sys.stdout.flush()  # inside main(), so that a closed pipe is handled there
+    return 0

@@ -1,0 +1,99 @@
+"""What every policy's answers and verdicts are made of: the verdicts, a clause's effect, "not
+sure", and the base of each policy's typed answers."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields, make_dataclass, replace
+from datetime import date
+from enum import Enum, StrEnum
+from typing import Any, Self
+
+
+class Unsure(Enum):
+    """The customer does not know the answer to a yes/no question."""
+
+    UNSURE = "unsure"
+
+
+UNSURE = Unsure.UNSURE
+YesNoUnsure = bool | Unsure
+
+
+class Verdict(StrEnum):
+    LIKELY_ELIGIBLE = "likely_eligible"
+    LIKELY_NOT_ELIGIBLE = "likely_not_eligible"
+    NEEDS_REVIEW = "needs_review"
+
+
+class Effect(StrEnum):
+    SUPPORTS = "supports"
+    AGAINST = "against"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseAnswers:
+    """One person's situation, validated: the typed value a policy's rules read.
+
+    Each policy declares its answers as a frozen, keyword-only dataclass that subclasses this one,
+    with one field per question (its rulebook checks them against each other), or lets its
+    rulebook make one from its questions (:func:`answers_class`). Every policy has a purchase
+    date, which decides the version that judges it, and a request date.
+    """
+
+    # The answers that were given rather than left to the contract's defaults. Only the wording
+    # reads it (what the email lists, what a link carries), never a rule.
+    given: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    @property
+    def days_since_purchase(self) -> int:
+        """Calendar days from purchase to request: a request on the purchase day is day 0."""
+        purchased: date = getattr(self, "purchase_date")  # noqa: B009 (declared by each policy)
+        requested: date = getattr(self, "request_date")  # noqa: B009
+        return (requested - purchased).days
+
+    def unsure_fields(self, possible: Mapping[str, tuple[object, ...]]) -> list[str]:
+        """The answers left as "unsure" that the rules depend on, in question order.
+
+        ``possible`` gives, for each answer a customer may leave unsure, the values it stands for
+        (the rulebook's ``possible_values``, read from the questions' options): an answer that is
+        none of them is the "unsure" one.
+        """
+        return [name for name, values in possible.items() if getattr(self, name) not in values]
+
+    def resolutions(self, possible: Mapping[str, tuple[object, ...]]) -> Iterator[Self]:
+        """Every fully known situation this one could be, one per combination of unsure answers
+        (``possible`` as for :meth:`unsure_fields`)."""
+        unsure = self.unsure_fields(possible)
+        for values in itertools.product(*(possible[name] for name in unsure)):
+            changes: dict[str, Any] = dict(zip(unsure, values, strict=True))
+            yield replace(self, **changes)
+
+    def to_json(self) -> dict[str, object]:
+        """The answers in the JSON form of the answers contract (an answer support has not
+        given is left out)."""
+        out: dict[str, object] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if value is None or item.name == "given":
+                continue
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, Enum):
+                value = value.value
+            out[item.name] = value
+        return out
+
+
+def answers_class(name: str, answer_fields: Sequence[str]) -> type[BaseAnswers]:
+    """A policy's answers made from its questions' fields (for a policy that does not declare
+    its own dataclass): each field holds the typed answer its question reads."""
+    made: type[BaseAnswers] = make_dataclass(
+        name,
+        [(answer_field, Any) for answer_field in answer_fields],
+        bases=(BaseAnswers,),
+        frozen=True,
+        kw_only=True,
+    )
+    return made

@@ -1,0 +1,149 @@
+"""A site of two policies: the refund policy and one made by ``./run new-policy``, each page's
+self-check judging with its own rules in the browser (the real build, Pyodide and Chromium)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser.conftest import checked_session
+from tests.browser.invariant import ROOT
+from tests.browser.server import SiteServer
+from tests.browser.visitor import LOAD_TIMEOUT_MS
+from tests.site.projects import build_environment, built_and_served, copy_project
+
+pytestmark = pytest.mark.browser
+
+NAME = "returns"
+
+
+def run(project: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """A ``./run`` command in the copy, as an editor types it."""
+    return subprocess.run(
+        [sys.executable, "-m", f"refund_site.{module}", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=project,
+        env=build_environment(),
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def two_policies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, SiteServer]]:
+    project = copy_project(tmp_path_factory.mktemp("two-policies"))
+    made = run(project, "scaffold", NAME)
+    assert made.returncode == 0, made.stderr + made.stdout
+    with built_and_served(project) as server:
+        yield project, server
+
+
+def verdict_from_checker(page: Page) -> tuple[str, list[str]]:
+    """The verdict once the checker itself (not the decision table) has answered, and the ids of
+    the clauses it cites."""
+    page.wait_for_selector(
+        f"{ROOT} [data-result][data-source=checker]:not([hidden])", timeout=LOAD_TIMEOUT_MS
+    )
+    verdict = page.locator(f"{ROOT} [data-result] [data-verdict]").get_attribute("data-verdict")
+    clauses = page.eval_on_selector_all(
+        f"{ROOT} [data-result] [data-list=clauses] a[href]",
+        "(links) => links.map((link) => new URL(link.href).hash.slice(1))",
+    )
+    return verdict or "", clauses
+
+
+def test_the_new_policys_page_judges_with_its_own_rules(
+    browser: Browser, two_policies: tuple[Path, SiteServer]
+) -> None:
+    _, server = two_policies
+    bought = (date.today() - timedelta(days=2)).isoformat()
+    with checked_session(browser, server) as session:
+        page = session.page
+        page.goto(session.url(f"/{NAME}/#check?purchase_date={bought}&arrived_damaged=true"))
+        verdict, clauses = verdict_from_checker(page)
+        assert (verdict, clauses) == ("likely_eligible", ["arrived-damaged"])
+        # The same question answered "No": the one rule does not apply, so support decides.
+        page.goto("about:blank")
+        page.goto(session.url(f"/{NAME}/#check?purchase_date={bought}&arrived_damaged=false"))
+        verdict, clauses = verdict_from_checker(page)
+        assert (verdict, clauses) == ("needs_review", [])
+        # Its form asks its own question, and none of the refund policy's.
+        fields = page.eval_on_selector_all(
+            f"{ROOT} [data-question]", "(items) => items.map((i) => i.dataset.question)"
+        )
+        assert "arrived_damaged" in fields and "reason" not in fields
+
+
+def test_the_refund_policys_page_still_judges_with_the_refund_rules(
+    browser: Browser, two_policies: tuple[Path, SiteServer]
+) -> None:
+    _, server = two_policies
+    bought = (date.today() - timedelta(days=2)).isoformat()
+    query = (
+        f"purchase_date={bought}&purchase_type=credit_pack&reason=duplicate_payment"
+        "&credits_used=none"
+    )
+    with checked_session(browser, server) as session:
+        session.page.goto(session.url(f"/#check?{query}"))
+        verdict, clauses = verdict_from_checker(session.page)
+        assert verdict == "likely_eligible"
+        assert clauses == ["duplicate-payment", "recent-unused"]
+
+
+def test_each_policy_ships_its_own_checker_and_the_commands_take_its_name(
+    two_policies: tuple[Path, SiteServer],
+) -> None:
+    project, _ = two_policies
+    refund = (project / "site" / "index.html").read_text(encoding="utf-8")
+    returns = (project / "site" / NAME / "index.html").read_text(encoding="utf-8")
+    assert 'data-module="checker"' in refund and f'data-module="{NAME}"' in returns
+    assert 'id="arrived-damaged"' in returns and 'id="arrived-damaged"' not in refund
+    # With two policies, the review asks which; with the name, each has its own ledger.
+    which = run(project, "review")
+    assert which.returncode == 2
+    assert "this site has 2 policies (refund, returns): say which one" in which.stderr
+    for name, ledger in (("refund", "checker/ledger.txt"), (NAME, f"{NAME}/ledger.txt")):
+        reviewed = run(project, "review", name)
+        assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
+        assert f"The ledger ({ledger}) is up to date." in reviewed.stdout
+    # A name that is not a policy's is said plainly.
+    wrong = run(project, "review", "refunds")
+    assert wrong.returncode == 2
+    assert "there is no policy called “refunds” in mkdocs.yml (there is refund, returns)" in (
+        wrong.stderr
+    )
+
+
+def test_support_checks_either_policy_with_refund_check(
+    two_policies: tuple[Path, SiteServer],
+) -> None:
+    project, _ = two_policies
+    bought = (date.today() - timedelta(days=2)).isoformat()
+
+    def refund_check(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "checker", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=project,
+            check=False,
+        )
+
+    damaged = refund_check("--for", NAME, "--purchase-date", bought, "--arrived-damaged", "true")
+    assert damaged.returncode == 0, damaged.stderr
+    assert damaged.stdout.startswith("Likely eligible (likely_eligible)")
+    assert "+ arrived-damaged: Your order arrived damaged" in damaged.stdout
+    # Its flags are its questions: the refund policy's are not answers to it.
+    wrong = refund_check("--for", NAME, "--purchase-date", bought, "--reason", "unused")
+    assert wrong.returncode == 2 and "--reason" in wrong.stderr
+    unknown = refund_check("--for", "refunds", "--purchase-date", bought)
+    assert unknown.returncode == 2
+    assert "--for: there is no policy called “refunds” here" in unknown.stderr
