@@ -56,7 +56,7 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, BrowserType, Page, sync_playwright
 
-from refund_site import runtime
+from policy_site.shipping import runtime
 from tests.chromium import CHROMIUM_ARGS, chromium_path
 
 PROJECT = Path(__file__).resolve().parent.parent

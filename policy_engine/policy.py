@@ -97,7 +97,7 @@ class Parameter:
     # Words (their beginnings, lowercase) that show a sentence is about this value: a number
     # beside none of them only happens to equal it (the build's proofreader reads them).
     about: tuple[str, ...] = ()
-    # The answer a rule compares this number with: the ledger (refund_site/ledger.py) draws
+    # The answer a rule compares this number with: the ledger (policy_review/ledger.py) draws
     # that answer's classes around it.
     compared_with: str | None = None
     # The value this one may not be more than (both in the same unit): "5-10 days".
@@ -786,7 +786,7 @@ class _Reader:
 
 # Text from policy.toml lands in the pages (the footer, the history, placeholders): it is plain
 # text, so nothing in it can be read as HTML. (A clause's words are the page's bullet too: the
-# build proofreads them as it does the page's Markdown, refund_site/proofread.py.)
+# build proofreads them as it does the page's Markdown, policy_site/pages/proofread.py.)
 _MARKUP = re.compile(r"[<>]")
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, Route, expect
 
-from refund_site.blocks import SUMMARY_ID
+from policy_site.pages.blocks import SUMMARY_ID
 from tests.browser.conftest import (
     Session,
     checked_session,

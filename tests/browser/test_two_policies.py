@@ -24,9 +24,9 @@ NAME = "returns"
 
 
 def run(project: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """A ``./run`` command in the copy, as an editor types it."""
+    """A ``./run`` command in the copy, as an editor types it (``module``: the command's)."""
     return subprocess.run(
-        [sys.executable, "-m", f"refund_site.{module}", *args],
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         timeout=300,
@@ -39,8 +39,15 @@ def run(project: Path, module: str, *args: str) -> subprocess.CompletedProcess[s
 @pytest.fixture(scope="module")
 def two_policies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, SiteServer]]:
     project = copy_project(tmp_path_factory.mktemp("two-policies"))
-    made = run(project, "scaffold", NAME)
+    made = run(project, "policy_site.scaffold", NAME)
     assert made.returncode == 0, made.stderr + made.stdout
+    # A page of worked examples that is not a policy's own, but says whose rules judge it.
+    (project / "docs" / "returns-examples.md").write_text(
+        "---\npolicy: returns\n---\n\n# Returns: examples\n\n"
+        "/// example | It arrived broken\npurchase_date: 2026-05-01\nrequest_date: 2026-05-03\n"
+        "arrived_damaged: true\nexpect: likely_eligible\n///\n",
+        encoding="utf-8",
+    )
     with built_and_served(project) as server:
         yield project, server
 
@@ -105,16 +112,21 @@ def test_each_policy_ships_its_own_checker_and_the_commands_take_its_name(
     returns = (project / "site" / NAME / "index.html").read_text(encoding="utf-8")
     assert 'data-module="checker"' in refund and f'data-module="{NAME}"' in returns
     assert 'id="arrived-damaged"' in returns and 'id="arrived-damaged"' not in refund
+    # The examples page that names the returns policy was judged by its rules (the refund
+    # policy's would refuse "arrived_damaged" as no answer it knows, and stop the build).
+    examples = (project / "site" / "returns-examples" / "index.html").read_text(encoding="utf-8")
+    assert "You are likely eligible for a refund" in examples
+    assert '../returns/#arrived-damaged"' in examples
     # With two policies, the review asks which; with the name, each has its own ledger.
-    which = run(project, "review")
+    which = run(project, "policy_review.review")
     assert which.returncode == 2
     assert "this site has 2 policies (refund, returns): say which one" in which.stderr
     for name, ledger in (("refund", "checker/ledger.txt"), (NAME, f"{NAME}/ledger.txt")):
-        reviewed = run(project, "review", name)
+        reviewed = run(project, "policy_review.review", name)
         assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
         assert f"The ledger ({ledger}) is up to date." in reviewed.stdout
     # A name that is not a policy's is said plainly.
-    wrong = run(project, "review", "refunds")
+    wrong = run(project, "policy_review.review", "refunds")
     assert wrong.returncode == 2
     assert "there is no policy called “refunds” in mkdocs.yml (there is refund, returns)" in (
         wrong.stderr

@@ -17,7 +17,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from checker.policy import Policies, long_date, read_policies
-from refund_site import review, versions
+from policy_review import review
+from policy_site.pages import versions
 from tests.browser.conftest import Session, checked_session
 from tests.browser.invariant import ROOT, assert_invariant
 from tests.browser.server import SiteServer

@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from checker import check_query
 from checker.questions import QUESTIONS
-from refund_site.wheel import build_checker_wheel
+from policy_site.shipping.wheel import build_checker_wheel
 from tests.browser.conftest import (
     Session,
     checked_session,

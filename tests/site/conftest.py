@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from refund_site.runtime import default_cache_dir, ensure_runtime
-from refund_site.stdlib import tailored_stdlib
-from refund_site.wheel import LOCK_PACKAGE_NAME, build_checker_wheel, write_lock
+from policy_site.shipping.runtime import default_cache_dir, ensure_runtime
+from policy_site.shipping.stdlib import tailored_stdlib
+from policy_site.shipping.wheel import LOCK_PACKAGE_NAME, build_checker_wheel, write_lock
 from tests.site.projects import ROOT
 
 

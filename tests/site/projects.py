@@ -34,7 +34,7 @@ def copy_project(destination: Path) -> Path:
 def accept_review(project: Path) -> subprocess.CompletedProcess[str]:
     """``./run review --accept`` in a copy of the project, as an editor runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "refund_site.review", "--accept"],
+        [sys.executable, "-m", "policy_review.review", "--accept"],
         capture_output=True,
         text=True,
         timeout=120,

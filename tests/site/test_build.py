@@ -16,10 +16,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import brotli
-from checker.answers import answers_from_query
 
 from checker import RULEBOOK, check_query, default_policy
-from refund_site.runtime import CORE_SHA256
+from checker.answers import answers_from_query
+from policy_site.shipping.runtime import CORE_SHA256
 from tests.checker.support import contract
 from tests.site.projects import ROOT, RUNTIME, accept_review, build, copy_project, edit
 
@@ -177,7 +177,7 @@ def test_the_runtime_ships_with_only_the_checkers_wheel_in_its_lock(site: Path) 
     assert entry["sha256"] == hashlib.sha256((shipped / wheels[0]).read_bytes()).hexdigest()
     names = zipfile.ZipFile(shipped / wheels[0]).namelist()
     assert "checker/rules.py" in names and "checker/policy.toml" in names
-    assert not any(name.startswith("refund_site") for name in names)
+    assert not any(name.startswith(("policy_site", "policy_review")) for name in names)
 
 
 def test_a_new_window_is_a_new_version_and_ships_beside_the_old_one(tmp_path: Path) -> None:
@@ -196,7 +196,7 @@ def test_a_new_window_is_a_new_version_and_ships_beside_the_old_one(tmp_path: Pa
         [
             sys.executable,
             "-m",
-            "refund_site.versions",
+            "policy_site.pages.versions",
             tomorrow.isoformat(),
             "--changes",
             "14 days.",
@@ -229,9 +229,9 @@ def test_the_workers_warm_up_check_takes_the_path_of_a_real_answer() -> None:
     # The worker runs one check before it says "ready" so that the visitor's first is quick; it
     # only warms what a visitor's check uses if its answers still give a verdict.
     # The loader's (load-checker.mjs, which the worker and the build's run under Node share).
-    worker = (ROOT / "refund_site" / "assets" / "refund-check" / "load-checker.mjs").read_text(
-        "utf-8"
-    )
+    worker = (
+        ROOT / "policy_site" / "shipping" / "assets" / "refund-check" / "load-checker.mjs"
+    ).read_text("utf-8")
     found = re.search(r"export const WARM_UP_QUERY =([^;]+);", worker)
     assert found is not None
     query = "".join(re.findall(r'"([^"]*)"', found.group(1)))
@@ -306,7 +306,7 @@ def file_size(file: Path, suffix: str) -> int:
 def test_the_page_preloads_every_module_the_self_check_imports(site: Path) -> None:
     """On a phone network each wave of imports costs a round trip: the page's head names every
     module widget.js needs, so they download together (and nothing it does not need)."""
-    widget = ROOT / "refund_site" / "assets" / "refund-check"
+    widget = ROOT / "policy_site" / "shipping" / "assets" / "refund-check"
     needed: set[str] = set()
     waiting = ["widget.js"]
     while waiting:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from refund_site import cache
+from policy_site.shipping import cache
 
 
 def whole(folder: Path) -> bool:

@@ -18,8 +18,9 @@ import pytest
 from checker import RULEBOOK, Policies, Policy, PolicyError
 from checker.policy import PARAMETERS, Parameter, Scope, declared, parameters_of
 from policy_engine.policy import read_policies
-from refund_site import blocks, proofread, review, versions
-from refund_site import ledger as ledgers
+from policy_review import ledger as ledgers
+from policy_review import review
+from policy_site.pages import blocks, proofread, versions
 from tests.policies import POLICY_FILE, edited_policy
 
 

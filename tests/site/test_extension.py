@@ -10,8 +10,8 @@ import pytest
 
 from checker import RULEBOOK, default_policy, load_policy
 from checker.questions import QUESTIONS, Asker
-from refund_site.extension import RefundPolicyExtension
-from refund_site.package import load
+from policy_site.package import load
+from policy_site.pages.extension import RefundPolicyExtension
 from tests.checker.support import contract
 
 REFUND = load("checker")  # the policy the site publishes
@@ -231,20 +231,22 @@ def test_a_table_scrolls_in_a_named_region_that_keyboards_reach() -> None:
 
 def test_the_blocks_do_not_import_the_extension_that_renders_them() -> None:
     """One way only: the extension uses its blocks; the blocks know what they need of it
-    (refund_site.page.BlockHost), not the extension itself."""
+    (policy_site.pages.page.BlockHost), not the extension itself."""
     import ast
 
-    source = (Path(__file__).parents[2] / "refund_site" / "blocks.py").read_text(encoding="utf-8")
+    source = (Path(__file__).parents[2] / "policy_site" / "pages" / "blocks.py").read_text(
+        encoding="utf-8"
+    )
     imported = {
         node.module
         for node in ast.walk(ast.parse(source))
         if isinstance(node, ast.ImportFrom) and node.module
     }
-    assert "refund_site.extension" not in imported
+    assert "policy_site.pages.extension" not in imported
 
 
 def test_front_matter_lines_are_counted_as_mkdocs_reads_them() -> None:
-    from refund_site.plugin import front_matter_lines
+    from policy_site.plugin import front_matter_lines
 
     assert front_matter_lines("---\ntitle: Refunds\ndescription: x\n---\n# Refund Policy\n") == 4
     assert front_matter_lines("# Refund Policy\n\n---\nnot front matter\n---\n") == 0

@@ -1,6 +1,7 @@
 """The built site's security headers: the `_headers` file and each page's meta policy.
 
-The hashes are recomputed here from the built pages, independently of refund_site/headers.py, so
+The hashes are recomputed here from the built pages, independently of
+policy_site/publishing/headers.py, so
 a page whose inline script the policy does not name fails the test before it fails in a browser.
 """
 
@@ -14,8 +15,8 @@ from pathlib import Path
 import material
 import pytest
 
-from refund_site import headers
-from refund_site.shipping import RUNTIME_FILES
+from policy_site.publishing import headers
+from policy_site.shipping import RUNTIME_FILES
 from tests.browser.server import headers_for, parse_headers_file
 from tests.site.projects import RUNTIME
 

@@ -28,8 +28,8 @@ from checker.policy import COMPARED_WITH, Policy
 from checker.questions import QUESTIONS, Asker, Kind
 from checker.rules import RULEBOOK, within_refund_window
 from policy_engine.advice import note_text, settlement_text
-from refund_site import ledger as ledgers
-from refund_site import review
+from policy_review import ledger as ledgers
+from policy_review import review
 from tests.checker.support import contract
 from tests.policies import POLICY_FILE, edited_policy
 

@@ -10,7 +10,7 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
-from refund_site.versions import new_version
+from policy_site.pages.versions import new_version
 from tests.site.projects import build, copy_project, edit
 from tests.site.test_editor_mistakes import assert_nothing_built, line_of, with_last_good_site
 from tests.site.test_versions import run

@@ -1,4 +1,5 @@
-"""The build's staging folder never stays behind in the project (refund_site/output.py)."""
+"""The build's staging folder never stays behind in the project
+(policy_site/publishing/output.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from refund_site import output
+from policy_site.publishing import output
 from tests.site.projects import ROOT
 
 # A build that MkDocs has begun in a staging folder beside site/, then interrupted with Ctrl-C
@@ -15,7 +16,7 @@ from tests.site.projects import ROOT
 INTERRUPTED = """
 import sys, time
 from pathlib import Path
-from refund_site.output import Output
+from policy_site.publishing.output import Output
 output = Output(Path(sys.argv[1]) / "site")
 staging = output.begin()
 (staging / "index.html").write_text("half a build")

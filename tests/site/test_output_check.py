@@ -2,7 +2,7 @@
 
 Each hostile case is rendered on its own through the Markdown extension (the whole corpus, in
 process): it must be reported at the line that wrote it, and the output check alone
-(:func:`refund_site.safety.judge`, on the HTML the page would get) must refuse it too, so the
+(:func:`policy_site.pages.safety.judge`, on the HTML the page would get) must refuse it too, so the
 source's proofreading is never the only gate. A few real builds of copies of the project then
 show the same from ``mkdocs build --strict``: file and line in the message, nothing built, the
 last good ``site/`` unchanged. The benign corpus builds, and its HTML passes the check.
@@ -20,9 +20,9 @@ import markdown
 import pytest
 
 from checker import default_policy
-from refund_site import safety
-from refund_site.extension import RefundPolicyExtension
-from refund_site.package import load
+from policy_site.package import load
+from policy_site.pages import safety
+from policy_site.pages.extension import RefundPolicyExtension
 from tests.site.projects import build, copy_project, edit
 from tests.site.test_editor_mistakes import assert_nothing_built, line_of, with_last_good_site
 

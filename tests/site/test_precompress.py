@@ -7,7 +7,7 @@ from pathlib import Path
 
 import brotli
 
-from refund_site.precompress import precompress_site
+from policy_site.publishing.precompress import precompress_site
 
 PAGE = "<!doctype html><title>Refunds</title>" + "<p>Usually eligible.</p>" * 100
 

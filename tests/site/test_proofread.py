@@ -10,8 +10,8 @@ import markdown
 import pytest
 
 from checker import default_policy
-from refund_site.extension import Problem, RefundPolicyExtension
-from refund_site.package import load
+from policy_site.package import load
+from policy_site.pages.extension import Problem, RefundPolicyExtension
 
 REFUND = load("checker")  # the policy the site publishes
 

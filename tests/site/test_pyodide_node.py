@@ -22,8 +22,8 @@ import pytest
 
 import checker
 import checker.policy
-from refund_site.build_in_node import exercise
-from refund_site.stdlib import ANSWERS_NAME
+from policy_site.shipping.build_in_node import exercise
+from policy_site.shipping.stdlib import ANSWERS_NAME
 
 
 def test_pyodide_gives_exactly_the_answers_cpython_gives(

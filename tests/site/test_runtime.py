@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from refund_site.runtime import (
+from policy_site.shipping.runtime import (
     CORE_FILES,
     CORE_SHA256,
     PYODIDE_VERSION,

@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from refund_site import stdlib
-from refund_site.runtime import file_sha256
-from refund_site.shipping import gzipped
-from refund_site.stdlib import STDLIB_NAME, StdlibError, tailored_stdlib
-from refund_site.wheel import LOCK_PACKAGE_NAME, build_checker_wheel, write_lock
+from policy_site.shipping import gzipped, stdlib
+from policy_site.shipping.runtime import file_sha256
+from policy_site.shipping.stdlib import STDLIB_NAME, StdlibError, tailored_stdlib
+from policy_site.shipping.wheel import LOCK_PACKAGE_NAME, build_checker_wheel, write_lock
 from tests.policies import edited_policy
 
 REPO = Path(__file__).resolve().parents[2]
@@ -103,8 +102,8 @@ def test_it_holds_every_standard_module_the_checker_imports(
 def test_it_is_a_fraction_of_the_stock_library(tailored: Path, shipped: dict[str, Path]) -> None:
     stock = shipped["runtime"] / STDLIB_NAME
     assert len(modules_in(tailored)) < len(modules_in(stock)) / 3
-    # As it ships (refund_site/shipping.py: stored, gzipped as a whole): under half the stock
-    # zip's bytes on the wire, whether the host compresses zips or not.
+    # As it ships (policy_site/shipping/__init__.py: stored, gzipped as a whole): under half the
+    # stock zip's bytes on the wire, whether the host compresses zips or not.
     assert gzipped(tailored).stat().st_size < 0.5 * stock.stat().st_size
 
 
@@ -196,10 +195,11 @@ def test_the_repository_records_the_hash_of_the_library_the_build_ships(
     tailored: Path, shipped: dict[str, Path]
 ) -> None:
     # Without it, every build makes the library again under Node: the build says which line to
-    # add (refund_site/tailored-stdlib.sha256) when the checker's code changes.
+    # add (policy_site/shipping/tailored-stdlib.sha256) when the checker's code changes.
     key = stdlib._content_key(shipped["wheel"])
     assert stdlib.recorded().get(key) == file_sha256(tailored), (
-        f"add the line “{key} {file_sha256(tailored)}” to refund_site/tailored-stdlib.sha256"
+        f"add the line “{key} {file_sha256(tailored)}” to "
+        "policy_site/shipping/tailored-stdlib.sha256"
     )
 
 

@@ -19,16 +19,16 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from checker.answers import InvalidAnswers, Source, answers_from_query
 
 from checker import RULEBOOK, Policies, check, check_query, read_policies
+from checker.answers import InvalidAnswers, Source, answers_from_query
 from checker.questions import QUESTIONS, Asker, Kind
-from refund_site import decisions
-from refund_site import ledger as ledgers
+from policy_review import ledger as ledgers
+from policy_site.shipping import decisions
 from tests.browser.invariant import DECISION
 from tests.site.projects import ROOT
 
-TABLE = ROOT / "refund_site" / "assets" / "refund-check" / "table.js"
+TABLE = ROOT / "policy_site" / "shipping" / "assets" / "refund-check" / "table.js"
 # The policy page's address, for the email's link to the answers.
 PAGE = "https://refunds.example/"
 # The fields of the checker's JSON that the table answers: the decision the page shows (the
@@ -216,7 +216,7 @@ def test_the_table_answers_as_the_checker_does_under_two_versions(
 
 def test_the_shipped_policys_table_answers_support_links_as_the_checker_does() -> None:
     policies = read_policies(ROOT / "checker" / "policy.toml")
-    from refund_site import review
+    from policy_review import review
 
     book = ledgers.parse(review.current_text(ROOT / "checker" / "policy.toml"))
     data = json.loads(decisions.decision_json(RULEBOOK, policies, book))
@@ -259,7 +259,7 @@ def test_the_pages_shown_when_is_the_checkers_for_every_combination_of_answers()
     questions = [{"field": q.field, "shownWhen": dict(q.shown_when)} for q in conditional]
     node = shutil.which("node")
     assert node
-    state = ROOT / "refund_site" / "assets" / "refund-check" / "state.js"
+    state = ROOT / "policy_site" / "shipping" / "assets" / "refund-check" / "state.js"
     done = subprocess.run(
         [node, "--input-type=module", "-e", SHOWN % json.dumps(state.as_uri())],
         input=json.dumps({"questions": questions, "answers": combinations}),

@@ -1,4 +1,4 @@
-"""The fixes to Material's markup (refund_site/plugin.py, THEME_MARKUP): each one is applied on
+"""The fixes to Material's markup (policy_site/plugin.py, THEME_MARKUP): each one is applied on
 every page its template writes, and a theme that writes its markup differently stops the build."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 import material
 import pytest
 
-from refund_site.plugin import THEME_MARKUP, MarkupFix, theme_markup
+from policy_site.plugin import THEME_MARKUP, MarkupFix, theme_markup
 from tests.site.projects import build, copy_project
 
 TEMPLATES = Path(material.__file__).with_name("templates")

@@ -33,13 +33,17 @@ THIRD = SECOND + timedelta(days=30)
 FIRST = date(2026, 5, 1)  # the shipped policy's only version
 
 
+# What each ./run command runs.
+COMMANDS = {"review": "policy_review.review", "versions": "policy_site.pages.versions"}
+
+
 def run(project: Path, module: str, *args: str, today: date | None = None) -> str:
     """``./run new-version`` or ``./run review`` in the copy, as an editor types it."""
     environment = build_environment()
     if today is not None:
         environment["REFUND_POLICY_TODAY"] = today.isoformat()
     done = subprocess.run(
-        [sys.executable, "-m", f"refund_site.{module}", *args],
+        [sys.executable, "-m", COMMANDS[module], *args],
         capture_output=True,
         text=True,
         timeout=300,

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from checker import check, read_policies
 from checker.policy import long_date
-from refund_site.versions import new_version
+from policy_site.pages.versions import new_version
 from tests.site.projects import build, copy_project, edit
 from tests.site.test_versions import built, run, text_of
 

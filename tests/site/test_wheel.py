@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from refund_site.wheel import (
+from policy_site.shipping.wheel import (
     CHECKER_DISTRIBUTION,
     ENGINE_DIR,
     LOCK_PACKAGE_NAME,

@@ -7,7 +7,7 @@ import globals from "globals";
 export default [
   js.configs.recommended,
   {
-    files: ["refund_site/assets/**/*.js", "refund_site/assets/**/*.mjs", "overrides/assets/**/*.js"],
+    files: ["policy_site/shipping/assets/**/*.js", "policy_site/shipping/assets/**/*.mjs", "overrides/assets/**/*.js"],
     languageOptions: {
       ecmaVersion: 2024,
       sourceType: "module",
@@ -21,7 +21,7 @@ export default [
     },
   },
   {
-    files: ["refund_site/assets/refund-check/worker.js"],
+    files: ["policy_site/shipping/assets/refund-check/worker.js"],
     languageOptions: { globals: { ...globals.worker } },
   },
   {
@@ -30,7 +30,7 @@ export default [
     languageOptions: { sourceType: "script", globals: { __md_get: "readonly", __md_set: "readonly" } },
   },
   {
-    files: ["refund_site/build_in_node/**/*.mjs", "tests/js/**/*.mjs"],
+    files: ["policy_site/shipping/build_in_node/**/*.mjs", "tests/js/**/*.mjs"],
     languageOptions: { ecmaVersion: 2024, sourceType: "module", globals: { ...globals.node } },
   },
 ];

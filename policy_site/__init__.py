@@ -1,0 +1,14 @@
+"""The policy-site generator (build time only; runs in MkDocs, never in the browser).
+
+* :mod:`policy_site.plugin`: the MkDocs plugin ``refund-policy``, which takes the site's policies
+  from ``mkdocs.yml`` (:mod:`policy_site.package` loads each) and ties the rest together;
+* :mod:`policy_site.pages`: the Markdown side: the extension and its blocks, the page context,
+  proofreading and the output check, the policy's versions on the site;
+* :mod:`policy_site.shipping`: what ships for each policy's self-check: the verified runtime, the
+  policy's wheel and lock, the tailored standard library, the decision table, the widget's files;
+* :mod:`policy_site.publishing`: the headers, the precompressed copies, the staging folder;
+* :mod:`policy_site.scaffold`: ``./run new-policy``.
+
+The change review (:mod:`policy_review`) sits beside the rules; the rules run on the engine
+(:mod:`policy_engine`), which imports nothing from here.
+"""

@@ -1,0 +1,571 @@
+"""The policy page's blocks: worked examples, the self-check, the decision summary.
+
+Build time only. One class per ``///`` block, on pymdown-extensions' blocks API: each takes its
+raw lines, checks them, asks the checker, and fills a Jinja template (which escapes everything:
+nothing trusts the Markdown). Everything shown comes from the checker (its questions, rules,
+words and results), so the page and the self-check cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+from xml.etree import ElementTree as etree
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pymdownx.blocks.block import Block
+
+from policy_engine import words
+from policy_engine.advice import EFFECT_WORDS, VERDICT_LABELS, blank_email
+from policy_engine.answers import InvalidAnswers
+from policy_engine.model import Effect, Verdict
+from policy_engine.policy import Policies, Policy, long_date, parameters_of
+from policy_engine.questions import MAX_COUNT, Asker, Kind
+from policy_engine.result import Result
+from policy_engine.rules import Rulebook
+from policy_site.pages import versions
+from policy_site.pages.page import BlockHost, PageRole
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+)
+
+EXPECT_KEY = "expect"
+NOTE_KEY = "note"
+VERDICTS = tuple(verdict.value for verdict in Verdict)
+SUMMARY_ID = "decision-summary"
+WIDGET_ID = "check"
+
+
+class PolicyBlock(Block):
+    """A block of ours: its lines are raw text, and its problems name their line."""
+
+    def on_init(self) -> None:
+        self.ext: BlockHost = self.config["extension"]
+        self.line = self.ext.next_block_line(self.NAME)
+
+    def on_markdown(self) -> str:
+        return "raw"
+
+    def report(self, message: str, line: int | None = None) -> None:
+        self.ext.problem(line or self.line, message)
+
+    def lines(self, block: etree.Element) -> list[tuple[int, str]]:
+        """The block's lines, each with its line number in the page."""
+        text = block.text or ""
+        return [(self.line + 1 + index, line) for index, line in enumerate(text.splitlines())]
+
+    def replace(self, block: etree.Element, html: str) -> None:
+        """Put ``html`` where the block's raw lines were (stashed: Markdown leaves it alone)."""
+        block.text = self.ext.trusted_html(self.md, html, self.line)
+
+
+class ExampleBlock(PolicyBlock):
+    """``/// example | Title``: answers, ``expect:`` and an optional ``note:``, one per line."""
+
+    NAME = "example"
+    ARGUMENT = None  # the title: required, but reported here rather than ignored by the parser
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        return etree.SubElement(
+            parent,
+            "div",
+            {"class": "admonition example refund-example", **self.ext.trusted_attributes()},
+        )
+
+    def on_end(self, block: etree.Element) -> None:
+        title = (self.argument or "").strip()
+        rendered = render_example(self, title, self.lines(block))
+        if rendered is None:
+            block.text = ""
+            return
+        verdict, html = rendered
+        block.set("data-verdict", verdict)
+        self.replace(block, html)
+
+
+class RefundCheckBlock(PolicyBlock):
+    """``/// refund-check``: the self-check, with its heading in the page's contents."""
+
+    NAME = "refund-check"
+    ARGUMENT = False
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        if self.ext.context.role != PageRole.CURRENT:
+            # One self-check, on the current policy: it judges every purchase by its version.
+            # It takes the self-check's id, so the page's own "#check" links lead to it.
+            pointer = etree.SubElement(parent, "div", {"class": "admonition tip", "id": WIDGET_ID})
+            title = etree.SubElement(pointer, "p", {"class": "admonition-title"})
+            title.text = words.TITLE
+            return etree.SubElement(pointer, "p")
+        settings = self.ext.context.widget
+        section = etree.SubElement(
+            parent,
+            "section",
+            {
+                "class": "refund-check",
+                "data-refund-check": "",
+                "data-state": "idle",
+                "data-runtime": settings.runtime,
+                "data-lock": settings.lock,
+                "data-stdlib": settings.stdlib,
+                "data-wheel": settings.wheel,
+                "data-wheel-sha256": settings.wheel_sha256,
+                "data-decisions": settings.decisions,
+                "data-package": settings.package,
+                "data-module": settings.module,
+                "data-worker": settings.worker,
+                "data-stall-timeout": str(settings.stall_timeout_ms),
+                "data-start-timeout": str(settings.start_timeout_ms),
+                "data-downloads": json.dumps(settings.downloads, sort_keys=True),
+                "aria-labelledby": WIDGET_ID,
+                **self.ext.trusted_attributes(),
+            },
+        )
+        heading = etree.SubElement(section, "h2", {"id": WIDGET_ID})
+        heading.text = words.TITLE
+        return etree.SubElement(section, "div", {"class": "refund-check__body"})
+
+    def on_end(self, block: etree.Element) -> None:
+        if (block.text or "").strip():
+            self.report(f"The “/// {self.NAME}” block takes no lines inside. Remove them.")
+        if self.ext.context.role != PageRole.CURRENT:
+            self.replace(block, render_pointer(self.ext.context.current_url))
+            return
+        self.replace(
+            block,
+            render_widget(
+                self.ext.package.rulebook, self.ext.page_policy, self.ext.context.version_urls
+            ),
+        )
+
+
+class DecisionSummaryBlock(PolicyBlock):
+    """``/// decision-summary``: the usual outcomes, for readers without JavaScript."""
+
+    NAME = "decision-summary"
+    ARGUMENT = False
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        return etree.SubElement(parent, "div", {"class": "refund-summary", "id": SUMMARY_ID})
+
+    def on_end(self, block: etree.Element) -> None:
+        if (block.text or "").strip():
+            self.report(f"The “/// {self.NAME}” block takes no lines inside. Remove them.")
+        self.replace(block, render_summary(self))
+
+
+class PolicyHistoryBlock(PolicyBlock):
+    """``/// policy-history``: every version, newest first, with what changed and a link to it."""
+
+    NAME = "policy-history"
+    ARGUMENT = False
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        return etree.SubElement(parent, "div", {"class": "refund-history"})
+
+    def on_end(self, block: etree.Element) -> None:
+        if (block.text or "").strip():
+            self.report(f"The “/// {self.NAME}” block takes no lines inside. Remove them.")
+        block.text = ""
+        context = self.ext.context
+        policies = self.ext.policies
+        # Each version's words, section by section, from its page (the whole text is compared).
+        texts: dict[str, list[tuple[str, str]]] = {}
+        docs = self.ext.docs_dir
+        for version in policies.versions if docs is not None else ():
+            page = versions.page_file(docs, policies, version) if docs is not None else None
+            if page is not None:
+                texts[version.effective.isoformat()] = versions.policy_sections(
+                    page.read_text(encoding="utf-8"), version
+                )
+        listed = list(policies.versions)
+        for index in reversed(range(len(listed))):
+            version = listed[index]
+            before = listed[index - 1] if index else None
+            iso = version.effective.isoformat()
+            heading = etree.SubElement(block, "h2", {"id": f"version-{iso}"})
+            heading.text = long_date(version.effective)
+            body = etree.SubElement(block, "div", {"class": "refund-history__version"})
+            body.text = self.ext.trusted_html(
+                self.md,
+                render_version_history(
+                    policies,
+                    version,
+                    before,
+                    context.today,
+                    context.version_urls.get(iso, context.current_url),
+                    text=(
+                        versions.text_changes(texts[before.effective.isoformat()], texts[iso])
+                        if before is not None
+                        and before.effective.isoformat() in texts
+                        and iso in texts
+                        else []
+                    ),
+                ),
+                self.line,
+            )
+
+
+BLOCKS: tuple[type[PolicyBlock], ...] = (
+    ExampleBlock,
+    RefundCheckBlock,
+    DecisionSummaryBlock,
+    PolicyHistoryBlock,
+)
+
+
+# Worked examples ---------------------------------------------------------------------------------
+
+
+def _example_value(text: str) -> object:
+    """A value as an editor writes it: true/false and whole numbers are typed, the rest is text."""
+    if text in ("true", "false"):
+        return text == "true"
+    if text.isascii() and text.isdigit():
+        return int(text)
+    return text
+
+
+def render_example(
+    block: PolicyBlock, title: str, body: list[tuple[int, str]]
+) -> tuple[str, str] | None:
+    """Check one example against the checker; its verdict and HTML, or None if it is broken."""
+    name = f"The example “{title}”" if title else "This example"
+    if not title:
+        block.report("An example needs a title: write “/// example | A short title”.")
+    answers: dict[str, object] = {}
+    lines_of: dict[str, int] = {}
+    expect: str | None = None
+    note = ""
+    for number, text in body:
+        if not text.strip():
+            continue
+        key, colon, value = text.partition(":")
+        key, value = key.strip(), value.strip()
+        if not colon or not key or not value:
+            block.report(
+                f"{name}: write each line as “name: value”, for example “credits_used: none”.",
+                number,
+            )
+            continue
+        if key == EXPECT_KEY:
+            if value not in VERDICTS:
+                block.report(f"{name}: expect must be one of {', '.join(VERDICTS)}.", number)
+            expect = value
+        elif key == NOTE_KEY:
+            note = value
+        elif key in answers:
+            block.report(f"{name}: {key} is given twice. Keep one line.", number)
+        else:
+            answers[key] = _example_value(value)
+            lines_of[key] = number
+    if expect is None:
+        block.report(
+            f"{name} has no “expect:” line. Add one with the verdict you expect: "
+            f"{', '.join(VERDICTS)}."
+        )
+    if "request_date" not in answers:
+        block.report(
+            f"{name} has no request_date, so its verdict would change with the date "
+            "of the build. Add “request_date: YYYY-MM-DD”."
+        )
+        return None
+    try:
+        # Judged on the day it asks about, by the contract's rules (a link's: defaults apply).
+        today = date.fromisoformat(str(answers["request_date"]))
+        # By the version in force on its purchase date, as the self-check and the CLI judge it
+        # (one rule everywhere): the same answers get the same verdict on every page and day.
+        result = block.ext.package.check(answers, policy=block.ext.policies, today=today)
+    except (InvalidAnswers, ValueError) as invalid:
+        errors = invalid.errors if isinstance(invalid, InvalidAnswers) else []
+        for error in errors or [{"field": "request_date", "message": "Not a real date."}]:
+            where = lines_of.get(error["field"])
+            block.report(f"{name}: {error['field']}: {error['message']}", where)
+        return None
+    if expect in VERDICTS and result.verdict.value != expect:
+        because = ", ".join(clause.id for clause in result.clauses) or "no clause applies"
+        block.report(
+            f"{name} expects {expect} but the checker says {result.verdict.value} "
+            f"({because}). Change the example's answers or its expect line; if the rules are "
+            "wrong, ask a developer."
+        )
+    judged = block.ext.policies.in_force(getattr(result.answers, "purchase_date"))  # noqa: B009
+    html = TEMPLATES.get_template("example.html").render(
+        title=title,
+        note=note,
+        result=result,
+        link=_example_link(block, result),
+        # Its clauses are on the page of the version that judged it: this page's own, the
+        # current policy's, or that version's page under /history/.
+        policy_page=_clause_page(block, judged),
+        judged_by=judged_by(block.ext.policies, judged, block.ext.page_policy, block.ext.context),
+        # The answers the editor wrote, in the checker's words: what the example is about (its
+        # link carries the defaults too, and the self-check shows them).
+        written=[line for line in result.recap if line["field"] in answers],
+        effect_words={effect: text.lower() for effect, text in EFFECT_WORDS.items()},
+    )
+    return result.verdict.value, html
+
+
+def _example_link(block: PolicyBlock, result: Result) -> str | None:
+    """The link that opens the self-check with the example's answers. The self-check judges them
+    as the example does (by the version in force on the purchase date), but it takes no request
+    dated after the day the site is built for: such an example has no link until that day."""
+    context = block.ext.context
+    if getattr(result.answers, "request_date") > context.today:  # noqa: B009
+        return None
+    return result.link if context.role == PageRole.CURRENT else context.current_url + result.link
+
+
+def _clause_page(block: PolicyBlock, judged: Policy) -> str:
+    """Where the clauses of the version that judged an example have their bullets, relative to
+    the page: "" for this page, else the current policy's page or that version's own page."""
+    context = block.ext.context
+    if judged is block.ext.page_policy and context.role != PageRole.OTHER:
+        return ""
+    return context.version_urls.get(judged.effective.isoformat(), context.current_url)
+
+
+def judged_by(policies: Policies, judged: Policy, page: Policy, context: Any) -> str:
+    """The sentence an example shows when the version that judged it (the one in force on its
+    purchase date) is not the one its page shows: which version, and when it is in force."""
+    if judged is page:
+        return ""
+    since = long_date(judged.effective)
+    kind = versions.status(policies, judged, context.today)
+    if kind == versions.COMING:
+        when = f"the version that comes into effect on {since}"
+    elif kind == versions.CURRENT:
+        when = f"the current version, in force since {since}"
+    else:
+        last = versions.until(policies, judged)
+        when = f"the version in force from {since}" + (f" until {long_date(last)}" if last else "")
+    return f"Judged by the policy in force on its purchase date: {when}."
+
+
+# The self-check ----------------------------------------------------------------------------------
+
+
+def render_pointer(current_url: str) -> str:
+    """Where a version's own page has the self-check: the current policy's."""
+    return TEMPLATES.get_template("pointer.html").render(words=words, current_url=current_url)
+
+
+def render_widget(
+    rulebook: Rulebook, policy: Policy, version_urls: dict[str, str] | None = None
+) -> str:
+    """The self-check's form and result, from the checker's questions and words."""
+    email = blank_email(policy)
+    return TEMPLATES.get_template("refund_check.html").render(
+        version_urls=json.dumps(version_urls or {}, sort_keys=True),
+        words=words,
+        questions=[
+            {
+                "field": q.field,
+                "label": q.label,
+                "hint": q.hint,
+                "kind": q.kind.value,
+                "choices": q.kind in (Kind.CHOICE, Kind.YES_NO),
+                "options": q.options,
+                "default": q.default,
+                "shown_when": json.dumps(dict(q.shown_when)) if q.shown_when else "",
+            }
+            for q in rulebook.questions
+            if q.asker is Asker.CUSTOMER
+        ],
+        request=rulebook.questions_by_field["request_date"],
+        support=[
+            {"field": q.field, "value": value, "text": text}
+            for q in rulebook.questions
+            if q.asker is Asker.SUPPORT
+            for value, text in q.support_says
+        ],
+        max_count=MAX_COUNT,
+        blank_mailto=email["mailto"],
+        support_email=policy.support_email,
+        fallback_link=words.FALLBACK_LINK.format(address=policy.support_email),
+        # The way out without JavaScript: the summary of usual outcomes, or the policy's rules.
+        summary_id=SUMMARY_ID if summary_fits(rulebook) else rulebook.clause_ids[0],
+        summary_words=words.FALLBACK_SUMMARY if summary_fits(rulebook) else words.FALLBACK_RULES,
+    )
+
+
+# The decision summary ----------------------------------------------------------------------------
+
+# The answers a reader of the summary is assumed to have: nothing else used, nothing else known.
+_PLAIN = {"outputs_used": False, "previous_refund_requests": 0}
+
+
+@dataclass
+class _Summary:
+    """The summary's tables, computed with the checker for every purchase type."""
+
+    DAYS_INSIDE: ClassVar[int] = 2
+
+    block: PolicyBlock
+
+    def result(self, days: int, kind: str, reason: str, credits: str, **more: Any) -> Result:
+        # Bought on the day the page's version took effect, and judged as every purchase is, by
+        # the version in force on its purchase date: the page's own.
+        page = self.block.ext.page_policy
+        purchased = max(page.effective, page.sales_started)
+        answers = {
+            "purchase_date": purchased.isoformat(),
+            "request_date": (purchased + timedelta(days=days)).isoformat(),
+            "purchase_type": kind,
+            "reason": reason,
+            "credits_used": credits,
+            **_PLAIN,
+            **more,
+        }
+        return self.block.ext.package.check(
+            answers, policy=self.block.ext.policies, today=purchased + timedelta(days=days)
+        )
+
+    def values(self, field: str) -> list[str]:
+        """A choice's values, but "unsure" (the summary assumes the customer knows)."""
+        question = self.block.ext.package.rulebook.questions_by_field[field]
+        return [option.value for option in question.options if option.value != "unsure"]
+
+    def cells(self, days: int, reason: str, **more: Any) -> list[Verdict]:
+        """The row's verdicts by credits used, which must be the same for every purchase type."""
+        columns = self.values("credits_used")
+        by_kind = {
+            kind: [self.result(days, kind, reason, credits, **more).verdict for credits in columns]
+            for kind in self.values("purchase_type")
+        }
+        first, *others = by_kind.values()
+        if any(other != first for other in others):
+            self.block.report(
+                "The decision summary says its answers are the same for every purchase type, but "
+                f"for the reason “{reason}” they differ ({by_kind}). Ask a developer to "
+                "split the summary by purchase type."
+            )
+        return first
+
+
+# What the summary's tables are made of: the refund policy's questions and its refund window.
+SUMMARY_NEEDS = ("purchase_type", "reason", "credits_used", "first_purchase")
+
+
+def summary_fits(rulebook: Rulebook) -> bool:
+    """Whether the decision summary can be made for a policy (it has the questions it tabulates,
+    and a refund window)."""
+    questions = rulebook.questions_by_field
+    return all(field in questions for field in SUMMARY_NEEDS) and any(
+        value.name == "refund_window_days" for value in parameters_of(rulebook.policy)
+    )
+
+
+def render_summary(block: PolicyBlock) -> str:
+    """Tables of the usual outcome by reason and credits used, computed with the checker."""
+    policy = block.ext.page_policy
+    rulebook = block.ext.package.rulebook
+    missing = [field for field in SUMMARY_NEEDS if field not in rulebook.questions_by_field]
+    window = getattr(policy, "refund_window_days", None)
+    if missing or not isinstance(window, int):
+        block.report(
+            f"The decision summary is a table of the refund policy's outcomes by reason and "
+            f"credits used; the {rulebook.name} policy has no "
+            f"{', '.join(missing) or 'refund_window_days'}. Remove the “/// decision-summary” "
+            "block from this page."
+        )
+        return ""
+    summary = _Summary(block)
+    # The clauses the tables cite are read for one-time purchases (the same verdicts as any).
+    kinds = summary.values("purchase_type")
+    cited_kind = "credit_pack" if "credit_pack" in kinds else kinds[0]
+    reason_question = rulebook.questions_by_field["reason"]
+    tables = []
+    cited: set[str] = set()
+    for days, caption in (
+        (min(summary.DAYS_INSIDE, window), f"Asked within {window} days of purchase"),
+        (window + 1, f"Asked more than {window} days after purchase"),
+    ):
+        rows = []
+        for reason in summary.values("reason"):
+            label = reason_question.option_label(reason)
+            # A reason whose outcome depends on the first purchase gets a row for each answer.
+            split = [summary.cells(days, reason, first_purchase=first) for first in (True, False)]
+            if split[0] != split[1]:
+                for first, verdicts in zip((True, False), split, strict=True):
+                    rows.append((f"{label} ({words.SUMMARY_FIRST_PURCHASE[first]})", verdicts))
+            else:
+                rows.append((label, split[0]))
+            for credits in summary.values("credits_used"):
+                result = summary.result(days, cited_kind, reason, credits)
+                cited.update(clause.id for clause in result.clauses)
+        tables.append({"caption": caption, "rows": rows})
+    credits_question = rulebook.questions_by_field["credits_used"]
+    # What also counts against a refund and the tables cannot show (they assume none of it).
+    also_against = [
+        (clause_id, policy.clause_texts[clause_id])
+        for clause_id, effect in ((rule.clause_id, rule.effect) for rule in rulebook.rules)
+        if effect is Effect.AGAINST and clause_id not in cited
+    ]
+    return TEMPLATES.get_template("decision_summary.html").render(
+        tables=tables,
+        columns=[
+            credits_question.option_label(credits) for credits in summary.values("credits_used")
+        ],
+        labels=VERDICT_LABELS,
+        also_against=also_against,
+    )
+
+
+# The history of versions -------------------------------------------------------------------------
+
+word_diff = versions.word_diff
+
+
+def render_version_history(
+    policies: Policies,
+    version: Policy,
+    before: Policy | None,
+    today: date,
+    url: str,
+    text: list[tuple[str, list[tuple[str, str]]]] | None = None,
+) -> str:
+    """One version on the history page: when it was in force, what changed, and its text."""
+    since = long_date(version.effective)
+    kind = versions.status(policies, version, today)
+    if kind == versions.COMING:
+        status = f"Comes into effect on {since}."
+    elif kind == versions.CURRENT:
+        status = f"The current policy, in force since {since}."
+    else:
+        last = versions.until(policies, version)
+        status = f"In force from {since} until {long_date(last)}." if last else since
+    values = []
+    clauses = []
+    if before is not None:
+        for name, (label, shown) in versions.value_words(version).items():
+            was, now = getattr(before, name), getattr(version, name)
+            if was != now:
+                values.append((label, shown.format(was), shown.format(now)))
+        for clause_id, words in version.clause_texts.items():
+            if before.clause_texts.get(clause_id) != words:
+                clauses.append(
+                    (clause_id, word_diff(before.clause_texts.get(clause_id, ""), words))
+                )
+    resolved = [
+        (label, shown.format(getattr(version, name)))
+        for name, (label, shown) in versions.value_words(version).items()
+    ]
+    return TEMPLATES.get_template("policy_history.html").render(
+        version=version,
+        resolved=resolved,
+        status=status,
+        values=values,
+        clauses=clauses,
+        # The whole text's changes, section by section: the record of what changed.
+        text=text or [],
+        url=url,
+        first=before is None,
+    )

@@ -1,0 +1,273 @@
+"""``./run new-policy NAME``: a second policy that works, to grow from (build time only).
+
+It writes, beside the site's other policies:
+
+* ``<package>/__init__.py``: the policy as one package on the engine: its questions (the purchase
+  date every policy is judged by, one question of its own, and the request date the page fills
+  in), its rulebook with one clause, and the engine's checking functions bound to it;
+* ``<package>/policy.toml``: its values and words, one version taking effect today;
+* ``docs/<name>.md``: its page, with the clause's bullet and the self-check;
+* ``<package>/ledger.txt``: its change review, accepted;
+
+and registers it in ``mkdocs.yml`` (the plugin's ``policies``, and the navigation). The site then
+builds with every policy, each page's self-check judging with its own rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from policy_engine.policy import MONTHS, long_date
+from policy_site.package import NAME, PackageError, from_mkdocs
+
+CONFIG = "mkdocs.yml"
+
+PACKAGE = '''\
+"""The {title}: its questions, values, rules and outcomes, as one package on the engine
+(:mod:`policy_engine`). Made by ``./run new-policy {name}``: change the question and the rule to
+the policy's own, and its words in policy.toml and docs/{name}.md (EDITING.md says how)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from policy_engine.checking import PolicyChecker
+from policy_engine.questions import YES_NO, Kind, Question, request_date
+from policy_engine.rules import Rulebook
+
+QUESTIONS: tuple[Question, ...] = (
+    # Every policy judges a purchase by the version in force on the day it was made.
+    Question(
+        "purchase_date",
+        "When did you buy it?",
+        Kind.DATE,
+        about="the date you bought it",
+        hint="The date on your receipt or order confirmation.",
+        when_missing="Enter the date you bought it.",
+    ),
+    # The policy's own question.
+    Question(
+        "arrived_damaged",
+        "Did your order arrive damaged?",
+        Kind.YES_NO,
+        about="whether your order arrived damaged",
+        options=YES_NO,
+        when_missing="Select whether your order arrived damaged.",
+    ),
+    # The day of the request: today, filled in by the page.
+    request_date(),
+)
+
+RULEBOOK = Rulebook("{name}", QUESTIONS, Path(__file__).parent)
+
+
+@RULEBOOK.supports("arrived-damaged")
+def arrived_damaged(answers: Any, policy: Any) -> bool:
+    """The order arrived damaged."""
+    return answers.arrived_damaged is True
+
+
+# The engine's checking functions, bound to this policy's rulebook.
+CHECKER = PolicyChecker(RULEBOOK)
+check = CHECKER.check
+check_json = CHECKER.check_json
+check_query = CHECKER.check_query
+read_policies = CHECKER.read_policies
+'''
+
+POLICY_TOML = """\
+# The {title}'s values and words, every published version (EDITING.md explains each line).
+
+# Where customers write.
+support_email = "{email}"
+
+# The first day anything was sold (a date, without quotes).
+sales_started = {sales_started}
+
+[[versions]]
+effective = {effective}
+last_updated = "{month}"
+changes = "The first published version of the policy."
+
+# The bullets of the page's rules, word for word as on docs/{name}.md.
+[versions.clauses]
+arrived-damaged = "Your order arrived damaged"
+
+# The email to support the self-check writes.
+[versions.email]
+subject = "Request about my order of {{bought}}"
+blank_subject = "A question about my order"
+opening = [
+  "Hello support,",
+  "",
+  "I would like to ask about my order.",
+  "",
+  "Account email: ",
+  "Order ID (if you have it): ",
+  "Purchase date: {{bought}}",
+  "What happened, in a few words: ",
+]
+result = "The self-check said on {{today}}: {{title}}."
+version = "It followed the policy of {{effective}} (last updated {{last_updated}})."
+newer = "Under the policy in force since {{effective}}, it would say: {{title}}."
+link = "My answers in the self-check: {{link}}"
+warnings = "Please note:"
+answers = "My answers to the self-check:"
+closing = "Thank you."
+"""
+
+PAGE = """\
+# {title_words}
+
+Last updated: {{{{ last_updated }}}}
+
+Not sure whether this applies to you? [Check your order](#check): a few questions show what this
+policy usually means for your purchase, and give you an email to support ready to send.
+
+## Usually Eligible
+
+We usually help when:
+
+- Your order arrived damaged {{clause: arrived-damaged}}
+
+Write to {{{{ support_email }}}} with your order ID and what happened. Support makes the final
+decision.
+
+/// refund-check
+///
+"""
+
+
+class ScaffoldError(Exception):
+    """The policy cannot be made; the message says why and what to do."""
+
+
+def package_name(name: str) -> str:
+    """The import name of the policy called ``name``: ``credit-expiry`` -> ``credit_expiry``."""
+    return name.replace("-", "_")
+
+
+def new_policy(name: str, root: Path, today: date) -> list[str]:
+    """Make the policy called ``name`` in the project at ``root``; returns what was done."""
+    if not NAME.fullmatch(name):
+        raise ScaffoldError(
+            f"“{name}” is not a policy name: use lower-case words joined by hyphens, like "
+            "returns or credit-expiry."
+        )
+    config = root / CONFIG
+    try:
+        listed = from_mkdocs(config)
+    except PackageError as error:
+        raise ScaffoldError(str(error)) from None
+    if any(policy.name == name for policy in listed):
+        raise ScaffoldError(f"the site already has a policy called “{name}”.")
+    package = root / package_name(name)
+    page = root / "docs" / f"{name}.md"
+    for taken in (package, page):
+        if taken.exists():
+            raise ScaffoldError(f"{taken.relative_to(root)} already exists: choose another name.")
+    first = listed[0].read_policies() if listed else None
+    email = first.first.support_email if first else "support@example.com"
+    started = first.first.sales_started if first else today
+    title = f"{name.replace('-', ' ')} policy"
+    package.mkdir()
+    (package / "__init__.py").write_text(PACKAGE.format(name=name, title=title), "utf-8")
+    (package / "policy.toml").write_text(
+        POLICY_TOML.format(
+            name=name,
+            title=title,
+            email=email,
+            sales_started=started.isoformat(),
+            effective=today.isoformat(),
+            month=f"{MONTHS[today.month - 1]} {today.year}",
+        ),
+        "utf-8",
+    )
+    page.write_text(PAGE.format(title_words=title.capitalize()), "utf-8")
+    _register(config, package.name, page.name, title.capitalize())
+    return [
+        f"Made the {title}: {package.name}/ (its questions, rule and checker), "
+        f"{package.name}/policy.toml (its words, in force from {long_date(today)}) and "
+        f"docs/{page.name} (its page, with the self-check).",
+        f"Registered it in {CONFIG} (policies, and the navigation).",
+    ]
+
+
+def _register(config: Path, package: str, page: str, title: str) -> None:
+    """Add the policy to mkdocs.yml's ``policies`` list and its navigation, keeping the rest of
+    the file (its comments) as it is."""
+    text = config.read_text(encoding="utf-8")
+    found = re.search(r"^(?P<indent>[ \t]*)policies:[ \t]*\n", text, re.M)
+    if found is None:
+        raise ScaffoldError(
+            f"{CONFIG} has no “policies:” list under the refund-policy plugin; add one first "
+            "(README, “Publishing another policy”)."
+        )
+    # The list's items: the lines after "policies:" indented deeper than it.
+    indent = found.group("indent")
+    lines = text[found.end() :].split("\n")
+    taken = 0
+    item_indent = indent + "  "
+    for line in lines:
+        if line.strip() and not line.startswith(indent + " "):
+            break
+        if line.lstrip().startswith("- "):
+            item_indent = line[: len(line) - len(line.lstrip())]
+        taken += 1
+    while taken and not lines[taken - 1].strip():
+        taken -= 1
+    entry = [f"{item_indent}- package: {package}", f"{item_indent}  page: {page}"]
+    lines[taken:taken] = entry
+    text = text[: found.end()] + "\n".join(lines)
+    nav = re.search(r"^nav:[ \t]*\n((?:[ \t]+-.*\n)+)", text, re.M)
+    if nav is not None:
+        items = nav.group(1)
+        step = items[: len(items) - len(items.lstrip())]
+        text = text[: nav.end()] + f"{step}- {title}: {page}\n" + text[nav.end() :]
+    config.write_text(text, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="./run new-policy",
+        description="Add a policy to the site: a package with one question and one rule, its "
+        "policy.toml, its page with the self-check and its reviewed ledger, registered in "
+        "mkdocs.yml.",
+    )
+    parser.add_argument("name", help="the policy's name: lower-case words joined by hyphens")
+    args = parser.parse_args(argv)
+    root = Path.cwd()
+    try:
+        from policy_site.pages.versions import build_day
+
+        done = new_policy(args.name, root, build_day())
+    except (ScaffoldError, ValueError) as error:
+        sys.stderr.write(f"new-policy: {error}\n")
+        return 2
+    from policy_review import review
+
+    sys.stdout.write("\n".join(done) + "\n")
+    status = review.main([args.name, "--accept"])
+    if status != 0:
+        sys.stderr.write(
+            f"new-policy: its change review was not accepted (above). Fix what it says, then run "
+            f"./run review {args.name} --accept.\n"
+        )
+        return status
+    sys.stdout.write(
+        "\nNext: change the question and the rule in "
+        f"{package_name(args.name)}/__init__.py to the policy's own, its words in "
+        f"{package_name(args.name)}/policy.toml and docs/{args.name}.md, then ./run serve, and "
+        f"./run review {args.name} --accept.\n"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
