@@ -49,7 +49,7 @@ from policy_site.pages import proofread, upcoming, versions
 from policy_site.pages.extension import RefundPolicyExtension
 from policy_site.pages.page import PageContext, PageRole, WidgetSettings
 from policy_site.publishing import headers, output, precompress
-from policy_site.shipping import decisions, runtime, wheel
+from policy_site.shipping import decisions, runtime
 
 # MkDocs' logger for plugins: every message starts "refund-policy: ".
 log = get_plugin_logger("refund-policy")
@@ -509,7 +509,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                     wheel=here(shipment.wheel),
                     wheel_sha256=shipment.wheel_sha256,
                     decisions=here(shipment.decisions),
-                    package=wheel.LOCK_PACKAGE_NAME,
+                    package=shipment.package,
                     module=entry.source.import_name,
                     worker=here(shipment.worker),
                     stall_timeout_ms=self.config.stall_timeout_ms,

@@ -73,6 +73,7 @@ class Shipment:
     stdlib_name: str = stdlib.STDLIB_NAME
     wheel_name: str = ""
     wheel_sha256: str = ""
+    package: str = ""  # the wheel's name in its lock, which the page loads
     # What a full check downloads, by file name: (bytes the browser's stream yields, bytes on the
     # wire from a host that serves the build's compressed copies). The page counts progress
     # against these (a host's own Content-Length replaces the second once a response arrives).
@@ -114,7 +115,9 @@ def ship(
     """
     try:
         core = runtime.ensure_runtime(cache, pyodide_source)
-        built = wheel.build_checker_wheel(policy.folder, policy.policy_path, cache)
+        built = wheel.build_checker_wheel(
+            policy.folder, policy.policy_path, cache, wheel.distribution(policy.name)
+        )
         lock_dir = cache / "site-locks" / built.parent.name
         lock = lock_dir / wheel.LOCK_FILE_NAME
         runtime_lock = core / wheel.LOCK_FILE_NAME
@@ -139,7 +142,7 @@ def ship(
         if fast_start:
             python_stdlib = gzipped(
                 stdlib.tailored_stdlib(
-                    core, lock_dir / built.name, lock, wheel.LOCK_PACKAGE_NAME, cache
+                    core, lock_dir / built.name, lock, wheel.lock_name(built), cache
                 )
             )
     except (runtime.RuntimeUnavailable, wheel.CheckerWheelError, stdlib.StdlibError) as error:
@@ -178,6 +181,7 @@ def ship(
         stdlib_name=python_stdlib.name,
         wheel_name=shipped_wheel.name,
         wheel_sha256=runtime.file_sha256(shipped_wheel),
+        package=wheel.lock_name(shipped_wheel),
         downloads=downloads,
     )
 

@@ -14,16 +14,27 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
+from packaging.utils import canonicalize_name, parse_wheel_filename
 from pyodide_lock import PyodideLockSpec
 from pyodide_lock.utils import add_wheels_to_spec
 
 from policy_site.shipping import cache
 
-CHECKER_DISTRIBUTION = "imgtostl-refund-checker"
+
+def distribution(policy_name: str) -> str:
+    """The name of a policy's wheel: ``imgtostl-refund-checker`` for the refund policy."""
+    return f"imgtostl-{policy_name}-checker"
+
+
+def lock_name(wheel: Path) -> str:
+    """The key of ``wheel`` in its lock: its normalized name, which is what JavaScript passes to
+    ``pyodide.loadPackage(...)``."""
+    name, *_ = parse_wheel_filename(Path(wheel).name)
+    return str(name)
+
+
+CHECKER_DISTRIBUTION = distribution("refund")  # the refund policy's
 CHECKER_VERSION = "1.0.0"
-# The lock file keys packages by their normalized name, and that key is what JavaScript passes to
-# ``pyodide.loadPackage(...)``.
 LOCK_PACKAGE_NAME = canonicalize_name(CHECKER_DISTRIBUTION)
 LOCK_FILE_NAME = "pyodide-lock.json"
 
@@ -33,7 +44,7 @@ ENGINE = "policy_engine"
 ENGINE_DIR = Path(__file__).resolve().parents[2] / ENGINE
 
 
-def _pyproject(import_name: str) -> str:
+def _pyproject(import_name: str, name: str = CHECKER_DISTRIBUTION) -> str:
     """What hatchling builds from: the policy's package alone, nothing else of this repository."""
     return f"""\
 [build-system]
@@ -41,9 +52,9 @@ requires = ["hatchling"]
 build-backend = "hatchling.build"
 
 [project]
-name = "{CHECKER_DISTRIBUTION}"
+name = "{name}"
 version = "{CHECKER_VERSION}"
-description = "ImgToSTL's refund rules, as run by the refund policy's self-check in the browser."
+description = "{_description(name)}"
 requires-python = ">=3.12"
 
 [tool.hatch.build.targets.wheel]
@@ -53,17 +64,24 @@ ignore-vcs = true
 """
 
 
-def _recipe(import_name: str) -> str:
+def _description(name: str) -> str:
+    policy = name.removeprefix("imgtostl-").removesuffix("-checker")
+    return f"ImgToSTL's {policy} rules, as run by the {policy} policy's self-check in the browser."
+
+
+def _recipe(import_name: str, name: str) -> str:
     """Part of the cache key: bump it when the way the wheel is made changes, so old wheels are
     not reused."""
-    return f"checker-wheel/1\n{_pyproject(import_name)}"
+    return f"checker-wheel/1\n{_pyproject(import_name, name)}"
 
 
 class CheckerWheelError(Exception):
     """The checker wheel or its lock file could not be made. The message says what to fix."""
 
 
-def build_checker_wheel(checker_dir: Path, policy_file: Path, cache_dir: Path) -> Path:
+def build_checker_wheel(
+    checker_dir: Path, policy_file: Path, cache_dir: Path, name: str = CHECKER_DISTRIBUTION
+) -> Path:
     """A ``py3-none-any`` wheel of a policy's package (the folder ``checker_dir``, whose name is
     its import name: ``checker``) with ``policy_file`` as its policy.
 
@@ -75,7 +93,7 @@ def build_checker_wheel(checker_dir: Path, policy_file: Path, cache_dir: Path) -
     new lock's hash check.
     """
     inputs = _wheel_inputs(Path(checker_dir), Path(policy_file))
-    key = _content_key(inputs)
+    key = _content_key(inputs, name)
     wheels_dir = Path(cache_dir) / "wheels"
     target = wheels_dir / key
     built = _single_wheel(target)
@@ -94,7 +112,7 @@ def build_checker_wheel(checker_dir: Path, policy_file: Path, cache_dir: Path) -
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 destination.write_bytes(content)
             (source / "pyproject.toml").write_text(
-                _pyproject(Path(checker_dir).name), encoding="utf-8"
+                _pyproject(Path(checker_dir).name, name), encoding="utf-8"
             )
             _run_hatchling(source, out)
         _require_contents(out, inputs)
@@ -123,10 +141,11 @@ def write_lock(runtime_lock: Path, wheel: Path, out_dir: Path) -> Path:
     # wheel itself; file_name relative to the lock file, which is how Pyodide finds it.
     lock = add_wheels_to_spec(empty, [shipped], base_path=out_dir)
     lock.check_wheel_filenames()
-    entry = lock.packages.get(LOCK_PACKAGE_NAME)
-    if list(lock.packages) != [LOCK_PACKAGE_NAME] or entry is None:
+    package = lock_name(shipped)
+    entry = lock.packages.get(package)
+    if list(lock.packages) != [package] or entry is None:
         raise CheckerWheelError(
-            f"{shipped.name} is not the {CHECKER_DISTRIBUTION} wheel: the lock would list "
+            f"{shipped.name} is not a policy's wheel: the lock would list "
             f"{sorted(lock.packages)}. Pass the wheel from build_checker_wheel()."
         )
     if len(entry.imports) != 2 or ENGINE not in entry.imports or entry.depends:
@@ -150,9 +169,10 @@ def lock_matches(lock_file: Path, shipped_wheel: Path, runtime_lock: Path) -> bo
         digest = hashlib.sha256(Path(shipped_wheel).read_bytes()).hexdigest()
     except (OSError, ValueError):
         return False
-    entry = lock.packages.get(LOCK_PACKAGE_NAME)
+    package = lock_name(shipped_wheel)
+    entry = lock.packages.get(package)
     return (
-        list(lock.packages) == [LOCK_PACKAGE_NAME]
+        list(lock.packages) == [package]
         and entry is not None
         and entry.sha256 == digest
         and entry.file_name == Path(shipped_wheel).name
@@ -179,9 +199,9 @@ def _wheel_inputs(checker_dir: Path, policy_file: Path) -> dict[str, bytes]:
     return dict(sorted(inputs.items()))
 
 
-def _content_key(inputs: dict[str, bytes]) -> str:
-    import_name = next(name for name in inputs if not name.startswith(ENGINE + "/")).split("/")[0]
-    digest = hashlib.sha256(_recipe(import_name).encode())
+def _content_key(inputs: dict[str, bytes], distribution: str) -> str:
+    import_name = next(path for path in inputs if not path.startswith(ENGINE + "/")).split("/")[0]
+    digest = hashlib.sha256(_recipe(import_name, distribution).encode())
     for relative, content in inputs.items():
         # Lengths first, so no two different sets of files can hash the same stream.
         name = relative.encode()
