@@ -104,19 +104,19 @@ class _Policies(c.ListOfItems[_PolicyEntry]):
                     if entry.policy
                     else package.default_policy_file(root, entry.package)
                 )
+                found = package.load(
+                    entry.package,
+                    entry.page,
+                    policy_file=policy_file,
+                    ledger_file=root / entry.ledger if entry.ledger else None,
+                )
                 if not policy_file.is_file():
                     raise package.PackageError(
-                        f"policies: the policy file {policy_file} of “{entry.package}” does not "
-                        "exist. Give its path as `policy:` (relative to mkdocs.yml)."
+                        f"policies: the policy file {policy_file.relative_to(root)} of "
+                        f"“{entry.package}” does not exist. Restore it from git, or give its "
+                        "path as `policy:` (relative to mkdocs.yml)."
                     )
-                loaded.append(
-                    package.load(
-                        entry.package,
-                        entry.page,
-                        policy_file=policy_file,
-                        ledger_file=root / entry.ledger if entry.ledger else None,
-                    )
-                )
+                loaded.append(found)
             except package.PackageError as error:
                 raise ValidationError(str(error).removeprefix("policies: ")) from None
         if not loaded:

@@ -1,0 +1,96 @@
+"""The site's policies as mkdocs.yml lists them, and ./run new-policy: each mistake an editor or a
+developer can make is said plainly, naming the package, page or name, and what to do."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from policy_site.scaffold import ScaffoldError, new_policy
+from tests.site.projects import build, copy_project, edit
+
+LISTED = "      policies:\n        - package: checker\n          page: index.md\n"
+
+
+def config_problem(project: Path, caplog: pytest.LogCaptureFixture) -> str:
+    """What MkDocs says of the copy's mkdocs.yml when it cannot load it."""
+    caplog.clear()
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        load_config(str(project / "mkdocs.yml"))
+    return caplog.text
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("listed", "said"),
+    [
+        (
+            "        - package: nosuchpolicy\n",
+            "the package “nosuchpolicy” cannot be imported (No module named 'nosuchpolicy'). "
+            "Check its name in mkdocs.yml",
+        ),
+        ("        - package: json\n", "the package “json” is not a policy: it has no RULEBOOK"),
+        ("        - package: not-a-name\n", "“not-a-name” is not a Python package's import name"),
+        (
+            "        - package: checker\n",
+            "two policies are called “refund”: list each package once",
+        ),
+    ],
+)
+def test_a_wrong_policy_in_mkdocs_yml_is_named_with_what_to_do(
+    project: Path, caplog: pytest.LogCaptureFixture, listed: str, said: str
+) -> None:
+    edit(project / "mkdocs.yml", LISTED, LISTED + listed)
+    assert said in config_problem(project, caplog)
+
+
+def test_a_missing_policy_file_is_named_relative_to_mkdocs_yml(
+    project: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (project / "checker" / "policy.toml").unlink()
+    assert (
+        "the policy file checker/policy.toml of “checker” does not exist. Restore it from git"
+        in config_problem(project, caplog)
+    )
+
+
+def test_a_policy_page_that_does_not_exist_stops_the_build(project: Path) -> None:
+    edit(project / "mkdocs.yml", "          page: index.md\n", "          page: refunds.md\n")
+    built = build(project)
+    assert built.returncode != 0
+    assert "the page of the refund policy, docs/refunds.md, does not exist" in built.stderr
+    assert "Traceback" not in built.stderr
+
+
+def test_new_policy_registers_the_policy_and_keeps_the_rest_of_mkdocs_yml(project: Path) -> None:
+    before = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    said = new_policy("credit-expiry", project, date(2026, 12, 3))
+    assert any("docs/credit-expiry.md" in line for line in said)
+    after = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    # The new entry under policies, and in the navigation; every other line as it was.
+    assert LISTED + "        - package: credit_expiry\n          page: credit-expiry.md\n" in after
+    assert "  - Credit expiry policy: credit-expiry.md\n" in after
+    assert [line for line in after.splitlines() if line not in before.splitlines()] == [
+        "  - Credit expiry policy: credit-expiry.md",
+        "        - package: credit_expiry",
+        "          page: credit-expiry.md",
+    ]
+    for made in ("credit_expiry/__init__.py", "credit_expiry/policy.toml"):
+        assert (project / made).is_file()
+    # The same name again, or a name that is not one, is refused before anything is written.
+    with pytest.raises(ScaffoldError, match="already has a policy called “credit-expiry”"):
+        new_policy("credit-expiry", project, date(2026, 12, 3))
+    with pytest.raises(ScaffoldError, match="“Returns!” is not a policy name"):
+        new_policy("Returns!", project, date(2026, 12, 3))
+    with pytest.raises(ScaffoldError, match="already has a policy called “refund”"):
+        new_policy("refund", project, date(2026, 12, 3))
+    assert not (project / "docs" / "Returns!.md").exists()
