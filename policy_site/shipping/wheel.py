@@ -42,6 +42,8 @@ LOCK_FILE_NAME = "pyodide-lock.json"
 # The engine every policy package runs on: shipped in each policy's wheel, beside the policy.
 ENGINE = "policy_engine"
 ENGINE_DIR = Path(__file__).resolve().parents[2] / ENGINE
+# What the browser never runs: the support staff's command line.
+NOT_SHIPPED = frozenset({f"{ENGINE}/cli.py"})
 
 
 def _pyproject(import_name: str, name: str = CHECKER_DISTRIBUTION) -> str:
@@ -194,7 +196,9 @@ def _wheel_inputs(checker_dir: Path, policy_file: Path) -> dict[str, bytes]:
             relative = file.relative_to(folder)
             if "__pycache__" in relative.parts:
                 continue
-            inputs[f"{folder.name}/{relative.as_posix()}"] = file.read_bytes()
+            name = f"{folder.name}/{relative.as_posix()}"
+            if name not in NOT_SHIPPED:
+                inputs[name] = file.read_bytes()
     inputs[f"{checker_dir.name}/policy.toml"] = policy_file.read_bytes()
     return dict(sorted(inputs.items()))
 
