@@ -48,6 +48,7 @@ __all__ = [
     "load_policy",
     "parse_answers",
     "read_policies",
+    "warm_up",
 ]
 
 # The engine's checking functions, bound to the refund policy's rulebook.
@@ -55,6 +56,7 @@ CHECKER = PolicyChecker(RULEBOOK)
 check = CHECKER.check
 check_json = CHECKER.check_json
 check_query = CHECKER.check_query
+warm_up = CHECKER.warm_up
 read_policies = CHECKER.read_policies
 load_policy = CHECKER.load_policy
 default_policies = CHECKER.default_policies

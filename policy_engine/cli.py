@@ -29,7 +29,7 @@ from policy_engine.answers import Answered, InvalidAnswers, json_float, json_obj
 from policy_engine.checking import PolicyChecker
 from policy_engine.model import Effect
 from policy_engine.policy import PolicyError
-from policy_engine.questions import Kind, Question, json_number
+from policy_engine.questions import Asker, Kind, Question, json_number
 from policy_engine.result import Result
 
 EXIT_INVALID = 2
@@ -66,8 +66,14 @@ def parser_for(
         epilog="Answers left out take their default. These defaults can change a verdict, so "
         "give them when you know them: "
         + ", ".join(f"--{q.field.replace('_', '-')} ({q.default})" for q in verdict_defaults)
-        + ". Without --terms-violation the result says support still checks the account. "
-        "--link URL_OF_THE_POLICY_PAGE prints a self-check link with every answer judged "
+        + ". "
+        + "".join(
+            f"Without --{q.field.replace('_', '-')} the result says support still checks "
+            f"{q.about}. "
+            for q in questions
+            if q.asker is Asker.SUPPORT
+        )
+        + "--link URL_OF_THE_POLICY_PAGE prints a self-check link with every answer judged "
         "(the request date only if given: otherwise it counts to the day the customer opens "
         "it). Exit status: 0 with a result, 2 when an answer is wrong (each problem is named).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -148,7 +154,8 @@ def _readable(result: Result, link: str | None) -> str:
     if result.notes:
         lines += ["", "What the self-check tells the customer:"]
         lines += [f"  * {note}" for note in result.notes]
-    lines += ["", f"Processing time (as the customer is told): {result.processing_time}"]
+    if result.processing_time:
+        lines += ["", f"Processing time (as the customer is told): {result.processing_time}"]
     if result.alternatives:
         offers = "; ".join(item["text"] for item in result.alternatives)
         lines += ["", f"Alternatives the customer can be offered: {offers}"]

@@ -145,7 +145,6 @@ def frozen_values(policy: Policy | type[Policy] = StandardPolicy) -> tuple[str, 
 
 
 TYPO_FIXABLE = ("last_updated", "changes", "page")
-NEW_VERSION = "./run new-version YYYY-MM-DD"
 
 
 def _pairs(lines: list[str]) -> dict[str, str]:
@@ -191,6 +190,7 @@ def frozen_problems(
     policy_name: str,
     history: Path | None = None,
     policy_class: type[Policy] = StandardPolicy,
+    new_version: str = "./run new-version YYYY-MM-DD",
 ) -> list[str]:
     """How ``new`` changes a version that had taken effect by ``today`` in ``old`` (the committed
     ledger), beyond a typo fix the editor recorded; one message each, saying what to do. With
@@ -221,7 +221,7 @@ def frozen_problems(
             problems.append(
                 f"{policy_name}: {when} has taken effect, so it is frozen, and it is no longer "
                 f"in the file. Put it back; to change the policy, add a new version "
-                f"({NEW_VERSION})."
+                f"({new_version})."
             )
             continue
         was, now = _pairs(before.policy), _pairs(after.policy)
@@ -234,7 +234,7 @@ def frozen_problems(
             problems.append(
                 f"{policy_name}: {when} has taken effect, so it is frozen, and its values changed "
                 f"({'; '.join(values)}). Undo that; to change the policy, add a new version "
-                f"({NEW_VERSION}), which takes effect on the day you choose."
+                f"({new_version}), which takes effect on the day you choose."
             )
         worded = sorted(
             name
@@ -258,7 +258,9 @@ def frozen_problems(
         inherited = reworded and all(corrected.get(n) == pair for n, pair in reworded.items())
         if worded and not values and not inherited:
             shown = ", ".join(
-                "its archived page (docs/history/" + effective + ".md)" if n == "page" else n
+                f"its archived page ({display_name((history or Path('history')) / effective)}.md)"
+                if n == "page"
+                else n
                 for n in worded
             )
             diff = (
@@ -271,7 +273,7 @@ def frozen_problems(
                 f"({shown}). If this corrects a typo, say so under that version: add "
                 'typo_fixes = ["what you corrected"] (or add to its list), anywhere under its '
                 "[[versions]] heading. Otherwise undo it, and change the policy with a new "
-                f"version ({NEW_VERSION}).{diff}"
+                f"version ({new_version}).{diff}"
             )
     return problems
 
@@ -600,7 +602,7 @@ def _policy_changes(old: list[str], new: list[str]) -> list[str]:
             out.append(f"its note for the history page: “{after[name]}”")
         elif name == "page":
             out.append(
-                "its page is now archived in docs/history/, to stay as it is"
+                "its page is now archived in the policy's history folder, to stay as it is"
                 if name not in before
                 else "its frozen page changed"
                 if name in after
@@ -804,6 +806,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"review: {error}\n")
         return EXIT_PROBLEM
     ledger_file = args.ledger or Path(display_name(policy.ledger_path))
+    # The commands to suggest name the policy when it was named (a site of several).
+    named = f" {policy.name}" if args.name else ""
     try:
         text = current_text(policy, history=args.history)
     except PolicyError as error:
@@ -853,6 +857,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             display_name(policy.policy_path),
             args.history or history_of(policy),
             policy.rulebook.policy,
+            f"./run new-version YYYY-MM-DD{named and ' --name ' + policy.name}",
         )
     frozen += site
     if frozen:
@@ -864,9 +869,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     sys.stdout.write(
         f"\nThe ledger is out of date. Read the changes above: if they are what you meant, run "
-        f"`./run review --accept` and commit {ledger_file} with your change.\n"
+        f"`./run review{named} --accept` and commit {ledger_file} with your change.\n"
         if old is not None
-        else "`./run review --accept` writes it: read it, then commit it with your change.\n"
+        else f"`./run review{named} --accept` writes it: read it, then commit it with your "
+        "change.\n"
     )
     return EXIT_STALE
 

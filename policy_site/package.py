@@ -89,7 +89,7 @@ class PolicyPackage:
         return result
 
 
-REQUIRED = ("RULEBOOK", "check", "check_query", "read_policies")
+REQUIRED = ("RULEBOOK", "check", "check_query", "read_policies", "warm_up")
 
 
 def load(
@@ -117,7 +117,7 @@ def load(
         raise PackageError(
             f"policies: the package “{package}” is not a policy: it has no "
             f"{', '.join(missing)}. A policy package declares its RULEBOOK and exports the "
-            "engine's check, check_query and read_policies (see checker/__init__.py)."
+            "engine's check, check_query, read_policies and warm_up (see checker/__init__.py)."
         )
     loaded = PolicyPackage(module, page, policy_file, ledger_file)
     if not NAME.fullmatch(loaded.name):
@@ -157,7 +157,11 @@ def choose(policies: list[PolicyPackage], name: str | None) -> PolicyPackage:
     if name is None:
         if len(policies) == 1:
             return policies[0]
-        raise PackageError(f"this site has {len(policies)} policies ({names}): say which one.")
+        raise PackageError(
+            f"this site has {len(policies)} policies ({names}): say which one, as in "
+            f"./run review {policies[0].name} or ./run new-version YYYY-MM-DD --name "
+            f"{policies[0].name}."
+        )
     for policy in policies:
         if policy.name == name:
             return policy

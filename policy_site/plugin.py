@@ -87,7 +87,7 @@ class _Policies(c.ListOfItems[_PolicyEntry]):
     """``policies``: the site's policies, each loaded (:func:`policy_site.package.load`)."""
 
     def __init__(self) -> None:
-        super().__init__(c.SubConfig(_PolicyEntry), default=[{"package": "checker"}])
+        super().__init__(c.SubConfig(_PolicyEntry), default=[])
 
     def post_validation(self, config: base.Config, key_name: str) -> None:
         entries: list[_PolicyEntry] = config[key_name]
@@ -120,7 +120,11 @@ class _Policies(c.ListOfItems[_PolicyEntry]):
             except package.PackageError as error:
                 raise ValidationError(str(error).removeprefix("policies: ")) from None
         if not loaded:
-            raise ValidationError("list at least one policy: - package: checker")
+            raise ValidationError(
+                "list the site's policies, each with its package and page: "
+                "policies: [{package: checker, page: index.md}] (README, “Publishing another "
+                "policy”)."
+            )
         names = [policy.name for policy in loaded]
         for name in sorted({name for name in names if names.count(name) > 1}):
             raise ValidationError(f"two policies are called “{name}”: list each package once.")
@@ -304,6 +308,8 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                 display_name(policy_file),
                 history,
                 entry.source.rulebook.policy,
+                "./run new-version YYYY-MM-DD"
+                + (f" --name {entry.source.name}" if len(self.site) > 1 else ""),
             )
             for problem in frozen:
                 log.warning(problem)
@@ -528,6 +534,9 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         entry, shown = self.policy_of(page)
         policy = shown.version if shown else entry.policies.in_force(self.today)
         context["refund_policy_last_updated"] = policy.last_updated  # type: ignore[typeddict-unknown-key]
+        # "Refund policy", "Returns policy": the page's policy, by its name.
+        title = f"{entry.source.name.replace('-', ' ').capitalize()} policy"
+        context["policy_title"] = title  # type: ignore[typeddict-unknown-key]
         return context
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:

@@ -16,14 +16,16 @@ builds with every policy, each page's self-check judging with its own rules.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import re
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from policy_engine.policy import MONTHS, long_date
 from policy_site.package import NAME, PackageError, from_mkdocs
+from policy_site.pages.versions import build_day
 
 CONFIG = "mkdocs.yml"
 
@@ -79,6 +81,7 @@ check = CHECKER.check
 check_json = CHECKER.check_json
 check_query = CHECKER.check_query
 read_policies = CHECKER.read_policies
+warm_up = CHECKER.warm_up
 '''
 
 POLICY_TOML = """\
@@ -153,8 +156,21 @@ def package_name(name: str) -> str:
     return name.replace("-", "_")
 
 
-def new_policy(name: str, root: Path, today: date) -> list[str]:
-    """Make the policy called ``name`` in the project at ``root``; returns what was done."""
+# A new policy takes effect this many days after it is made, unless told when: until then its
+# rules and words may still change (from that day its version is frozen, as every published one).
+DRAFTING_DAYS = 14
+
+
+def new_policy(name: str, root: Path, today: date, effective: date | None = None) -> list[str]:
+    """Make the policy called ``name`` in the project at ``root``, its first version taking
+    effect on ``effective`` (by default :data:`DRAFTING_DAYS` after ``today``); returns what was
+    done."""
+    effective = effective or today + timedelta(days=DRAFTING_DAYS)
+    if effective < today:
+        raise ScaffoldError(
+            f"a new policy cannot take effect in the past ({long_date(effective)}): a version "
+            "in effect is frozen at once. Choose today or a later day."
+        )
     if not NAME.fullmatch(name):
         raise ScaffoldError(
             f"“{name}” is not a policy name: use lower-case words joined by hyphens, like "
@@ -167,6 +183,11 @@ def new_policy(name: str, root: Path, today: date) -> list[str]:
         raise ScaffoldError(str(error)) from None
     if any(policy.name == name for policy in listed):
         raise ScaffoldError(f"the site already has a policy called “{name}”.")
+    if importlib.util.find_spec(package_name(name)) is not None:
+        raise ScaffoldError(
+            f"a Python package called “{package_name(name)}” already exists (it would be "
+            "imported instead of the new policy's): choose another name."
+        )
     package = root / package_name(name)
     page = root / "docs" / f"{name}.md"
     for taken in (package, page):
@@ -184,8 +205,8 @@ def new_policy(name: str, root: Path, today: date) -> list[str]:
             title=title,
             email=email,
             sales_started=started.isoformat(),
-            effective=today.isoformat(),
-            month=f"{MONTHS[today.month - 1]} {today.year}",
+            effective=effective.isoformat(),
+            month=f"{MONTHS[effective.month - 1]} {effective.year}",
         ),
         "utf-8",
     )
@@ -193,8 +214,9 @@ def new_policy(name: str, root: Path, today: date) -> list[str]:
     _register(config, package.name, page.name, title.capitalize())
     return [
         f"Made the {title}: {package.name}/ (its questions, rule and checker), "
-        f"{package.name}/policy.toml (its words, in force from {long_date(today)}) and "
-        f"docs/{page.name} (its page, with the self-check).",
+        f"{package.name}/policy.toml (its words, in force from {long_date(effective)}: until "
+        "then its rules and words may still change, and from that day it is frozen as every "
+        f"published version is) and docs/{page.name} (its page, with the self-check).",
         f"Registered it in {CONFIG} (policies, and the navigation).",
     ]
 
@@ -241,12 +263,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "mkdocs.yml.",
     )
     parser.add_argument("name", help="the policy's name: lower-case words joined by hyphens")
+    parser.add_argument(
+        "--effective",
+        metavar="YYYY-MM-DD",
+        help=f"the day its first version takes effect (default: {DRAFTING_DAYS} days from today)",
+    )
     args = parser.parse_args(argv)
     root = Path.cwd()
     try:
-        from policy_site.pages.versions import build_day
-
-        done = new_policy(args.name, root, build_day())
+        effective = date.fromisoformat(args.effective) if args.effective else None
+    except ValueError:
+        sys.stderr.write(
+            f"new-policy: --effective: “{args.effective}” is not a date. Write it as YYYY-MM-DD, "
+            "like 2027-01-01.\n"
+        )
+        return 2
+    try:
+        done = new_policy(args.name, root, build_day(), effective)
     except (ScaffoldError, ValueError) as error:
         sys.stderr.write(f"new-policy: {error}\n")
         return 2

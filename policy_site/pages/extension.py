@@ -50,7 +50,7 @@ from markdown.treeprocessors import Treeprocessor
 from mkdocs.plugins import get_plugin_logger
 from pymdownx.blocks import RE_END, RE_START, BlocksExtension, BlocksProcessor
 
-from policy_engine.policy import PLACEHOLDER, Policies, Policy, PolicyError
+from policy_engine.policy import PLACEHOLDER, Policies, Policy, PolicyError, display_name
 from policy_engine.texts import MARKERS, quoted_in
 from policy_site.package import PolicyPackage
 from policy_site.pages import blocks, proofread, safety
@@ -124,6 +124,11 @@ class RefundPolicyExtension(BlocksExtension):
         self.trusted_stash: dict[int, int] = {}
         self.source_lines: list[str] = []
         self.proofread_lines: set[int] = set()
+
+    @property
+    def policy_file(self) -> str:
+        """The policy file of the page's policy, as the editor knows it (checker/policy.toml)."""
+        return display_name(self.package.policy_path)
 
     def begin_site(self) -> None:
         """Forget what earlier builds saw: every build checks the whole site afresh."""
@@ -327,7 +332,7 @@ class SourcePreprocessor(Preprocessor):
             try:
                 value = self.ext.page_policy.value_of(name)
             except PolicyError as error:
-                self.ext.problem(number, f"{error} Or add the value to checker/policy.toml.")
+                self.ext.problem(number, f"{error} Or add the value to {self.ext.policy_file}.")
                 return match.group(0)
             if name == "support_email" and not as_text:
                 return f"[{value}](mailto:{value})"
@@ -370,8 +375,8 @@ class SourcePreprocessor(Preprocessor):
         if said.clause:
             self.ext.problem(
                 number,
-                f"The {kind.what} “{text_id}” quotes clause {said.clause} (checker/policy.toml), "
-                f"so it needs no marker on the page: remove {marker}.",
+                f"The {kind.what} “{text_id}” quotes clause {said.clause} "
+                f"({self.ext.policy_file}), so it needs no marker on the page: remove {marker}.",
             )
             return
         if not quoted_in(said.quote, passage):
@@ -426,7 +431,7 @@ class SourcePreprocessor(Preprocessor):
             self.ext.problem(
                 number,
                 f"The bullet for clause “{clause_id}” reads “{words}” but "
-                f"checker/policy.toml says “{expected}”. The self-check quotes the "
+                f"{self.ext.policy_file} says “{expected}”. The self-check quotes the "
                 "policy.toml words, so make both the same.",
             )
         context = self.ext.context

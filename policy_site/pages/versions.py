@@ -213,7 +213,7 @@ def summary(version: Policy) -> str:
     given = ", ".join(
         f"{p.name} = {getattr(version, p.name)}" for p in versioned(parameters_of(version))
     )
-    return f"{given}, last updated {version.last_updated}"
+    return ", ".join([*([given] if given else []), f"last updated {version.last_updated}"])
 
 
 def word_diff(before: str, after: str) -> list[tuple[str, str]]:
@@ -391,7 +391,12 @@ def in_the_past(effective: date, before: date) -> str:
 
 
 def new_version(
-    policy: PolicyPackage | Path, docs: Path, effective: date, today: date, changes: str = ""
+    policy: PolicyPackage | Path,
+    docs: Path,
+    effective: date,
+    today: date,
+    changes: str = "",
+    named: bool = False,
 ) -> list[str]:
     """Freeze the latest version's page of ``policy`` and add a version taking effect on
     ``effective`` (a path: that file of the site's policy).
@@ -407,7 +412,8 @@ def new_version(
         policies = policy.read_policies()
     except PolicyError as error:
         raise VersionError(
-            "checker/policy.toml has mistakes; fix them first:\n" + "\n".join(error.problems)
+            f"{display_name(policy_file)} has mistakes; fix them first:\n"
+            + "\n".join(error.problems)
         ) from error
     latest = policies.latest
     if effective <= latest.effective:
@@ -424,13 +430,14 @@ def new_version(
     folder = posixpath.dirname(history_dir(policy.page))
     home = f"/{folder}/" if folder else "/"
     at = "/" + history_dir(policy.page) + "/"
-    review = "./run review" if policy.page == "index.md" else f"./run review {policy.name}"
+    # The commands to suggest name the policy when it was named (a site of several).
+    review = f"./run review {policy.name}" if named else "./run review"
     if frozen.exists():
         raise VersionError(
             f"{display_name(frozen)} already exists, so the page of the version of "
             f"{long_date(latest.effective)} was frozen before, yet that version is still the "
-            "latest in checker/policy.toml. Check the file's last [[versions]] entry, or ask a "
-            "developer."
+            f"latest in {display_name(policy_file)}. Check the file's last [[versions]] entry, or "
+            "ask a developer."
         )
     text = policy_file.read_text(encoding="utf-8")
     month = f"{MONTHS[effective.month - 1]} {effective.year}"
@@ -493,9 +500,9 @@ def new_version(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="./run new-version",
-        description="Add a version of the refund policy that takes effect on a given day: the "
-        "current page is frozen as the earlier version's, and a new [[versions]] entry is added "
-        "to checker/policy.toml for you to fill in.",
+        description="Add a version of a policy that takes effect on a given day: the current "
+        "page is frozen as the earlier version's, and a new [[versions]] entry is added to its "
+        "policy.toml (checker/policy.toml for the refund policy) for you to fill in.",
     )
     parser.add_argument("effective", help="the day the new version takes effect, YYYY-MM-DD")
     parser.add_argument("--changes", default="", help="what changes, in a sentence")
@@ -522,7 +529,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         effective = date.fromisoformat(args.effective)
-        done = new_version(policy, args.docs, effective, build_day(), args.changes.strip())
+        done = new_version(
+            policy, args.docs, effective, build_day(), args.changes.strip(), args.name is not None
+        )
     except ValueError:
         sys.stderr.write(f"new-version: {args.effective} is not a day of the calendar.\n")
         return 2

@@ -5,17 +5,12 @@
  *
  *   loadPyodide(...) with the lock that lists only the checker's wheel
  *   -> loadPackage(<its name in that lock>)   (Pyodide checks the wheel's sha256 in the browser)
- *   -> import checker                          (the real test: a refused wheel has no checker)
+ *   -> import <the policy's package>           (the real test: a refused wheel has no checker)
  *   -> one warm-up check, then gc.freeze()     (the first visitor's check is as quick as later ones)
+ *
+ * The warm-up is the policy's own (its package's warm_up(): a complete set of its answers that
+ * takes the path of a real answer, whatever the date; the build's tests hold that it gives one).
  */
-
-// A complete set of answers with its own "today", for the warm-up check: it takes the path of a
-// real answer (verdict, reasons, notes, email) whatever the date. The build's tests hold that the
-// checker still gives a verdict for it.
-export const WARM_UP_QUERY =
-  "purchase_date=2026-05-01&purchase_type=credit_pack&reason=duplicate_payment&credits_used=none" +
-  "&chargeback_filed=false&payment_provider=unsure&request_date=2026-05-03";
-export const WARM_UP_TODAY = "2026-05-03";
 
 /** An error that says which stage of loading failed: "runtime", "package" or "import". */
 export class LoadError extends Error {
@@ -81,13 +76,13 @@ export async function loadChecker({
     throw new LoadError("import", `The checker package did not load: ${why}`);
   }
   const checkQuery = checker.check_query;
-  if (typeof checkQuery !== "function") {
-    throw new LoadError("import", "The checker package has no check_query function.");
+  if (typeof checkQuery !== "function" || typeof checker.warm_up !== "function") {
+    throw new LoadError("import", "The checker package has no check_query or warm_up function.");
   }
   // One check nobody waits for: the first call runs code for the first time (WebAssembly
   // compiled lazily, Python's caches filled); then freeze what it made, out of the collector's way.
   if (warmUp) {
-    checkQuery.callKwargs(WARM_UP_QUERY, { today: WARM_UP_TODAY, source: "link" });
+    checker.warm_up();
     settle(pyodide);
   }
   const importDone = performance.now();
