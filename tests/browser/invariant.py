@@ -16,11 +16,11 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-from checker.advice import GIVEN_IN_LINK, GIVEN_IN_LINK_EMAIL, SHORTENED
-from checker.answers import InvalidAnswers, Source, answers_from_query
 from playwright.sync_api import Page
 
 from checker import check, check_query, default_policy
+from checker.advice import GIVEN_IN_LINK, GIVEN_IN_LINK_EMAIL, SHORTENED
+from checker.answers import InvalidAnswers, Source, answers_from_query
 from checker.policy import Policies
 
 ROOT = "[data-refund-check]"

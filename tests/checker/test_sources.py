@@ -14,9 +14,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
-from checker.answers import answers_from_query
 
 from checker import check_json, check_query
+from checker.answers import answers_from_query
 from checker.questions import QUESTIONS, QUESTIONS_BY_FIELD, Asker
 from tests.checker.support import answers, contract
 
