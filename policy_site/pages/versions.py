@@ -199,13 +199,14 @@ def value_words(policy: Policy | type[Policy]) -> dict[str, tuple[str, str]]:
 
 
 def example_change(version: Policy) -> str:
-    """A change an editor could write under a new [[versions]] heading: the policy's first number
-    that versions may change, 7 more (refund_window_days = 14)."""
+    """A change an editor could write under a new [[versions]] heading, in brackets: the
+    policy's first number that versions may change, 7 more (" (for example refund_window_days =
+    14)"); "" for a policy without one."""
     for value in versioned(parameters_of(version)):
         number = getattr(version, value.name)
         if isinstance(number, int) and not isinstance(number, bool):
-            return f"{value.name} = {number + 7}"
-    return "a value of the policy"
+            return f" (for example {value.name} = {number + 7})"
+    return ""
 
 
 def summary(version: Policy) -> str:
@@ -366,8 +367,8 @@ def unchanged_versions(
             f"{display_name(policy_file)}:{lines.of('versions', index)}: the version of "
             f"{long_date(version.effective)} changes nothing: its values, its clauses' words and "
             f"its page ({shown}) are those of the version of {long_date(before.effective)} "
-            f"({display_name(was)}). Write what changes: under its [[versions]] heading, a value "
-            f"(for example {example_change(before)}), or a clause's "
+            f"({display_name(was)}). Write what changes: under its [[versions]] heading, a value"
+            f"{example_change(before)}, or a clause's "
             f"new words under [versions.clauses]; or change the words of {shown}. If no new "
             f"version is needed, remove its [[versions]] entry and delete {display_name(was)} "
             f"(it holds the same words as {shown})."
@@ -473,8 +474,8 @@ def new_version(
                 f'  - In {display_name(policy_file)}, write what changes: changes = "…".',
             ]
         ),
-        f"  - Under the new [[versions]] heading, add the values that change (for example "
-        f"{example_change(latest)}), any clause whose words "
+        f"  - Under the new [[versions]] heading, add the values that change"
+        f"{example_change(latest)}, any clause whose words "
         "change under [versions.clauses], and any note, warning, alternative or refund timing "
         "whose words change under its own heading ([versions.notes.<its name>], …).",
         f"  - Change {shown} to match: it is the new version's page (at "

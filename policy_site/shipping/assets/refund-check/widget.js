@@ -481,6 +481,12 @@ function execute({ query, source }) {
         update({ checking: false, answered });
         return;
       }
+      if (confirming && session.view !== "result" && !Array.isArray(data.errors)) {
+        // The visitor went back to their answers ("Change") while the checker loaded: its
+        // answer replaces the table's quietly, and the form stays as they left it.
+        update({ checking: false, answered, answeredByTable: false, result: data, source: "checker" });
+        return;
+      }
       update({ checking: false, answered, answeredByTable: false }, { draw: false });
       show(data, "checker", { move: !confirming });
     },
