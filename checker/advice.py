@@ -15,23 +15,17 @@ from checker.outcomes import (
     timing,
 )
 from policy_engine.advice import (
-    EFFECT_WORDS,
     GIVEN_IN_LINK,
     GIVEN_IN_LINK_EMAIL,
     MAILTO_LIMIT,
     SHORTENED,
-    VERDICT_LABELS,
-    VERDICT_TITLES,
 )
 
 __all__ = [
-    "EFFECT_WORDS",
     "GIVEN_IN_LINK",
     "GIVEN_IN_LINK_EMAIL",
     "MAILTO_LIMIT",
     "SHORTENED",
-    "VERDICT_LABELS",
-    "VERDICT_TITLES",
     "WARNING_NOTES",
     "AlternativeId",
     "NoteId",

@@ -22,50 +22,24 @@ from policy_engine.texts import EmailLines
 
 FINAL_DECISION = "Support makes the final decision."
 
-# The verdict as the result's heading. None may read as if a request were already sent: the
-# self-check sends nothing.
-VERDICT_TITLES: dict[Verdict, str] = {
-    Verdict.LIKELY_ELIGIBLE: "You are likely eligible for a refund",
-    Verdict.LIKELY_NOT_ELIGIBLE: "You are likely not eligible for a refund",
-    Verdict.NEEDS_REVIEW: "Support would need to look at your case",
-}
-# The verdict in a few words, for tables and labels.
-VERDICT_LABELS: dict[Verdict, str] = {
-    Verdict.LIKELY_ELIGIBLE: "Likely eligible",
-    Verdict.LIKELY_NOT_ELIGIBLE: "Likely not eligible",
-    Verdict.NEEDS_REVIEW: "Case by case",
-}
+# The words of each verdict and of a clause's effect are the policy file's ([verdicts.<verdict>],
+# [effects]: policy_engine/texts.py), the same for every version.
 
-SUMMARIES: dict[Verdict, str] = {
-    Verdict.LIKELY_ELIGIBLE: (
-        "The policy usually gives a refund in a situation like yours. To ask for it, email "
-        "support: the ready-made email has what they need."
-    ),
-    Verdict.LIKELY_NOT_ELIGIBLE: (
-        "The policy usually does not give a refund in a situation like yours. You can still "
-        "email support: they look at every request, and may offer another way to put things "
-        "right."
-    ),
-    Verdict.NEEDS_REVIEW: (
-        "The policy leaves situations like yours to support, case by case. To ask for a refund, "
-        "email support: the ready-made email has what they need."
-    ),
-}
-# What a clause does to the verdict, as the result says it.
-EFFECT_WORDS: dict[Effect, str] = {
-    Effect.SUPPORTS: "Supports a refund",
-    Effect.AGAINST: "Counts against a refund",
-}
 
-# The same for support staff (the CLI): about the customer, not to them.
-STAFF_SUMMARIES: dict[Verdict, str] = {
-    Verdict.LIKELY_ELIGIBLE: "The policy usually gives a refund in this case.",
-    Verdict.LIKELY_NOT_ELIGIBLE: (
-        "The policy usually does not give a refund in this case. The customer can still write, "
-        "and support may offer another way to put things right."
-    ),
-    Verdict.NEEDS_REVIEW: "The policy leaves this case to support's judgement.",
-}
+def title(policy: Policy, verdict: Verdict) -> str:
+    """The verdict as the result's heading. None may read as if a request were already sent: the
+    self-check sends nothing."""
+    return policy.texts.verdicts[verdict.value].title
+
+
+def label(policy: Policy, verdict: Verdict) -> str:
+    """The verdict in a few words, for tables and labels."""
+    return policy.texts.verdicts[verdict.value].label
+
+
+def effect_words(policy: Policy, effect: Effect) -> str:
+    """What a clause does to the verdict, as the result says it."""
+    return policy.texts.effects[effect.value]
 
 
 class Alternative(TypedDict):
@@ -232,7 +206,7 @@ def newer_version(newer: Policy, evaluation: Evaluation) -> str:
     """What the version in force when the customer asks would say instead."""
     return (
         f"Under the policy in force since {long_date(newer.effective)}, the answer would be "
-        f"“{VERDICT_TITLES[evaluation.verdict]}”. Support decides which version applies."
+        f"“{title(newer, evaluation.verdict)}”. Support decides which version applies."
     )
 
 
@@ -276,7 +250,7 @@ def email(
         [
             *_request_lines(lines, slots),
             "",
-            lines.result.format(today=long_date(today), title=VERDICT_TITLES[verdict]),
+            lines.result.format(today=long_date(today), title=title(policy, verdict)),
             lines.version.format(
                 effective=long_date(policy.effective), last_updated=policy.last_updated
             ),
@@ -284,7 +258,7 @@ def email(
                 [
                     lines.newer.format(
                         effective=long_date(newer[0].effective),
-                        title=VERDICT_TITLES[newer[1].verdict],
+                        title=title(newer[0], newer[1].verdict),
                     )
                 ]
                 if newer
@@ -330,9 +304,9 @@ def blank_email(policy: Policy, subject: str = "", body: str | None = None) -> E
     return {"to": policy.support_email, "subject": subject, "body": body, "mailto": mailto}
 
 
-def summary(rulebook: Rulebook, evaluation: Evaluation) -> str:
+def summary(rulebook: Rulebook, policy: Policy, evaluation: Evaluation) -> str:
     """The verdict in plain words, with who decides."""
-    text = SUMMARIES[evaluation.verdict]
+    text = policy.texts.verdicts[evaluation.verdict.value].summary
     if evaluation.missing:
         names = [f"“{rulebook.questions_by_field[field].label}”" for field in evaluation.missing]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -344,6 +318,6 @@ def summary(rulebook: Rulebook, evaluation: Evaluation) -> str:
     return f"{text} {FINAL_DECISION}"
 
 
-def staff_summary(evaluation: Evaluation) -> str:
+def staff_summary(policy: Policy, evaluation: Evaluation) -> str:
     """The verdict for support staff."""
-    return f"{STAFF_SUMMARIES[evaluation.verdict]} {FINAL_DECISION}"
+    return f"{policy.texts.verdicts[evaluation.verdict.value].staff} {FINAL_DECISION}"

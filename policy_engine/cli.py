@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from policy_engine.advice import VERDICT_LABELS
 from policy_engine.answers import Answered, InvalidAnswers, json_float, json_object, typed_value
 from policy_engine.checking import PolicyChecker
 from policy_engine.model import Effect
@@ -130,7 +129,7 @@ def parser_for(
 
 def _readable(result: Result, link: str | None) -> str:
     """The result for support staff."""
-    lines = [f"{VERDICT_LABELS[result.verdict]} ({result.verdict.value})", result.staff_summary]
+    lines = [f"{result.label} ({result.verdict.value})", result.staff_summary]
     window = getattr(result.policy, "refund_window_days", None)
     within = f" (refund window: {window} days)" if window is not None else ""
     lines += [

@@ -526,21 +526,29 @@ class _Reader:
             if value is not None:
                 shared[spec.name] = value
         file_names = [spec.name for spec in self.file_values]
+        self.verdict_words = outcome_texts.read_verdict_words(
+            self.data, self.problem, self.misplaced
+        )
         for key in self.data:
-            if key in shared or key in file_names or key == "versions":
+            if key in shared or key in file_names or key in ("versions", "verdicts", "effects"):
                 continue
-            if key in {spec.name for spec in self.version_values} or key == "clauses":
-                self.problem(
-                    (key,),
-                    f"{key} belongs to a version of the policy; move this line under the "
-                    "[[versions]] heading whose values it is",
-                )
+            if self.misplaced(key) is not None:
+                self.problem((key,), self.misplaced(key) or "")
             else:
-                self.unknown((key,), key, [*file_names, "versions"])
+                self.unknown((key,), key, [*file_names, "versions", "verdicts", "effects"])
         versions = self.versions(shared)
         if self.problems:
             raise PolicyError(self.problems)
         return Policies(versions=tuple(versions), source=self.source)
+
+    def misplaced(self, key: str) -> str | None:
+        """What to say of a version's value written outside a version (None: it is not one)."""
+        if key in {spec.name for spec in self.version_values} or key == "clauses":
+            return (
+                f"{key} belongs to a version of the policy; move this line under the "
+                "[[versions]] heading whose values it is"
+            )
+        return None
 
     def versions(self, shared: dict[str, Any]) -> list[Policy]:
         file_names = [spec.name for spec in self.file_values]
@@ -775,6 +783,8 @@ class _Reader:
             self.problem,
             self.outcome_ids,
         )
+        verdicts, effects = self.verdict_words
+        outcome = replace(outcome, verdicts=verdicts, effects=effects)
         made: Policy = replace(cast(Any, policy), clause_texts=filled, texts=outcome)
         return made
 

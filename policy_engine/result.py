@@ -26,10 +26,7 @@ class Clause:
     id: str
     effect: Effect
     text: str
-
-    @property
-    def effect_text(self) -> str:
-        return advice.EFFECT_WORDS[self.effect]
+    effect_text: str = ""  # what it does to the verdict, in the policy file's words
 
 
 @dataclass(frozen=True)
@@ -78,7 +75,12 @@ class Result:
     @cached_property
     def clauses(self) -> tuple[Clause, ...]:
         return tuple(
-            Clause(rule.clause_id, rule.effect, self.policy.clause_texts[rule.clause_id])
+            Clause(
+                rule.clause_id,
+                rule.effect,
+                self.policy.clause_texts[rule.clause_id],
+                advice.effect_words(self.policy, rule.effect),
+            )
             for rule in self.evaluation.clauses
         )
 
@@ -123,16 +125,21 @@ class Result:
     # The words -------------------------------------------------------------------------------
 
     @property
+    def label(self) -> str:
+        """The verdict in a few words (for tables, and support staff)."""
+        return advice.label(self.policy, self.verdict)
+
+    @property
     def title(self) -> str:
-        return advice.VERDICT_TITLES[self.verdict]
+        return advice.title(self.policy, self.verdict)
 
     @property
     def summary(self) -> str:
-        return advice.summary(self.rulebook, self.evaluation)
+        return advice.summary(self.rulebook, self.policy, self.evaluation)
 
     @property
     def staff_summary(self) -> str:
-        return advice.staff_summary(self.evaluation)
+        return advice.staff_summary(self.policy, self.evaluation)
 
     @property
     def timing(self) -> str:
@@ -269,7 +276,7 @@ class Result:
                     {
                         "effective": self.newer[0].effective.isoformat(),
                         "verdict": self.newer[1].verdict.value,
-                        "title": advice.VERDICT_TITLES[self.newer[1].verdict],
+                        "title": advice.title(self.newer[0], self.newer[1].verdict),
                         "text": self.newer_version,
                     }
                     if self.newer

@@ -141,10 +141,33 @@ class EmailLines:
     closing: str = ""
 
 
+# What the self-check says for each verdict, and of a clause's effect: the policy file's words
+# ([verdicts.<verdict>], [effects]), the same for every version (the words of the self-check,
+# not the policy's terms, which a version freezes).
+VERDICTS = ("likely_eligible", "likely_not_eligible", "needs_review")
+VERDICT_FIELDS = {
+    "title": "the answer's heading",
+    "label": "the answer in a few words, for tables",
+    "summary": "what it means for the customer, and what to do",
+    "staff": "the same for support staff",
+}
+EFFECTS = ("supports", "against")
+
+
+@dataclass(frozen=True)
+class VerdictWords:
+    title: str = ""
+    label: str = ""
+    summary: str = ""
+    staff: str = ""
+
+
 @dataclass(frozen=True)
 class OutcomeTexts:
     """Every outcome text of one version, by kind and id."""
 
+    verdicts: Mapping[str, VerdictWords] = field(default_factory=dict)
+    effects: Mapping[str, str] = field(default_factory=dict)
     notes: Mapping[str, Quoted] = field(default_factory=dict)
     warnings: Mapping[str, Quoted] = field(default_factory=dict)
     alternatives: Mapping[str, Quoted] = field(default_factory=dict)
@@ -440,3 +463,86 @@ def read_email(
                     "[versions.email]",
                 )
     return lines
+
+
+def read_verdict_words(
+    data: Mapping[str, Any], problem: Problem, misplaced: Callable[[str], str | None]
+) -> tuple[dict[str, VerdictWords], dict[str, str]]:
+    """The file's words for each verdict ([verdicts.likely_eligible] and the others: title,
+    label, summary, staff) and for each effect ([effects]: supports, against). Each mistake goes
+    to ``problem(path, message)``."""
+    verdicts: dict[str, VerdictWords] = {}
+    given = data.get("verdicts")
+    if not isinstance(given, dict):
+        problem(
+            ("verdicts",),
+            "the words of the self-check's answers are missing; add a section "
+            "[verdicts.likely_eligible] (and likely_not_eligible, needs_review) with the lines "
+            + ", ".join(f'{name} = "…"' for name in VERDICT_FIELDS),
+        )
+        given = {}
+    for verdict in given:
+        if verdict not in VERDICTS:
+            problem(
+                ("verdicts", verdict),
+                f"{verdict} is not a verdict.{_close(verdict, VERDICTS)} The verdicts are: "
+                f"{', '.join(VERDICTS)}",
+            )
+    for verdict in VERDICTS if given or isinstance(data.get("verdicts"), dict) else ():
+        entry = given.get(verdict)
+        path = ("verdicts", verdict)
+        if not isinstance(entry, dict):
+            problem(
+                ("verdicts",),
+                f"the words of the answer {verdict} are missing; add a section "
+                f"[verdicts.{verdict}] with the lines "
+                + ", ".join(f'{name} = "…"' for name in VERDICT_FIELDS),
+            )
+            continue
+        words: dict[str, str] = {}
+        for name, what in VERDICT_FIELDS.items():
+            value = entry.get(name)
+            if not isinstance(value, str) or not value.strip():
+                problem(
+                    (*path, name) if name in entry else path,
+                    f'{verdict} needs {name} = "{what}", in double quotes',
+                )
+            elif _markup(value):
+                problem((*path, name), f"the {name} of {verdict} {_PLAIN_ONLY}")
+            else:
+                words[name] = value
+        for name in entry:
+            if name not in VERDICT_FIELDS:
+                problem(
+                    (*path, name),
+                    f"{name} is not a line of an answer's words."
+                    f"{_close(name, tuple(VERDICT_FIELDS))} The lines are: "
+                    f"{', '.join(VERDICT_FIELDS)}",
+                )
+        verdicts[verdict] = VerdictWords(**words)
+    effects: dict[str, str] = {}
+    said = data.get("effects")
+    if not isinstance(said, dict):
+        problem(
+            ("effects",),
+            "the words for what a clause does are missing; add a section [effects] with the "
+            'lines supports = "…" and against = "…"',
+        )
+        said = {}
+    for effect in said:
+        if effect not in EFFECTS:
+            # A value written just above [[versions]] lands in the section before it.
+            problem(
+                ("effects", effect),
+                misplaced(effect)
+                or f"{effect} is not an effect; the effects are: supports, against",
+            )
+    for effect in EFFECTS if isinstance(data.get("effects"), dict) else ():
+        value = said.get(effect)
+        if not isinstance(value, str) or not value.strip():
+            problem(("effects",), f'[effects] needs {effect} = "…", in double quotes')
+        elif _markup(value):
+            problem(("effects", effect), f"the words of {effect} {_PLAIN_ONLY}")
+        else:
+            effects[effect] = value
+    return verdicts, effects

@@ -93,6 +93,30 @@ support_email = "{email}"
 # The first day anything was sold (a date, without quotes).
 sales_started = {sales_started}
 
+# What the self-check says for each of its answers (the same for every version).
+[verdicts.likely_eligible]
+title = "This policy likely covers your order"
+label = "Likely covered"
+summary = "The policy usually helps in a situation like yours. To ask for it, email support: the ready-made email has what they need."
+staff = "The policy usually helps in this case."
+
+[verdicts.likely_not_eligible]
+title = "This policy likely does not cover your order"
+label = "Likely not covered"
+summary = "The policy usually does not help in a situation like yours. You can still email support: they look at every request."
+staff = "The policy usually does not help in this case. The customer can still write."
+
+[verdicts.needs_review]
+title = "Support would need to look at your order"
+label = "Case by case"
+summary = "The policy leaves situations like yours to support, case by case. Email support: the ready-made email has what they need."
+staff = "The policy leaves this case to support's judgement."
+
+# How the answer names what a clause does to it.
+[effects]
+supports = "Counts for you"
+against = "Counts against"
+
 [[versions]]
 effective = {effective}
 last_updated = "{month}"

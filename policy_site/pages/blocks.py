@@ -19,7 +19,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pymdownx.blocks.block import Block
 
 from policy_engine import words
-from policy_engine.advice import EFFECT_WORDS, VERDICT_LABELS, blank_email
+from policy_engine.advice import blank_email, effect_words
+from policy_engine.advice import label as verdict_label
 from policy_engine.answers import InvalidAnswers
 from policy_engine.model import Effect, Verdict
 from policy_engine.policy import Policies, Policy, long_date, parameters_of
@@ -308,7 +309,9 @@ def render_example(
         # The answers the editor wrote, in the checker's words: what the example is about (its
         # link carries the defaults too, and the self-check shows them).
         written=[line for line in result.recap if line["field"] in answers],
-        effect_words={effect: text.lower() for effect, text in EFFECT_WORDS.items()},
+        effect_words={
+            effect: effect_words(block.ext.page_policy, effect).lower() for effect in Effect
+        },
     )
     return result.verdict.value, html
 
@@ -514,7 +517,7 @@ def render_summary(block: PolicyBlock) -> str:
         columns=[
             credits_question.option_label(credits) for credits in summary.values("credits_used")
         ],
-        labels=VERDICT_LABELS,
+        labels={verdict: verdict_label(policy, verdict) for verdict in Verdict},
         also_against=also_against,
     )
 

@@ -45,7 +45,7 @@ def _dims(ledger: Ledger) -> list[dict[str, Any]]:
     return out
 
 
-def _outcome(rulebook: Rulebook, text: str) -> dict[str, Any]:
+def _outcome(rulebook: Rulebook, policy: Policy, text: str) -> dict[str, Any]:
     """A verdict table's outcome ("needs_review missing=credits_used") with its words."""
     verdict_text, _, missing_text = text.partition(" missing=")
     verdict = Verdict(verdict_text)
@@ -55,8 +55,8 @@ def _outcome(rulebook: Rulebook, text: str) -> dict[str, Any]:
         "verdict": verdict.value,
         "missing": missing,
         "missing_questions": [rulebook.questions_by_field[field].label for field in missing],
-        "title": advice.VERDICT_TITLES[verdict],
-        "summary": advice.summary(rulebook, evaluation),
+        "title": advice.title(policy, verdict),
+        "summary": advice.summary(rulebook, policy, evaluation),
     }
 
 
@@ -75,7 +75,7 @@ def _version(rulebook: Rulebook, policy: Policy, ledger: Ledger) -> dict[str, An
             {
                 "id": rule.clause_id,
                 "effect": rule.effect.value,
-                "effect_text": advice.EFFECT_WORDS[rule.effect],
+                "effect_text": advice.effect_words(policy, rule.effect),
                 "text": policy.clause_texts[rule.clause_id],
             }
             for rule in rulebook.rules
@@ -109,9 +109,10 @@ def decision_data(rulebook: Rulebook, policies: Policies, book: Book) -> dict[st
     for policy in policies.versions:
         ledger = book.versions[policy.effective.isoformat()]
         for row in ledger.tables["verdict"]:
-            outcomes.setdefault(row.outcome, _outcome(rulebook, row.outcome))
+            # The answers' words are the file's, the same for every version.
+            outcomes.setdefault(row.outcome, _outcome(rulebook, policy, row.outcome))
         versions.append(_version(rulebook, policy, ledger))
-    first = policies.first
+    first, latest = policies.first, policies.latest
     return {
         "format": FORMAT,
         "days": DAYS,
@@ -137,7 +138,7 @@ def decision_data(rulebook: Rulebook, policies: Policies, book: Book) -> dict[st
             for question in rulebook.questions
         ],
         "outcomes": outcomes,
-        "verdict_titles": {verdict.value: advice.VERDICT_TITLES[verdict] for verdict in Verdict},
+        "verdict_titles": {verdict.value: advice.title(latest, verdict) for verdict in Verdict},
         # The email's lines are each version's (below); these are the checker's own.
         "email": {
             "given_in_link": advice.GIVEN_IN_LINK,

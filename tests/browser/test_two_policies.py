@@ -71,6 +71,10 @@ def verdict_from_checker(page: Page) -> tuple[str, list[str]]:
     return verdict or "", clauses
 
 
+def title(page: Page) -> str:
+    return page.locator(f"{ROOT} [data-result] [data-slot=title]").first.inner_text().strip()
+
+
 def test_each_pages_self_check_judges_with_its_own_rules(
     browser: Browser, two_policies: tuple[Path, SiteServer]
 ) -> None:
@@ -81,6 +85,8 @@ def test_each_pages_self_check_judges_with_its_own_rules(
         page.goto(session.url(f"/{NAME}/#check?purchase_date={bought}&arrived_damaged=true"))
         verdict, clauses = verdict_from_checker(page)
         assert (verdict, clauses) == ("likely_eligible", ["arrived-damaged"])
+        # In its own words (its policy.toml's [verdicts]), not the refund policy's.
+        assert title(page) == "This policy likely covers your order"
         # Its form asks its own question, and none of the refund policy's.
         fields = page.eval_on_selector_all(
             f"{ROOT} [data-question]", "(items) => items.map((i) => i.dataset.question)"
@@ -100,6 +106,7 @@ def test_each_pages_self_check_judges_with_its_own_rules(
         page.goto(session.url(f"/#check?{query}"))
         verdict, clauses = verdict_from_checker(page)
         assert (verdict, clauses) == ("likely_eligible", ["duplicate-payment", "recent-unused"])
+        assert title(page) == "You are likely eligible for a refund"
 
 
 def test_each_policy_ships_its_own_checker_and_the_commands_take_its_name(
@@ -113,7 +120,7 @@ def test_each_policy_ships_its_own_checker_and_the_commands_take_its_name(
     # The examples page that names the returns policy was judged by its rules (the refund
     # policy's would refuse "arrived_damaged" as no answer it knows, and stop the build).
     examples = (project / "site" / "returns-examples" / "index.html").read_text(encoding="utf-8")
-    assert "You are likely eligible for a refund" in examples
+    assert "This policy likely covers your order" in examples
     assert '../returns/#arrived-damaged"' in examples
     # With two policies, the review asks which; with the name, each has its own ledger.
     which = run(project, "policy_review.review")
@@ -149,7 +156,7 @@ def test_support_checks_either_policy_with_refund_check(
 
     damaged = refund_check("--for", NAME, "--purchase-date", bought, "--arrived-damaged", "true")
     assert damaged.returncode == 0, damaged.stderr
-    assert damaged.stdout.startswith("Likely eligible (likely_eligible)")
+    assert damaged.stdout.startswith("Likely covered (likely_eligible)")
     assert "+ arrived-damaged: Your order arrived broken or damaged" in damaged.stdout
     # Its flags are its questions: the refund policy's are not answers to it.
     wrong = refund_check("--for", NAME, "--purchase-date", bought, "--reason", "unused")

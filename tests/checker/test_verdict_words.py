@@ -1,0 +1,74 @@
+"""The words of the self-check's answers are the policy file's ([verdicts.<verdict>], [effects]):
+changed there, they change everywhere the answer is said; a mistake in them is named at its line."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from checker import PolicyError, check, check_json, read_policies
+from tests.policies import edited_policy
+
+ANSWERS = {
+    "purchase_date": "2026-05-01",
+    "request_date": "2026-05-03",
+    "purchase_type": "credit_pack",
+    "reason": "duplicate_payment",
+    "credits_used": "none",
+}
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(PolicyError) as raised:
+        read_policies(path)
+    return raised.value.problems
+
+
+def test_the_answers_words_come_from_the_policy_file(tmp_path: Path) -> None:
+    path = edited_policy(
+        tmp_path,
+        'title = "You are likely eligible for a refund"',
+        'title = "A refund is likely"',
+    )
+    path.write_text(
+        path.read_text("utf-8").replace(
+            'supports = "Supports a refund"', 'supports = "Speaks for it"'
+        ),
+        "utf-8",
+    )
+    result = check(ANSWERS, policy=read_policies(path), today=date(2026, 5, 3))
+    assert result.title == "A refund is likely"
+    assert {clause.effect_text for clause in result.clauses} == {"Speaks for it"}
+    assert "The self-check said on 3 May 2026: A refund is likely." in result.email["body"]
+    # The shipped file's words are the ones the page shows.
+    assert json.loads(check_json(json.dumps(ANSWERS)))["title"] == (
+        "You are likely eligible for a refund"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            'label = "Case by case"\n',
+            "",
+            'needs_review needs label = "the answer in a few words, for tables"',
+        ),
+        ("[verdicts.needs_review]", "[verdicts.needs_reviews]", "needs_reviews is not a verdict"),
+        (
+            'supports = "Supports a refund"',
+            'supports = "<b>Supports</b> a refund"',
+            "the words of supports holds “<” or “>”",
+        ),
+        ('against = "Counts against a refund"', 'againts = "x"', "againts is not an effect"),
+    ],
+)
+def test_a_mistake_in_the_answers_words_is_named(
+    tmp_path: Path, old: str, new: str, said: str
+) -> None:
+    found = problems(edited_policy(tmp_path, old, new))
+    assert any(said in problem for problem in found), found
+    assert all("policy.toml:" in problem for problem in found), found
