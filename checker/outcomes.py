@@ -123,16 +123,20 @@ def note_ids(answers: Answers, policy: Policy) -> list[NoteId]:
     return out
 
 
+# The sentences of timing(), in policy.toml's [sentences].
+SENTENCES = ("window", "bought_today", "bought_ago", "dated_same_day", "dated_after")
+
+
 def timing(answers: Answers, policy: Policy) -> str:
-    """How long after the purchase the request is, next to the refund window."""
+    """How long after the purchase the request is, next to the refund window (policy.toml's
+    [sentences], {days} filled in)."""
     days = answers.days_since_purchase
-    window = f"The refund window is {policy.refund_window_days} days from the purchase."
+    said = policy.texts.sentences
     if "request_date" in answers.given:
-        after = "the same day as" if days == 0 else f"{_days(days)} after"
-        return f"Your request is dated {after} your purchase. {window}"
-    if days == 0:
-        return f"You bought it today. {window}"
-    return f"You bought it {_days(days)} ago. {window}"
+        first = said["dated_same_day"] if days == 0 else said["dated_after"]
+    else:
+        first = said["bought_today"] if days == 0 else said["bought_ago"]
+    return f"{first.replace('{days}', _days(days))} {said['window']}"
 
 
 def _days(count: int) -> str:
@@ -145,6 +149,7 @@ OUTCOMES = Outcomes(
         warning_sources=WARNING_SOURCES,
         alternatives=tuple(alternative.value for alternative in AlternativeId),
         refund_timing=tuple(how.value for how in Settlement),
+        sentences=SENTENCES,
     ),
     notes=lambda answers, policy: [note.value for note in note_ids(answers, policy)],
     alternatives=lambda answers: [choice.value for choice in alternative_ids(answers)],

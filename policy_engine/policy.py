@@ -492,6 +492,10 @@ def policies_from_mapping(
     ).read()
 
 
+# The file's own sections besides the versions: the self-check's words, the same for every version.
+FILE_SECTIONS = ("self-check", "verdicts", "effects", "sentences")
+
+
 class _Reader:
     def __init__(
         self,
@@ -529,13 +533,16 @@ class _Reader:
         self.verdict_words = outcome_texts.read_verdict_words(
             self.data, self.problem, self.misplaced
         )
+        self.sentences = outcome_texts.read_sentences(
+            self.data, self.outcome_ids.sentences, self.problem, self.misplaced
+        )
         for key in self.data:
-            if key in shared or key in file_names or key in ("versions", "verdicts", "effects"):
+            if key in shared or key in file_names or key in ("versions", *FILE_SECTIONS):
                 continue
             if self.misplaced(key) is not None:
                 self.problem((key,), self.misplaced(key) or "")
             else:
-                self.unknown((key,), key, [*file_names, "versions", "verdicts", "effects"])
+                self.unknown((key,), key, [*file_names, "versions", *FILE_SECTIONS])
         versions = self.versions(shared)
         if self.problems:
             raise PolicyError(self.problems)
@@ -783,8 +790,21 @@ class _Reader:
             self.problem,
             self.outcome_ids,
         )
-        verdicts, effects = self.verdict_words
-        outcome = replace(outcome, verdicts=verdicts, effects=effects)
+        verdicts, effects, self_check = self.verdict_words
+        # The policy's sentences with this version's values in their placeholders.
+        sentences = {}
+        for name, text in self.sentences.items():
+            try:
+                sentences[name] = policy.fill(text)
+            except PolicyError as error:
+                self.problem(("sentences", name), f"in the sentence {name}, {error}")
+        outcome = replace(
+            outcome,
+            verdicts=verdicts,
+            effects=effects,
+            self_check=self_check,
+            sentences=sentences,
+        )
         made: Policy = replace(cast(Any, policy), clause_texts=filled, texts=outcome)
         return made
 

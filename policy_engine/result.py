@@ -203,7 +203,7 @@ class Result:
 
         after = words.ALTERNATIVES_AFTER
         lines = [
-            f"Refund self-check: {self.title}",
+            f"{self.policy.texts.self_check['name']}: {self.title}",
             self.summary,
             *([self.newer_version] if self.newer else []),
             self.timing,

@@ -52,6 +52,9 @@ class OutcomeIds:
     refund_timing: tuple[str, ...] = ()
     # The answers the email's subject and opening may name, as {slot}s (see Rulebook.email_slots).
     email_slots: tuple[str, ...] = ()
+    # The policy's own sentences ([sentences] in its file), by name, for what its outcomes say
+    # in words of their own (the refund policy's: how long ago the purchase was).
+    sentences: tuple[str, ...] = ()
 
     @property
     def warning_notes(self) -> frozenset[str]:
@@ -152,6 +155,12 @@ VERDICT_FIELDS = {
     "staff": "the same for support staff",
 }
 EFFECTS = ("supports", "against")
+# The self-check's own name ([self-check]): its heading on the page, and how a copied summary
+# starts.
+SELF_CHECK_FIELDS = {
+    "heading": "the self-check's heading on the page",
+    "name": "its name, at the start of a copied summary",
+}
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,8 @@ class OutcomeTexts:
 
     verdicts: Mapping[str, VerdictWords] = field(default_factory=dict)
     effects: Mapping[str, str] = field(default_factory=dict)
+    self_check: Mapping[str, str] = field(default_factory=dict)
+    sentences: Mapping[str, str] = field(default_factory=dict)
     notes: Mapping[str, Quoted] = field(default_factory=dict)
     warnings: Mapping[str, Quoted] = field(default_factory=dict)
     alternatives: Mapping[str, Quoted] = field(default_factory=dict)
@@ -467,7 +478,7 @@ def read_email(
 
 def read_verdict_words(
     data: Mapping[str, Any], problem: Problem, misplaced: Callable[[str], str | None]
-) -> tuple[dict[str, VerdictWords], dict[str, str]]:
+) -> tuple[dict[str, VerdictWords], dict[str, str], dict[str, str]]:
     """The file's words for each verdict ([verdicts.likely_eligible] and the others: title,
     label, summary, staff) and for each effect ([effects]: supports, against). Each mistake goes
     to ``problem(path, message)``."""
@@ -545,4 +556,72 @@ def read_verdict_words(
             problem(("effects", effect), f"the words of {effect} {_PLAIN_ONLY}")
         else:
             effects[effect] = value
-    return verdicts, effects
+    return verdicts, effects, _self_check_words(data, problem, misplaced)
+
+
+def _self_check_words(
+    data: Mapping[str, Any], problem: Problem, misplaced: Callable[[str], str | None]
+) -> dict[str, str]:
+    given = data.get("self-check")
+    lines = ", ".join(f'{name} = "…"' for name in SELF_CHECK_FIELDS)
+    if not isinstance(given, dict):
+        problem(
+            ("self-check",),
+            f"the self-check's name is missing; add a section [self-check] with the lines {lines}",
+        )
+        return {}
+    words: dict[str, str] = {}
+    for name in given:
+        if name not in SELF_CHECK_FIELDS:
+            problem(
+                ("self-check", name),
+                misplaced(name) or f"{name} is not a line of [self-check]; the lines are: {lines}",
+            )
+    for name, what in SELF_CHECK_FIELDS.items():
+        value = given.get(name)
+        if not isinstance(value, str) or not value.strip():
+            problem(("self-check",), f'[self-check] needs {name} = "{what}", in double quotes')
+        elif _markup(value):
+            problem(("self-check", name), f"the self-check's {name} {_PLAIN_ONLY}")
+        else:
+            words[name] = value
+    return words
+
+
+def read_sentences(
+    data: Mapping[str, Any],
+    names: tuple[str, ...],
+    problem: Problem,
+    misplaced: Callable[[str], str | None],
+) -> dict[str, str]:
+    """The policy's own sentences ([sentences]: one line per name its rulebook declares, each
+    with ``{{ value }}`` placeholders and the ``{slots}`` its outcomes fill), as written."""
+    given = data.get("sentences")
+    if not names and given is None:
+        return {}
+    listed = ", ".join(f'{name} = "…"' for name in names) or "none"
+    if not isinstance(given, dict):
+        problem(
+            ("sentences",),
+            f"the policy's sentences are missing; add a section [sentences] "
+            f"with the lines {listed}",
+        )
+        return {}
+    sentences: dict[str, str] = {}
+    for name in given:
+        if name not in names:
+            problem(
+                ("sentences", name),
+                misplaced(name)
+                or f"{name} is not a sentence of the self-check.{_close(name, names)} The "
+                f"sentences are: {listed}",
+            )
+    for name in names:
+        value = given.get(name)
+        if not isinstance(value, str) or not value.strip():
+            problem(("sentences",), f'[sentences] needs {name} = "…", in double quotes')
+        elif _markup(value):
+            problem(("sentences", name), f"the sentence {name} {_PLAIN_ONLY}")
+        else:
+            sentences[name] = value
+    return sentences

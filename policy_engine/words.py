@@ -7,7 +7,6 @@ modules (questions, verdicts, notes). Nothing in the browser's code is text for 
 
 from __future__ import annotations
 
-TITLE = "Check whether you can get a refund"
 INTRO = (
     "Answer a few questions to see what this policy usually means for your situation, and get "
     "an email to support ready to send. Your answers stay in this browser: nothing is sent "

@@ -93,6 +93,11 @@ support_email = "{email}"
 # The first day anything was sold (a date, without quotes).
 sales_started = {sales_started}
 
+# The self-check's heading on the page, and how a summary the customer copies starts.
+[self-check]
+heading = "Check your order"
+name = "Order self-check"
+
 # What the self-check says for each of its answers (the same for every version).
 [verdicts.likely_eligible]
 title = "This policy likely covers your order"

@@ -102,7 +102,7 @@ class RefundCheckBlock(PolicyBlock):
             # It takes the self-check's id, so the page's own "#check" links lead to it.
             pointer = etree.SubElement(parent, "div", {"class": "admonition tip", "id": WIDGET_ID})
             title = etree.SubElement(pointer, "p", {"class": "admonition-title"})
-            title.text = words.TITLE
+            title.text = self.ext.page_policy.texts.self_check["heading"]
             return etree.SubElement(pointer, "p")
         settings = self.ext.context.widget
         section = etree.SubElement(
@@ -129,7 +129,7 @@ class RefundCheckBlock(PolicyBlock):
             },
         )
         heading = etree.SubElement(section, "h2", {"id": WIDGET_ID})
-        heading.text = words.TITLE
+        heading.text = self.ext.page_policy.texts.self_check["heading"]
         return etree.SubElement(section, "div", {"class": "refund-check__body"})
 
     def on_end(self, block: etree.Element) -> None:

@@ -117,6 +117,9 @@ def test_each_policy_ships_its_own_checker_and_the_commands_take_its_name(
     returns = (project / "site" / NAME / "index.html").read_text(encoding="utf-8")
     assert 'data-module="checker"' in refund and f'data-module="{NAME}"' in returns
     assert 'id="arrived-damaged"' in returns and 'id="arrived-damaged"' not in refund
+    # Each page's self-check is headed with its own policy's words ([self-check] heading).
+    assert ">Check your order<" in returns and ">Check your order<" not in refund
+    assert ">Check whether you can get a refund<" in refund
     # The examples page that names the returns policy was judged by its rules (the refund
     # policy's would refuse "arrived_damaged" as no answer it knows, and stop the build).
     examples = (project / "site" / "returns-examples" / "index.html").read_text(encoding="utf-8")

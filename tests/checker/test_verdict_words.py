@@ -64,6 +64,14 @@ def test_the_answers_words_come_from_the_policy_file(tmp_path: Path) -> None:
             "the words of supports holds “<” or “>”",
         ),
         ('against = "Counts against a refund"', 'againts = "x"', "againts is not an effect"),
+        ('name = "Refund self-check"\n', "", '[self-check] needs name = "its name, at the start'),
+        ("[self-check]", "[self_check]", "self_check is not a value of the policy file"),
+        ('bought_today = "You bought it today."\n', "", '[sentences] needs bought_today = "…"'),
+        (
+            'window = "The refund window is {{ refund_window_days }} days',
+            'window = "{{ window_days }}',
+            "in the sentence window, {{ window_days }} is not a policy value",
+        ),
     ],
 )
 def test_a_mistake_in_the_answers_words_is_named(
