@@ -476,116 +476,96 @@ def read_email(
     return lines
 
 
+def _lines(
+    given: object,
+    path: tuple[Any, ...],
+    lines: Mapping[str, str],
+    what: str,
+    problem: Problem,
+    misplaced: Callable[[str], str | None] = lambda key: None,
+) -> dict[str, str]:
+    """A section of named lines of plain text (``lines``: each name and what it says), each
+    required; ``what`` names the section for a message when it is missing. A value of a version
+    written just above [[versions]] lands in the section before it: ``misplaced`` says so."""
+    heading = "[" + ".".join(str(part) for part in path) + "]"
+    listed = ", ".join(f'{name} = "…"' for name in lines)
+    if not isinstance(given, dict):
+        problem(path[:1], f"{what} are missing; add a section {heading} with the lines {listed}")
+        return {}
+    out: dict[str, str] = {}
+    for key in given:
+        if key not in lines:
+            problem(
+                (*path, key),
+                misplaced(key)
+                or f"{key} is not a line of {heading}.{_close(key, tuple(lines))} The lines "
+                f"are: {', '.join(lines)}",
+            )
+    for name, says in lines.items():
+        value = given.get(name)
+        if not isinstance(value, str) or not value.strip():
+            where = (*path, name) if name in given else path
+            problem(where, f'{heading} needs {name} = "{says}", in double quotes')
+        elif _markup(value):
+            problem((*path, name), f"the line {name} of {heading} {_PLAIN_ONLY}")
+        else:
+            out[name] = value
+    return out
+
+
 def read_verdict_words(
     data: Mapping[str, Any], problem: Problem, misplaced: Callable[[str], str | None]
 ) -> tuple[dict[str, VerdictWords], dict[str, str], dict[str, str]]:
-    """The file's words for each verdict ([verdicts.likely_eligible] and the others: title,
-    label, summary, staff) and for each effect ([effects]: supports, against). Each mistake goes
-    to ``problem(path, message)``."""
-    verdicts: dict[str, VerdictWords] = {}
+    """The file's words of the self-check's answers: each verdict's ([verdicts.likely_eligible]
+    and the others: title, label, summary, staff), each effect's ([effects]: supports, against)
+    and the self-check's own ([self-check]: heading, name). Each mistake goes to
+    ``problem(path, message)``."""
     given = data.get("verdicts")
-    if not isinstance(given, dict):
+    if isinstance(given, dict):
+        for verdict in given:
+            if verdict not in VERDICTS:
+                problem(
+                    ("verdicts", verdict),
+                    f"{verdict} is not a verdict.{_close(verdict, VERDICTS)} The verdicts are: "
+                    f"{', '.join(VERDICTS)}",
+                )
+    else:
         problem(
             ("verdicts",),
             "the words of the self-check's answers are missing; add a section "
             "[verdicts.likely_eligible] (and likely_not_eligible, needs_review) with the lines "
             + ", ".join(f'{name} = "…"' for name in VERDICT_FIELDS),
         )
-        given = {}
-    for verdict in given:
-        if verdict not in VERDICTS:
-            problem(
+    entries: Mapping[str, Any] = given if isinstance(given, dict) else {}
+    verdicts = {
+        verdict: VerdictWords(
+            **_lines(
+                entries.get(verdict),
                 ("verdicts", verdict),
-                f"{verdict} is not a verdict.{_close(verdict, VERDICTS)} The verdicts are: "
-                f"{', '.join(VERDICTS)}",
+                VERDICT_FIELDS,
+                f"the words of the answer {verdict}",
+                problem,
             )
-    for verdict in VERDICTS if given or isinstance(data.get("verdicts"), dict) else ():
-        entry = given.get(verdict)
-        path = ("verdicts", verdict)
-        if not isinstance(entry, dict):
-            problem(
-                ("verdicts",),
-                f"the words of the answer {verdict} are missing; add a section "
-                f"[verdicts.{verdict}] with the lines "
-                + ", ".join(f'{name} = "…"' for name in VERDICT_FIELDS),
-            )
-            continue
-        words: dict[str, str] = {}
-        for name, what in VERDICT_FIELDS.items():
-            value = entry.get(name)
-            if not isinstance(value, str) or not value.strip():
-                problem(
-                    (*path, name) if name in entry else path,
-                    f'{verdict} needs {name} = "{what}", in double quotes',
-                )
-            elif _markup(value):
-                problem((*path, name), f"the {name} of {verdict} {_PLAIN_ONLY}")
-            else:
-                words[name] = value
-        for name in entry:
-            if name not in VERDICT_FIELDS:
-                problem(
-                    (*path, name),
-                    f"{name} is not a line of an answer's words."
-                    f"{_close(name, tuple(VERDICT_FIELDS))} The lines are: "
-                    f"{', '.join(VERDICT_FIELDS)}",
-                )
-        verdicts[verdict] = VerdictWords(**words)
-    effects: dict[str, str] = {}
-    said = data.get("effects")
-    if not isinstance(said, dict):
-        problem(
-            ("effects",),
-            "the words for what a clause does are missing; add a section [effects] with the "
-            'lines supports = "…" and against = "…"',
         )
-        said = {}
-    for effect in said:
-        if effect not in EFFECTS:
-            # A value written just above [[versions]] lands in the section before it.
-            problem(
-                ("effects", effect),
-                misplaced(effect)
-                or f"{effect} is not an effect; the effects are: supports, against",
-            )
-    for effect in EFFECTS if isinstance(data.get("effects"), dict) else ():
-        value = said.get(effect)
-        if not isinstance(value, str) or not value.strip():
-            problem(("effects",), f'[effects] needs {effect} = "…", in double quotes')
-        elif _markup(value):
-            problem(("effects", effect), f"the words of {effect} {_PLAIN_ONLY}")
-        else:
-            effects[effect] = value
-    return verdicts, effects, _self_check_words(data, problem, misplaced)
-
-
-def _self_check_words(
-    data: Mapping[str, Any], problem: Problem, misplaced: Callable[[str], str | None]
-) -> dict[str, str]:
-    given = data.get("self-check")
-    lines = ", ".join(f'{name} = "…"' for name in SELF_CHECK_FIELDS)
-    if not isinstance(given, dict):
-        problem(
-            ("self-check",),
-            f"the self-check's name is missing; add a section [self-check] with the lines {lines}",
-        )
-        return {}
-    words: dict[str, str] = {}
-    for name in given:
-        if name not in SELF_CHECK_FIELDS:
-            problem(
-                ("self-check", name),
-                misplaced(name) or f"{name} is not a line of [self-check]; the lines are: {lines}",
-            )
-    for name, what in SELF_CHECK_FIELDS.items():
-        value = given.get(name)
-        if not isinstance(value, str) or not value.strip():
-            problem(("self-check",), f'[self-check] needs {name} = "{what}", in double quotes')
-        elif _markup(value):
-            problem(("self-check", name), f"the self-check's {name} {_PLAIN_ONLY}")
-        else:
-            words[name] = value
-    return words
+        for verdict in (VERDICTS if isinstance(given, dict) else ())
+    }
+    effects = _lines(
+        data.get("effects"),
+        ("effects",),
+        {"supports": "a clause that supports the request", "against": "one against it"},
+        "the words for what a clause does",
+        problem,
+        misplaced,
+    )
+    self_check = _lines(
+        data.get("self-check"),
+        ("self-check",),
+        SELF_CHECK_FIELDS,
+        "the self-check's heading and name",
+        problem,
+        misplaced,
+    )
+    return verdicts, effects, self_check
 
 
 def read_sentences(
@@ -599,29 +579,11 @@ def read_sentences(
     given = data.get("sentences")
     if not names and given is None:
         return {}
-    listed = ", ".join(f'{name} = "…"' for name in names) or "none"
-    if not isinstance(given, dict):
-        problem(
-            ("sentences",),
-            f"the policy's sentences are missing; add a section [sentences] "
-            f"with the lines {listed}",
-        )
-        return {}
-    sentences: dict[str, str] = {}
-    for name in given:
-        if name not in names:
-            problem(
-                ("sentences", name),
-                misplaced(name)
-                or f"{name} is not a sentence of the self-check.{_close(name, names)} The "
-                f"sentences are: {listed}",
-            )
-    for name in names:
-        value = given.get(name)
-        if not isinstance(value, str) or not value.strip():
-            problem(("sentences",), f'[sentences] needs {name} = "…", in double quotes')
-        elif _markup(value):
-            problem(("sentences", name), f"the sentence {name} {_PLAIN_ONLY}")
-        else:
-            sentences[name] = value
-    return sentences
+    return _lines(
+        given,
+        ("sentences",),
+        dict.fromkeys(names, "…"),
+        "the policy's sentences",
+        problem,
+        misplaced,
+    )

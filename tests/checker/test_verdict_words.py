@@ -55,15 +55,19 @@ def test_the_answers_words_come_from_the_policy_file(tmp_path: Path) -> None:
         (
             'label = "Case by case"\n',
             "",
-            'needs_review needs label = "the answer in a few words, for tables"',
+            '[verdicts.needs_review] needs label = "the answer in a few words, for tables"',
         ),
         ("[verdicts.needs_review]", "[verdicts.needs_reviews]", "needs_reviews is not a verdict"),
         (
             'supports = "Supports a refund"',
             'supports = "<b>Supports</b> a refund"',
-            "the words of supports holds “<” or “>”",
+            "the line supports of [effects] holds “<” or “>”",
         ),
-        ('against = "Counts against a refund"', 'againts = "x"', "againts is not an effect"),
+        (
+            'against = "Counts against a refund"',
+            'againts = "x"',
+            "againts is not a line of [effects]",
+        ),
         ('name = "Refund self-check"\n', "", '[self-check] needs name = "its name, at the start'),
         ("[self-check]", "[self_check]", "self_check is not a value of the policy file"),
         ('bought_today = "You bought it today."\n', "", '[sentences] needs bought_today = "…"'),
