@@ -82,7 +82,7 @@ def build(project: Path, site: Path, *, own_code: bool) -> None:
     """``mkdocs build --strict`` of ``project``; with ``own_code``, its own plugin and checker."""
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if own_code:
-        environment["PYTHONPATH"] = str(project)
+        environment["PYTHONPATH"] = os.pathsep.join([*_old_layout(project), str(project)])
     done = subprocess.run(
         [
             str(MKDOCS),
@@ -102,6 +102,20 @@ def build(project: Path, site: Path, *, own_code: bool) -> None:
     )
     if done.returncode != 0:
         raise SystemExit(f"benchmarks.page: the build of {project} failed:\n{done.stderr[-3000:]}")
+
+
+def _old_layout(project: Path) -> list[str]:
+    """For a commit from before the generator's layout (its plugin in ``refund_site/``): a folder
+    that lets the installed entry point (``policy_site.plugin``) load that commit's own plugin."""
+    if not (project / "refund_site" / "plugin.py").is_file() or (project / "policy_site").exists():
+        return []
+    shim = project / ".bench-entry-point" / "policy_site"
+    shim.mkdir(parents=True, exist_ok=True)
+    (shim / "__init__.py").write_text("", encoding="utf-8")
+    (shim / "plugin.py").write_text(
+        "from refund_site.plugin import RefundPolicyPlugin  # noqa: F401\n", encoding="utf-8"
+    )
+    return [str(shim.parent)]
 
 
 def checkout(ref: str, folder: Path) -> Path:

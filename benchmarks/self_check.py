@@ -70,7 +70,14 @@ WIDGET_ASSETS = "/assets/refund-check/"
 # The answers the benchmark gives: complete, so the checker returns a verdict (not field errors).
 # The first interaction is a click on the first answer; the fill sets it again, in case the click
 # was lost (a layout shift on pointerdown can move the option away before the click lands).
-ANSWERS = {"purchase_type": "credit_pack", "reason": "duplicate_payment", "credits_used": "none"}
+# Every question the form shows for these answers (it assumes none).
+ANSWERS = {
+    "purchase_type": "credit_pack",
+    "reason": "duplicate_payment",
+    "credits_used": "none",
+    "chargeback_filed": "false",
+    "payment_provider": "unsure",
+}
 FIRST_INTERACTION = 'input[name="purchase_type"][value="credit_pack"]'
 LOST_CLICK_NOTE = (
     "the first click on the form did not select the option it was aimed at (the layout moved "
@@ -265,12 +272,25 @@ window.benchProbe = (settings) => new Promise((resolve, reject) => {
 </script></body></html>
 """
 
-PROBE_WORKER = """
+PROBE_WORKER = r"""
 self.onmessage = async ({ data }) => {
   try {
     const { loadPyodide } = await import(new URL("pyodide.mjs", data.runtime).href);
+    // The site ships its standard library gzipped, as the page's worker unzips it.
+    let stdLibURL = data.stdlib;
+    if (stdLibURL.endsWith(".gz")) {
+      const zipped = await fetch(stdLibURL);
+      const unzipped = zipped.body.pipeThrough(new DecompressionStream("gzip"));
+      const bytes = await new Response(unzipped).arrayBuffer();
+      stdLibURL = stdLibURL.replace(/\.gz$/, "");
+      const original = self.fetch.bind(self);
+      self.fetch = (input, init) =>
+        String(input instanceof Request ? input.url : input) === stdLibURL
+          ? Promise.resolve(new Response(bytes))
+          : original(input, init);
+    }
     const pyodide = await loadPyodide({ indexURL: data.runtime, lockFileURL: data.lock,
-                                        stdLibURL: data.stdlib,
+                                        stdLibURL,
                                         stdout: () => {}, stderr: () => {} });
     await pyodide.loadPackage(data.package, { messageCallback: () => {} });
     let start = performance.now();
@@ -547,11 +567,23 @@ def copy_project(destination: Path, *, without_widget: bool = False) -> Path:
         elif entry.is_file():
             shutil.copy2(entry, destination / entry.name)
     if without_widget:
+        # The policy's own page must hold the self-check (the build says so): it moves to
+        # policy.md, and the home page becomes the same text without it, a page of no policy.
         index = destination / "docs" / "index.md"
-        text, count = WIDGET_BLOCK.subn("", index.read_text(encoding="utf-8"))
+        original = index.read_text(encoding="utf-8")
+        text, count = WIDGET_BLOCK.subn("", original)
         if count != 1:
             raise SystemExit(f"benchmark: expected one `/// refund-check` block in {index}.")
+        (destination / "docs" / "policy.md").write_text(original, encoding="utf-8")
         index.write_text(text, encoding="utf-8")
+        config = destination / "mkdocs.yml"
+        listed = config.read_text(encoding="utf-8")
+        if "          page: index.md\n" not in listed:
+            raise SystemExit("benchmark: mkdocs.yml lists no policy of the page index.md.")
+        config.write_text(
+            listed.replace("          page: index.md\n", "          page: policy.md\n", 1),
+            encoding="utf-8",
+        )
     return destination
 
 
@@ -910,7 +942,10 @@ def scenario_human_pace(bench: Bench) -> None:
             lambda: page.check(FIRST_INTERACTION),  # no-op unless the first click was lost
             lambda: page.fill('[name="purchase_date"]', _days_ago(PURCHASE_DAYS_AGO)),
             lambda: page.check(f'input[name="reason"][value="{ANSWERS["reason"]}"]'),
-            lambda: page.check(f'input[name="credits_used"][value="{ANSWERS["credits_used"]}"]'),
+            *(
+                lambda name=name: page.check(f'input[name="{name}"][value="{ANSWERS[name]}"]')
+                for name in ("credits_used", "chargeback_filed", "payment_provider")
+            ),
         ]
         for number, step in enumerate(steps, start=1):
             _sleep_until(started + bench.human_pace_s * number / (len(steps) + 1))
@@ -1315,7 +1350,14 @@ def main(argv: list[str] | None = None) -> int:
                     "stdlib": site_url + settings["stdlib"],
                     "package": settings["package"],
                     "answers": json.dumps(
-                        {"purchase_date": _days_ago(PURCHASE_DAYS_AGO), **ANSWERS}
+                        {
+                            "purchase_date": _days_ago(PURCHASE_DAYS_AGO),
+                            # JSON's booleans, as the contract takes them.
+                            **{
+                                name: {"true": True, "false": False}.get(value, value)
+                                for name, value in ANSWERS.items()
+                            },
+                        }
                     ),
                     "today": _days_ago(0),
                 },

@@ -15,7 +15,6 @@ build) and, unchanged, in the visitor's browser on Pyodide, where the page calls
 
 from __future__ import annotations
 
-from checker import policy
 from checker.model import Answers
 from checker.policy import Policy
 from checker.rules import RULEBOOK
@@ -61,4 +60,3 @@ read_policies = CHECKER.read_policies
 load_policy = CHECKER.load_policy
 default_policies = CHECKER.default_policies
 default_policy = CHECKER.default_policy
-policy.read_policies = read_policies

@@ -5,7 +5,6 @@ Every list that names them (the proofreading, the review, the history page) is d
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,7 +36,6 @@ __all__ = [
     "display_name",
     "long_date",
     "parameters_of",
-    "read_policies",
 ]
 
 # The policy file shipped with this package.
@@ -137,9 +135,3 @@ class Policy(engine.Policy):
 
 # The refund policy's values.
 PARAMETERS = engine.parameters_of(Policy)
-
-
-# Every version of a refund policy file (by default the one shipped with this package): the
-# engine's reader with the refund policy's rules, set by checker/__init__.py once they exist
-# (they are declared with this module's Policy).
-read_policies: Callable[[str | Path | None], Policies]

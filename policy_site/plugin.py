@@ -425,7 +425,9 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             text = (docs / page.source).read_text(encoding="utf-8")
             files.append(File.generated(config, page.src_uri, content=text))
 
-    def policy_of(self, page: Page) -> tuple[SitePolicy, versions.VersionPage | None]:
+    def policy_of(
+        self, page: Page, *, warn: bool = False
+    ) -> tuple[SitePolicy, versions.VersionPage | None]:
         """The policy a page belongs to, and the version it shows: a version's page is its
         policy's; any other page (the examples, the history) the one its front matter names
         (``policy: returns``), or the site's first."""
@@ -437,7 +439,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         for entry in self.site:
             if entry.source.name == named:
                 return entry, None
-        if named is not None:
+        if named is not None and warn:
             known = ", ".join(entry.source.name for entry in self.site)
             log.warning(
                 f"{page.file.src_uri}: “policy: {named}” names no policy of this site "
@@ -449,7 +451,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         self, markdown: str, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         assert self.extension is not None
-        entry, shown = self.policy_of(page)
+        entry, shown = self.policy_of(page, warn=True)
         shipment = entry.shipment
         assert shipment is not None
         source = page.file.content_string

@@ -16,7 +16,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from playwright.sync_api import Browser, expect
 
-from checker.policy import Policies, long_date, read_policies
+from checker import read_policies
+from checker.policy import Policies, long_date
 from policy_review import review
 from policy_site.pages import versions
 from tests.browser.conftest import Session, checked_session
