@@ -2,9 +2,10 @@
 
 At build time (never in the browser) it
 
-* reads the policy once (the checker's ``policy.toml``) and gives it to the Markdown extension,
-  which fills placeholders, anchors clauses, runs the worked examples and renders the widget;
-* holds the change review: the committed ledger must be the current rules' and policy's;
+* loads each policy that ``policies:`` lists (its package and its ``policy.toml``) once and gives
+  it to the Markdown extension, which fills placeholders, anchors clauses, runs the worked
+  examples and renders the widget;
+* holds the change review: each policy's committed ledger must be its current rules' and words';
 * checks, after every page is rendered, that each of the rules' clauses has its bullet, and
   renders in memory the site of each announced effective day (:mod:`policy_site.pages.upcoming`), so
   that the build of that day cannot fail;
@@ -92,10 +93,11 @@ class _Policies(c.ListOfItems[_PolicyEntry]):
     def post_validation(self, config: base.Config, key_name: str) -> None:
         entries: list[_PolicyEntry] = config[key_name]
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        # A policy's package sits beside mkdocs.yml (or is installed): found there last, so that
-        # an installed package of the same name comes first.
-        if str(root) not in sys.path:
-            sys.path.append(str(root))
+        # A policy's package sits beside mkdocs.yml (or is installed): found there first, so that
+        # the project's own package always wins over an installed one of the same name.
+        if str(root) in sys.path:
+            sys.path.remove(str(root))
+        sys.path.insert(0, str(root))
         loaded = []
         for entry in entries:
             try:

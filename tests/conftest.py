@@ -93,3 +93,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for name, values in timings.items():
         shown = ", ".join(f"{value:.2f} s" for value in values)
         terminalreporter.write_line(f"{name}: {shown}")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that starts Chromium as ``browser``, whatever its file says, so that the
+    fast tier (``./run test --fast``, ``-m "not browser"``) never starts one. Runs before pytest
+    selects by marker."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

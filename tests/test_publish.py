@@ -1,8 +1,9 @@
-"""The daily publish (README, "Publishing"): what can be checked without a host.
+"""The daily publish (dev/publishing.md): what can be checked without a host.
 
-The workflow and the host's configuration parse and agree with each other and with mkdocs.yml;
-the workflow runs on every push and every day; and its build steps, run in its order on a fresh
-``git clone`` of the project (what the CI runner has), build the site with its ``_headers``.
+The workflows and the host's configuration parse and agree with each other and with mkdocs.yml;
+the tests run on every push, pull request and day, and only a passing run of main publishes; and
+the publish's build steps, run in its order on a fresh ``git clone`` of the project (what the CI
+runner has), build the site with its ``_headers``.
 """
 
 from __future__ import annotations
@@ -17,25 +18,47 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
+WORKFLOWS = ROOT / ".github" / "workflows"
 NETLIFY = ROOT / "netlify.toml"
 
 
-def workflow() -> dict[str, Any]:
-    loaded = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+def workflow(name: str = "publish") -> dict[str, Any]:
+    loaded = yaml.safe_load((WORKFLOWS / f"{name}.yml").read_text(encoding="utf-8"))
     assert isinstance(loaded, dict)
     # YAML 1.1 reads the key `on` as true.
     loaded["on"] = loaded.pop(True, loaded.get("on"))
     return loaded
 
 
-def test_the_workflow_publishes_on_every_push_and_every_day() -> None:
-    flow = workflow()
-    assert "push" in flow["on"]
+def test_every_push_pull_request_and_day_runs_the_projects_own_ci() -> None:
+    flow = workflow("ci")
+    assert {"push", "pull_request", "schedule"} <= set(flow["on"])
+    assert flow["on"]["push"] is None or "branches" not in flow["on"]["push"]  # every branch
     (schedule,) = flow["on"]["schedule"]
     minute, hour, day, month, weekday = schedule["cron"].split()
     # Once a day, every day, early in the new day (UTC, the zone the build's "today" uses).
     assert minute.isdigit() and hour.isdigit() and (day, month, weekday) == ("*", "*", "*")
+    assert flow["env"]["TZ"] == "UTC"
+    (job,) = flow["jobs"].values()
+    assert [step["run"] for step in job["steps"] if "run" in step] == ["bash .ci/run"]
+
+
+def test_only_a_passing_test_run_of_main_publishes_and_it_publishes_that_commit() -> None:
+    flow = workflow()
+    # No trigger of its own: it follows ci.yml (push to main, the daily schedule, a manual run).
+    assert set(flow["on"]) == {"workflow_run"}
+    follows = flow["on"]["workflow_run"]
+    assert follows["workflows"] == [workflow("ci")["name"]]
+    assert follows["branches"] == ["main"] and follows["types"] == ["completed"]
+    condition = flow["jobs"]["build"]["if"]
+    assert "github.event.workflow_run.conclusion == 'success'" in condition
+    assert "github.event.workflow_run.event != 'pull_request'" in condition
+    steps = flow["jobs"]["build"]["steps"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["ref"] == "${{ github.event.workflow_run.head_sha }}"
+    # Every job that publishes waits for the build, which waits for the tests' success.
+    for name, job in flow["jobs"].items():
+        assert name == "build" or job["needs"] == "build"
     assert flow["env"]["TZ"] == "UTC"
     build = flow["jobs"]["build"]["steps"]
     assert [step["run"] for step in build if "run" in step] == ["./run build"]
