@@ -124,7 +124,7 @@ class _Policies(c.ListOfItems[_PolicyEntry]):
         if not loaded:
             raise ValidationError(
                 "list the site's policies, each with its package and page: "
-                "policies: [{package: checker, page: index.md}] (README, “Publishing another "
+                "policies: [{package: checker, page: index.md}] (dev/engine.md, “Publishing another "
                 "policy”)."
             )
         names = [policy.name for policy in loaded]

@@ -258,7 +258,7 @@ def _register(config: Path, package: str, page: str, title: str) -> None:
     if found is None:
         raise ScaffoldError(
             f"{CONFIG} has no “policies:” list under the refund-policy plugin; add one first "
-            "(README, “Publishing another policy”)."
+            "(dev/engine.md, “Publishing another policy”)."
         )
     # The list's items: the lines after "policies:" indented deeper than it.
     indent = found.group("indent")

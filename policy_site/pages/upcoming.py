@@ -1,7 +1,7 @@
 """The site as it will be built on each announced effective day, checked today, in memory.
 
 A static site switches to a new version only when it is built on or after its day (the daily
-publish, README's "Publishing"). That build must not be the first to find a problem: on that day
+publish, dev/publishing.md). That build must not be the first to find a problem: on that day
 docs/index.md becomes the home page (it must hold the self-check and the summary, and mark every
 clause), a frozen page becomes an earlier version's, and every page is proofread with the values
 of the version it shows then. So ``./run review`` and every build render each version page, and

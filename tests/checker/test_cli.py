@@ -310,7 +310,7 @@ def test_a_policy_file_missing_a_clause_is_named_without_a_traceback(tmp_path: P
     assert b"clause failed-job has no words; add a line" in done.stderr
 
 
-# One input rule everywhere (README, "The same input rules everywhere"): the flags themselves.
+# One input rule everywhere (dev/contract.md, "The same input rules everywhere"): the flags themselves.
 # (arguments, standard input, the one line the CLI says on standard error)
 # fmt: off
 USAGE_MISTAKES = [
