@@ -70,9 +70,18 @@ def test_only_a_passing_test_run_of_main_publishes_and_it_publishes_that_commit(
     assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
 
 
-def test_the_host_that_reads_headers_builds_the_same_way() -> None:
+def test_the_host_that_reads_headers_builds_the_same_way_and_only_when_the_tests_ask() -> None:
     netlify = tomllib.loads(NETLIFY.read_text(encoding="utf-8"))
     assert netlify["build"]["command"] == "./run build"
+    # Netlify cancels a build when the ignore command exits 0: its own builds on a push are
+    # cancelled; one its build hook asked for (INCOMING_HOOK_URL set) goes ahead.
+    ignore = netlify["build"]["ignore"]
+    for hook, cancelled in (({}, True), ({"INCOMING_HOOK_URL": "https://hook.invalid/1"}, False)):
+        done = subprocess.run(["bash", "-c", ignore], env=hook, check=False)
+        assert (done.returncode == 0) is cancelled
+    hook_job = workflow()["jobs"]["rebuild-elsewhere"]
+    assert "if" not in hook_job  # every passing run of main, not only the schedule's
+    assert "PUBLISH_BUILD_HOOK" in hook_job["steps"][0]["run"]
     assert netlify["build"]["publish"] == "site"
     assert netlify["build"]["environment"]["TZ"] == "UTC"
     # site/ is where mkdocs.yml builds to (its default when site_dir is not set).
