@@ -45,7 +45,7 @@ from policy_engine.policy import Policies, PolicyError, display_name, long_date
 from policy_review import ledger as ledgers
 from policy_review import review
 from policy_site import package, shipping
-from policy_site.pages import proofread, upcoming, versions
+from policy_site.pages import editor_files, proofread, upcoming, versions
 from policy_site.pages.extension import RefundPolicyExtension
 from policy_site.pages.page import PageContext, PageRole, WidgetSettings
 from policy_site.publishing import headers, output, precompress
@@ -249,6 +249,11 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                     f"({versions.status(entry.policies, version, self.today)}): "
                     f"{versions.summary(version)}"
                 )
+        # Stylesheets and drawings reach every page as they are: judged before anything is built.
+        shown_docs = Path(os.path.relpath(docs, config_dir)).as_posix()
+        unsafe = editor_files.docs_problems(docs, list(config.extra_css), shown_docs)
+        if unsafe:
+            self.stop(*unsafe)
         try:
             config.site_dir = str(self.output.begin(dirty=self.dirty))
         except output.OutputError as error:
