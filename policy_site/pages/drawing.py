@@ -207,11 +207,13 @@ class _Target:
         self.open.append(self.line)
         self.text = []
         for name, value in attributes.items():
-            problem = self.attribute_problem(local, name, value)
+            problem = self.attribute_problem(local, name, value, inert=namespace != SVG)
             if problem:
                 self.refuse(problem)
 
-    def attribute_problem(self, tag: str, name: str, value: str) -> str | None:
+    def attribute_problem(self, tag: str, name: str, value: str, *, inert: bool) -> str | None:
+        """Why an attribute may not be kept, or None; ``inert``: it is on an element that a
+        drawing program keeps for itself, which browsers neither show nor run."""
         namespace, local = _split(name)
         if local.lower().startswith("on") and namespace in ("", SVG, XLINK):
             return (
@@ -222,7 +224,7 @@ class _Target:
             if _LOCAL_REFERENCE.match(value.strip()):
                 return None
             return _reference_message(f'{"xlink:" if namespace else ""}href="{value[:50]}"')
-        if namespace in EDITOR_NAMESPACES or namespace == XML:
+        if namespace in EDITOR_NAMESPACES or namespace == XML or (inert and not namespace):
             return None
         if namespace == XLINK and local in ("title", "type", "role", "show", "actuate"):
             return None

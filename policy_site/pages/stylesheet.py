@@ -190,7 +190,8 @@ def _colour_problem(name: str, tokens: list[ast.Node]) -> str | None:
             and token.lower_value in ("light", "dark", "normal", "only")
         ):
             continue
-        colour = tinycss2.color5.parse_color([token])
+        # One component value, as tinycss2 documents it (its stubs say only str or a list).
+        colour = tinycss2.color5.parse_color(token)  # type: ignore[arg-type]
         if (
             colour is None
             and isinstance(token, ast.FunctionBlock)
