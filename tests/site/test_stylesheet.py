@@ -85,10 +85,12 @@ BENIGN = {
     "a:hover { color: hsl(220 60% 40%); text-decoration: underline; }",
     "dark mode": '[data-md-color-scheme="slate"] { --imgtostl-link: #9db4ff; }\n'
     "@media (prefers-color-scheme: dark) { :root { --imgtostl-review: oklch(80% 0.1 80); } }",
-    "widths": "@media (min-width: 60em) { .md-typeset h1 { font-size: 2rem; margin-bottom: 1rem } }",
+    "widths": "@media (min-width: 60em) {\n"
+    ".md-typeset h1 { font-size: 2rem; margin-bottom: 1rem } }",
     "fonts": 'body { font-family: "Inter", system-ui, sans-serif; font-weight: 400; }\n'
     "h1, h2 { font-weight: 700; letter-spacing: -0.01em; line-height: 1.25; }",
-    "own font file": '@font-face { font-family: "Brand"; src: url(fonts/brand.woff2) format("woff2");'
+    "own font file": '@font-face { font-family: "Brand";\n'
+    'src: url(fonts/brand.woff2) format("woff2");'
     " font-display: swap; }",
     "borders": ".md-typeset table { border: 1px solid #ccc; border-radius: 0.25rem; }",
     "colour mixes": ":root > * { --md-accent-fg-color--transparent: rgb(63 99 196 / 10%);"
