@@ -3,6 +3,8 @@ adds or loads (policy_site/pages/stylesheet.py): a corpus of hostile and benign 
 
 from __future__ import annotations
 
+import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -191,3 +193,12 @@ def test_the_build_refuses_a_hostile_brand_and_logo_at_their_lines_and_keeps_the
     svg_line = line_of(logo, "<script>")
     assert f"docs/assets/brand.css:{css_line}: content writes words into the page" in result.stderr
     assert f"docs/assets/images/logo.svg:{svg_line}: <script> is not allowed" in result.stderr
+
+
+def test_every_example_in_editings_brand_section_is_allowed(tmp_path: Path) -> None:
+    editing = (ROOT / "EDITING.md").read_text(encoding="utf-8")
+    section = editing[editing.index("### What the stylesheet may say") :]
+    examples = re.findall(r"```css\n(.*?)```", section, re.S)
+    assert len(examples) >= 4
+    for css in examples:
+        assert stylesheet_problems(write(tmp_path, textwrap.dedent(css)), BRAND) == [], css
