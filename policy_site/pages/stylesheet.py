@@ -64,6 +64,13 @@ BORDER_PROPERTIES = frozenset(
     | {f"border-{y}-{x}-radius" for y in ("top", "bottom") for x in ("left", "right")}
 )
 COLOR_SCHEME = "color-scheme"
+# How text is set, chosen among keywords only (no strings: a list marker written as a string
+# would be words on the page). None of them hides, moves or adds anything.
+KEYWORD_PROPERTIES = frozenset(
+    {"text-align", "cursor", "scroll-behavior", "list-style-type", "hyphens", "overflow-wrap"}
+    | {"word-break", "text-wrap", "text-underline-position", "text-decoration-skip-ink"}
+    | {"font-variant-position", "font-variant-east-asian", "print-color-adjust"}
+)
 # Room around a box is at most this (in rem, 16 px): more would push the policy out of view.
 MAX_SPACING_REM = 4.0
 MAX_BORDER_REM = 0.5
@@ -349,8 +356,10 @@ def _border_problem(name: str, tokens: list[ast.Node]) -> str | None:
 
 
 def _custom_property_problem(tokens: list[ast.Node]) -> str | None:
-    """A custom property may hold anything a colour, font or spacing is written with, and this
-    site's files; it takes effect where the site's own styles use it."""
+    """A custom property may hold colours, fonts' names and this site's files: it takes effect
+    where the site's own styles and the theme's use it, and some of those are sizes, offsets
+    and shadows (``min-height: var(--rc-target)``, ``box-shadow: var(--md-shadow-z2)``), which a
+    length, a number or calc() here could turn into a way to hide the page."""
     for token in tokens:
         url = _url_of(token)
         if url is not None:
@@ -358,23 +367,48 @@ def _custom_property_problem(tokens: list[ast.Node]) -> str | None:
             if problem:
                 return problem
             continue
+        if isinstance(token, ast.NumberToken | ast.DimensionToken | ast.PercentageToken):
+            return (
+                f"a custom property may hold a colour, a font's name or url(a file of this "
+                f"site), not the size “{tinycss2.serialize([token]).strip()}”: the site's and "
+                "the theme's styles use some custom properties as sizes and offsets. Write a "
+                "colour instead, or write the size on a property such as margin"
+            )
         if isinstance(token, ast.FunctionBlock):
             name = token.lower_name
-            if name not in _COLOUR_FUNCTIONS | _MATH_FUNCTIONS | {"var"}:
+            if name == "var":
+                problem = _custom_property_problem(token.arguments)
+                if problem:
+                    return problem
+                continue
+            if name not in _COLOUR_FUNCTIONS:
                 return (
                     f"{token.name}() is not allowed in a custom property; write a colour, a "
-                    "font's name, a length or url(a file of this site) instead"
+                    "font's name or url(a file of this site) instead"
                 )
-            problem = _custom_property_problem(token.arguments)
-            if problem:
-                return problem
-        elif isinstance(token, ast.ParenthesesBlock | ast.SquareBracketsBlock):
-            problem = _custom_property_problem(token.content)
-            if problem:
-                return problem
-        elif isinstance(token, ast.CurlyBracketsBlock):
-            return "a custom property may not hold a { … } block; write a single value instead"
+            for inner in _urls_in(token.arguments):
+                problem = _url_problem(inner)
+                if problem:
+                    return problem
+        elif isinstance(
+            token, ast.ParenthesesBlock | ast.SquareBracketsBlock | ast.CurlyBracketsBlock
+        ):
+            return (
+                "a custom property may not hold a bracketed block; write a colour, a font's "
+                "name or url(a file of this site) instead"
+            )
     return None
+
+
+def _urls_in(tokens: list[ast.Node]) -> list[str]:
+    found: list[str] = []
+    for token in tokens:
+        url = _url_of(token)
+        if url is not None:
+            found.append(url)
+        elif isinstance(token, ast.FunctionBlock):
+            found += _urls_in(token.arguments)
+    return found
 
 
 def _refused_property(name: str) -> str:
@@ -439,6 +473,18 @@ def _declaration_problem(declaration: ast.Declaration) -> str | None:
         )
     if name in BORDER_PROPERTIES:
         return _border_problem(name, value)
+    if name in KEYWORD_PROPERTIES:
+        for token in _words(value):
+            if (
+                not isinstance(token, ast.IdentToken)
+                or token.lower_value == "none"
+                and (name == "cursor")
+            ):
+                return (
+                    f"{name} takes a keyword (like {name}: auto); write one instead of "
+                    f"“{tinycss2.serialize([token]).strip()[:40]}”"
+                )
+        return None
     return _refused_property(name)
 
 

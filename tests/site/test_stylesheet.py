@@ -79,6 +79,12 @@ HOSTILE = {
     "calc hides its value": ("p {\n  margin-top: calc(-100vh) }", "calc()"),
     "var hides its value": ("p {\n  margin-top: var(--far) }", "var()"),
     "expression": ("p {\n  color: expression(alert(1)) }", "not a colour"),
+    "a size the theme uses for a shadow": (":root {\n  --md-shadow-z2: 0 0 0 100vh #fff }", "size"),
+    "a size the self-check uses": (":root {\n  --rc-target: 9999px }", "size"),
+    "a number the theme uses for opacity": (":root {\n  --md-progress-value: 0 }", "size"),
+    "a list marker in words": ('li {\n  list-style-type: "Refund guaranteed: " }', "keyword"),
+    "no pointer": ("a {\n  cursor: none }", "keyword"),
+    "calc in a custom property": (":root {\n  --md-icon-size: calc(0px) }", "calc()"),
     "other charset": ('@charset "latin1";', "UTF-8"),
 }
 
@@ -99,6 +105,8 @@ BENIGN = {
     "colour mixes": ":root > * { --md-accent-fg-color--transparent: rgb(63 99 196 / 10%);"
     " --x: color-mix(in srgb, red 40%, white); --y: light-dark(#fff, #000); }",
     "charset": '@charset "utf-8";\n:root { --imgtostl-blue: #123456 }',
+    "text set by keywords": ".md-typeset th { text-align: left; hyphens: auto; }\n"
+    "a { cursor: pointer; } ol { list-style-type: lower-alpha; }",
 }
 
 
