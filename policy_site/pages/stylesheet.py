@@ -475,11 +475,8 @@ def _declaration_problem(declaration: ast.Declaration) -> str | None:
         return _border_problem(name, value)
     if name in KEYWORD_PROPERTIES:
         for token in _words(value):
-            if (
-                not isinstance(token, ast.IdentToken)
-                or token.lower_value == "none"
-                and (name == "cursor")
-            ):
+            hidden_pointer = name == "cursor" and getattr(token, "lower_value", "") == "none"
+            if not isinstance(token, ast.IdentToken) or hidden_pointer:
                 return (
                     f"{name} takes a keyword (like {name}: auto); write one instead of "
                     f"“{tinycss2.serialize([token]).strip()[:40]}”"
