@@ -192,10 +192,26 @@ def mail_recipients(url: str) -> list[str] | None:
     return [recipient for recipient in recipients if recipient]
 
 
-def _web_address(text: str) -> tuple[str, str] | None:
-    """(host, path) of a web address written as words ("imgtostl.com/terms"), or None."""
+# The endings by which words without https:// or www. read as a web address ("imgtostl.com"),
+# and not as a file's name ("examples.md", "policy.toml", "run.py").
+WEB_ENDINGS = frozenset(
+    {"com", "net", "org", "info", "biz", "io", "co", "app", "dev", "shop", "store", "online"}
+    | {"site", "help", "support", "example", "eu", "uk", "us", "de", "fr", "nl", "es", "it"}
+    | {"ca", "au", "ch", "at", "be", "se", "no", "dk", "fi", "ie", "nz", "jp", "cn", "br", "mx"}
+    | {"pt", "cz", "gr", "hu", "ro", "tr", "za", "kr", "tw", "sg", "hk", "me", "tv", "cloud"}
+)
+
+
+def _web_address(text: str, *, bare: bool = True) -> tuple[str, str] | None:
+    """(host, path) of a web address written as words ("imgtostl.com/terms"), or None.
+
+    Words without ``https://`` or ``www.`` count only if they end like a web address
+    (:data:`WEB_ENDINGS`), unless ``bare`` is false (the link's own address)."""
     match = _WEB_TEXT.match(text.strip())
     if match is None:
+        return None
+    written = match.group("scheme") or match.group("host").lower().startswith("www.")
+    if bare and not written and match.group("host").lower().rsplit(".", 1)[-1] not in WEB_ENDINGS:
         return None
     rest = re.split(r"[?#]", match.group("rest") or "")[0]
     host = match.group("host").lower().rstrip(".")
@@ -234,7 +250,7 @@ def address_problem(text: str, href: str, addresses: Addresses) -> str | None:
     if shown is None:
         return None
     seen = normalise_url(href)
-    target = _web_address(re.sub(r"^https?://", "", seen, flags=re.IGNORECASE))
+    target = _web_address(re.sub(r"^https?://", "", seen, flags=re.IGNORECASE), bare=False)
     if not re.match(r"^https?://", seen, flags=re.IGNORECASE) or target is None:
         target = None
     host, path = shown

@@ -32,6 +32,7 @@ HOSTILE = [
     ("[imgtostl.com](https://imgtostl.com.evil.example/)", "show the address imgtostl.com but it goes to"),
     ("[www.imgtostl.com/refunds](https://imgtostl.com/other)", "show the address www.imgtostl.com/refunds"),
     ("[imgtostl.com/terms](examples.md)", "show the address imgtostl.com/terms but it goes to"),
+    ("[www.imgtostl.de](https://evil.example/)", "show the address www.imgtostl.de but it goes to"),
     ("Or email refunds@imgtostl-support.example for a faster refund.", "names the email address refunds@imgtostl-support.example"),
     ("Or email <b>refunds@imgtostl-support.example</b> today.", "names the email address refunds@imgtostl-support.example"),
 ]
@@ -45,6 +46,8 @@ BENIGN = [
     "See [our terms](https://imgtostl.com/terms) and <https://imgtostl.com/terms>.",
     "See [imgtostl.com](https://imgtostl.com/) or [http://imgtostl.com/terms](https://imgtostl.com/terms/).",
     "See [the examples](examples.md) and [history](/history/).",
+    "Open [examples.md](examples.md), [policy.toml](https://github.com/imgtostl/policy/blob/main/checker/policy.toml) or [run.py](https://github.com/imgtostl/policy).",
+    "See [www.imgtostl.com](https://imgtostl.com/) and [imgtostl.com/terms](https://www.imgtostl.com/terms?lang=en).",
 ]
 
 
