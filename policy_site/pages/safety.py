@@ -185,7 +185,7 @@ def mail_recipients(url: str) -> list[str] | None:
     if scheme is None or scheme.group(1).lower() != "mailto":
         return None
     path, _, query = seen[scheme.end() :].partition("?")
-    recipients = [unquote(part).strip() for part in path.split(",")]
+    recipients = [part.strip() for part in unquote(path).split(",")]
     for name, value in parse_qsl(query, keep_blank_values=True):
         if name.lower() in ("to", "cc", "bcc"):
             recipients += [part.strip() for part in value.split(",")]
@@ -219,10 +219,11 @@ def _web_address(text: str, *, bare: bool = True) -> tuple[str, str] | None:
     return host.removeprefix("www."), rest.rstrip("/")
 
 
-def address_problem(text: str, href: str, addresses: Addresses) -> str | None:
-    """Why a link whose words are ``text`` and that goes to ``href`` may not be published, or
-    None: every mailto: goes to an address ``addresses`` holds, and words that are an email
-    address or a web address go to that same address."""
+def address_problem(text: str, href: str, addresses: Addresses) -> tuple[str, str] | None:
+    """Why a link whose words are ``text`` and that goes to ``href`` may not be published, with
+    what the editor wrote that shows it (an address, or the words), or None: every mailto:
+    goes to an address ``addresses`` holds, and words that are an email address or a web
+    address go to that same address."""
     recipients = mail_recipients(href)
     suggest = (
         "write {{ support_email }} (a link to "
@@ -236,13 +237,15 @@ def address_problem(text: str, href: str, addresses: Addresses) -> str | None:
         return (
             f"the link's words show the address {_shown(words)} but it goes to "
             f"“{_shown(href)}”; a visitor trusts the words. Write {honest} instead, or give "
-            "the link words that are not an address"
+            "the link words that are not an address",
+            words,
         )
     for recipient in recipients or []:
         if recipient not in addresses:
             return (
                 f"the link mails {_shown(recipient)}, an address {addresses.source} does not "
-                f"declare (customers write to {addresses.first}); {suggest}"
+                f"declare (customers write to {addresses.first}); {suggest}",
+                recipient,
             )
     if recipients is not None:
         return None
@@ -258,7 +261,8 @@ def address_problem(text: str, href: str, addresses: Addresses) -> str | None:
         return (
             f"the link's words show the address {_shown(words)} but it goes to "
             f"“{_shown(href)}”; a visitor trusts the words. Write [{words}](https://"
-            f"{words.split('://')[-1]}) instead, with the address it really goes to as its words"
+            f"{words.split('://')[-1]}) instead, with the address it really goes to as its words",
+            words,
         )
     return None
 
@@ -351,17 +355,28 @@ class _Judge:
         self.found: list[Finding] = []
         self.markers: set[str] = set()
 
+    def words(self, text: str, *, tag: str = "", attribute: str = "") -> None:
+        """Judge the email addresses that ``text`` (a text node or an attribute's value) names."""
+        if self.addresses is None:
+            return
+        for address in _EMAIL_TEXT.findall(text):
+            why = text_address_problem(address, self.addresses)
+            if why:
+                value = text if attribute else ""
+                self.found.append(
+                    Finding(
+                        _sentence(why), tag=tag, attribute=attribute, value=value, needle=address
+                    )
+                )
+
     def walk(self, node: object) -> None:
         for child in getattr(node, "children", None) or ():
             self.node(child)
 
     def node(self, node: object) -> None:
         name: str = getattr(node, "name", "")
-        if name == "#text" and self.addresses is not None:
-            for address in _EMAIL_TEXT.findall(getattr(node, "data", None) or ""):
-                why = text_address_problem(address, self.addresses)
-                if why:
-                    self.found.append(Finding(_sentence(why), needle=address))
+        if name == "#text":
+            self.words(getattr(node, "data", None) or "")
             return
         if name in ("#text", "#comment", "!doctype"):
             return  # text, and a comment as a browser ends it, are inert
@@ -389,12 +404,17 @@ class _Judge:
                     self.found.append(
                         Finding(_sentence(why), tag=name, attribute=attribute, value=value or "")
                     )
+            for attribute in ("title", "alt", "aria-label"):
+                self.words(attributes.get(attribute) or "", tag=name, attribute=attribute)
             href = attributes.get("href")
             if name == "a" and href is not None and self.addresses is not None:
-                why = address_problem(_text_of(node), href, self.addresses)
-                if why:
+                problem = address_problem(_text_of(node), href, self.addresses)
+                if problem:
+                    why, shown = problem
                     self.found.append(
-                        Finding(_sentence(why), tag=name, attribute="href", value=href)
+                        Finding(
+                            _sentence(why), tag=name, attribute="href", value=href, needle=shown
+                        )
                     )
                     return  # one finding for the link, its words included
         self.walk(node)

@@ -80,6 +80,10 @@ MIN_LINE_HEIGHT, MAX_LINE_HEIGHT = 1.0, 3.0
 MAX_LETTER_SPACING_EM = 0.3
 # A text colour at least this opaque: fainter is not read.
 MIN_TEXT_ALPHA = 0.6
+# Text and background set in one rule must differ at least this much (WCAG's contrast ratio; 3:1
+# is its floor for large text): below it the words cannot be read. Other pairs are left to the
+# accessibility audit of the built pages.
+MIN_CONTRAST = 3.0
 
 # How many rem a length of each unit is, near enough for a limit (em and ex as at 16 px).
 _REM_PER_UNIT = {
@@ -507,6 +511,31 @@ def _font_face_problem(declaration: ast.Declaration) -> str | None:
     return None
 
 
+def _luminance(tokens: list[ast.Node]) -> float | None:
+    """WCAG's relative luminance of a literal sRGB colour, or None for anything else."""
+    words = _words(tokens)
+    if len(words) != 1:
+        return None
+    colour = tinycss2.color5.parse_color(words[0])  # type: ignore[arg-type]
+    # tinycss2's colours carry their space and coordinates (its stubs do not say so).
+    if colour is None or getattr(colour, "space", None) != "srgb":
+        return None
+    channels: tuple[float, ...] = tuple(getattr(colour, "coordinates", ()))
+    linear = [
+        channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+        for channel in channels
+    ]
+    return float(0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2])
+
+
+def _contrast(text: list[ast.Node], background: list[ast.Node]) -> float | None:
+    """The contrast ratio of two literal colours, or None when either is not one."""
+    first, second = _luminance(text), _luminance(background)
+    if first is None or second is None:
+        return None
+    return (max(first, second) + 0.05) / (min(first, second) + 0.05)
+
+
 class _Judge:
     def __init__(self) -> None:
         self.found: list[StyleFinding] = []
@@ -536,6 +565,21 @@ class _Judge:
             content or [], skip_comments=True, skip_whitespace=True
         )
         self.rules(contents, nested=True)
+        colours = {
+            node.lower_name: node
+            for node in contents
+            if isinstance(node, ast.Declaration)
+            and node.lower_name in ("color", "background-color")
+        }
+        if len(colours) == 2:
+            ratio = _contrast(colours["color"].value, colours["background-color"].value)
+            if ratio is not None and ratio < MIN_CONTRAST:
+                self.refuse(
+                    colours["color"],
+                    f"this text colour on this rule's background-color has a contrast of "
+                    f"{ratio:.1f}:1, too little to read; write colours at least "
+                    f"{MIN_CONTRAST:g}:1 apart instead (4.5:1 for body text)",
+                )
 
     def at_rule(self, rule: ast.AtRule) -> None:
         keyword = rule.lower_at_keyword

@@ -35,6 +35,10 @@ HOSTILE = [
     ("[www.imgtostl.de](https://evil.example/)", "show the address www.imgtostl.de but it goes to"),
     ("Or email refunds@imgtostl-support.example for a faster refund.", "names the email address refunds@imgtostl-support.example"),
     ("Or email <b>refunds@imgtostl-support.example</b> today.", "names the email address refunds@imgtostl-support.example"),
+    ('Write to <abbr title="refunds@imgtostl-support.example">us</abbr>.', "names the email address refunds@imgtostl-support.example"),
+    ("[Write to support](mailto:support@imgtostl.com%2C%20refunds@evil.example)", "link mails refunds@evil.example"),
+    ("[Write to support](mailto:?to=refunds@evil.example)", "link mails refunds@evil.example"),
+    ("Write to <refunds@evil.example>.", "link mails refunds@evil.example"),
 ]
 # fmt: on
 

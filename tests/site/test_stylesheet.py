@@ -82,6 +82,11 @@ HOSTILE = {
     "a size the theme uses for a shadow": (":root {\n  --md-shadow-z2: 0 0 0 100vh #fff }", "size"),
     "a size the self-check uses": (":root {\n  --rc-target: 9999px }", "size"),
     "a number the theme uses for opacity": (":root {\n  --md-progress-value: 0 }", "size"),
+    "white on white": ("p { background-color: #fff;\n  color: white }", "contrast of 1.0:1"),
+    "pale on pale": (
+        ".md-typeset { background-color: #eee;\n  color: #ddd }",
+        "too little to read",
+    ),
     "a list marker in words": ('li {\n  list-style-type: "Refund guaranteed: " }', "keyword"),
     "no pointer": ("a {\n  cursor: none }", "keyword"),
     "calc in a custom property": (":root {\n  --md-icon-size: calc(0px) }", "calc()"),
@@ -105,6 +110,7 @@ BENIGN = {
     "colour mixes": ":root > * { --md-accent-fg-color--transparent: rgb(63 99 196 / 10%);"
     " --x: color-mix(in srgb, red 40%, white); --y: light-dark(#fff, #000); }",
     "charset": '@charset "utf-8";\n:root { --imgtostl-blue: #123456 }',
+    "a readable pair": ".md-typeset code { color: #1d3f8f; background-color: #f5f5f5; }",
     "text set by keywords": ".md-typeset th { text-align: left; hyphens: auto; }\n"
     "a { cursor: pointer; } ol { list-style-type: lower-alpha; }",
 }
