@@ -33,7 +33,8 @@ def ran(browser: Browser, site: Path, rules: list[HeaderRule]) -> str | None:
             with page.expect_response(lambda response: response.url.endswith("/logo.svg")):
                 page.goto(server.url("/assets/images/logo.svg"))
             page.wait_for_load_state("load")
-            return page.evaluate("document.documentElement.getAttribute('data-ran')")
+            marked: str | None = page.evaluate("document.documentElement.getAttribute('data-ran')")
+            return marked
         finally:
             context.close()
 
