@@ -188,6 +188,22 @@ def _is_var(token: ast.Node) -> bool:
     return isinstance(token, ast.FunctionBlock) and token.lower_name == "var"
 
 
+# The custom properties that hold colours: the site's own (which hold nothing but colours, fonts
+# and files, see _custom_property_problem) and the theme's colours (--md-…-color, --md-…-color--…).
+_COLOUR_VARIABLE = re.compile(r"^--(imgtostl-[\w-]+|md-[\w-]*-color(--[\w-]+)?)$")
+
+
+def _names_a_colour(token: ast.Node) -> bool:
+    """Whether ``token`` is var() of a custom property that holds a colour."""
+    arguments = _significant(getattr(token, "arguments", []))
+    return bool(
+        arguments
+        and isinstance(arguments[0], ast.IdentToken)
+        and _COLOUR_VARIABLE.match(arguments[0].value)
+        and len(arguments) == 1
+    )
+
+
 def _colour_problem(name: str, tokens: list[ast.Node]) -> str | None:
     """Why ``tokens`` are not a colour (or, for ``scrollbar-color``, two) a visitor can read."""
     for token in _words(tokens):
@@ -461,13 +477,21 @@ def _declaration_problem(declaration: ast.Declaration) -> str | None:
                 f"{name}: {token.name}() cannot be measured by this check; write the value "
                 "itself instead, like 1rem"
             )
-        if _is_var(token) and name not in COLOUR_PROPERTIES and name != "font-family":
+        if _is_var(token) and name in BORDER_PROPERTIES and _names_a_colour(token):
+            continue  # border: 1px solid var(--imgtostl-blue)
+        if _is_var(token) and name not in COLOUR_PROPERTIES | {"font-family", "background"}:
             return (
                 f"{name}: var() cannot be measured by this check; write the value itself "
                 "instead, like 1rem"
             )
     if name in COLOUR_PROPERTIES or name == COLOR_SCHEME:
         return _colour_problem(name, value)
+    if name == "background" and len(_words(value)) == 1:
+        if _is_var(_words(value)[0]) and not _names_a_colour(_words(value)[0]):
+            return _refused_property(name)
+        # A colour alone, as the shorthand is often written: background: #fff.
+        problem = _colour_problem("background-color", value)
+        return None if problem is None else _refused_property(name)
     if name in FONT_PROPERTIES:
         return _font_problem(name, value)
     if name in SPACING_PROPERTIES:

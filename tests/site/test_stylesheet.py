@@ -88,6 +88,18 @@ HOSTILE = {
         "too little to read",
     ),
     "a list marker in words": ('li {\n  list-style-type: "Refund guaranteed: " }', "keyword"),
+    "a border as wide as the theme's tooltip": (
+        "p {\n  border: var(--md-tooltip-width) solid }",
+        "var()",
+    ),
+    "a background picture in the shorthand": (
+        "body {\n  background: #fff linear-gradient(#fff, #fff) }",
+        "background",
+    ),
+    "a theme's icon as the background": (
+        "body {\n  background: var(--md-admonition-icon--note) }",
+        "background",
+    ),
     "no pointer": ("a {\n  cursor: none }", "keyword"),
     "calc in a custom property": (":root {\n  --md-icon-size: calc(0px) }", "calc()"),
     "other charset": ('@charset "latin1";', "UTF-8"),
@@ -110,6 +122,10 @@ BENIGN = {
     "colour mixes": ":root > * { --md-accent-fg-color--transparent: rgb(63 99 196 / 10%);"
     " --x: color-mix(in srgb, red 40%, white); --y: light-dark(#fff, #000); }",
     "charset": '@charset "utf-8";\n:root { --imgtostl-blue: #123456 }',
+    "background as a colour": ".md-header { background: var(--imgtostl-blue); }\n"
+    ".md-footer { background: #142c66; }",
+    "borders in the brand's colours": ".md-typeset h2 { border-bottom: 2px solid "
+    "var(--imgtostl-blue); }\na:focus { outline: 2px solid var(--md-accent-fg-color); }",
     "a readable pair": ".md-typeset code { color: #1d3f8f; background-color: #f5f5f5; }",
     "text set by keywords": ".md-typeset th { text-align: left; hyphens: auto; }\n"
     "a { cursor: pointer; } ol { list-style-type: lower-alpha; }",
