@@ -495,9 +495,9 @@ def _declaration_problem(declaration: ast.Declaration) -> str | None:
     if name in FONT_PROPERTIES:
         return _font_problem(name, value)
     if name in SPACING_PROPERTIES:
-        low = 0.0
+        # Never negative: a negative margin pulls text over, or out of, what is beside it.
         return _length_problem(
-            name, value, low=low, high=MAX_SPACING_REM, words=frozenset({"auto"})
+            name, value, low=0.0, high=MAX_SPACING_REM, words=frozenset({"auto"})
         )
     if name in BORDER_PROPERTIES:
         return _border_problem(name, value)
@@ -567,7 +567,7 @@ class _Judge:
     def refuse(self, node: ast.Node, message: str) -> None:
         self.found.append(StyleFinding(node.source_line, message))
 
-    def rules(self, rules: Sequence[ast.Node], *, nested: bool) -> None:
+    def rules(self, rules: Sequence[ast.Node]) -> None:
         for rule in rules:
             if isinstance(rule, ast.ParseError):
                 self.refuse(
@@ -579,7 +579,7 @@ class _Judge:
                 self.at_rule(rule)
             elif isinstance(rule, ast.QualifiedRule):
                 self.block(rule.content)
-            elif isinstance(rule, ast.Declaration) and nested:
+            elif isinstance(rule, ast.Declaration):
                 problem = _declaration_problem(rule)
                 if problem:
                     self.refuse(rule, problem)
@@ -588,7 +588,7 @@ class _Judge:
         contents = tinycss2.parse_blocks_contents(
             content or [], skip_comments=True, skip_whitespace=True
         )
-        self.rules(contents, nested=True)
+        self.rules(contents)
         colours = {
             node.lower_name: node
             for node in contents
@@ -653,7 +653,7 @@ def judge_stylesheet(text: str) -> list[StyleFinding]:
     """Everything in the stylesheet ``text`` that may not be published, in file order."""
     judge = _Judge()
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
-    judge.rules(rules, nested=False)
+    judge.rules(rules)
     return sorted(judge.found, key=lambda finding: finding.line)
 
 
