@@ -4,7 +4,8 @@ Pages are Markdown, judged once rendered (:mod:`policy_site.pages.safety`). Ever
 ``docs/`` is copied to the site byte for byte, so it is judged here by its kind: stylesheets by
 :mod:`policy_site.pages.stylesheet` (those ``extra_css`` lists too), drawings (SVG) by
 :mod:`policy_site.pages.drawing`, and kinds that a browser runs or renders as a page of this site
-(HTML, scripts, XML) are refused: they would be published unchecked.
+(HTML, scripts, XML), or that the host reads as its settings (``_redirects``, ``CNAME``), are
+refused: they would be published unchecked.
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ from policy_site.pages.stylesheet import stylesheet_problems
 ACTIVE_SUFFIXES = frozenset(
     {".html", ".htm", ".xhtml", ".xht", ".shtml", ".js", ".mjs", ".cjs", ".xml", ".xsl"}
     | {".xslt", ".svgz", ".swf", ".wasm", ".php", ".jsp", ".asp", ".vbs", ".hta"}
+)
+# Files a host reads as its own settings when they are published: where to send visitors
+# (Netlify's and Cloudflare's _redirects, _routes.json), what headers to send (the build writes
+# _headers itself), and which domain serves the site (GitHub Pages' CNAME).
+HOST_FILES = frozenset(
+    {"_redirects", "_headers", "_routes.json", "cname", "netlify.toml", "vercel.json"}
+    | {"static.json", "firebase.json", "staticwebapp.config.json", "_config.yml"}
 )
 _ADDRESS = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
@@ -56,6 +64,13 @@ def docs_problems(docs_dir: Path, extra_css: list[str], shown_docs: str = "docs"
             problems += drawing_problems(path, shown)
         elif suffix in ACTIVE_SUFFIXES:
             problems.append(_active_problem(shown, suffix))
+        elif path.name.lower() in HOST_FILES:
+            problems.append(
+                f"{shown}: the host reads this file as its own settings (where to send visitors, "
+                "what to send them, which address serves the site), so it would change the site "
+                "unchecked; remove it (a change of hosting is a developer's change, in "
+                "netlify.toml) and write pages in Markdown instead."
+            )
     for entry in extra_css:
         if _ADDRESS.match(entry.strip()):
             problems.append(

@@ -190,7 +190,9 @@ def test_a_stylesheet_from_another_site_in_extra_css_is_refused(tmp_path: Path) 
         ]
 
 
-@pytest.mark.parametrize("name", ["page.html", "assets/x.js", "feed.xml", "logo.svgz"])
+@pytest.mark.parametrize(
+    "name", ["page.html", "assets/x.js", "feed.xml", "logo.svgz", "_redirects", "CNAME", "_headers"]
+)
 def test_files_a_browser_runs_are_not_published_unchecked(tmp_path: Path, name: str) -> None:
     docs = tmp_path / "docs"
     (docs / "assets").mkdir(parents=True)
