@@ -39,6 +39,10 @@ HOSTILE = [
     ("[Write to support](mailto:support@imgtostl.com%2C%20refunds@evil.example)", "link mails refunds@evil.example"),
     ("[Write to support](mailto:?to=refunds@evil.example)", "link mails refunds@evil.example"),
     ("Write to <refunds@evil.example>.", "link mails refunds@evil.example"),
+    ("[imgtostl.com](https://imgtostl.com@evil.example/)", "show the address imgtostl.com but it goes to"),
+    ("[imgtostl.com](https://imgtostl.com:443@evil.example/)", "show the address imgtostl.com but it goes to"),
+    ("[imgtostl.com](https://imgt\u043estl.com/)", "show the address imgtostl.com but it goes to"),
+    ("Write to support@imgt\u043estl.com today.", "names the email address support@imgt\u043estl.com"),
 ]
 # fmt: on
 
