@@ -466,7 +466,14 @@ def _declaration_problem(declaration: ast.Declaration) -> str | None:
     value = list(declaration.value)
     if name.startswith("--"):
         return _custom_property_problem(value)
-    # Addresses first: whatever the property, url() loads.
+    allowed = (
+        (COLOUR_PROPERTIES | FONT_PROPERTIES | SPACING_PROPERTIES | BORDER_PROPERTIES)
+        | KEYWORD_PROPERTIES
+        | {COLOR_SCHEME, "background"}
+    )
+    if name not in allowed:
+        return _refused_property(name)  # what it does is the reason, whatever its value
+    # Then addresses: whatever the property, url() loads.
     for token in _significant(value):
         url = _url_of(token)
         if url is not None:

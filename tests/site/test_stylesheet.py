@@ -46,7 +46,10 @@ HOSTILE = {
         "body {\n  background: url(https://evil.example/x.png) }",
         "url(",
     ),
-    "quoted url": ('body {\n  background-image: url("https://evil.example/x.png") }', "url("),
+    "quoted url": (
+        'body {\n  background-image: url("https://evil.example/x.png") }',
+        "another site",
+    ),
     "escaped url": ("body {\n  --x: u\\72l(https://evil.example/x.png) }", "another site"),
     "protocol-relative": (
         ":root {\n  --md-admonition-icon--note: url(//evil.example/i.svg) }",
@@ -72,9 +75,13 @@ HOSTILE = {
     ),
     "hidden in nesting": (".md-content { color: #111;\n  & section { display: none } }", "display"),
     "font shorthand": ("p {\n  font: 0/0 a }", "font-family"),
-    "behavior": ("p {\n  behavior: url(x.htc) }", "url("),
-    "mozilla binding": ("p {\n  -moz-binding: url(https://evil.example/x.xml#a) }", "url("),
+    "behavior": ("p {\n  behavior: url(x.htc) }", "behavior is not among"),
+    "mozilla binding": ("p {\n  -moz-binding: url(https://evil.example/x.xml#a) }", "not among"),
     "zoom": ("main {\n  zoom: 0.01 }", "zoom"),
+    "content from a custom property": (
+        ':root { --x: "a" }\nh1::after { content: var(--x) }',
+        "content writes",
+    ),
     "filter": ("main {\n  filter: opacity(0) }", "filter"),
     "calc hides its value": ("p {\n  margin-top: calc(-100vh) }", "calc()"),
     "var hides its value": ("p {\n  margin-top: var(--far) }", "var()"),
