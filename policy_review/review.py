@@ -83,11 +83,17 @@ def _sources(policy: PolicyPackage) -> list[Path]:
     ]
 
 
+# Each version's part of the ledger, by its key: made in this process, and read from the cache.
 _made: dict[str, str] = {}
+_read: dict[str, str] = {}
 
 
 def current_text(
-    policy: PolicyPackage | Path, cache_dir: Path | None = None, history: Path | None = None
+    policy: PolicyPackage | Path,
+    cache_dir: Path | None = None,
+    history: Path | None = None,
+    *,
+    trust_cache: bool = True,
 ) -> str:
     """The ledger's text for ``policy``'s file under its current rules (a path: that file of the
     site's policy, :func:`site_policy`).
@@ -97,6 +103,10 @@ def current_text(
     ``<cache_dir>/ledger/`` (the build's cache folder unless given), where the build,
     ``./run review`` and the tests find it. A version whose page is archived in ``history``
     (``<effective>.md``) records that page's SHA-256 too, so that it stays as it was.
+
+    With ``trust_cache=False`` (a build that publishes), the cache folder is never read: anyone
+    who can write it could make it say anything, and the page's decision table is this text.
+    Each part is made afresh (once per process), and the cache entry is replaced by it.
     """
     cache_dir = cache_dir if cache_dir is not None else runtime.default_cache_dir()
     if not isinstance(policy, PolicyPackage):
@@ -108,7 +118,9 @@ def current_text(
     bodies = {}
     for version in policy.read_policies().versions:
         effective = version.effective.isoformat()
-        body = _version_text(policy.rulebook, version, code.copy(), Path(cache_dir))
+        body = _version_text(
+            policy.rulebook, version, code.copy(), Path(cache_dir), trust_cache=trust_cache
+        )
         page = history / f"{effective}.md"
         if page.is_file():
             digest = hashlib.sha256(page.read_bytes()).hexdigest()
@@ -117,19 +129,24 @@ def current_text(
     return ledgers.assemble(bodies, policy.rulebook)
 
 
-def _version_text(rulebook: Rulebook, version: Policy, digest: Any, cache_dir: Path) -> str:
+def _version_text(
+    rulebook: Rulebook, version: Policy, digest: Any, cache_dir: Path, *, trust_cache: bool
+) -> str:
     for line in ledgers.policy_lines(version):
         digest.update(line.encode() + b"\n")
     key = digest.hexdigest()[:32]
-    if key not in _made:
-        cached = cache_dir / "ledger" / f"{key}.txt"
-        if cached.is_file():
-            _made[key] = cached.read_text(encoding="utf-8")
-        else:
-            _made[key] = "\n".join(
-                ledgers.render_version(rulebook, ledgers.make_ledger(rulebook, version))
-            )
-            cache.write_file(cached, _made[key].encode("utf-8"))
+    if key in _made:
+        return _made[key]
+    cached = cache_dir / "ledger" / f"{key}.txt"
+    if trust_cache and key in _read:
+        return _read[key]
+    if trust_cache and cached.is_file():
+        _read[key] = cached.read_text(encoding="utf-8")
+        return _read[key]
+    _made[key] = "\n".join(ledgers.render_version(rulebook, ledgers.make_ledger(rulebook, version)))
+    _read.pop(key, None)
+    if not cached.is_file() or cached.read_text(encoding="utf-8") != _made[key]:
+        cache.write_file(cached, _made[key].encode("utf-8"))
     return _made[key]
 
 

@@ -46,7 +46,7 @@ from policy_engine.policy import Policies, PolicyError, display_name, long_date
 from policy_review import ledger as ledgers
 from policy_review import review
 from policy_site import package, shipping
-from policy_site.pages import proofread, upcoming, versions
+from policy_site.pages import editor_files, proofread, upcoming, versions
 from policy_site.pages.extension import RefundPolicyExtension
 from policy_site.pages.page import PageContext, PageRole, WidgetSettings
 from policy_site.publishing import headers, output, precompress
@@ -251,6 +251,11 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                     f"({versions.status(entry.policies, version, self.today)}): "
                     f"{versions.summary(version)}"
                 )
+        # Stylesheets and drawings reach every page as they are: judged before anything is built.
+        shown_docs = Path(os.path.relpath(docs, config_dir)).as_posix()
+        unsafe = editor_files.docs_problems(docs, list(config.extra_css), shown_docs)
+        if unsafe:
+            self.stop(*unsafe)
         try:
             config.site_dir = str(self.output.begin(dirty=self.dirty))
         except output.OutputError as error:
@@ -291,7 +296,8 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         """
         policy_file = entry.source.policy_path
         ledger_file = entry.source.ledger_path
-        expected = review.current_text(entry.source, self.cache, history)
+        # A build that publishes makes it afresh: the cache could say anything (issue 33).
+        expected = review.current_text(entry.source, self.cache, history, trust_cache=self.serving)
         # The page's decision table is this ledger (policy_site/shipping/decisions.py).
         entry.book = ledgers.parse(expected)
         actual = ledger_file.read_text(encoding="utf-8") if ledger_file.is_file() else None

@@ -562,7 +562,8 @@ class OutputCheck(Postprocessor):
         finally:
             stash.rawHtmlBlocks[:] = saved
         used: set[tuple[int, str]] = set()
-        for finding in safety.judge(checked, token=token, markers=markers):
+        addresses = safety.Addresses(ext.page_policy.support_email, source=ext.policy_file)
+        for finding in safety.judge(checked, token=token, markers=markers, addresses=addresses):
             line = safety.locate(finding, ext.source_lines, used)
             if line is not None and line in ext.proofread_lines:
                 continue  # the proofreading has said it already, in its own words

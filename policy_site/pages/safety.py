@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote
 
 from justhtml import JustHTML
 
@@ -152,6 +153,131 @@ def load_problem(url: str) -> str | None:
     )
 
 
+# An email address as a visitor reads one in the page's words, and a web address.
+_EMAIL_TEXT = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_WEB_TEXT = re.compile(
+    r"^(?:(?P<scheme>https?)://)?(?P<host>(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,})"
+    r"(?P<rest>[/?#]\S*)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Addresses:
+    """The email addresses a page may name, as the policy file declares them (``source``: that
+    file's name, for messages); ``first`` is the one to suggest."""
+
+    first: str
+    others: frozenset[str] = frozenset()
+    source: str = "the policy file"
+
+    def __contains__(self, address: object) -> bool:
+        return isinstance(address, str) and address.lower() in {
+            known.lower() for known in {self.first, *self.others}
+        }
+
+
+def mail_recipients(url: str) -> list[str] | None:
+    """Every address a ``mailto:`` link writes to (its path, and its to/cc/bcc fields), decoded;
+    None when ``url`` is no mailto: link."""
+    seen = normalise_url(url)
+    scheme = _SCHEME.match(seen)
+    if scheme is None or scheme.group(1).lower() != "mailto":
+        return None
+    path, _, query = seen[scheme.end() :].partition("?")
+    recipients = [part.strip() for part in unquote(path).split(",")]
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if name.lower() in ("to", "cc", "bcc"):
+            recipients += [part.strip() for part in value.split(",")]
+    return [recipient for recipient in recipients if recipient]
+
+
+# The endings by which words without https:// or www. read as a web address ("imgtostl.com"),
+# and not as a file's name ("examples.md", "policy.toml", "run.py").
+WEB_ENDINGS = frozenset(
+    {"com", "net", "org", "info", "biz", "io", "co", "app", "dev", "shop", "store", "online"}
+    | {"site", "help", "support", "example", "eu", "uk", "us", "de", "fr", "nl", "es", "it"}
+    | {"ca", "au", "ch", "at", "be", "se", "no", "dk", "fi", "ie", "nz", "jp", "cn", "br", "mx"}
+    | {"pt", "cz", "gr", "hu", "ro", "tr", "za", "kr", "tw", "sg", "hk", "me", "tv", "cloud"}
+)
+
+
+def _web_address(text: str, *, bare: bool = True) -> tuple[str, str] | None:
+    """(host, path) of a web address written as words ("imgtostl.com/terms"), or None.
+
+    Words without ``https://`` or ``www.`` count only if they end like a web address
+    (:data:`WEB_ENDINGS`), unless ``bare`` is false (the link's own address)."""
+    match = _WEB_TEXT.match(text.strip())
+    if match is None:
+        return None
+    written = match.group("scheme") or match.group("host").lower().startswith("www.")
+    if bare and not written and match.group("host").lower().rsplit(".", 1)[-1] not in WEB_ENDINGS:
+        return None
+    rest = re.split(r"[?#]", match.group("rest") or "")[0]
+    host = match.group("host").lower().rstrip(".")
+    # www.example.com is example.com's own: the same address either way.
+    return host.removeprefix("www."), rest.rstrip("/")
+
+
+def address_problem(text: str, href: str, addresses: Addresses) -> tuple[str, str] | None:
+    """Why a link whose words are ``text`` and that goes to ``href`` may not be published, with
+    what the editor wrote that shows it (an address, or the words), or None: every mailto:
+    goes to an address ``addresses`` holds, and words that are an email address or a web
+    address go to that same address."""
+    recipients = mail_recipients(href)
+    suggest = (
+        "write {{ support_email }} (a link to "
+        f"{addresses.first}) instead, or declare the address in {addresses.source}"
+    )
+    words = " ".join(text.split())
+    if _EMAIL_TEXT.fullmatch(words) is not None and (
+        recipients is None or [r.lower() for r in recipients] != [words.lower()]
+    ):
+        honest = f"[{words}](mailto:{words})" if words in addresses else "{{ support_email }}"
+        return (
+            f"the link's words show the address {_shown(words)} but it goes to "
+            f"“{_shown(href)}”; a visitor trusts the words. Write {honest} instead, or give "
+            "the link words that are not an address",
+            words,
+        )
+    for recipient in recipients or []:
+        if recipient not in addresses:
+            return (
+                f"the link mails {_shown(recipient)}, an address {addresses.source} does not "
+                f"declare (customers write to {addresses.first}); {suggest}",
+                recipient,
+            )
+    if recipients is not None:
+        return None
+    shown = _web_address(words)
+    if shown is None:
+        return None
+    seen = normalise_url(href)
+    target = _web_address(re.sub(r"^https?://", "", seen, flags=re.IGNORECASE), bare=False)
+    if not re.match(r"^https?://", seen, flags=re.IGNORECASE) or target is None:
+        target = None
+    host, path = shown
+    if target is None or target[0] != host or (path and target[1] != path):
+        return (
+            f"the link's words show the address {_shown(words)} but it goes to "
+            f"“{_shown(href)}”; a visitor trusts the words. Write [{words}](https://"
+            f"{words.split('://')[-1]}) instead, with the address it really goes to as its words",
+            words,
+        )
+    return None
+
+
+def text_address_problem(address: str, addresses: Addresses) -> str | None:
+    """Why the page's words may not name the email address ``address``, or None."""
+    if address in addresses:
+        return None
+    return (
+        f"the page names the email address {_shown(address)}, which {addresses.source} does not "
+        f"declare (customers write to {addresses.first}); write {{{{ support_email }}}} instead, "
+        f"or declare the address in {addresses.source}"
+    )
+
+
 def _refused_element(tag: str, namespace: str) -> str:
     if namespace != "html":
         kind = "SVG" if namespace == "svg" else "MathML"
@@ -223,10 +349,25 @@ def _sentence(text: str) -> str:
 
 
 class _Judge:
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, addresses: Addresses | None) -> None:
         self.token = token
+        self.addresses = addresses
         self.found: list[Finding] = []
         self.markers: set[str] = set()
+
+    def words(self, text: str, *, tag: str = "", attribute: str = "") -> None:
+        """Judge the email addresses that ``text`` (a text node or an attribute's value) names."""
+        if self.addresses is None:
+            return
+        for address in _EMAIL_TEXT.findall(text):
+            why = text_address_problem(address, self.addresses)
+            if why:
+                value = text if attribute else ""
+                self.found.append(
+                    Finding(
+                        _sentence(why), tag=tag, attribute=attribute, value=value, needle=address
+                    )
+                )
 
     def walk(self, node: object) -> None:
         for child in getattr(node, "children", None) or ():
@@ -234,6 +375,9 @@ class _Judge:
 
     def node(self, node: object) -> None:
         name: str = getattr(node, "name", "")
+        if name == "#text":
+            self.words(getattr(node, "data", None) or "")
+            return
         if name in ("#text", "#comment", "!doctype"):
             return  # text, and a comment as a browser ends it, are inert
         if name == "#processing-instruction" or name.startswith("#"):
@@ -260,18 +404,45 @@ class _Judge:
                     self.found.append(
                         Finding(_sentence(why), tag=name, attribute=attribute, value=value or "")
                     )
+            for attribute in ("title", "alt", "aria-label"):
+                self.words(attributes.get(attribute) or "", tag=name, attribute=attribute)
+            href = attributes.get("href")
+            if name == "a" and href is not None and self.addresses is not None:
+                problem = address_problem(_text_of(node), href, self.addresses)
+                if problem:
+                    why, shown = problem
+                    self.found.append(
+                        Finding(
+                            _sentence(why), tag=name, attribute="href", value=href, needle=shown
+                        )
+                    )
+                    return  # one finding for the link, its words included
         self.walk(node)
 
 
-def judge(content: str, *, token: str = "", markers: dict[str, int] | None = None) -> list[Finding]:
+def _text_of(node: object) -> str:
+    if getattr(node, "name", "") == "#text":
+        return getattr(node, "data", None) or ""
+    return "".join(_text_of(child) for child in getattr(node, "children", None) or ())
+
+
+def judge(
+    content: str,
+    *,
+    token: str = "",
+    markers: dict[str, int] | None = None,
+    addresses: Addresses | None = None,
+) -> list[Finding]:
     """Everything in ``content`` (a page's HTML) that may not be published, in page order.
+
+    ``addresses``: the email addresses the page may name and mail (none given: not judged).
 
     ``markers`` are the indices of the blocks' HTML that the check replaced by marker elements
     carrying ``token``, each with its block's line; each must come out of the parse as an
     element.
     """
     document = JustHTML(content, fragment=True, sanitize=False, collect_errors=True)
-    judge_ = _Judge(token)
+    judge_ = _Judge(token, addresses)
     for error in document.errors:
         if error.code in _UNCLOSED:
             judge_.found.append(

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 from mkdocs.plugins import get_plugin_logger
 
@@ -80,6 +81,11 @@ IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
 # writes its answers into the fragment: without this, the server would learn when a check ran.
 IMAGES_PATH = "/assets/images/"
 IMAGES_CACHE = "public, max-age=86400"
+# An SVG file opened at its own address is a document, and the pages' policy does not reach it:
+# its own forbids scripts, loads, plugins and forms (sandbox), and keeps only its inline styles.
+# Hosts that join it with the policy of /* enforce both, which is stricter still. Each file gets
+# a rule of its own, because Netlify allows ``*`` only at a pattern's end (no "/*.svg").
+DRAWING_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 # <script type=…> values that browsers run (and check against script-src). Any other type is a
 # data block, such as Material's <script id="__config" type="application/json">: never run.
@@ -305,9 +311,12 @@ def format_policy(directives: list[tuple[str, list[str]]], *, meta: bool = False
     )
 
 
-def headers_file_text(policy: str, immutable_folders: list[str]) -> str:
+def headers_file_text(
+    policy: str, immutable_folders: list[str], drawings: list[str] | None = None
+) -> str:
     """The ``_headers`` file: security headers for every path, long caching for the runtime (and
-    a day for the theme's images).
+    a day for the theme's images), and a policy of their own for the SVG files (``drawings``,
+    their URL paths).
 
     ``immutable_folders`` (URL paths ending in "/") hold only files whose URL changes whenever
     their content does; each gets its own rule because Netlify allows ``*`` only at the end.
@@ -323,6 +332,8 @@ def headers_file_text(policy: str, immutable_folders: list[str]) -> str:
     lines += [f"{IMAGES_PATH}*", f"  Cache-Control: {IMAGES_CACHE}"]
     for folder in immutable_folders:
         lines += [f"{folder}*", f"  Cache-Control: {IMMUTABLE_CACHE}"]
+    for drawing in drawings or []:
+        lines += [drawing, f"  Content-Security-Policy: {DRAWING_POLICY}"]
     return "\n".join(lines) + "\n"
 
 
@@ -372,8 +383,13 @@ def write_headers(site_dir: Path, theme_dirs: list[str] | list[Path], *, meta: b
         if folder.is_dir()
     )
     folders = [RUNTIME_PATH, *named]
+    drawings = sorted(
+        "/" + quote(drawing.relative_to(site_dir).as_posix())
+        for drawing in site_dir.rglob("*")
+        if drawing.suffix.lower() in (".svg", ".svgz") and drawing.is_file()
+    )
     target = site_dir / HEADERS_FILE
-    target.write_text(headers_file_text(policy, folders), encoding="utf-8")
+    target.write_text(headers_file_text(policy, folders, drawings), encoding="utf-8")
     if meta:
         insert_meta_policy(site_dir, format_policy(directives, meta=True))
     return target

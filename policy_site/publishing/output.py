@@ -8,14 +8,24 @@ beside the target, and only a build that succeeds is swapped in (:meth:`Output.p
 failure removes the staging folder (:meth:`Output.discard`) and leaves the target as it was, the
 last good build. The same holds for ``mkdocs serve``: the preview keeps the last good build while
 the terminal says what to fix.
+
+The swap itself is one atomic exchange of the two folders where the system has one (Linux, macOS),
+so ``site/`` is whole at every instant, even if the build is killed mid-publish. Elsewhere it is
+two renames, and the last good build is kept aside until the new one is in place; a build killed
+between them leaves it aside, and the next build puts it back before anything else.
 """
 
 from __future__ import annotations
 
 import atexit
+import ctypes
+import errno
 import logging
+import os
 import shutil
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import mkdocs
@@ -31,31 +41,97 @@ MKDOCS_COUNTING = "1.6"
 
 _STAGING = ".{name}.building-"
 _PREVIOUS = ".{name}.previous-"
+# The steps of a publish, in order, as :class:`Output` names them to its checkpoint.
+STEPS = ("recovered", "built", "aside-made", "moved-aside", "swapped", "old-removed")
+# renameat2's "the directory of the process" and its flag, and macOS' renamex_np flag.
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_RENAME_SWAP = 2
 
 
 class OutputError(Exception):
     """The staging folder could not be made or swapped in. The message says what to do."""
 
 
-class Output:
-    """The build's output folder ``target``, written through a staging folder beside it."""
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic step, so that each path always holds one of them whole.
 
-    def __init__(self, target: Path) -> None:
+    Linux has ``renameat2(RENAME_EXCHANGE)`` and macOS ``renamex_np(RENAME_SWAP)``; the standard
+    library offers neither, hence ctypes. Returns False where the system or its file system has
+    no such call (the caller falls back to two renames); raises ``OSError`` when the swap failed.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if sys.platform == "linux":
+            swap = libc.renameat2
+            swap.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+            swap.argtypes += [ctypes.c_uint]
+            arguments: tuple[object, ...] = (_AT_FDCWD, os.fsencode(first), _AT_FDCWD)
+            arguments += (os.fsencode(second), _RENAME_EXCHANGE)
+        elif sys.platform == "darwin":
+            swap = libc.renamex_np
+            swap.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+            arguments = (os.fsencode(first), os.fsencode(second), _RENAME_SWAP)
+        else:
+            return False
+    except (AttributeError, OSError):
+        return False  # a C library without the call
+    if swap(*arguments) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # this file system cannot swap
+    raise OSError(code, os.strerror(code), str(first))
+
+
+class Output:
+    """The build's output folder ``target``, written through a staging folder beside it.
+
+    ``checkpoint`` is called with the name of each step of a publish (:data:`STEPS`), so that a
+    test can stop the build there; ``swap=False`` publishes with two renames, as on a system
+    without an atomic exchange.
+    """
+
+    def __init__(
+        self,
+        target: Path,
+        *,
+        checkpoint: Callable[[str], None] | None = None,
+        swap: bool = True,
+    ) -> None:
         # A symlinked site folder stays a symlink: the swap happens where it points.
         self.target = Path(target).resolve()
         self.staging: Path | None = None
+        self.checkpoint = checkpoint or (lambda step: None)
+        self.swap = swap
+
+    def _leftovers(self, pattern: str) -> list[Path]:
+        parent, name = self.target.parent, self.target.name
+        return sorted(parent.glob(pattern.format(name=name) + "*"), key=_modified, reverse=True)
+
+    def recover(self) -> None:
+        """Put the last good build back if a publish was stopped between its two renames (only
+        possible without an atomic exchange), then remove what killed builds left behind."""
+        if not self.target.exists():
+            for aside in self._leftovers(_PREVIOUS):
+                if (aside / self.target.name).is_dir():
+                    (aside / self.target.name).rename(self.target)
+                    break
+        self.checkpoint("recovered")
+        for pattern in (_STAGING, _PREVIOUS):
+            for leftover in self._leftovers(pattern):
+                shutil.rmtree(leftover, ignore_errors=True)
 
     def begin(self, *, dirty: bool = False) -> Path:
         """A new, empty staging folder (for ``--dirty``, a copy of the last build) to build into.
 
-        Staging and previous folders left by a build that was killed are removed first.
+        A last good build that a killed publish left aside is put back first; then the staging
+        and previous folders of killed builds are removed.
         """
         parent, name = self.target.parent, self.target.name
         try:
             parent.mkdir(parents=True, exist_ok=True)
-            for pattern in (_STAGING, _PREVIOUS):
-                for leftover in parent.glob(pattern.format(name=name) + "*"):
-                    shutil.rmtree(leftover, ignore_errors=True)
+            self.recover()
             self.staging = Path(tempfile.mkdtemp(prefix=_STAGING.format(name=name), dir=parent))
             # A build interrupted (Ctrl-C, an exception MkDocs does not catch) leaves no staging
             # folder behind in the project; one killed outright is cleaned by the next build.
@@ -71,16 +147,32 @@ class Output:
         return self.staging
 
     def publish(self) -> None:
-        """Swap the finished staging folder in for the target; the old build is removed."""
+        """Swap the finished staging folder in for the target; the old build is removed after.
+
+        Where the system can, the two folders are exchanged in one atomic step, so the target
+        always holds a whole site, the old or the new. Elsewhere the old build is moved aside
+        first and kept until the new one is in place; a build stopped between the two renames
+        leaves it aside, and the next build puts it back (:meth:`recover`).
+        """
         if self.staging is None:
             return
         parent, name = self.target.parent, self.target.name
         previous = None
         try:
-            if self.target.exists():
+            self.checkpoint("built")
+            if not self.target.exists():
+                self.staging.rename(self.target)
+                self.checkpoint("swapped")
+            elif self.swap and exchange(self.staging, self.target):
+                previous = self.staging  # now holds the old build
+                self.checkpoint("swapped")
+            else:
                 previous = Path(tempfile.mkdtemp(prefix=_PREVIOUS.format(name=name), dir=parent))
+                self.checkpoint("aside-made")
                 self.target.rename(previous / name)
-            self.staging.rename(self.target)
+                self.checkpoint("moved-aside")
+                self.staging.rename(self.target)
+                self.checkpoint("swapped")
         except OSError as error:
             if previous is not None and (previous / name).exists() and not self.target.exists():
                 (previous / name).rename(self.target)  # put the last good build back
@@ -89,16 +181,23 @@ class Output:
                 f"the new build could not replace {self.target} ({error.strerror or error}); "
                 "the last good build is still there."
             ) from error
-        finally:
-            if previous is not None:
-                shutil.rmtree(previous, ignore_errors=True)
         self.staging = None
+        if previous is not None:
+            shutil.rmtree(previous, ignore_errors=True)
+            self.checkpoint("old-removed")
 
     def discard(self) -> None:
         """Remove the staging folder: the target keeps the last good build."""
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def mkdocs_problem(version: str = mkdocs.__version__) -> str | None:

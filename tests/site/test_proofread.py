@@ -59,7 +59,8 @@ CAUGHT = [
 
 LET_BE = [
     'A <abbr title="Terms of Service">ToS</abbr> link<br>and <kbd>Ctrl</kbd>.',
-    '<a href="https://imgtostl.com/terms">Terms</a> and <a href="mailto:a@b.example">mail</a>',
+    '<a href="https://imgtostl.com/terms">Terms</a> and '
+    '<a href="mailto:support@imgtostl.com">us</a>',
     "[Terms](https://imgtostl.com/terms), [history](history.md), [top](#check), <https://x.example>",
     "Write to <support@imgtostl.com>.",
     "<!-- a note for editors -->",
