@@ -228,7 +228,8 @@ class Result:
     # The edge --------------------------------------------------------------------------------
 
     def to_json(self) -> dict[str, object]:
-        """The result in the answers contract's JSON form (dev/contract.md, "The answers, the verdict and the result")."""
+        """The result in the answers contract's JSON form (dev/contract.md, "The answers, the
+        verdict and the result")."""
         return {
             "verdict": self.verdict.value,
             "title": self.title,

@@ -124,8 +124,8 @@ class _Policies(c.ListOfItems[_PolicyEntry]):
         if not loaded:
             raise ValidationError(
                 "list the site's policies, each with its package and page: "
-                "policies: [{package: checker, page: index.md}] (dev/engine.md, “Publishing another "
-                "policy”)."
+                "policies: [{package: checker, page: index.md}] (dev/engine.md, “Publishing "
+                "another policy”)."
             )
         names = [policy.name for policy in loaded]
         for name in sorted({name for name in names if names.count(name) > 1}):

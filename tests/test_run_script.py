@@ -94,7 +94,7 @@ def run_in(
 
 def imported_from(folder: Path, environment: dict[str, str], package: str) -> Path:
     done = subprocess.run(
-        [str(folder / ".venv" / "bin" / "python"), "-c", f"import {package}; print({package}.__file__)"],
+        [str(folder / ".venv/bin/python"), "-c", f"import {package}; print({package}.__file__)"],
         cwd=tmp_dir_outside(folder),
         env=environment,
         capture_output=True,
@@ -108,7 +108,7 @@ def tmp_dir_outside(folder: Path) -> Path:
     return folder.parent  # not the project folder, whose packages Python would find by its cwd
 
 
-def test_a_fresh_clone_sets_up_where_pip_may_not_install_and_uv_is_a_broken_shim_then_a_copy_runs_its_own_code(
+def test_a_fresh_clone_sets_up_without_pip_or_uv_and_a_copy_runs_its_own_code(
     tmp_path: Path,
 ) -> None:
     clone = tmp_path / "clone"
