@@ -37,14 +37,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from benchmarks.harness import describe, median, now_and_baseline, ratio, say
 from tests.browser.server import SiteServer
 from tests.chromium import CHROMIUM_ARGS, chromium_path
 
 PROJECT = Path(__file__).resolve().parents[1]
-PHONE = {"width": 412, "height": 823}
+PHONE: ViewportSize = {"width": 412, "height": 823}
 PROFILES = {
     "slow 4G": {
         "offline": False,
