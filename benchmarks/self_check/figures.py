@@ -203,7 +203,7 @@ def evaluate_targets(
         1.10,
         metrics["ratio_cold"].median,
         "×",
-        "median of per-run ratios, module worker baseline",
+        "median of per-run ratios, against bare loadPyodide in a module worker",
     )
     target(
         "submit to verdict when ready ≤ 50 ms",
