@@ -54,9 +54,15 @@ def _git(*arguments: str) -> subprocess.CompletedProcess[str]:
 
 
 def describe(commit: str) -> str:
-    """``abc1234 (2026-12-01, subject)`` for a commit, or the name as given if git cannot say."""
-    shown = _git("log", "-1", "--date=short", "--format=%h (%cd, %s)", commit)
-    return shown.stdout.strip() or commit
+    """``abc1234 (2026-12-01, subject…)`` for a commit (the subject cut to fit a line), or the
+    name as given if git cannot say."""
+    shown = _git("log", "-1", "--date=short", "--format=%h%n%cd%n%s", commit).stdout.split("\n")
+    if len(shown) < 3:
+        return commit
+    short, day, subject = shown[:3]
+    if len(subject) > 60:
+        subject = subject[:59].rstrip() + "…"
+    return f"{short} ({day}, {subject})"
 
 
 def check_baseline(commit: str) -> str:
@@ -73,9 +79,9 @@ def check_baseline(commit: str) -> str:
         raise SystemExit(
             f"benchmarks: --baseline {describe(full)} has no {PLUGIN}: it is from before the "
             f"generator moved to policy_site/ in {FIRST_BUILDABLE}, and this harness builds a "
-            "commit with its own plugin through that module only. Choose a commit from "
-            f"after {FIRST_BUILDABLE} (`git log --oneline {FIRST_BUILDABLE}..HEAD`), or check out "
-            "the older commit and run its own benchmarks there."
+            f"commit with its own plugin through that module only. Choose {FIRST_BUILDABLE} or a "
+            f"commit after it (`git log --oneline {FIRST_BUILDABLE}..HEAD`), or check out the "
+            "older commit and run the benchmarks it has."
         )
     return full
 

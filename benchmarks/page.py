@@ -174,7 +174,8 @@ def _figure(value: float | None) -> str:
 def print_figures(figures: dict[str, dict[str, list[float]]], runs: int, baseline: str) -> None:
     """The medians of the runs; with a baseline, its column and the ratio now / before."""
     print(
-        f"\nThe policy page, median of {runs} runs" + (f"; before = {baseline}" if baseline else "")
+        f"\nThe policy page, median of {runs} run{'s' if runs > 1 else ''}"
+        + (f"; before = {baseline}" if baseline else "")
     )
     if not baseline:
         print(f"{'figure':<54} {'now':>9}  target")
