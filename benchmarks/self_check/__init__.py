@@ -193,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
                     "lock": site_url + settings["lock"],
                     "stdlib": site_url + settings["stdlib"],
                     "package": settings["package"],
+                    "module": settings["module"],
+                    # The site's own loader, beside the page's worker.
+                    "loader": site_url + settings["worker"].rsplit("/", 1)[0] + "/load-checker.mjs",
                     "answers": json.dumps(
                         {
                             "purchase_date": days_ago(PURCHASE_DAYS_AGO),

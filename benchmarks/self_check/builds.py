@@ -64,7 +64,8 @@ def timed_build(project: Path) -> tuple[float, float | None]:
 
 
 def widget_settings(site_dir: Path) -> dict[str, str]:
-    """The widget's data attributes on the built policy page (runtime, lock, stdlib, package)."""
+    """The widget's data attributes on the built policy page (runtime, lock, stdlib, package,
+    module, worker)."""
     html = (site_dir / "index.html").read_text(encoding="utf-8")
     section = re.search(r"<section[^>]*data-refund-check[^>]*>", html)
     if not section:
@@ -72,7 +73,7 @@ def widget_settings(site_dir: Path) -> dict[str, str]:
     attributes = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', section.group(0)))
     return {
         name: attributes.get(name, "")
-        for name in ("runtime", "lock", "stdlib", "package", "worker")
+        for name in ("runtime", "lock", "stdlib", "package", "module", "worker")
     }
 
 
