@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import platform
 import re
 import statistics
 import subprocess
@@ -27,30 +25,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import machine
 from tests.checker.support import REASONS
 
 # Fresh interpreters per run of the calls: an import varies more from one process to the next.
 IMPORTS_PER_RUN = 3
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def machine() -> str:
-    """CPUs, CPU model and Python version, for reading the figures in context."""
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    # Other work on the machine slows every figure: say how busy it was.
-    load = f"; load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
-    return (
-        f"{usable} CPUs (nproc), {model}; Python {platform.python_version()} "
-        f"({platform.python_implementation()}) on {platform.system()} {platform.machine()}{load}"
-    )
 
 
 def _run(code: str, *options: str) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,10 @@ benchmark says which commit to choose instead and stops.
 
 from __future__ import annotations
 
+import datetime
 import io
+import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -45,6 +48,27 @@ def ratio(now: float | None, before: float | None) -> str:
     if now is None or not before:
         return "n/a"
     return f"{now / before:.2f}×"
+
+
+def machine() -> str:
+    """Today's date, CPUs, CPU model, Python and the load average: what a figure needs beside it
+    to be read in context (the machine is often shared)."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    # Other work on the machine slows every figure: say how busy it was.
+    load = f"; load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    return (
+        f"{datetime.date.today().isoformat()}, {usable} CPUs (nproc), {model}; "
+        f"Python {platform.python_version()} ({platform.python_implementation()}) "
+        f"on {platform.system()} {platform.machine()}{load}"
+    )
 
 
 def _git(*arguments: str) -> subprocess.CompletedProcess[str]:

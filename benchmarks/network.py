@@ -39,7 +39,7 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
-from benchmarks.harness import describe, median, now_and_baseline, say
+from benchmarks.harness import describe, machine, median, now_and_baseline, say
 from tests.browser.server import SiteServer
 from tests.chromium import CHROMIUM_ARGS, chromium_path
 
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    results: dict[str, object] = {}
+    results: dict[str, object] = {"machine": machine()}  # the load average before the run
     with (
         tempfile.TemporaryDirectory(prefix="refund-bench-network-") as scratch,
         now_and_baseline(Path(scratch), args.baseline) as (server, before),

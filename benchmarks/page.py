@@ -34,7 +34,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
-from benchmarks.harness import describe, median, now_and_baseline, ratio, say
+from benchmarks.harness import describe, machine, median, now_and_baseline, ratio, say
 from tests.browser.server import SiteServer
 from tests.chromium import CHROMIUM_ARGS, chromium_path
 
@@ -198,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    measured_on = machine()  # the load average before the run
     with (
         tempfile.TemporaryDirectory(prefix="refund-bench-page-") as scratch,
         now_and_baseline(Path(scratch), args.baseline) as (now, before),
@@ -218,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
                         figures[name].setdefault(key, []).append(value)
         finally:
             browser.close()
+    print(f"\nMachine: {measured_on}")
     print_figures(figures, args.runs, describe(args.baseline) if args.baseline else "")
     return 0
 
