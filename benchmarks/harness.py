@@ -140,7 +140,15 @@ def served(project: Path, *, own_code: bool = False) -> Iterator[SiteServer]:
         with built_and_served(project, precompressed=True, **environment) as server:
             yield server
     except pytest.fail.Exception as failed:  # the tests' way of saying the build failed
-        raise SystemExit(f"benchmarks: the site of {project} did not build.\n{failed}") from None
+        hint = (
+            " Its plugin may need other versions of the dependencies than this .venv has; "
+            "choose a later commit."
+            if own_code
+            else ""
+        )
+        raise SystemExit(
+            f"benchmarks: the site of {project} did not build.{hint}\n{failed}"
+        ) from None
 
 
 @contextmanager
