@@ -227,8 +227,10 @@ def main(argv: list[str] | None = None) -> int:
         browser.close()
     out = PROJECT / "bench-results"
     out.mkdir(exist_ok=True)
-    (out / "network.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    (out / "network.json").write_text(
+        json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    print(json.dumps(results, indent=2, ensure_ascii=False))
     return 0
 
 
