@@ -1,20 +1,21 @@
 """Benchmark of the checker on CPython: ``import checker`` time and ``check()`` calls per second.
 
-Run with ``.venv/bin/python -m benchmarks.checker`` (or ``./run bench``). Not a test: timings
-depend on the machine, so this prints figures to record instead of asserting limits.
+Run with ``.venv/bin/python -m benchmarks.checker [--runs 7]`` (or ``./run bench``). Not a test:
+timings depend on the machine, so this prints figures to record instead of asserting limits.
 
 * Import time: fresh interpreters, each timed as a whole (``-c "import checker"`` minus an empty
   ``-c "pass"`` baseline) and by ``-X importtime`` (the ``checker`` package's cumulative time).
 * Calls per second: ``check()`` over a fixed, varied set of answers (every reason, level of use,
-  window edge and unsure answer), several runs; also ``check_json()``, what the browser calls.
+  window edge and unsure answer), ``--runs`` runs; also ``check_json()``, what the browser calls.
+
+It compares with no earlier commit; each figure is the median of its runs.
 """
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
-import os
-import platform
 import re
 import statistics
 import subprocess
@@ -24,30 +25,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import machine
 from tests.checker.support import REASONS
 
-IMPORT_RUNS = 21
-CALL_RUNS = 7
+# Fresh interpreters per run of the calls: an import varies more from one process to the next.
+IMPORTS_PER_RUN = 3
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def machine() -> str:
-    """CPUs, CPU model and Python version, for reading the figures in context."""
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    # Other work on the machine slows every figure: say how busy it was.
-    load = f"; load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
-    return (
-        f"{usable} CPUs (nproc), {model}; Python {platform.python_version()} "
-        f"({platform.python_implementation()}) on {platform.system()} {platform.machine()}{load}"
-    )
 
 
 def _run(code: str, *options: str) -> subprocess.CompletedProcess[str]:
@@ -66,12 +49,12 @@ def _wall_time(code: str) -> float:
     return time.perf_counter() - start
 
 
-def import_times() -> tuple[list[float], list[float]]:
+def import_times(runs: int) -> tuple[list[float], list[float]]:
     """Per fresh interpreter: wall time of the import (ms) and -X importtime's figure (ms)."""
     _run("import checker")  # compile the .pyc files once, as an installed package has them
     wall: list[float] = []
     self_reported: list[float] = []
-    for _ in range(IMPORT_RUNS):
+    for _ in range(runs):
         # Interleaved, so that drifts in machine load hit both sides alike.
         baseline = _wall_time("pass")
         wall.append((_wall_time("import checker") - baseline) * 1000)
@@ -112,12 +95,12 @@ def sample_answers() -> list[dict[str, Any]]:
     return out
 
 
-def calls_per_second(call: Callable[[Any], object], inputs: list[Any]) -> list[float]:
-    """``call`` over all ``inputs``, ``CALL_RUNS`` times (after one warm-up pass)."""
+def calls_per_second(call: Callable[[Any], object], inputs: list[Any], runs: int) -> list[float]:
+    """``call`` over all ``inputs``, ``runs`` times (after one warm-up pass)."""
     for item in inputs:
         call(item)
     rates = []
-    for _ in range(CALL_RUNS):
+    for _ in range(runs):
         start = time.perf_counter()
         for item in inputs:
             call(item)
@@ -132,20 +115,31 @@ def _line(label: str, values: list[float], unit: str, digits: int = 1) -> str:
     )
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     """Print the figures."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.checker", description=__doc__)
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=7,
+        help=f"runs of the calls (default 7); {IMPORTS_PER_RUN} imports per run",
+    )
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     from checker import check, check_json
 
     print(f"Machine: {machine()}")
-    wall, self_reported = import_times()
+    wall, self_reported = import_times(args.runs * IMPORTS_PER_RUN)
     print(_line("import checker, fresh interpreter minus empty one", wall, "ms"))
     print(_line("import checker, -X importtime cumulative", self_reported, "ms"))
     answers = sample_answers()
     print(f"check() over {len(answers)} varied answers:")
-    print(_line("  check()", calls_per_second(check, answers), "calls/s", 0))
+    print(_line("  check()", calls_per_second(check, answers, args.runs), "calls/s", 0))
     texts = [json.dumps(item) for item in answers]
-    print(_line("  check_json()", calls_per_second(check_json, texts), "calls/s", 0))
+    print(_line("  check_json()", calls_per_second(check_json, texts, args.runs), "calls/s", 0))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

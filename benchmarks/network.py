@@ -2,7 +2,7 @@
 
 Run from the project folder (``./run bench`` runs it last)::
 
-    .venv/bin/python -m benchmarks.network [--runs 3] [--skip-answering]
+    .venv/bin/python -m benchmarks.network [--runs 3] [--skip-answering] [--baseline COMMIT]
 
 It builds the site, serves it as a host that sends ``_headers`` and the precompressed copies
 does, and opens it in Chromium with a new, empty profile each run (a cold cache, and the cache
@@ -18,7 +18,10 @@ Figures (medians of the runs):
   decision table's), and to the complete result (the checker's, runtime ready); whether an error
   was ever shown;
 * slow 4G, a customer who answers from their first tap and submits 30 s later: submit to verdict;
-* the bytes each file of a complete check moved (from the server's log: compressed as sent).
+* the bytes each file of a complete check moved (from the server's log: compressed as sent);
+* with ``--baseline COMMIT``: the support link's complete result on 4G, now and at that commit
+  (built with its own plugin, see ``benchmarks/harness.py``), alternated run by run, and the
+  ratio of the two medians.
 
 It is a measurement, not a test: nothing here fails.
 """
@@ -27,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -35,14 +37,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
-from benchmarks.page import build, checkout
-from tests.browser.server import SiteServer, load_headers_file
+from benchmarks.harness import describe, machine, median, now_and_baseline, say
+from tests.browser.server import SiteServer
 from tests.chromium import CHROMIUM_ARGS, chromium_path
 
 PROJECT = Path(__file__).resolve().parents[1]
-PHONE = {"width": 412, "height": 823}
+PHONE: ViewportSize = {"width": 412, "height": 823}
 PROFILES = {
     "slow 4G": {
         "offline": False,
@@ -58,8 +60,6 @@ PROFILES = {
     },
 }
 CPU_SLOWDOWN = 4
-# The self-check before issue 19 (a 20 s timeout, no table, files one wave after another).
-BASELINE = "c0f20a9"
 ANSWERS = {
     "purchase_date": (date.today() - timedelta(days=3)).isoformat(),
     "purchase_type": "credit_pack",
@@ -76,14 +76,10 @@ STATE = """() => {
   return {
     state: root ? root.dataset.state : '',
     verdict: !!(result && !result.hidden && result.querySelector('[data-verdict]').dataset.verdict),
-    // Before the decision table (the baseline), every answer was the checker's.
+    // A site without the decision table (before issue 19) gives only the checker's answers.
     source: result ? result.dataset.source || 'checker' : '',
   };
 }"""
-
-
-def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def throttled(browser: Browser, profile: str) -> tuple[object, Page]:
@@ -154,91 +150,87 @@ def answering(browser: Browser, server: SiteServer, profile: str) -> dict[str, f
 
 
 def side_by_side(
-    browser: Browser, server: SiteServer, folder: Path, ref: str, runs: int
+    browser: Browser, now: SiteServer, before: SiteServer, runs: int
 ) -> dict[str, object]:
-    """The support link's complete result on 4G, now and at ``ref``, alternated run by run."""
-    _say(f"benchmarks.network: building the site of {ref}…")
-    old_site = folder / "baseline-site"
-    build(checkout(ref, folder / "baseline"), old_site, own_code=True)
-    old = SiteServer(old_site, header_rules=load_headers_file(old_site), precompressed=True)
-    times: dict[str, list[float]] = {"now": [], ref: []}
-    with old:
-        for run in range(runs):
-            for name, where in (("now", server), (ref, old)):
-                figures = support_link(browser, where, "4G")
-                _say(f"  4G complete, {name}, run {run + 1}: {figures.get('complete')}")
-                if "complete" in figures:
-                    times[name].append(float(figures["complete"]))
-    now, before = median(times["now"]), median(times[ref])
+    """The support link's complete result on 4G, now and at the baseline, alternated run by run."""
+    times: dict[str, list[float]] = {"now": [], "before": []}
+    for run in range(runs):
+        pair = [("now", now), ("before", before)]
+        for name, server in pair if run % 2 == 0 else reversed(pair):
+            figures = support_link(browser, server, "4G")
+            say(f"  4G complete, {name}, run {run + 1}: {figures.get('complete')}")
+            if "complete" in figures:
+                times[name].append(float(figures["complete"]))
+    now_s, before_s = median(times["now"]), median(times["before"])
     return {
-        "now (s)": now,
-        f"{ref} (s)": before,
-        "ratio now / before": round(now / before, 2) if now and before else None,
+        "now (s)": now_s,
+        "before (s)": before_s,
+        "ratio now / before": round(now_s / before_s, 2) if now_s and before_s else None,
     }
 
 
-def median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.network")
-    parser.add_argument("--runs", type=int, default=3)
+    """Build, serve, measure each path ``--runs`` times, print the figures as JSON."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.network", description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each path (default 3)")
     parser.add_argument("--skip-answering", action="store_true")
     parser.add_argument(
         "--baseline",
-        default=BASELINE,
-        help="a commit to compare side by side on 4G (the complete result), or '' for none",
+        metavar="COMMIT",
+        help="a commit to compare side by side on 4G (the complete result; default none)",
     )
     args = parser.parse_args(argv)
-    results: dict[str, object] = {}
-    with tempfile.TemporaryDirectory() as folder:
-        site = Path(folder) / "site"
-        _say("benchmarks.network: building the site…")
-        build(PROJECT, site, own_code=False)
-        server = SiteServer(site, header_rules=load_headers_file(site), precompressed=True)
-        with server, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    results: dict[str, object] = {"machine": machine()}  # the load average before the run
+    with (
+        tempfile.TemporaryDirectory(prefix="refund-bench-network-") as scratch,
+        now_and_baseline(Path(scratch), args.baseline) as (server, before),
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
+        )
+        if before is not None:
+            results[f"4G: complete result, side by side with {describe(args.baseline)}"] = (
+                side_by_side(browser, server, before, args.runs)
             )
-            if args.baseline:
-                results["4G: complete result, side by side"] = side_by_side(
-                    browser, server, Path(folder), args.baseline, args.runs
+        for profile in PROFILES:
+            runs = []
+            for run in range(args.runs):
+                figures = support_link(browser, server, profile)
+                say(
+                    f"  {profile}, support link, run {run + 1}: {figures.get('verdict')}, "
+                    f"{figures.get('complete')}, error={figures['error']}"
                 )
-            for profile in PROFILES:
-                runs = []
-                for run in range(args.runs):
-                    figures = support_link(browser, server, profile)
-                    _say(
-                        f"  {profile}, support link, run {run + 1}: {figures.get('verdict')}, "
-                        f"{figures.get('complete')}, error={figures['error']}"
-                    )
-                    runs.append(figures)
-                results[f"{profile}: support link"] = {
-                    "verdict visible (s)": median([r["verdict"] for r in runs if "verdict" in r]),
-                    "complete result (s)": median([r["complete"] for r in runs if "complete" in r]),
-                    "runs with an error shown": sum(bool(r["error"]) for r in runs),
-                    "bytes per file": runs[-1]["bytes"],
-                    "bytes in all": sum(runs[-1]["bytes"].values()),  # type: ignore[union-attr]
-                }
-            if not args.skip_answering:
-                runs = []
-                for run in range(args.runs):
-                    figures = answering(browser, server, "slow 4G")
-                    _say(
-                        f"  slow 4G, answering, run {run + 1}: {figures.get('verdict')}, "
-                        f"error={figures['error']}"
-                    )
-                    runs.append(figures)
-                results["slow 4G: answering from the first tap, submit at 30 s"] = {
-                    "submit to verdict (s)": median([r["verdict"] for r in runs if "verdict" in r]),
-                    "runs with an error shown": sum(bool(r["error"]) for r in runs),
-                }
-            browser.close()
+                runs.append(figures)
+            results[f"{profile}: support link"] = {
+                "verdict visible (s)": median([r["verdict"] for r in runs if "verdict" in r]),
+                "complete result (s)": median([r["complete"] for r in runs if "complete" in r]),
+                "runs with an error shown": sum(bool(r["error"]) for r in runs),
+                "bytes per file": runs[-1]["bytes"],
+                "bytes in all": sum(runs[-1]["bytes"].values()),  # type: ignore[union-attr]
+            }
+        if not args.skip_answering:
+            runs = []
+            for run in range(args.runs):
+                figures = answering(browser, server, "slow 4G")
+                say(
+                    f"  slow 4G, answering, run {run + 1}: {figures.get('verdict')}, "
+                    f"error={figures['error']}"
+                )
+                runs.append(figures)
+            results["slow 4G: answering from the first tap, submit at 30 s"] = {
+                "submit to verdict (s)": median([r["verdict"] for r in runs if "verdict" in r]),
+                "runs with an error shown": sum(bool(r["error"]) for r in runs),
+            }
+        browser.close()
     out = PROJECT / "bench-results"
     out.mkdir(exist_ok=True)
-    (out / "network.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    (out / "network.json").write_text(
+        json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    print(json.dumps(results, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -1,13 +1,14 @@
-"""The published page on a phone, against the page as it was before (issue 15), side by side.
+"""The published page on a phone; with ``--baseline COMMIT``, against that commit's, side by side.
 
 Run from the project folder (``./run bench`` runs it after the self-check's benchmark)::
 
-    .venv/bin/python -m benchmarks.page [--runs 5] [--baseline REF]
+    .venv/bin/python -m benchmarks.page [--runs 5] [--baseline COMMIT]
 
-It builds the site as it is now, and the site of the commit ``--baseline`` (its docs, its
-configuration and its own plugin, taken from git), serves each as a host that reads ``_headers``
-and sends the precompressed ``.br``/``.gz`` copies does, and loads each policy page in Chromium in
-a new, empty profile, alternating the two so that both see the same machine load:
+It builds the site as it is now (and, with ``--baseline``, the site of that commit: its docs, its
+configuration and its own plugin, taken from git; see ``benchmarks/harness.py``), serves each as a
+host that reads ``_headers`` and sends the precompressed ``.br``/``.gz`` copies does, and loads
+the policy page in Chromium in a new, empty context each run, alternating the two sites run by run
+so that both see the same machine load:
 
 * **Phone**: a 412 by 823 px touch screen at 1.75 dppx, on Lighthouse's "slow 4G" (150 ms
   round trip, 1.6 Mbit/s down, 750 kbit/s up) with the CPU slowed 4 times, through the DevTools
@@ -19,32 +20,25 @@ a new, empty profile, alternating the two so that both see the same machine load
   (only the fragment changes). It records the time to its verdict, the requests made meanwhile,
   and the longest main-thread task; and, for comparison, the same for a submit of the form.
 
-Each figure is the median of the runs. It is a measurement, not a test: nothing here fails.
+Each figure is the median of the runs; a comparison is the ratio of the two medians. It is a
+measurement, not a test: nothing here fails.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
-import os
-import statistics
-import subprocess
 import sys
-import tarfile
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
-from tests.browser.server import SiteServer, load_headers_file
+from benchmarks.harness import describe, machine, median, now_and_baseline, ratio, say
+from tests.browser.server import SiteServer
 from tests.chromium import CHROMIUM_ARGS, chromium_path
 
-PROJECT = Path(__file__).resolve().parents[1]
-MKDOCS = Path(sys.executable).with_name("mkdocs")
-# The page before issue 15: the self-check, tables and examples above the rules, Material's search.
-BASELINE = "56b5e89"
-PHONE = {"width": 412, "height": 823}
+PHONE: ViewportSize = {"width": 412, "height": 823}
 NETWORK = {
     "offline": False,
     "latency": 150,
@@ -72,60 +66,7 @@ new PerformanceObserver((list) => {
 """
 
 VERDICTS = "[data-refund-check] [data-result] [data-list=recap]"
-
-
-def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def build(project: Path, site: Path, *, own_code: bool) -> None:
-    """``mkdocs build --strict`` of ``project``; with ``own_code``, its own plugin and checker."""
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    if own_code:
-        environment["PYTHONPATH"] = os.pathsep.join([*_old_layout(project), str(project)])
-    done = subprocess.run(
-        [
-            str(MKDOCS),
-            "build",
-            "--strict",
-            "-q",
-            "-f",
-            str(project / "mkdocs.yml"),
-            "-d",
-            str(site),
-        ],
-        cwd=project,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"benchmarks.page: the build of {project} failed:\n{done.stderr[-3000:]}")
-
-
-def _old_layout(project: Path) -> list[str]:
-    """For a commit from before the generator's layout (its plugin in ``refund_site/``): a folder
-    that lets the installed entry point (``policy_site.plugin``) load that commit's own plugin."""
-    if not (project / "refund_site" / "plugin.py").is_file() or (project / "policy_site").exists():
-        return []
-    shim = project / ".bench-entry-point" / "policy_site"
-    shim.mkdir(parents=True, exist_ok=True)
-    (shim / "__init__.py").write_text("", encoding="utf-8")
-    (shim / "plugin.py").write_text(
-        "from refund_site.plugin import RefundPolicyPlugin  # noqa: F401\n", encoding="utf-8"
-    )
-    return [str(shim.parent)]
-
-
-def checkout(ref: str, folder: Path) -> Path:
-    """The tree of commit ``ref`` in ``folder``."""
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", ref], cwd=PROJECT, capture_output=True, check=True
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(folder, filter="data")
-    return folder
+READY = '[data-refund-check][data-state="ready"] [data-result][data-source="checker"]'
 
 
 def phone_load(browser: Browser, server: SiteServer) -> dict[str, float]:
@@ -170,6 +111,9 @@ def link_on_open_page(browser: Browser, server: SiteServer) -> dict[str, float]:
         first = f"purchase_date={bought}&purchase_type=credit_pack&reason=unused&credits_used=none"
         page.goto(server.url(f"/#check?{first}"), wait_until="load")
         page.locator(VERDICTS).first.wait_for(state="visible", timeout=120_000)
+        # The first verdict may be the decision table's while Python still starts (for seconds on
+        # a busy machine): the link below is measured on a page whose runtime is ready.
+        page.locator(READY).wait_for(state="attached", timeout=120_000)
         page.wait_for_timeout(1000)
         second = first.replace("reason=unused", "reason=duplicate_payment")
         link = measure(page, server, f"() => {{ location.hash = '#check?{second}'; }}")
@@ -215,63 +159,72 @@ def measure(page: Page, server: SiteServer, action: str) -> dict[str, float]:
     return {"ms": elapsed, "requests": len(server.log) - mark, "task": longest}
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
+ROWS = [
+    ("first contentful paint, phone on slow 4G (ms)", "fcp", "≤ 1200"),
+    ("largest contentful paint, phone on slow 4G (ms)", "lcp", ""),
+    ("total blocking time, phone on slow 4G (ms)", "tbt", "< 50"),
+    ("support link on the open page: to its verdict (ms)", "link_ms", "as a submit"),
+    ("  requests it makes", "link_requests", "0"),
+    ("  longest main-thread task (ms)", "link_task", "≤ 50"),
+    ("submit to verdict, same page (ms)", "submit_ms", ""),
+    ("  longest main-thread task (ms)", "submit_task", ""),
+]
+
+
+def _figure(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}"
+
+
+def print_figures(figures: dict[str, dict[str, list[float]]], runs: int, baseline: str) -> None:
+    """The medians of the runs; with a baseline, its column and the ratio now / before."""
+    print(
+        f"\nThe policy page, median of {runs} run{'s' if runs > 1 else ''}"
+        + (f"; before = {baseline}" if baseline else "")
+    )
+    if not baseline:
+        print(f"{'figure':<54} {'now':>9}  target")
+        for label, key, target in ROWS:
+            print(f"{label:<54} {_figure(median(figures['now'][key])):>9}  {target}")
+        return
+    print(f"{'figure':<54} {'before':>9} {'now':>9} {'now/before':>11}  target")
+    for label, key, target in ROWS:
+        was, now = median(figures["before"][key]), median(figures["now"][key])
+        print(f"{label:<54} {_figure(was):>9} {_figure(now):>9} {ratio(now, was):>11}  {target}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="./run bench (page)", description=__doc__)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--baseline", default=BASELINE, help="the commit to compare with")
+    """Build, serve, load each page ``--runs`` times (alternating with the baseline), print."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.page", description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="loads of each page (default 5)")
+    parser.add_argument(
+        "--baseline", metavar="COMMIT", help="a commit to compare with, side by side (default none)"
+    )
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="refund-bench-page-") as scratch_name:
-        scratch = Path(scratch_name)
-        _say(f"Building the site now and at {args.baseline}...")
-        build(PROJECT, scratch / "now", own_code=False)
-        old = checkout(args.baseline, scratch / "baseline")
-        build(old, scratch / "before", own_code=True)
-        sites = {"before": scratch / "before", "now": scratch / "now"}
-        servers = {
-            name: SiteServer(site, header_rules=load_headers_file(site), precompressed=True)
-            for name, site in sites.items()
-        }
-        figures: dict[str, dict[str, list[float]]] = {name: {} for name in sites}
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=chromium_path(), args=CHROMIUM_ARGS
-            )
-            for server in servers.values():
-                server.start()
-            try:
-                for run in range(args.runs):
-                    order = list(sites) if run % 2 == 0 else list(reversed(sites))
-                    for name in order:
-                        _say(f"run {run + 1}/{args.runs}: {name}")
-                        taken = phone_load(browser, servers[name]) | link_on_open_page(
-                            browser, servers[name]
-                        )
-                        for key, value in taken.items():
-                            figures[name].setdefault(key, []).append(value)
-            finally:
-                for server in servers.values():
-                    server.stop()
-                browser.close()
-    rows = [
-        ("first contentful paint, phone on slow 4G (ms)", "fcp", "≤ 1200"),
-        ("largest contentful paint, phone on slow 4G (ms)", "lcp", ""),
-        ("total blocking time, phone on slow 4G (ms)", "tbt", "< 50"),
-        ("support link on the open page: to its verdict (ms)", "link_ms", "as a submit"),
-        ("  requests it makes", "link_requests", "0"),
-        ("  longest main-thread task (ms)", "link_task", "≤ 50"),
-        ("submit to verdict, same page (ms)", "submit_ms", ""),
-        ("  longest main-thread task (ms)", "submit_task", ""),
-    ]
-    print(f"\nThe policy page, median of {args.runs} runs; before = {args.baseline}")
-    print(f"{'figure':<54} {'before':>9} {'now':>9} {'now/before':>11}  target")
-    for label, key, target in rows:
-        was, now = median(figures["before"][key]), median(figures["now"][key])
-        ratio = f"{now / was:.2f}×" if was else "n/a"
-        print(f"{label:<54} {was:>9.0f} {now:>9.0f} {ratio:>11}  {target}")
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    measured_on = machine()  # the load average before the run
+    with (
+        tempfile.TemporaryDirectory(prefix="refund-bench-page-") as scratch,
+        now_and_baseline(Path(scratch), args.baseline) as (now, before),
+        sync_playwright() as playwright,
+    ):
+        servers = {"now": now} if before is None else {"before": before, "now": now}
+        figures: dict[str, dict[str, list[float]]] = {name: {} for name in servers}
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            for run in range(args.runs):
+                order = list(servers) if run % 2 == 0 else list(reversed(servers))
+                for name in order:
+                    say(f"run {run + 1}/{args.runs}: {name}")
+                    taken = phone_load(browser, servers[name]) | link_on_open_page(
+                        browser, servers[name]
+                    )
+                    for key, value in taken.items():
+                        figures[name].setdefault(key, []).append(value)
+        finally:
+            browser.close()
+    print(f"\nMachine: {measured_on}")
+    print_figures(figures, args.runs, describe(args.baseline) if args.baseline else "")
     return 0
 
 

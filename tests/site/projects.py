@@ -74,15 +74,18 @@ def build(
 
 
 @contextmanager
-def built_and_served(project: Path) -> Iterator[SiteServer]:
-    """The real site of ``project``, built (:func:`build`) for the address of a server on
-    127.0.0.1 that serves it, with the response headers of its ``_headers`` file.
+def built_and_served(
+    project: Path, *, precompressed: bool = False, **environment: str
+) -> Iterator[SiteServer]:
+    """The real site of ``project``, built (:func:`build`, with ``environment``) for the address
+    of a server on 127.0.0.1 that serves it, with the response headers of its ``_headers`` file
+    (and, with ``precompressed``, its ``.br``/``.gz`` copies, as :class:`SiteServer` sends them).
 
     The server starts first, so that the site can be built for its address: the browser tests
     follow the site's absolute links (canonical, sitemap) to the server, not to the published site.
     """
-    with SiteServer(project / "site") as server:
-        result = build(project, site_url=server.url("/"))
+    with SiteServer(project / "site", precompressed=precompressed) as server:
+        result = build(project, site_url=server.url("/"), **environment)
         if result.returncode != 0:
             pytest.fail(
                 f"The site did not build (mkdocs exited with {result.returncode}):\n"
