@@ -16,8 +16,9 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 
 from checker import check_json, check_query
-from checker.answers import answers_from_query
-from checker.questions import QUESTIONS, QUESTIONS_BY_FIELD, Asker
+from checker.questions import QUESTIONS, QUESTIONS_BY_FIELD
+from policy_engine.answers import answers_from_query
+from policy_engine.questions import Asker
 from tests.checker.support import answers, contract
 
 TODAY = "2026-05-03"
@@ -227,5 +228,5 @@ def test_today_decides_the_days_when_no_request_date_is_given() -> None:
     second = json.loads(check_query(LINK, today="2026-05-09"))
     assert (first["days_since_purchase"], second["days_since_purchase"]) == (7, 8)
     assert "late-request" in [clause["id"] for clause in second["clauses"]]
-    assert answers_from_query(LINK).twice == []
+    assert answers_from_query(LINK, QUESTIONS).twice == []
     assert date.fromisoformat(TODAY)

@@ -22,12 +22,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import default_policies, default_policy, load_policy
-from checker.advice import WARNING_NOTES, NoteId, Settlement
-from checker.answers import parse_answers
+from checker.outcomes import WARNING_NOTES, NoteId, Settlement
 from checker.policy import COMPARED_WITH, Policy
-from checker.questions import QUESTIONS, Asker, Kind
+from checker.questions import QUESTIONS
 from checker.rules import RULEBOOK, within_refund_window
 from policy_engine.advice import note_text, settlement_text
+from policy_engine.answers import parse_answers
+from policy_engine.questions import Asker, Kind
 from policy_review import ledger as ledgers
 from policy_review import review
 from tests.checker.support import contract
@@ -136,7 +137,7 @@ def test_the_checker_says_what_the_ledger_records_anywhere_inside_each_class(
     raw: dict[str, Any],
 ) -> None:
     committed = committed_ledger()
-    parsed = parse_answers(raw, TODAY, policy=POLICY)
+    parsed = parse_answers(raw, TODAY, policy=POLICY, rulebook=RULEBOOK)
     situation = ledgers.classify(committed.dims, parsed)
     result = contract(raw, today=TODAY)
     verdict = result["verdict"] + (

@@ -21,8 +21,9 @@ from urllib.parse import urlencode
 import pytest
 
 from checker import RULEBOOK, Policies, check, check_query, read_policies
-from checker.answers import InvalidAnswers, Source, answers_from_query
-from checker.questions import QUESTIONS, Asker, Kind
+from checker.questions import QUESTIONS
+from policy_engine.answers import InvalidAnswers, Source, answers_from_query
+from policy_engine.questions import Asker, Kind
 from policy_review import ledger as ledgers
 from policy_site.shipping import decisions
 from tests.browser.invariant import DECISION
@@ -33,7 +34,7 @@ TABLE = ROOT / "policy_site" / "shipping" / "assets" / "refund-check" / "table.j
 PAGE = "https://refunds.example/"
 # The fields of the checker's JSON that the table answers: the decision the page shows (the
 # browser invariant's list), and what the page keeps of it.
-SAME = (*DECISION, "missing", "answers", "days_since_purchase")
+SAME = (*DECISION, "missing", "answers", "days_since_purchase", "checked")
 
 RUN = """
 import { readFileSync } from "node:fs";
@@ -129,7 +130,7 @@ def checker_answer(query: str, today: str, source: str, policies: Policies) -> d
     """What the checker answers, as the page would get it: a result, or the answers' errors."""
     try:
         return check(
-            answers_from_query(query),
+            answers_from_query(query, QUESTIONS),
             today=date.fromisoformat(today),
             policy=policies,
             source=Source(source),
