@@ -103,9 +103,9 @@ def test_the_email_lists_exactly_the_answers_shown() -> None:
         "Bought: 1 May 2026, a credit pack",
         "Reason: I was charged twice for the same purchase",
         "Used: Some of it",
-        "Results downloaded, exported or used in my work: No",
+        "Results downloaded, exported or used: No",
         "Refunds asked for before: 0",
-        "Payment dispute (chargeback) opened: No",
+        "Payment dispute opened: No",
         "Payment taken by: Not sure",
     ]
     # Nothing the customer could not see: the question the form hides is not in it.
