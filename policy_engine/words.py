@@ -19,6 +19,8 @@ REQUEST_DATE_HINT = (
     "The link you opened gave this date for your request. Change it, or use today's date."
 )
 USE_TODAY = "Use today's date instead"
+# Beside a verdict judged as of the day a link carries (the customer's own link, opened later).
+CHECK_AS_OF_TODAY = "Check these answers as of today instead"
 FROM_SUPPORT = "Given in the link you were sent"
 FROM_SUPPORT_HINT = (
     "The link you opened says this about your account. Only support can check it: if it is "

@@ -48,11 +48,11 @@ READ_PAGE = """() => {
   const checked = [...form.querySelectorAll('input[type=radio]:checked')].length;
   const result = root.querySelector('[data-result]');
   const verdict = result.querySelector('[data-verdict]');
-  const here = location.origin + location.pathname;
-  const clauses = [...result.querySelectorAll('[data-list=clauses] a[href]')]
+  const clauseLinks = [...result.querySelectorAll('[data-list=clauses] a[href]')]
     .map((link) => new URL(link.href))
-    .filter((url) => url.origin + url.pathname === here)
-    .map((url) => decodeURIComponent(url.hash.slice(1)));
+    .filter((url) => url.origin === location.origin);
+  const clauses = clauseLinks.map((url) => decodeURIComponent(url.hash.slice(1)));
+  const clausePages = clauseLinks.map((url) => url.pathname);
   const items = (name) => [...result.querySelectorAll(`[data-list="${name}"] > li`)]
     .map((item) => item.textContent.trim());
   const part = (name) => result.querySelector(`[data-part="${name}"]`);
@@ -70,6 +70,10 @@ READ_PAGE = """() => {
     verdict: verdict.dataset.verdict,
     title: result.querySelector('[data-slot=title]').textContent,
     clauses,
+    clausePages,
+    judgedPage: versionLink ? new URL(versionLink.href).pathname : location.pathname,
+    checkedOn: part('checked') && !part('checked').hidden
+      ? part('checked').querySelector('p').textContent.trim() : '',
     missing: items('missing_questions'),
     supportChecks: items('support_checks'),
     recap,
@@ -132,6 +136,9 @@ class Reading:
     verdict: str
     title: str
     clauses: list[str]
+    clause_pages: list[str]  # the path of the page each clause link goes to
+    judged_page: str  # the path of the page of the version followed
+    checked_on: str  # "Checked on …" and what today would say, when shown ("" when hidden)
     missing: list[str]
     support_checks: list[str]
     recap: list[tuple[str, str]]
@@ -171,6 +178,9 @@ def read(page: Page) -> Reading:
         verdict=raw["verdict"],
         title=raw["title"],
         clauses=raw["clauses"],
+        clause_pages=raw["clausePages"],
+        judged_page=raw["judgedPage"],
+        checked_on=raw["checkedOn"],
         missing=raw["missing"],
         support_checks=raw["supportChecks"],
         recap=[tuple(pair) for pair in raw["recap"]],
@@ -220,6 +230,17 @@ def assert_invariant(page: Page, policies: Policies | None = None) -> Reading:
     assert reading.verdict == want["verdict"], (reading.shown, reading.verdict, want["verdict"])
     assert reading.title == want["title"]
     assert reading.clauses == [clause["id"] for clause in want["clauses"]]
+    # Each clause links to the words that judged it: the page of the version followed.
+    assert all(path == reading.judged_page for path in reading.clause_pages), (
+        reading.clause_pages,
+        reading.judged_page,
+    )
+    # Judged as of another day than today: said, with what today would say when it differs.
+    checked = want.get("checked")
+    told = (
+        [checked["text"], checked["today"]["text"] if checked["today"] else ""] if checked else []
+    )
+    assert reading.checked_on == " ".join(told).strip(), (reading.checked_on, checked)
     assert reading.missing == want["missing_questions"]
     assert reading.support_checks == want["support_checks"], (reading.support_checks, want)
     # The page's decision table answers these answers as the checker does, whoever answered.
