@@ -333,8 +333,10 @@ def read_answers(
         and today < purchase_date <= today + _CLOCK_SLACK
     ):
         # A purchase dated after the reader's today, within the clock slack, was the customer's
-        # today in a zone ahead of the reader's: the request is dated that day, not before it.
+        # today in a zone ahead of the reader's: the request is dated that day, not before it,
+        # and said (the result, its link and the page show the day it was judged as of).
         values["request_date"] = purchase_date
+        given = given | {"request_date"}
     _check_dates(reader, values, given, today, policy, questions)
     if reader.errors:
         order = {field: index for index, field in enumerate(by_field)}

@@ -146,8 +146,11 @@ function read(data, query, today, source) {
   const purchase = "purchase_date" in values ? dayNumber(values.purchase_date) : null;
   let request = "request_date" in values ? dayNumber(values.request_date) : todayNumber;
   if (source !== "form" && !("request_date" in values) && purchase > todayNumber && purchase <= latest) {
-    // The customer's today in a zone ahead of the reader's: the request is dated that day.
+    // The customer's today in a zone ahead of the reader's: the request is dated that day, and
+    // said as if given (policy_engine.answers.read_answers).
     request = purchase;
+    values.request_date = values.purchase_date;
+    given.request_date = values.purchase_date;
   }
   for (const day of [purchase, "request_date" in values ? request : null]) {
     if (day !== null && (day > latest || day < started)) return null;
