@@ -115,7 +115,9 @@ class PolicyChecker:
         # customer asked): that day's verdict stands; what today's would be is said beside it.
         today_would = None
         if "request_date" in parsed.given and requested != today and purchased <= today:
-            as_of_today = replace(parsed, request_date=today)
+            # Every policy's answers have a request date (the rulebook checks it).
+            changes: dict[str, Any] = {"request_date": today}
+            as_of_today = replace(parsed, **changes)
             other = rulebook.evaluate(as_of_today, version)
             if other.verdict is not evaluation.verdict:
                 today_would = other
