@@ -65,6 +65,22 @@ def note_text(rulebook: Rulebook, note: str, policy: Policy) -> str:
     return policy.texts.notes[note].text
 
 
+def note_anchor(rulebook: Rulebook, note: str, policy: Policy) -> str:
+    """Where on the policy page a note's words are: its marked passage ("note-<id>", the
+    anchor the page gives the paragraph marked {note: id}), or the clause it quotes."""
+    if note in rulebook.outcomes.ids.warning_notes:
+        return warning_anchor("note", note, policy)
+    return policy.texts.notes[note].clause or f"note-{note}"
+
+
+def warning_anchor(kind: str, id: str, policy: Policy) -> str:
+    """Where on the policy page a warning's words are: a clause's bullet, the clause its words
+    quote, or its marked passage ("warning-<id>")."""
+    if kind == "clause":
+        return id
+    return policy.texts.warnings[id].clause or f"warning-{id}"
+
+
 class Warning(TypedDict):
     id: str
     text: str

@@ -197,6 +197,24 @@ class Result:
             for w in advice.warnings(self.rulebook, self.answers, self.policy, self.evaluation)
         )
 
+    @cached_property
+    def warning_links(self) -> tuple[str, ...]:
+        """Where on the policy page of the version that judged each warning's words are."""
+        return tuple(
+            advice.warning_anchor(w.kind, w.id, self.policy)
+            for w in advice.warnings(self.rulebook, self.answers, self.policy, self.evaluation)
+        )
+
+    @property
+    def note_links(self) -> tuple[str, ...]:
+        """The same for each of :attr:`notes`."""
+        warning_notes = self.rulebook.outcomes.ids.warning_notes
+        return tuple(
+            advice.note_anchor(self.rulebook, note, self.policy)
+            for note in self.note_ids
+            if note not in warning_notes
+        )
+
     @property
     def notes(self) -> tuple[str, ...]:
         """What else the policy says (its warnings stand apart, with the verdict)."""
@@ -282,10 +300,14 @@ class Result:
                 for clause in self.clauses
             ],
             "warnings": list(self.warnings),
+            # Where each warning's and note's words are on the page of the version that judged
+            # (an anchor: "late-request", "note-late-but-can-write"), in the same order.
+            "warning_links": list(self.warning_links),
             "missing": list(self.missing),
             "missing_questions": list(self.missing_questions),
             "support_checks": list(self.support_check_texts),
             "notes": list(self.notes),
+            "note_links": list(self.note_links),
             "processing_time": self.processing_time,
             "alternatives": [dict(item) for item in self.alternatives],
             "recap": [dict(line) for line in self.recap],

@@ -115,6 +115,9 @@ READ_CLAUSE = "Read it in the policy"
 # Beside it, for screen readers and anyone listing the links: which clause ("…: “Late request”").
 READ_CLAUSE_WHICH = ": the clause “{text}”"
 READ_VERSION = "Read that version of the policy"
+# Beside a warning or a note: a link to where the policy says it ("…: “Approved refunds may …”").
+READ_QUOTE = "Where the policy says this"
+READ_QUOTE_WHICH = ": “{text}”"
 # On the page of one version of the policy, in place of the self-check.
 POINTER = (
     "The self-check is on the current policy page. It judges each purchase by the version of the "

@@ -81,12 +81,20 @@ def _version(rulebook: Rulebook, policy: Policy, ledger: Ledger) -> dict[str, An
             }
             for rule in rulebook.rules
         ],
-        "notes": [[note, advice.note_text(rulebook, note, policy)] for note in ids.notes],
+        "notes": [
+            [
+                note,
+                advice.note_text(rulebook, note, policy),
+                advice.note_anchor(rulebook, note, policy),
+            ]
+            for note in ids.notes
+        ],
         "refund_arrives": {how: advice.settlement_text(how, policy) for how in ids.refund_timing},
         # The words of each version (policy.toml's [versions.alternatives] and warnings).
         "alternatives": {key: advice.alternative_text(key, policy) for key in ids.alternatives},
         "warnings": [
-            [w.kind, w.id, w.text, w.email] for w in advice.policy_warnings(rulebook, policy)
+            [w.kind, w.id, w.text, w.email, advice.warning_anchor(w.kind, w.id, policy)]
+            for w in advice.policy_warnings(rulebook, policy)
         ],
         "email": {
             "subject": lines.subject,

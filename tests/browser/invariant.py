@@ -118,6 +118,8 @@ DECISION = (
     "missing_questions",
     "support_checks",
     "notes",
+    "note_links",
+    "warning_links",
     "processing_time",
     "alternatives",
     "recap",

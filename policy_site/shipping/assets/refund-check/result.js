@@ -118,7 +118,32 @@ export function showResult(root, data, supportFields, words = {}) {
       return element;
     }),
   );
-  for (const name of ["warnings", "missing_questions", "support_checks", "notes"]) {
+  // A warning and a note link to where their words are, on the page of the version that judged.
+  const at = (anchor) => {
+    const id = String(anchor || "");
+    if (!/^[a-z0-9_-]+$/.test(id)) return null;
+    if (typeof page === "string") return `${page}#${id}`;
+    return document.getElementById(id) ? `#${id}` : null;
+  };
+  for (const [name, links] of [["warnings", "warning_links"], ["notes", "note_links"]]) {
+    const anchors = Array.isArray(data[links]) ? data[links] : [];
+    list(
+      result,
+      name,
+      texts(data[name]).map((text, index) => {
+        const element = item(root, "quoted", {
+          text,
+          which: String(words.read_quote_which || "").replace("{text}", text),
+        });
+        const link = element.querySelector('[data-slot="link"]');
+        const href = at(anchors[index]);
+        if (href) link.href = href;
+        else link.remove();
+        return element;
+      }),
+    );
+  }
+  for (const name of ["missing_questions", "support_checks"]) {
     list(result, name, texts(data[name]).map((text) => item(root, "text", { text })));
   }
   const alternatives = Array.isArray(data.alternatives) ? data.alternatives : [];

@@ -194,9 +194,8 @@ export function quickAnswer(data, query, today, source, page = "") {
   // the words of the version that judges (policy.toml's [versions.warnings]).
   const warned = version.warnings.filter(([kind, id]) => applies(kind, id));
   const warningNotes = new Set(version.warnings.filter(([kind]) => kind === "note").map(([, id]) => id));
-  const notes = version.notes
-    .filter(([id]) => applies("note", id) && !warningNotes.has(id))
-    .map(([, text]) => text);
+  const notesShown = version.notes.filter(([id]) => applies("note", id) && !warningNotes.has(id));
+  const notes = notesShown.map(([, text]) => text);
   const alternatives = lookup(version, "alternatives", situation)
     .split(",")
     .filter((id) => id && id !== "none")
@@ -281,10 +280,12 @@ export function quickAnswer(data, query, today, source, page = "") {
       text,
     })),
     warnings: warned.map(([, , text]) => text),
+    warning_links: warned.map(([, , , , anchor]) => anchor),
     missing: outcome.missing,
     missing_questions: outcome.missing_questions,
     support_checks: supportChecks,
     notes,
+    note_links: notesShown.map(([, , anchor]) => anchor),
     processing_time: version.refund_arrives[lookup(version, "refund-arrives", situation)] || "",
     alternatives,
     recap,
