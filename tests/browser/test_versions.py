@@ -84,6 +84,15 @@ def test_a_purchase_is_judged_by_the_version_in_force_when_it_was_made(
         page.go_back()  # the link opens again, with its result
         expect(page.locator(f"{ROOT} [data-result]")).to_be_visible()
         assert_invariant(page, policies)
+        # The clause that judged it links to that version's own words, not today's.
+        late = page.locator(f"{ROOT} [data-list=clauses] a[href*='#late-request']")
+        href = late.get_attribute("href") or ""
+        assert href.endswith(f"history/{FIRST.isoformat()}/#late-request"), href
+        late.click()
+        expect(page.locator("#late-request")).to_contain_text("more than 7 days after purchase")
+        page.go_back()
+        expect(page.locator(f"{ROOT} [data-result]")).to_be_visible()
+        assert_invariant(page, policies)
 
         # The customer corrects the date to three days ago: the new version, no second opinion.
         page.locator(f"{ROOT} [data-list=recap] > div").filter(
