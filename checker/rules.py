@@ -24,8 +24,6 @@ from checker.questions import QUESTIONS
 from checker.terms import meaningful_use, used_any_credits, within_refund_window
 from policy_engine.rules import Rulebook
 
-__all__ = ["RULEBOOK", "within_refund_window"]
-
 # ImgToSTL's refund policy: its clauses are registered on this object, in the page's order.
 RULEBOOK = Rulebook(
     "refund",

@@ -8,7 +8,7 @@ Editors write four things in the policy's Markdown that this extension understan
 * ``… sentences. {note: late-but-can-write}``: the passage (since the paragraph's start or the
   last marker) that an outcome text of ``policy.toml`` quotes (also ``{warning: …}``,
   ``{alternative: …}``, ``{refund-timing: …}``, several ids apart by commas): the quote must be
-  in it word for word (:mod:`checker.texts`); the marker itself does not show;
+  in it word for word (:mod:`policy_engine.texts`); the marker itself does not show;
 * ``/// example | title`` … ``///``: a worked example, run through the checker at build time;
 * ``/// refund-check`` / ``/// decision-summary`` (each closed by ``///``): the self-check and the
   table of usual outcomes for readers without JavaScript.

@@ -20,10 +20,10 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from playwright.sync_api import Page
 
 from checker import check, check_query, default_policy
-from checker.policy import Policies
 from checker.questions import QUESTIONS
 from policy_engine.advice import MAILTO_LIMIT
 from policy_engine.answers import InvalidAnswers, Source, answers_from_query
+from policy_engine.policy import Policies
 
 ROOT = "[data-refund-check]"
 POLICY = default_policy()

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from checker import read_policies
-from checker.policy import Policies, long_date
+from policy_engine.policy import Policies, long_date
 from policy_review import review
 from policy_site.pages import versions
 from tests.browser.conftest import Session, checked_session
