@@ -156,7 +156,7 @@ def test_the_checker_says_what_the_ledger_records_anywhere_inside_each_class(
         for note in NoteId
         if committed.outcome(f"note {note.value}", situation) == ledgers.APPLIES
     }
-    # The notes the policy warns with stand apart, with the verdict (checker.outcomes.WARNING_SOURCES).
+    # The notes the policy warns with stand apart (checker.outcomes.WARNING_SOURCES).
     said = [*result["notes"], *(w for w in result["warnings"] if w in notes_as_warnings)]
     assert sorted(note_text(RULEBOOK, note, POLICY) for note in noted) == sorted(said)
     alternatives = ",".join(item["id"] for item in result["alternatives"]) or "none"
