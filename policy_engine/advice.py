@@ -19,7 +19,7 @@ from policy_engine.model import BaseAnswers, Effect, Verdict
 from policy_engine.policy import Policy, long_date
 from policy_engine.questions import Asker, Kind
 from policy_engine.rules import Evaluation, Rulebook
-from policy_engine.texts import _SLOT, EmailLines
+from policy_engine.texts import SLOT_PATTERN, EmailLines
 
 FINAL_DECISION = "Support makes the final decision."
 
@@ -218,7 +218,7 @@ def answer_lines(lines: EmailLines, rulebook: Rulebook, answers: BaseAnswers) ->
     return [
         line.format_map(slots)
         for line in lines.answer_lines
-        if all(fields.get(slot) in shown for slot in _SLOT.findall(line))
+        if all(fields.get(slot) in shown for slot in SLOT_PATTERN.findall(line))
     ]
 
 

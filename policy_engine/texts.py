@@ -133,7 +133,8 @@ EMAIL_OPTIONAL = frozenset({"answer_lines", "blank_answers"})
 # The lines that may also name the policy's own answers (its rulebook's email_slots: {reason}).
 EMAIL_ANSWER_LINES = frozenset({"subject", "opening", "answer_lines"})
 EMAIL_NEEDS = {"link": ("link",)}
-_SLOT = re.compile(r"\{([^{}]*)\}")
+# A {slot} in an email line (filled by the checker, and by the page's table.js alike).
+SLOT_PATTERN = re.compile(r"\{([^{}]*)\}")
 
 
 @dataclass(frozen=True)
@@ -464,7 +465,7 @@ def read_email(
                 problem(path, f"the email's line {name} {_PLAIN_ONLY}")
                 fine = False
             slots = EMAIL_SLOTS[name] + (ids.email_slots if name in EMAIL_ANSWER_LINES else ())
-            wrong = [slot for slot in _SLOT.findall(text) if slot not in slots]
+            wrong = [slot for slot in SLOT_PATTERN.findall(text) if slot not in slots]
             if wrong:
                 can = ", ".join("{" + slot + "}" for slot in slots) or "none"
                 problem(
