@@ -53,6 +53,9 @@ READ_PAGE = """() => {
     .filter((url) => url.origin === location.origin);
   const clauses = clauseLinks.map((url) => decodeURIComponent(url.hash.slice(1)));
   const clausePages = clauseLinks.map((url) => url.pathname);
+  const quoteLinks = (name) => [...result.querySelectorAll(`[data-list="${name}"] a[href]`)]
+    .map((link) => new URL(link.href))
+    .map((url) => [url.pathname, decodeURIComponent(url.hash.slice(1))]);
   const items = (name) => [...result.querySelectorAll(`[data-list="${name}"] > li`)]
     .map((item) => item.textContent.trim());
   const part = (name) => result.querySelector(`[data-part="${name}"]`);
@@ -72,6 +75,8 @@ READ_PAGE = """() => {
     clauses,
     clausePages,
     judgedPage: versionLink ? new URL(versionLink.href).pathname : location.pathname,
+    noteLinks: quoteLinks('notes'),
+    warningLinks: quoteLinks('warnings'),
     checkedOn: part('checked') && !part('checked').hidden
       ? part('checked').querySelector('p').textContent.trim() : '',
     missing: items('missing_questions'),
@@ -140,6 +145,8 @@ class Reading:
     clauses: list[str]
     clause_pages: list[str]  # the path of the page each clause link goes to
     judged_page: str  # the path of the page of the version followed
+    note_links: list[tuple[str, str]]  # each note's link: the page's path, the anchor
+    warning_links: list[tuple[str, str]]  # the same for each warning
     checked_on: str  # "Checked on …" and what today would say, when shown ("" when hidden)
     missing: list[str]
     support_checks: list[str]
@@ -182,6 +189,8 @@ def read(page: Page) -> Reading:
         clauses=raw["clauses"],
         clause_pages=raw["clausePages"],
         judged_page=raw["judgedPage"],
+        note_links=[tuple(pair) for pair in raw["noteLinks"]],
+        warning_links=[tuple(pair) for pair in raw["warningLinks"]],
         checked_on=raw["checkedOn"],
         missing=raw["missing"],
         support_checks=raw["supportChecks"],
@@ -237,6 +246,14 @@ def assert_invariant(page: Page, policies: Policies | None = None) -> Reading:
         reading.clause_pages,
         reading.judged_page,
     )
+    # Each warning and note links to its words on that page too (where the page has them).
+    for shown_links, wanted in (
+        (reading.note_links, want["note_links"]),
+        (reading.warning_links, want["warning_links"]),
+    ):
+        assert all(path == reading.judged_page for path, _ in shown_links), shown_links
+        anchors = [anchor for _, anchor in shown_links]
+        assert anchors == [anchor for anchor in wanted if anchor in anchors], (anchors, wanted)
     # Judged as of another day than today: said, with what today would say when it differs.
     checked = want.get("checked")
     told = (

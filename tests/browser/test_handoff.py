@@ -76,6 +76,11 @@ def test_support_days_later_reads_the_customers_verdict_and_that_today_would_dif
         shown = assert_invariant(c.page)
         assert shown.verdict == "likely_eligible"
         assert shown.checked_on == ""  # checked today: nothing to say about the day
+        # Each note links to the policy's words that say it, on this page.
+        assert shown.note_links == [
+            ("/", "note-credit-pack-some-used"),
+            ("/", "note-credit-pack-removes-credits"),
+        ]
         assert "request_date=2026-12-05" in link
 
     # Support, on 7 December, opens the link from the email: the customer's verdict, dated.

@@ -92,6 +92,15 @@ def test_a_purchase_is_judged_by_the_version_in_force_when_it_was_made(
         expect(page.locator("#late-request")).to_contain_text("more than 7 days after purchase")
         page.go_back()
         expect(page.locator(f"{ROOT} [data-result]")).to_be_visible()
+        # So does each note: the version's own sentence, with its 7 days.
+        note = page.locator(f"{ROOT} [data-list=notes] a[href*='#note-late-but-can-write']")
+        assert (note.get_attribute("href") or "").endswith(
+            f"history/{FIRST.isoformat()}/#note-late-but-can-write"
+        )
+        note.click()
+        expect(page.locator("#note-late-but-can-write")).to_contain_text("within 7 days")
+        page.go_back()
+        expect(page.locator(f"{ROOT} [data-result]")).to_be_visible()
         assert_invariant(page, policies)
 
         # The customer corrects the date to three days ago: the new version, no second opinion.
