@@ -135,3 +135,22 @@ def test_a_link_from_new_zealand_opened_in_london_at_the_same_moment_is_no_error
         shown = assert_invariant(page)
         assert shown.verdict == "likely_eligible"
         expect(page.locator(f"{ROOT} [data-error-summary]")).to_be_hidden()
+
+
+def test_a_link_dated_past_the_clock_slack_is_named_for_its_reader_then_checked_as_of_today(
+    browser: Browser, site_server: SiteServer
+) -> None:
+    with at(browser, site_server, datetime(2026, 12, 5, 9, 0, tzinfo=UTC), "Europe/London") as s:
+        page = s.page
+        query = "&".join(f"{key}={value}" for key, value in BOUGHT.items())
+        link = f"{s.url('/')}#check?{query}&request_date=2026-12-09"
+        assert checked(page, lambda: page.goto(link)) == "errors"
+        expect(page.locator(f"{ROOT} [data-error-list]")).to_contain_text(
+            "This link's request date, 9 December 2026, is more than 2 days after today, "
+            "5 December 2026, even allowing for time zones."
+        )
+        # The reader takes today's date instead, and checks: day 7, likely eligible.
+        page.locator(f"{ROOT} [data-use-today]").click()
+        assert submit(page) == "result"
+        shown = assert_invariant(page)
+        assert (shown.verdict, shown.checked_on) == ("likely_eligible", "")
