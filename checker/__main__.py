@@ -4,6 +4,7 @@
     refund-check --purchase-date 2026-05-01 --purchase-type credit_pack \\
                  --reason duplicate_payment --credits-used none
     echo '{"purchase_date": "2026-05-01", ...}' | refund-check --json
+    refund-check --from-link 'https://refunds.imgtostl.com/#check?purchase_date=…'
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import sys
 from collections.abc import Sequence
 
 from checker import CHECKER
-from checker.questions import QUESTIONS, Question
+from checker.questions import QUESTIONS
 from policy_engine import cli
+from policy_engine.questions import Question
 
 
 def _parser(questions: Sequence[Question] = QUESTIONS) -> argparse.ArgumentParser:

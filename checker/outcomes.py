@@ -84,7 +84,7 @@ _ALTERNATIVES_FOR_REASON: dict[Reason, tuple[AlternativeId, ...]] = {
 # Every reason has its alternatives (none is a choice too): a new reason without them stops the
 # checker from loading. (An alternative without its words stops the policy file's reader.)
 if set(_ALTERNATIVES_FOR_REASON) != set(Reason):
-    raise TypeError("advice: every Reason needs its alternatives")
+    raise TypeError("checker.outcomes: every Reason needs its alternatives")
 
 
 def alternative_ids(answers: Answers) -> list[AlternativeId]:

@@ -10,33 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from policy_engine import policy as engine
-from policy_engine.policy import (
-    COMPARED_WITH,
-    Parameter,
-    Policies,
-    PolicyError,
-    Scope,
-    declared,
-    display_name,
-    long_date,
-    parameters_of,
-)
+from policy_engine.policy import Parameter, Scope, declared
 from policy_engine.texts import OutcomeTexts
-
-__all__ = [
-    "COMPARED_WITH",
-    "DEFAULT_POLICY_FILE",
-    "PARAMETERS",
-    "Parameter",
-    "Policies",
-    "Policy",
-    "PolicyError",
-    "Scope",
-    "declared",
-    "display_name",
-    "long_date",
-    "parameters_of",
-]
 
 # The policy file shipped with this package.
 DEFAULT_POLICY_FILE = Path(__file__).with_name("policy.toml")

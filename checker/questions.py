@@ -5,33 +5,14 @@ engine's :class:`policy_engine.questions.Question`)."""
 from __future__ import annotations
 
 from checker.model import CreditsUsed, PaymentProvider, PurchaseType, Reason
-
-# The engine's names the refund policy's tools use with its questions.
-__all__ = [
-    "FIELDS",
-    "MAX_COUNT",
-    "POSSIBLE_VALUES",
-    "QUESTIONS",
-    "QUESTIONS_BY_FIELD",
-    "Asker",
-    "Kind",
-    "Option",
-    "Question",
-    "json_number",
-    "possible_values",
-]
 from policy_engine.questions import (
-    MAX_COUNT,
     YES_NO,
     YES_NO_UNSURE,
     Asker,
     Kind,
-    Option,
     Question,
     check_defaults,
-    json_number,
     options,
-    possible_values,
 )
 
 QUESTIONS: tuple[Question, ...] = (
@@ -197,4 +178,3 @@ check_defaults(QUESTIONS)
 # Derived from QUESTIONS, for the tools that look a question up.
 QUESTIONS_BY_FIELD: dict[str, Question] = {question.field: question for question in QUESTIONS}
 FIELDS: tuple[str, ...] = tuple(question.field for question in QUESTIONS)
-POSSIBLE_VALUES: dict[str, tuple[object, ...]] = possible_values(QUESTIONS)

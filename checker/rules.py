@@ -24,8 +24,6 @@ from checker.questions import QUESTIONS
 from checker.terms import meaningful_use, used_any_credits, within_refund_window
 from policy_engine.rules import Rulebook
 
-__all__ = ["RULEBOOK", "within_refund_window"]
-
 # ImgToSTL's refund policy: its clauses are registered on this object, in the page's order.
 RULEBOOK = Rulebook(
     "refund",
@@ -35,7 +33,16 @@ RULEBOOK = Rulebook(
     policy=Policy,
     outcomes=outcomes.OUTCOMES,
     # The email's subject and opening name what was bought and why a refund is asked.
-    email_slots={"kind": ("purchase_type", "words"), "reason": ("reason", "label")},
+    email_slots={
+        "kind": ("purchase_type", "words"),
+        "reason": ("reason", "label"),
+        "used": ("credits_used", "label"),
+        "outputs": ("outputs_used", "label"),
+        "first": ("first_purchase", "label"),
+        "earlier": ("previous_refund_requests", "words"),
+        "dispute": ("chargeback_filed", "label"),
+        "provider": ("payment_provider", "label"),
+    },
     example='{"purchase_date": "2026-05-01", "purchase_type": "credit_pack", '
     '"reason": "duplicate_payment", "credits_used": "none"}',
 )

@@ -2,8 +2,9 @@
 apply to their case, the alternatives support may offer, and a ready email to support.
 
 Which note, warning and alternative applies when is decided here; their words are the policy's
-data (``policy.toml``, read by :mod:`checker.texts`): each quotes the policy page word for word,
-which the build checks, and none promises an outcome, because support makes the final decision.
+data (``policy.toml``, read by :mod:`policy_engine.texts`): each quotes the policy page word for
+word, which the build checks, and none promises an outcome, because support makes the final
+decision.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from datetime import date
 from typing import TypedDict
 from urllib.parse import quote
 
-from policy_engine.answers import shown_answers
+from policy_engine.answers import answer_text, shown_answers
 from policy_engine.model import BaseAnswers, Effect, Verdict
 from policy_engine.policy import Policy, long_date
 from policy_engine.questions import Asker, Kind
 from policy_engine.rules import Evaluation, Rulebook
-from policy_engine.texts import EmailLines
+from policy_engine.texts import SLOT_PATTERN, EmailLines
 
 FINAL_DECISION = "Support makes the final decision."
 
@@ -64,6 +65,22 @@ def note_text(rulebook: Rulebook, note: str, policy: Policy) -> str:
     return policy.texts.notes[note].text
 
 
+def note_anchor(rulebook: Rulebook, note: str, policy: Policy) -> str:
+    """Where on the policy page a note's words are: its marked passage ("note-<id>", the
+    anchor the page gives the paragraph marked {note: id}), or the clause it quotes."""
+    if note in rulebook.outcomes.ids.warning_notes:
+        return warning_anchor("note", note, policy)
+    return policy.texts.notes[note].clause or f"note-{note}"
+
+
+def warning_anchor(kind: str, id: str, policy: Policy) -> str:
+    """Where on the policy page a warning's words are: a clause's bullet, the clause its words
+    quote, or its marked passage ("warning-<id>")."""
+    if kind == "clause":
+        return id
+    return policy.texts.warnings[id].clause or f"warning-{id}"
+
+
 class Warning(TypedDict):
     id: str
     text: str
@@ -106,9 +123,15 @@ class Email(TypedDict):
     mailto: str
 
 
-# Mail programs and browsers cut long mailto links; stay well under the usual limit of 2,000.
+# Mail programs and browsers cut long mailto links; stay under the usual limit of 2,000. The email
+# is made to fit (short answer lines; the link carries every answer), and where some case still
+# would not, whole optional lines are left out (see :func:`email`): it is never cut mid-line.
 MAILTO_LIMIT = 1900
-SHORTENED = "\n\n[Shortened to fit in an email link. Please add any details here.]"
+# What the page and the CLI say when a link carries the day its answers were judged: that day's
+# verdict is shown, and what today's would be when it differs ({date}, {today}: "5 December
+# 2026"; {title}: a verdict's heading).
+CHECKED_ON = "Checked on {date}, the day of the request this link carries."
+TODAY_WOULD_DIFFER = "Checked as of today, {today}, the answer would be: {title}."
 
 
 class RecapLine(TypedDict):
@@ -174,12 +197,29 @@ def email_slots(rulebook: Rulebook, answers: BaseAnswers) -> dict[str, str]:
     """The answers the email names, by slot: the purchase date as "bought", and the rulebook's
     own (its option's words, or its value with spaces)."""
     slots = {"bought": long_date(getattr(answers, "purchase_date"))}  # noqa: B009
+    values = {field: answer_text(value) for field, value in answers.to_json().items()}
     for slot, (field, form) in rulebook.email_slots.items():
-        value = getattr(answers, field)
-        text = str(getattr(value, "value", value))
+        text = values.get(field, "")
         question = rulebook.questions_by_field[field]
         slots[slot] = question.option_label(text) if form == "label" else text.replace("_", " ")
     return slots
+
+
+def answer_lines(lines: EmailLines, rulebook: Rulebook, answers: BaseAnswers) -> list[str]:
+    """The email's short answer lines (the policy's ``answer_lines``), each only where the
+    customer was asked or gave every answer it names; without them, each question and answer."""
+    if not lines.answer_lines:
+        return [_recap_line(line, email=True) for line in recap(rulebook, answers)]
+    shown = shown_answers(answers, rulebook.questions)
+    fields = {"bought": "purchase_date"} | {
+        slot: field for slot, (field, _) in rulebook.email_slots.items()
+    }
+    slots = email_slots(rulebook, answers)
+    return [
+        line.format_map(slots)
+        for line in lines.answer_lines
+        if all(fields.get(slot) in shown for slot in SLOT_PATTERN.findall(line))
+    ]
 
 
 def _recap_line(line: RecapLine, *, email: bool = False) -> str:
@@ -235,72 +275,73 @@ def email(
     newer: tuple[Policy, Evaluation] | None = None,
     link: str = "",
 ) -> Email:
-    """A ready email to support with the blanks the policy asks customers to fill, exactly the
-    answers the customer gave or was shown (:func:`recap`), what the policy warns about in their
-    case, the verdict in words and, given the page's address, the self-check ``link`` that shows
-    these answers (support opens it, or passes its answers to ``refund-check``)."""
+    """A ready email to support with the blanks the policy asks customers to fill, the verdict
+    in words, the self-check ``link`` (given the page's address) that carries every answer and
+    the day they were judged, what the policy warns about in their case, and the answers the
+    customer gave or was shown in short lines (:func:`answer_lines`).
+
+    It fits a mailto link (:data:`MAILTO_LIMIT`) with every line whole. Should some case not
+    fit, whole lines are left out, in this order, until it does: the answer lines, last first
+    (the link carries them all), then the line naming the version followed. The opening, the
+    verdict, the link, the warnings and the closing always stay."""
     slots = email_slots(rulebook, answers)
     lines = policy.texts.email
     subject = lines.subject.format_map(_Blank(slots))
     verdict = evaluation.verdict
     noted = [warning.email for warning in warnings(rulebook, answers, policy, evaluation)]
-    # The verdict, the link and the warnings come before the answers: a mail program that cuts a
-    # long email (see blank_email) cuts the answers, which the link carries anyway.
-    body = "\n".join(
-        [
-            *_request_lines(lines, slots),
-            "",
-            lines.result.format(today=long_date(today), title=title(policy, verdict)),
-            lines.version.format(
-                effective=long_date(policy.effective), last_updated=policy.last_updated
-            ),
-            *(
-                [
-                    lines.newer.format(
-                        effective=long_date(newer[0].effective),
-                        title=title(newer[0], newer[1].verdict),
-                    )
-                ]
-                if newer
-                else []
-            ),
-            *([lines.link.format(link=link)] if link else []),
-            *(["", lines.warnings, *(f"- {line}" for line in noted)] if noted else []),
-            "",
-            lines.answers,
-            *(_recap_line(line, email=True) for line in recap(rulebook, answers)),
-            "",
-            lines.closing,
-        ]
+    version = lines.version.format(
+        effective=long_date(policy.effective), last_updated=policy.last_updated
     )
-    return blank_email(policy, subject, body)
+    newer_line = (
+        [
+            lines.newer.format(
+                effective=long_date(newer[0].effective), title=title(newer[0], newer[1].verdict)
+            )
+        ]
+        if newer
+        else []
+    )
+    told = answer_lines(lines, rulebook, answers)
+
+    def body(kept: int, with_version: bool) -> str:
+        return "\n".join(
+            [
+                *_request_lines(lines, slots),
+                "",
+                lines.result.format(today=long_date(today), title=title(policy, verdict)),
+                *([version] if with_version else []),
+                *newer_line,
+                *([lines.link.format(link=link)] if link else []),
+                *(["", lines.warnings, *(f"- {line}" for line in noted)] if noted else []),
+                *(["", lines.answers, *told[:kept]] if kept else []),
+                "",
+                lines.closing,
+            ]
+        )
+
+    # The fullest email that fits, leaving out whole lines in the order above.
+    tries = [(kept, True) for kept in range(len(told), -1, -1)] + [(0, False)]
+    for kept, with_version in tries:
+        made = blank_email(policy, subject, body(kept, with_version))
+        if len(made["mailto"]) <= MAILTO_LIMIT:
+            return made
+    return made
 
 
 def blank_email(policy: Policy, subject: str = "", body: str | None = None) -> Email:
     """An email to support; without a body, one with the blanks the policy asks for.
 
     The link goes to the configured address only, with nothing but a subject and a body, each
-    percent-encoded, and is shortened to stay under :data:`MAILTO_LIMIT` characters.
+    percent-encoded.
     """
     lines = policy.texts.email
     subject = subject or lines.blank_subject
     if body is None:
-        body = "\n".join([*_request_lines(lines), "", lines.closing])
-
-    def link(text: str) -> str:
-        return (
-            f"mailto:{quote(policy.support_email, safe='@')}?subject={quote(subject, safe='')}"
-            f"&body={quote(text, safe='')}"
-        )
-
-    mailto = link(body)
-    if len(mailto) > MAILTO_LIMIT:
-        room = MAILTO_LIMIT - len(link(SHORTENED))
-        kept = body
-        while kept and len(quote(kept, safe="")) > room:
-            kept = kept[: max(0, len(kept) - max(1, (len(quote(kept, safe="")) - room) // 3))]
-        body = kept.rstrip() + SHORTENED
-        mailto = link(body)
+        body = "\n".join([*_request_lines(lines), *lines.blank_answers, "", lines.closing])
+    mailto = (
+        f"mailto:{quote(policy.support_email, safe='@')}?subject={quote(subject, safe='')}"
+        f"&body={quote(body, safe='')}"
+    )
     return {"to": policy.support_email, "subject": subject, "body": body, "mailto": mailto}
 
 

@@ -41,7 +41,17 @@ _QUOTE_LIMIT = 40
 _UNKNOWN_NAMED = 5
 # A request dated after the customer's today: their clock and a support agent's may differ by
 # the width of the time zones (UTC-12 to UTC+14), never by more.
-_CLOCK_SLACK = timedelta(days=2)
+CLOCK_SLACK_DAYS = 2
+_CLOCK_SLACK = timedelta(days=CLOCK_SLACK_DAYS)
+# The characters trimmed from either end of a value in a link or a form: exactly those that
+# JavaScript's String.prototype.trim removes (its WhiteSpace and LineTerminator), so that the
+# page's decision table (table.js, which is handed this list in decisions.json) and the checker
+# read a value the same way. Python's str.strip() differs: it keeps U+FEFF and removes U+001C-
+# U+001F and U+0085.
+TRIMMED = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 
 
 class Source(StrEnum):
@@ -185,6 +195,13 @@ class _Messages:
                 f"The purchase date ({purchased.isoformat()}) is after {when} "
                 f"({requested.isoformat()}): check the dates."
             )
+        if self.source is Source.LINK:
+            # Whoever opens a link reads this: the customer, or support days later.
+            when = "the date of the request it carries" if request_given else "today"
+            return (
+                f"This link's purchase date, {long_date(purchased)}, is after {when}, "
+                f"{long_date(requested)}. Check the dates below."
+            )
         if request_given:
             return "The date you bought it must be on or before the date of your request."
         return "The date you bought it must be today or in the past."
@@ -206,6 +223,12 @@ class _Messages:
             return (
                 f"The request date ({requested.isoformat()}) is after today "
                 f"({today.isoformat()}): leave it out to use today."
+            )
+        if self.source is Source.LINK:
+            return (
+                f"This link's request date, {long_date(requested)}, is more than "
+                f"{CLOCK_SLACK_DAYS} days after today, {long_date(today)}, even allowing for time "
+                "zones. Check the date below, or use today's date."
             )
         return "The date of your request must be today or in the past."
 
@@ -285,7 +308,7 @@ def read_answers(
             reader.fail(key, say.null(question))
 
     given = frozenset(field for field in by_field if raw.get(field) is not None)
-    text = {field: _text(raw[field]) for field in raw if isinstance(field, str)}
+    text = {field: answer_text(raw[field]) for field in raw if isinstance(field, str)}
     values: dict[str, Any] = {}
     for question in questions:
         if question.field in given:
@@ -302,6 +325,18 @@ def read_answers(
         else:
             values[question.field] = question.default_answer(today)
 
+    purchase_date = values.get("purchase_date")
+    if (
+        source is not Source.FORM
+        and "request_date" not in given
+        and isinstance(purchase_date, date)
+        and today < purchase_date <= today + _CLOCK_SLACK
+    ):
+        # A purchase dated after the reader's today, within the clock slack, was the customer's
+        # today in a zone ahead of the reader's: the request is dated that day, not before it,
+        # and said (the result, its link and the page show the day it was judged as of).
+        values["request_date"] = purchase_date
+        given = given | {"request_date"}
     _check_dates(reader, values, given, today, policy, questions)
     if reader.errors:
         order = {field: index for index, field in enumerate(by_field)}
@@ -398,7 +433,7 @@ def answers_from_query(query: str, questions: Sequence[Question]) -> Answered:
     """
     by_field = {question.field: question for question in questions}
     pairs = [
-        (key, typed_value(key, value.strip(), by_field))
+        (key, typed_value(key, value.strip(TRIMMED), by_field))
         for key, value in parse_qsl(query.removeprefix("?"), keep_blank_values=True)
     ]
     answered = Answered(pairs)
@@ -407,7 +442,8 @@ def answers_from_query(query: str, questions: Sequence[Question]) -> Answered:
     return answered
 
 
-def _text(value: object) -> str:
+def answer_text(value: object) -> str:
+    """An answer as text in the contract's form (true/false for a yes/no answer)."""
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
@@ -426,7 +462,7 @@ def shown_answers(answers: BaseAnswers, questions: Sequence[Question]) -> dict[s
     given (otherwise it is "today" wherever the answers are used again), and support's answers
     only if support gave them.
     """
-    values = {field: _text(value) for field, value in answers.to_json().items()}
+    values = {field: answer_text(value) for field, value in answers.to_json().items()}
     out = {}
     for question in questions:
         field = question.field

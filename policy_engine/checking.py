@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,16 @@ class PolicyChecker:
             other = rulebook.evaluate(parsed, asked_under)
             if other.verdict is not evaluation.verdict:
                 newer = (asked_under, other)
+        # Answers judged on another day than the reader's today (a link carries the day the
+        # customer asked): that day's verdict stands; what today's would be is said beside it.
+        today_would = None
+        if "request_date" in parsed.given and requested != today and purchased <= today:
+            # Every policy's answers have a request date (the rulebook checks it).
+            changes: dict[str, Any] = {"request_date": today}
+            as_of_today = replace(parsed, **changes)
+            other = rulebook.evaluate(as_of_today, version)
+            if other.verdict is not evaluation.verdict:
+                today_would = other
         return Result(
             rulebook=rulebook,
             answers=parsed,
@@ -119,6 +130,7 @@ class PolicyChecker:
             policies=policies,
             newer=newer,
             page=page.split("#")[0],
+            today_would=today_would,
         )
 
     def check_json(self, text: str, *, today: str | None = None) -> str:

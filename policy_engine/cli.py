@@ -3,6 +3,7 @@
     refund-check --purchase-date 2026-05-01 --purchase-type credit_pack \\
                  --reason duplicate_payment --credits-used none
     echo '{"purchase_date": "2026-05-01", ...}' | refund-check --json
+    refund-check --from-link 'https://refunds.imgtostl.com/#check?purchase_date=…'
     refund-check --for returns --purchase-date 2026-05-01 --arrived-damaged true
 
 The flags are the policy's questions; ``--for NAME`` chooses a policy other than the one the
@@ -24,7 +25,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from policy_engine.answers import Answered, InvalidAnswers, json_float, json_object, typed_value
+from policy_engine.answers import (
+    Answered,
+    InvalidAnswers,
+    Source,
+    answers_from_query,
+    json_float,
+    json_object,
+    typed_value,
+)
 from policy_engine.checking import PolicyChecker
 from policy_engine.model import Effect
 from policy_engine.policy import PolicyError
@@ -124,12 +133,22 @@ def parser_for(
         help="also print a link to the self-check on the policy page at URL, "
         "pre-filled with these answers",
     )
+    parser.add_argument(
+        "--from-link",
+        metavar="URL",
+        action=_Once,
+        help="judge the answers of a customer's self-check link (from their email, pasted as "
+        "it is, in quotes), on the day the link carries: the verdict the customer saw, and a "
+        "line when today's would differ",
+    )
     return parser
 
 
-def _readable(result: Result, link: str | None) -> str:
+def _readable(result: Result, link: str | None, from_link: bool = False) -> str:
     """The result for support staff."""
     lines = [f"{result.label} ({result.verdict.value})", result.staff_summary]
+    if from_link:
+        lines += _judged_day(result)
     window = getattr(result.policy, "refund_window_days", None)
     within = f" (refund window: {window} days)" if window is not None else ""
     lines += [
@@ -161,6 +180,42 @@ def _readable(result: Result, link: str | None) -> str:
     if link:
         lines += ["", f"Pre-filled self-check: {link.split('#')[0]}{result.link}"]
     return "\n".join(lines) + "\n"
+
+
+def link_query(link: str) -> str | None:
+    """The answers of a self-check link (``https://…/#check?purchase_date=…``, or its
+    ``#check?…`` part alone) as a query; None when it is not one."""
+    text = link.strip()
+    if not text.isprintable():
+        return None
+    _, hash_mark, fragment = text.partition("#")
+    if not hash_mark:
+        return None
+    if not fragment.startswith("check?") or len(fragment) == len("check?"):
+        return None
+    return fragment.removeprefix("check?")
+
+
+def _judged_day(result: Result) -> list[str]:
+    """For --from-link: the day the answers were judged, and today's verdict if it differs."""
+    day = result.checked_on
+    if day is None:
+        if "request_date" in result.answers.given:
+            return ["", f"Checked on the day the link carries: today ({result.today.isoformat()})."]
+        return [
+            "",
+            "The link carries no request date (an older link, or one made by --link): judged as "
+            f"asked today ({result.today.isoformat()}).",
+        ]
+    lines = ["", f"Checked on {day.isoformat()}, the day of the request the link carries."]
+    if result.today_would is not None:
+        lines.append(
+            f"Today ({result.today.isoformat()}) it would be {result.today_would.verdict.value}: "
+            "the customer saw the verdict above."
+        )
+    else:
+        lines.append(f"Today ({result.today.isoformat()}) the verdict is the same.")
+    return lines
 
 
 def _read_stdin() -> bytes:
@@ -224,12 +279,21 @@ def main(argv: Sequence[str] | None = None, default: PolicyChecker | None = None
 
 def _usage_problems(args: argparse.Namespace, questions: Sequence[Question]) -> list[str]:
     """What is wrong with the flags themselves (not the answers), each naming its flag."""
+    own = ("policy", "link", "from_link")
     problems = [
-        f"--{field}: given twice; keep one." for field in ("policy", "link") if field in args.twice
+        f"--{field.replace('_', '-')}: given twice; keep one."
+        for field in own
+        if field in args.twice
     ]
     flags = ["--" + q.field.replace("_", "-") for q in questions if getattr(args, q.field)]
-    flags += ["--" + f.replace("_", "-") for f in args.twice if f not in ("policy", "link")]
-    if args.json and flags:
+    flags += ["--" + f.replace("_", "-") for f in args.twice if f not in own]
+    if args.from_link is not None and (flags or args.json):
+        problems.append(
+            "--from-link cannot be combined with --json or answer flags "
+            f"({', '.join(dict.fromkeys(flags)) or '--json'}): the link carries every answer. "
+            "Give the link alone, or the answers alone."
+        )
+    elif args.json and flags:
         problems.append(
             f"--json cannot be combined with answer flags ({', '.join(dict.fromkeys(flags))}): "
             "--json reads every answer from standard input. Put them in the JSON object, or "
@@ -243,6 +307,13 @@ def _usage_problems(args: argparse.Namespace, questions: Sequence[Question]) -> 
                 f"--link: “{shown}” is not the address of a web page. Give the policy page's "
                 "address with its https://, for example https://refunds.imgtostl.com/."
             )
+    if args.from_link is not None and link_query(args.from_link) is None:
+        shown = args.from_link if len(args.from_link) <= 60 else args.from_link[:59] + "…"
+        problems.append(
+            f"--from-link: “{shown}” is not a self-check link. Paste the whole link from the "
+            "customer's email, in quotes: it looks like "
+            "https://refunds.imgtostl.com/#check?purchase_date=…"
+        )
     if args.policy is not None and not Path(args.policy).is_file():
         problems.append(
             f"--policy: “{args.policy}” is not a file. Give the path of a policy.toml, or leave "
@@ -303,6 +374,12 @@ def _run(argv: Sequence[str] | None, default: PolicyChecker | None) -> int:
                     ]
                 ) from None  # the message says all there is
             result = checker.check(raw, policy=policy)
+        elif args.from_link is not None:
+            query = link_query(args.from_link)
+            assert query is not None  # checked with the flags
+            result = checker.check(
+                answers_from_query(query, questions), policy=policy, source=Source.STAFF
+            )
         else:
             by_field = checker.rulebook.questions_by_field
             given = Answered(
@@ -318,15 +395,19 @@ def _run(argv: Sequence[str] | None, default: PolicyChecker | None) -> int:
         if args.json:
             sys.stdout.write(json.dumps({"errors": invalid.errors}, ensure_ascii=False) + "\n")
         else:
-            sys.stderr.write("refund-check: these answers need fixing:\n")
+            what = "the link's answers" if args.from_link is not None else "these answers"
+            sys.stderr.write(f"refund-check: {what} need fixing:\n")
             for problem in invalid.errors:
                 field = problem["field"]
-                name = "--" + field.replace("_", "-") if field != "answers" else "answers"
+                if args.from_link is not None:
+                    name = f"the link's {field}" if field != "answers" else "the link"
+                else:
+                    name = "--" + field.replace("_", "-") if field != "answers" else "answers"
                 sys.stderr.write(f"  {name}: {problem['message']}\n")
         return EXIT_INVALID
     if args.json:
         sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(_readable(result, args.link))
+        sys.stdout.write(_readable(result, args.link, from_link=args.from_link is not None))
     sys.stdout.flush()  # inside main(), so that a closed pipe is handled there
     return 0

@@ -43,7 +43,7 @@ class Option:
 
 class NotAnAnswer(ValueError):
     """A value that is not an answer to its question; ``too_many`` for a count over the limit.
-    The reader words it for whoever sent it (:mod:`checker.answers`)."""
+    The reader words it for whoever sent it (:mod:`policy_engine.answers`)."""
 
     def __init__(self, *, too_many: bool = False) -> None:
         super().__init__("too many" if too_many else "not an answer")
@@ -130,7 +130,7 @@ class Question:
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The longest count read as a number: longer digit strings are reported, never converted (Python
 # refuses to convert more than 4,300 digits, with advice meant for programmers).
-_COUNT_DIGITS = 9
+COUNT_DIGITS = 9
 
 
 class LongNumber:
@@ -145,7 +145,7 @@ class LongNumber:
 
 def json_number(digits: str) -> int | LongNumber:
     """``json.loads(..., parse_int=json_number)``: whole numbers, the long ones kept as text."""
-    return int(digits) if len(digits.lstrip("-")) <= _COUNT_DIGITS else LongNumber(digits)
+    return int(digits) if len(digits.lstrip("-")) <= COUNT_DIGITS else LongNumber(digits)
 
 
 def _date(question: Question, value: object) -> date:

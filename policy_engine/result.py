@@ -15,7 +15,7 @@ from policy_engine import advice, words
 from policy_engine.advice import Alternative, Email, RecapLine
 from policy_engine.answers import answers_to_query, shown_answers
 from policy_engine.model import BaseAnswers, Effect, Verdict
-from policy_engine.policy import Policies, Policy, parameters_of, versioned
+from policy_engine.policy import Policies, Policy, long_date, parameters_of, versioned
 from policy_engine.rules import Evaluation, Rulebook
 
 
@@ -45,6 +45,9 @@ class Result:
     # The address of the policy page the answers were given on (without its fragment), for the
     # email's self-check link; "" where there is none (the CLI without --link).
     page: str = ""
+    # What the same answers would get if asked on ``today``, when the request date given (the
+    # day the customer asked, which their link carries) is another day and the verdict differs.
+    today_would: Evaluation | None = None
 
     # The version ---------------------------------------------------------------------------------
 
@@ -61,6 +64,28 @@ class Result:
     @property
     def newer_version(self) -> str:
         return advice.newer_version(*self.newer) if self.newer else ""
+
+    @property
+    def checked_on(self) -> date | None:
+        """The day the answers were judged as of, when a request date was given that is not
+        the reader's today (a customer's link opened later or in another time zone)."""
+        requested: date = getattr(self.answers, "request_date")  # noqa: B009
+        return (
+            requested if "request_date" in self.answers.given and requested != self.today else None
+        )
+
+    @property
+    def checked_on_text(self) -> str:
+        day = self.checked_on
+        return advice.CHECKED_ON.format(date=long_date(day)) if day else ""
+
+    @property
+    def today_would_text(self) -> str:
+        if self.today_would is None:
+            return ""
+        return advice.TODAY_WOULD_DIFFER.format(
+            today=long_date(self.today), title=advice.title(self.policy, self.today_would.verdict)
+        )
 
     @property
     def staff_version(self) -> str:
@@ -114,13 +139,23 @@ class Result:
 
     @cached_property
     def shown(self) -> dict[str, str]:
-        """The answers as shown to the customer (see :func:`checker.answers.shown_answers`)."""
+        """The answers as shown to the customer (:func:`policy_engine.answers.shown_answers`)."""
         return shown_answers(self.answers, self.rulebook.questions)
 
     @property
     def link(self) -> str:
         """The self-check's fragment that shows exactly these answers."""
         return "#check?" + answers_to_query(self.answers, self.rulebook.questions)
+
+    @property
+    def dated_link(self) -> str:
+        """The same, with the day of the request always given (the email's link): opened later
+        or in another time zone, it shows the verdict of that day."""
+        query = answers_to_query(self.answers, self.rulebook.questions)
+        if "request_date" in self.answers.given:
+            return "#check?" + query
+        requested: date = getattr(self.answers, "request_date")  # noqa: B009
+        return f"#check?{query}&request_date={requested.isoformat()}"
 
     # The words -------------------------------------------------------------------------------
 
@@ -162,6 +197,24 @@ class Result:
             for w in advice.warnings(self.rulebook, self.answers, self.policy, self.evaluation)
         )
 
+    @cached_property
+    def warning_links(self) -> tuple[str, ...]:
+        """Where on the policy page of the version that judged each warning's words are."""
+        return tuple(
+            advice.warning_anchor(w.kind, w.id, self.policy)
+            for w in advice.warnings(self.rulebook, self.answers, self.policy, self.evaluation)
+        )
+
+    @property
+    def note_links(self) -> tuple[str, ...]:
+        """The same for each of :attr:`notes`."""
+        warning_notes = self.rulebook.outcomes.ids.warning_notes
+        return tuple(
+            advice.note_anchor(self.rulebook, note, self.policy)
+            for note in self.note_ids
+            if note not in warning_notes
+        )
+
     @property
     def notes(self) -> tuple[str, ...]:
         """What else the policy says (its warnings stand apart, with the verdict)."""
@@ -189,7 +242,7 @@ class Result:
 
     @cached_property
     def email(self) -> Email:
-        link = self.page + self.link if self.page else ""
+        link = self.page + self.dated_link if self.page else ""
         return advice.email(
             self.rulebook, self.answers, self.policy, self.evaluation, self.today, self.newer, link
         )
@@ -205,6 +258,8 @@ class Result:
         lines = [
             f"{self.policy.texts.self_check['name']}: {self.title}",
             self.summary,
+            *([self.checked_on_text] if self.checked_on else []),
+            *([self.today_would_text] if self.today_would else []),
             *([self.newer_version] if self.newer else []),
             self.timing,
             self.version_applied,
@@ -246,10 +301,14 @@ class Result:
                 for clause in self.clauses
             ],
             "warnings": list(self.warnings),
+            # Where each warning's and note's words are on the page of the version that judged
+            # (an anchor: "late-request", "note-late-but-can-write"), in the same order.
+            "warning_links": list(self.warning_links),
             "missing": list(self.missing),
             "missing_questions": list(self.missing_questions),
             "support_checks": list(self.support_check_texts),
             "notes": list(self.notes),
+            "note_links": list(self.note_links),
             "processing_time": self.processing_time,
             "alternatives": [dict(item) for item in self.alternatives],
             "recap": [dict(line) for line in self.recap],
@@ -262,6 +321,25 @@ class Result:
                 if field in self.shown
             },
             "link": self.link,
+            # The day judged, when it is not the reader's today, and what today would say
+            # instead when that differs (None otherwise).
+            "checked": (
+                {
+                    "date": self.checked_on.isoformat(),
+                    "text": self.checked_on_text,
+                    "today": (
+                        {
+                            "verdict": self.today_would.verdict.value,
+                            "title": advice.title(self.policy, self.today_would.verdict),
+                            "text": self.today_would_text,
+                        }
+                        if self.today_would
+                        else None
+                    ),
+                }
+                if self.checked_on
+                else None
+            ),
             "policy": {
                 "effective": self.policy.effective.isoformat(),
                 "last_updated": self.policy.last_updated,

@@ -76,7 +76,7 @@ class Rulebook:
     ``mkdocs.yml``'s ``policies`` names) and reads everything it needs of the policy from it.
     """
 
-    name: str  # what ./run review NAME, ./run new-version and refund-check --policy call it
+    name: str  # what ./run review NAME, ./run new-version and refund-check --for call it
     questions: tuple[Question, ...]
     folder: Path
     # The typed answers (a frozen, keyword-only dataclass extending BaseAnswers, one field per

@@ -3,8 +3,9 @@
 What a result tells the customer besides the verdict and the clauses: the notes (what else the
 policy says about their case), the warnings (said under the verdict and in the email), the
 alternatives to a refund, how a refund arrives, and the email's fixed lines. Which of them applies
-when is the rules' business (:mod:`checker.advice`); their words are data, given per version of
-the policy (a later version gives only what it changes), and the build checks them word for word
+when is the rules' business (each rulebook's outcomes, :mod:`policy_engine.advice`); their words
+are data, given per version of the policy (a later version gives only what it changes), and the
+build checks them word for word
 against the policy page: each text's ``quote`` is the page's own words, found in the passage the
 page marks with ``{note: id}`` (or ``{warning: …}``, ``{alternative: …}``, ``{refund-timing: …}``),
 or in the words of the clause it names. Its ``before`` and ``after`` are words to the customer
@@ -119,13 +120,21 @@ EMAIL_SLOTS: dict[str, tuple[str, ...]] = {
     "link": ("link",),
     "warnings": (),
     "answers": (),
+    # The answers in short lines ("Bought: {bought}, a {kind}"), each shown only when the
+    # customer was asked every answer it names; and, in the email written before any answer,
+    # the lines that stand in for them ("Purchase date: ").
+    "answer_lines": ("bought",),
+    "blank_answers": (),
     "closing": (),
 }
-EMAIL_LISTS = frozenset({"opening"})
+EMAIL_LISTS = frozenset({"opening", "answer_lines", "blank_answers"})
+# Lines a policy may leave out (without answer_lines, the email lists each question and answer).
+EMAIL_OPTIONAL = frozenset({"answer_lines", "blank_answers"})
 # The lines that may also name the policy's own answers (its rulebook's email_slots: {reason}).
-EMAIL_ANSWER_LINES = frozenset({"subject", "opening"})
+EMAIL_ANSWER_LINES = frozenset({"subject", "opening", "answer_lines"})
 EMAIL_NEEDS = {"link": ("link",)}
-_SLOT = re.compile(r"\{([^{}]*)\}")
+# A {slot} in an email line (filled by the checker, and by the page's table.js alike).
+SLOT_PATTERN = re.compile(r"\{([^{}]*)\}")
 
 
 @dataclass(frozen=True)
@@ -141,6 +150,8 @@ class EmailLines:
     link: str = ""
     warnings: str = ""
     answers: str = ""
+    answer_lines: tuple[str, ...] = ()
+    blank_answers: tuple[str, ...] = ()
     closing: str = ""
 
 
@@ -407,7 +418,9 @@ def fill_texts(
         warnings=made["warnings"],
         alternatives=made["alternatives"],
         refund_timing=made["refund-timing"],
-        email=EmailLines(**email) if set(email) == set(EMAIL_SLOTS) else EmailLines(),
+        email=(
+            EmailLines(**email) if set(EMAIL_SLOTS) - EMAIL_OPTIONAL <= set(email) else EmailLines()
+        ),
     )
 
 
@@ -436,7 +449,9 @@ def read_email(
             )
             continue
         if name in EMAIL_LISTS and not (
-            isinstance(value, list) and value and all(isinstance(t, str) for t in value)
+            isinstance(value, list)
+            and (value or name in EMAIL_OPTIONAL)
+            and all(isinstance(t, str) for t in value)
         ):
             problem(path, f'{name} must be a list of lines in quotes, like {name} = ["…", ""]')
             continue
@@ -450,7 +465,7 @@ def read_email(
                 problem(path, f"the email's line {name} {_PLAIN_ONLY}")
                 fine = False
             slots = EMAIL_SLOTS[name] + (ids.email_slots if name in EMAIL_ANSWER_LINES else ())
-            wrong = [slot for slot in _SLOT.findall(text) if slot not in slots]
+            wrong = [slot for slot in SLOT_PATTERN.findall(text) if slot not in slots]
             if wrong:
                 can = ", ".join("{" + slot + "}" for slot in slots) or "none"
                 problem(
@@ -467,7 +482,7 @@ def read_email(
             lines[name] = tuple(value) if name in EMAIL_LISTS else value
     if first:
         for name in EMAIL_SLOTS:
-            if name not in given:
+            if name not in given and name not in EMAIL_OPTIONAL:
                 problem(
                     where,
                     f'the email\'s line {name} is missing; add a line {name} = "…" under '

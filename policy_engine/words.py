@@ -19,6 +19,8 @@ REQUEST_DATE_HINT = (
     "The link you opened gave this date for your request. Change it, or use today's date."
 )
 USE_TODAY = "Use today's date instead"
+# Beside a verdict judged as of the day a link carries (the customer's own link, opened later).
+CHECK_AS_OF_TODAY = "Check these answers as of today instead"
 FROM_SUPPORT = "Given in the link you were sent"
 FROM_SUPPORT_HINT = (
     "The link you opened says this about your account. Only support can check it: if it is "
@@ -113,6 +115,9 @@ READ_CLAUSE = "Read it in the policy"
 # Beside it, for screen readers and anyone listing the links: which clause ("…: “Late request”").
 READ_CLAUSE_WHICH = ": the clause “{text}”"
 READ_VERSION = "Read that version of the policy"
+# Beside a warning or a note: a link to where the policy says it ("…: “Approved refunds may …”").
+READ_QUOTE = "Where the policy says this"
+READ_QUOTE_WHICH = ": “{text}”"
 # On the page of one version of the policy, in place of the self-check.
 POINTER = (
     "The self-check is on the current policy page. It judges each purchase by the version of the "

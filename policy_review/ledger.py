@@ -43,7 +43,7 @@ from policy_engine import advice
 from policy_engine.answers import parse_answers
 from policy_engine.model import BaseAnswers, Effect
 from policy_engine.policy import COMPARED_WITH, Policies, Policy
-from policy_engine.questions import Asker, Kind
+from policy_engine.questions import Asker, Kind, Question
 from policy_engine.rules import Evaluation, Rule, Rulebook
 
 FORMAT = "refund-ledger/2"
@@ -180,6 +180,42 @@ def dimensions(
             out.append(numeric(question.field))
     out.append(numeric(DAYS))
     return tuple(out)
+
+
+def form_answers(
+    rulebook: Rulebook, dims: Sequence[Dimension], longest_count: int
+) -> Iterator[dict[str, str]]:
+    """Every combination of answers the self-check's form can give, as text: each question the
+    customer is asked given the answers before it (shown_when), with each of its options, or for
+    a count each class's sample and ``longest_count`` (the longest a customer may type). Dates
+    are left out: the caller chooses them."""
+    by_name = {dim.name: dim for dim in dims}
+    asked = [
+        question
+        for question in rulebook.questions
+        if question.asker is Asker.CUSTOMER and question.kind is not Kind.DATE
+    ]
+
+    def choices(question: Question) -> list[str]:
+        if question.kind is Kind.COUNT:
+            samples = [str(klass.sample()) for klass in by_name[question.field].classes]
+            return list(dict.fromkeys([*samples, str(longest_count)]))
+        return [option.value for option in question.options]
+
+    def walk(index: int, given: dict[str, str]) -> Iterator[dict[str, str]]:
+        if index == len(asked):
+            yield dict(given)
+            return
+        question = asked[index]
+        if not question.shown(given):
+            yield from walk(index + 1, given)
+            return
+        for value in choices(question):
+            given[question.field] = value
+            yield from walk(index + 1, given)
+            del given[question.field]
+
+    return walk(0, {})
 
 
 Situation = tuple[int, ...]  # a class index per dimension

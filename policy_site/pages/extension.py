@@ -8,7 +8,7 @@ Editors write four things in the policy's Markdown that this extension understan
 * ``… sentences. {note: late-but-can-write}``: the passage (since the paragraph's start or the
   last marker) that an outcome text of ``policy.toml`` quotes (also ``{warning: …}``,
   ``{alternative: …}``, ``{refund-timing: …}``, several ids apart by commas): the quote must be
-  in it word for word (:mod:`checker.texts`); the marker itself does not show;
+  in it word for word (:mod:`policy_engine.texts`); the marker itself does not show;
 * ``/// example | title`` … ``///``: a worked example, run through the checker at build time;
 * ``/// refund-check`` / ``/// decision-summary`` (each closed by ``///``): the self-check and the
   table of usual outcomes for readers without JavaScript.
@@ -74,6 +74,11 @@ ONCE_PER_PAGE = ("refund-check", "decision-summary")
 # Markdown inline pattern touches.
 _STAND_IN = "⟦clause:{}⟧"
 _STAND_IN_PATTERN = re.compile(r"\s*⟦clause:([a-z0-9-]+)⟧")
+# ... and for a quote marker ({note: id}): the anchor the self-check's result links to
+# ("note-id", "warning-id", …), put on the paragraph or bullet that holds the quoted words.
+_QUOTE_STAND_IN = "⟦quote:{}⟧"
+_QUOTE_STAND_IN_PATTERN = re.compile(r"⟦quote:([a-z0-9_-]+)⟧")
+_BLOCKS = frozenset({"p", "li", "td", "th", "dd", "dt", "blockquote", "div"})
 
 
 @dataclass
@@ -172,6 +177,7 @@ class RefundPolicyExtension(BlocksExtension):
         md.preprocessors.register(SourcePreprocessor(md, self), "refund_policy_source", 27)
         # Before attr_list (8) and toc (5), after inline patterns (20).
         md.treeprocessors.register(ClauseTreeprocessor(md), "refund_policy_clauses", 15)
+        md.treeprocessors.register(QuoteAnchorTreeprocessor(md), "refund_policy_quotes", 15)
         md.treeprocessors.register(TableTreeprocessor(md), "refund_policy_tables", 14)
         # After the block parser has made the tables (every treeprocessor runs after it).
         md.treeprocessors.register(TableAlignTreeprocessor(md), "refund_policy_table_align", 14)
@@ -356,6 +362,8 @@ class SourcePreprocessor(Preprocessor):
             self.passage = ""
             for text_id in [i.strip() for i in marker.group("ids").split(",")]:
                 self._quoted(marker.group("kind"), text_id, passage, number)
+                if re.fullmatch(r"[a-z0-9_-]+", text_id):
+                    kept.append(_QUOTE_STAND_IN.format(f"{marker.group('kind')}-{text_id}"))
         kept.append(line[start:])
         self.passage = f"{self.passage} {line[start:]}"
         return "".join(kept) if start else line
@@ -445,6 +453,37 @@ class SourcePreprocessor(Preprocessor):
                 f"{seen[0]}. Each clause has one bullet: remove one marker.",
             )
         return line[: marker.start()].rstrip() + " " + _STAND_IN.format(clause_id)
+
+
+class QuoteAnchorTreeprocessor(Treeprocessor):
+    """Gives the paragraph (or bullet) that holds a quote marker's words the anchor the
+    self-check's result links to (``id="note-credit-pack-removes-credits"``); a second anchor in
+    the same paragraph is an empty ``<span id>`` at its start. An earlier version's page has its
+    own, so a result judged by that version links to its words."""
+
+    def run(self, root: etree.Element) -> None:
+        parents = {child: parent for parent in root.iter() for child in parent}
+        anchors: dict[etree.Element, list[str]] = {}
+        for node in list(root.iter()):
+            for attribute in ("text", "tail"):
+                value = getattr(node, attribute)
+                if not value or "⟦quote:" not in value:
+                    continue
+                found = _QUOTE_STAND_IN_PATTERN.findall(value)
+                setattr(node, attribute, _QUOTE_STAND_IN_PATTERN.sub("", value))
+                holder = node if attribute == "text" else parents.get(node)
+                while holder is not None and holder.tag not in _BLOCKS:
+                    holder = parents.get(holder)
+                if holder is not None:
+                    anchors.setdefault(holder, []).extend(found)
+        for block, ids in anchors.items():
+            for anchor in dict.fromkeys(ids):
+                if block.get("id") is None:
+                    block.set("id", anchor)
+                    continue
+                span = etree.Element("span", {"id": anchor})
+                span.tail, block.text = block.text, None
+                block.insert(0, span)
 
 
 class ClauseTreeprocessor(Treeprocessor):

@@ -20,9 +20,10 @@ import json
 from typing import Any
 
 from policy_engine import advice
+from policy_engine.answers import CLOCK_SLACK_DAYS, TRIMMED
 from policy_engine.model import Verdict
 from policy_engine.policy import MONTHS, Policies, Policy
-from policy_engine.questions import MAX_COUNT
+from policy_engine.questions import COUNT_DIGITS, MAX_COUNT
 from policy_engine.rules import Evaluation, Rulebook
 from policy_review.ledger import DAYS, NOT_GIVEN, Book, Ledger, Row
 
@@ -80,17 +81,26 @@ def _version(rulebook: Rulebook, policy: Policy, ledger: Ledger) -> dict[str, An
             }
             for rule in rulebook.rules
         ],
-        "notes": [[note, advice.note_text(rulebook, note, policy)] for note in ids.notes],
+        "notes": [
+            [
+                note,
+                advice.note_text(rulebook, note, policy),
+                advice.note_anchor(rulebook, note, policy),
+            ]
+            for note in ids.notes
+        ],
         "refund_arrives": {how: advice.settlement_text(how, policy) for how in ids.refund_timing},
         # The words of each version (policy.toml's [versions.alternatives] and warnings).
         "alternatives": {key: advice.alternative_text(key, policy) for key in ids.alternatives},
         "warnings": [
-            [w.kind, w.id, w.text, w.email] for w in advice.policy_warnings(rulebook, policy)
+            [w.kind, w.id, w.text, w.email, advice.warning_anchor(w.kind, w.id, policy)]
+            for w in advice.policy_warnings(rulebook, policy)
         ],
         "email": {
             "subject": lines.subject,
             "opening": list(lines.opening),
             "answers": lines.answers,
+            "answer_lines": list(lines.answer_lines),
             "warnings": lines.warnings,
             "link": lines.link,
             "result": lines.result,
@@ -120,6 +130,13 @@ def decision_data(rulebook: Rulebook, policies: Policies, book: Book) -> dict[st
         "sales_started": first.sales_started.isoformat(),
         "support_email": first.support_email,
         "max_count": MAX_COUNT,
+        # The longest count read as a number, how many days a date may be ahead of the reader's
+        # today (time zones), and the characters trimmed from a value: the checker's own.
+        "count_digits": COUNT_DIGITS,
+        "clock_slack_days": CLOCK_SLACK_DAYS,
+        "trimmed": TRIMMED,
+        # A link's answers judged as of another day than the reader's today.
+        "checked": {"on": advice.CHECKED_ON, "today_would": advice.TODAY_WOULD_DIFFER},
         "months": list(MONTHS),
         "questions": [
             {
@@ -143,7 +160,6 @@ def decision_data(rulebook: Rulebook, policies: Policies, book: Book) -> dict[st
         "email": {
             "given_in_link": advice.GIVEN_IN_LINK,
             "given_in_link_email": advice.GIVEN_IN_LINK_EMAIL,
-            "shortened": advice.SHORTENED,
             "limit": advice.MAILTO_LIMIT,
             # The answers the subject and opening name: slot -> [field, "label" | "words"].
             "slots": {slot: list(how) for slot, how in rulebook.email_slots.items()},

@@ -11,6 +11,7 @@ The invariant every browser test of the widget holds after every step:
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,9 +20,10 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from playwright.sync_api import Page
 
 from checker import check, check_query, default_policy
-from checker.advice import GIVEN_IN_LINK, GIVEN_IN_LINK_EMAIL, SHORTENED
-from checker.answers import InvalidAnswers, Source, answers_from_query
-from checker.policy import Policies
+from checker.questions import QUESTIONS
+from policy_engine.advice import MAILTO_LIMIT
+from policy_engine.answers import InvalidAnswers, Source, answers_from_query
+from policy_engine.policy import Policies
 
 ROOT = "[data-refund-check]"
 POLICY = default_policy()
@@ -46,11 +48,14 @@ READ_PAGE = """() => {
   const checked = [...form.querySelectorAll('input[type=radio]:checked')].length;
   const result = root.querySelector('[data-result]');
   const verdict = result.querySelector('[data-verdict]');
-  const here = location.origin + location.pathname;
-  const clauses = [...result.querySelectorAll('[data-list=clauses] a[href]')]
+  const clauseLinks = [...result.querySelectorAll('[data-list=clauses] a[href]')]
     .map((link) => new URL(link.href))
-    .filter((url) => url.origin + url.pathname === here)
-    .map((url) => decodeURIComponent(url.hash.slice(1)));
+    .filter((url) => url.origin === location.origin);
+  const clauses = clauseLinks.map((url) => decodeURIComponent(url.hash.slice(1)));
+  const clausePages = clauseLinks.map((url) => url.pathname);
+  const quoteLinks = (name) => [...result.querySelectorAll(`[data-list="${name}"] a[href]`)]
+    .map((link) => new URL(link.href))
+    .map((url) => [url.pathname, decodeURIComponent(url.hash.slice(1))]);
   const items = (name) => [...result.querySelectorAll(`[data-list="${name}"] > li`)]
     .map((item) => item.textContent.trim());
   const part = (name) => result.querySelector(`[data-part="${name}"]`);
@@ -68,6 +73,12 @@ READ_PAGE = """() => {
     verdict: verdict.dataset.verdict,
     title: result.querySelector('[data-slot=title]').textContent,
     clauses,
+    clausePages,
+    judgedPage: versionLink ? new URL(versionLink.href).pathname : location.pathname,
+    noteLinks: quoteLinks('notes'),
+    warningLinks: quoteLinks('warnings'),
+    checkedOn: part('checked') && !part('checked').hidden
+      ? part('checked').querySelector('p').textContent.trim() : '',
     missing: items('missing_questions'),
     supportChecks: items('support_checks'),
     recap,
@@ -112,6 +123,8 @@ DECISION = (
     "missing_questions",
     "support_checks",
     "notes",
+    "note_links",
+    "warning_links",
     "processing_time",
     "alternatives",
     "recap",
@@ -130,6 +143,11 @@ class Reading:
     verdict: str
     title: str
     clauses: list[str]
+    clause_pages: list[str]  # the path of the page each clause link goes to
+    judged_page: str  # the path of the page of the version followed
+    note_links: list[tuple[str, str]]  # each note's link: the page's path, the anchor
+    warning_links: list[tuple[str, str]]  # the same for each warning
+    checked_on: str  # "Checked on …" and what today would say, when shown ("" when hidden)
     missing: list[str]
     support_checks: list[str]
     recap: list[tuple[str, str]]
@@ -153,15 +171,11 @@ class Reading:
             return None
         return parse_qsl(self.hash.removeprefix("#check?"), keep_blank_values=True)
 
-    def email_shortened(self) -> bool:
+    def email_link(self) -> list[tuple[str, str]] | None:
+        """The answers of the self-check link in the email's body (None: it has none)."""
         body = dict(parse_qsl(urlsplit(self.mailto).query, keep_blank_values=True)).get("body", "")
-        return body.endswith(SHORTENED)
-
-    def email_answers(self) -> list[str]:
-        """The answer lines of the email's body."""
-        body = dict(parse_qsl(urlsplit(self.mailto).query, keep_blank_values=True)).get("body", "")
-        listed = body.split("My answers to the refund self-check:\n", 1)
-        return listed[1].split("\n\n", 1)[0].splitlines() if len(listed) == 2 else []
+        found = re.search(r"#check\?(\S+)", body)
+        return parse_qsl(found.group(1), keep_blank_values=True) if found else None
 
 
 def read(page: Page) -> Reading:
@@ -173,6 +187,11 @@ def read(page: Page) -> Reading:
         verdict=raw["verdict"],
         title=raw["title"],
         clauses=raw["clauses"],
+        clause_pages=raw["clausePages"],
+        judged_page=raw["judgedPage"],
+        note_links=[tuple(pair) for pair in raw["noteLinks"]],
+        warning_links=[tuple(pair) for pair in raw["warningLinks"]],
+        checked_on=raw["checkedOn"],
         missing=raw["missing"],
         support_checks=raw["supportChecks"],
         recap=[tuple(pair) for pair in raw["recap"]],
@@ -201,7 +220,7 @@ def judged(reading: Reading, policies: Policies | None = None) -> dict[str, Any]
             )
         )
     try:
-        answers = answers_from_query(urlencode(reading.shown))
+        answers = answers_from_query(urlencode(reading.shown), QUESTIONS)
         today = date.fromisoformat(reading.today)
         return check(
             answers, today=today, policy=policies, source=Source.FORM, page=reading.page
@@ -222,6 +241,25 @@ def assert_invariant(page: Page, policies: Policies | None = None) -> Reading:
     assert reading.verdict == want["verdict"], (reading.shown, reading.verdict, want["verdict"])
     assert reading.title == want["title"]
     assert reading.clauses == [clause["id"] for clause in want["clauses"]]
+    # Each clause links to the words that judged it: the page of the version followed.
+    assert all(path == reading.judged_page for path in reading.clause_pages), (
+        reading.clause_pages,
+        reading.judged_page,
+    )
+    # Each warning and note links to its words on that page too (where the page has them).
+    for shown_links, wanted in (
+        (reading.note_links, want["note_links"]),
+        (reading.warning_links, want["warning_links"]),
+    ):
+        assert all(path == reading.judged_page for path, _ in shown_links), shown_links
+        anchors = [anchor for _, anchor in shown_links]
+        assert anchors == [anchor for anchor in wanted if anchor in anchors], (anchors, wanted)
+    # Judged as of another day than today: said, with what today would say when it differs.
+    checked = want.get("checked")
+    told = (
+        [checked["text"], checked["today"]["text"] if checked["today"] else ""] if checked else []
+    )
+    assert reading.checked_on == " ".join(told).strip(), (reading.checked_on, checked)
     assert reading.missing == want["missing_questions"]
     assert reading.support_checks == want["support_checks"], (reading.support_checks, want)
     # The page's decision table answers these answers as the checker does, whoever answered.
@@ -240,18 +278,14 @@ def assert_invariant(page: Page, policies: Policies | None = None) -> Reading:
     assert reading.recap == [(line["question"], line["answer"]) for line in want["recap"]]
     # The address carries exactly the answers shown (today's date is not an answer).
     assert reading.fragment == reading.shown, (reading.fragment, reading.shown)
-    # The email lists exactly the recap: nothing the visitor could not see.
-    emailed = reading.email_answers()
-    if reading.email_shortened():
-        # Too long for a mailto link: the answers' end was cut (the link above them has all).
-        emailed = emailed[:-1]
-        assert len(emailed) <= len(want["recap"])
-    else:
-        assert len(emailed) == len(want["recap"])
-    for line, (question, answer) in zip(emailed, reading.recap, strict=False):
-        if question == GIVEN_IN_LINK:
-            question = GIVEN_IN_LINK_EMAIL  # the customer's own words in their email
-        assert question in line and line.endswith(answer), (line, question, answer)
+    # The email's link carries exactly the answers shown, and the day they were judged.
+    emailed = reading.email_link()
+    assert emailed is not None, "the email has no link to the answers"
+    shown = [pair for pair in reading.shown if pair[0] != "request_date" or pair[1]]
+    assert [pair for pair in emailed if pair[0] != "request_date"] == [
+        pair for pair in shown if pair[0] != "request_date"
+    ], (emailed, reading.shown)
+    assert dict(emailed)["request_date"] == dict(shown).get("request_date", reading.today)
     # The very email the checker writes for these answers, link to them included.
     assert reading.mailto == want["email"]["mailto"]
     assert_safe_mailto(reading.mailto)
@@ -275,7 +309,7 @@ def assert_table_agrees(page: Page, reading: Reading, want: dict[str, Any]) -> N
 def assert_safe_mailto(href: str) -> None:
     """The email link goes to support only, with a subject and body and nothing else."""
     assert href.startswith(f"mailto:{POLICY.support_email}?"), href[:80]
-    assert len(href) < 2000, f"the mailto link has {len(href)} characters"
+    assert len(href) <= MAILTO_LIMIT, f"the mailto link has {len(href)} characters"
     assert "\r" not in href and "\n" not in href, "raw line breaks in the link"
     parts = urlsplit(href)
     assert unquote(parts.path) == POLICY.support_email

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from checker import read_policies
-from checker.policy import Policies, long_date
+from policy_engine.policy import Policies, long_date
 from policy_review import review
 from policy_site.pages import versions
 from tests.browser.conftest import Session, checked_session
@@ -82,6 +82,24 @@ def test_a_purchase_is_judged_by_the_version_in_force_when_it_was_made(
         expect(page.locator("article")).to_contain_text("This is not the current policy")
         expect(page.locator("article")).to_contain_text("within 7 days of purchase")
         page.go_back()  # the link opens again, with its result
+        expect(page.locator(f"{ROOT} [data-result]")).to_be_visible()
+        assert_invariant(page, policies)
+        # The clause that judged it links to that version's own words, not today's.
+        late = page.locator(f"{ROOT} [data-list=clauses] a[href*='#late-request']")
+        href = late.get_attribute("href") or ""
+        assert href.endswith(f"history/{FIRST.isoformat()}/#late-request"), href
+        late.click()
+        expect(page.locator("#late-request")).to_contain_text("more than 7 days after purchase")
+        page.go_back()
+        expect(page.locator(f"{ROOT} [data-result]")).to_be_visible()
+        # So does each note: the version's own sentence, with its 7 days.
+        note = page.locator(f"{ROOT} [data-list=notes] a[href*='#note-late-but-can-write']")
+        assert (note.get_attribute("href") or "").endswith(
+            f"history/{FIRST.isoformat()}/#note-late-but-can-write"
+        )
+        note.click()
+        expect(page.locator("#note-late-but-can-write")).to_contain_text("within 7 days")
+        page.go_back()
         expect(page.locator(f"{ROOT} [data-result]")).to_be_visible()
         assert_invariant(page, policies)
 

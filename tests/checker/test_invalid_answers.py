@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from checker import InvalidAnswers, check_json, check_query
+from checker import InvalidAnswers, Source, check, check_json, check_query
 from checker.questions import QUESTIONS_BY_FIELD
 from tests.checker.support import answers, contract
 
@@ -97,13 +97,51 @@ def test_a_request_before_the_purchase_is_an_error_on_the_purchase_date() -> Non
     assert "(2026-05-01) is after the request date (2026-04-30)" in message
 
 
-def test_a_purchase_after_today_is_named_when_the_request_date_is_today() -> None:
-    future = answers(purchase_date="2026-06-10")
+def test_a_purchase_past_the_clock_slack_is_named_when_the_request_date_is_today() -> None:
+    future = answers(purchase_date="2026-06-12")
     del future["request_date"]
     problems = problems_from_check(future, today=date(2026, 6, 9))
     assert [problem["field"] for problem in problems] == ["purchase_date"]
     assert "after today (2026-06-09)" in problems[0]["message"]
     assert problems_from_json(json.dumps(future), today="2026-06-09") == problems
+
+
+def test_a_purchase_within_the_clock_slack_is_the_customers_today_elsewhere_day_0() -> None:
+    """Support in London reads, at 11:30 on 5 December, a purchase made on 6 December in New
+    Zealand: without a request date, the request is dated the purchase day, not refused."""
+    ahead = answers(purchase_date="2026-12-06")
+    del ahead["request_date"]
+    result = contract(ahead, today=date(2026, 12, 5))
+    assert result["days_since_purchase"] == 0
+    # The form is the customer's own clock: there it stays an error.
+    with pytest.raises(InvalidAnswers) as raised:
+        check(ahead, today=date(2026, 12, 5), source=Source.FORM)
+    assert raised.value.errors[0]["message"] == (
+        "The date you bought it must be today or in the past."
+    )
+
+
+def test_a_links_dates_are_named_for_whoever_opens_it() -> None:
+    with pytest.raises(InvalidAnswers) as raised:
+        check(answers(request_date="2026-12-09"), today=date(2026, 12, 5), source=Source.LINK)
+    assert raised.value.errors == [
+        {
+            "field": "request_date",
+            "message": "This link's request date, 9 December 2026, is more than 2 days after "
+            "today, 5 December 2026, even allowing for time zones. Check the date below, or use "
+            "today's date.",
+        }
+    ]
+    with pytest.raises(InvalidAnswers) as raised:
+        check(
+            answers(purchase_date="2026-12-04", request_date="2026-12-03"),
+            today=date(2026, 12, 5),
+            source=Source.LINK,
+        )
+    assert raised.value.errors[0]["message"] == (
+        "This link's purchase date, 4 December 2026, is after the date of the request it "
+        "carries, 3 December 2026. Check the dates below."
+    )
 
 
 def test_a_purchase_in_the_future_is_an_error_even_with_a_later_request_date() -> None:

@@ -111,7 +111,7 @@ MISTAKES = [
      "after of the alternative free_retry must be text in double quotes; it is empty."),
     ('quote = "Replacement credits"', 'quote = "Replacement <b>credits</b>"', "Replacement <b>",
      "quote of the alternative replacement_credits holds “<” or “>”"),
-    ('email = "I have asked for refunds before, as my answers above say."', "",
+    ('email = "I have asked for refunds before."', "",
      "[versions.warnings.repeat-requests]",
      "the warning repeat-requests has no email; add a line email = \"the customer's words\""),
     ('quote = "outputs have been downloaded, exported, or used',

@@ -11,8 +11,9 @@ import pytest
 from checker import InvalidAnswers, default_policy
 from checker.__main__ import _parser
 from checker.model import Answers, CreditsUsed
-from checker.questions import QUESTIONS, Kind, Option, Question, possible_values
+from checker.questions import QUESTIONS
 from policy_engine.answers import Source, answers_from_query, read_answers
+from policy_engine.questions import Kind, Option, Question, possible_values
 
 TODAY = date(2026, 5, 10)
 ANSWERED = "purchase_date=2026-05-01&purchase_type=credit_pack&reason=unused&credits_used=none"

@@ -110,17 +110,25 @@ def test_the_email_body_has_the_blanks_the_policy_asks_for() -> None:
     assert "Account email: " in lines
     assert "Order ID (if you have it): " in lines
     assert "Screenshots or job IDs that show the issue: " in lines
-    # Facts the self-check already knows are filled in.
-    assert "Purchase date: 1 May 2026" in lines
+    # Facts the self-check already knows are filled in, in short lines.
+    assert "Bought: 1 May 2026, a credit pack" in lines
     assert "Reason: I was charged twice for the same purchase" in lines
+
+
+def test_the_blank_email_has_blanks_for_what_the_answers_would_say() -> None:
+    from checker import default_policy
+    from policy_engine.advice import blank_email
+
+    lines = blank_email(default_policy())["body"].splitlines()
+    assert "Purchase date: " in lines and "Reason: " in lines
 
 
 def test_the_email_body_states_the_answers_verdict_and_policy_date_in_words() -> None:
     given = answers(reason="duplicate_payment", credits_used="minimal")
     result = contract(given, today=date(2026, 5, 3))
     body = result["email"]["body"]
-    assert "- What did you buy? A one-time credit pack" in body
-    assert "- How much of what you bought have you used? Only a few credits" in body
+    assert "Bought: 1 May 2026, a credit pack" in body
+    assert "Used: Only a few credits" in body
     assert "The self-check said on 3 May 2026: You are likely eligible for a refund." in body
     assert "It followed the refund policy of 1 May 2026 (last updated May 2026)." in body
     # Plain words only: no verdict or clause ids, which mean nothing to the customer.
@@ -134,7 +142,12 @@ def test_the_email_links_to_the_self_check_with_the_answers_when_the_page_is_kno
     given = answers(reason="duplicate_payment", credits_used="minimal")
     page = "https://refunds.imgtostl.com/"
     result = check(given, today=date(2026, 5, 3), page=page + "#check")
+    # With the day judged, so that it shows that day's verdict when opened later.
+    assert "request_date=2026-05-03" in result.link
     assert f"My answers in the self-check: {page}{result.link}" in result.email["body"]
+    undated = {key: value for key, value in given.items() if key != "request_date"}
+    later = check(undated, today=date(2026, 5, 3), page=page)
+    assert f"{page}{later.link}&request_date=2026-05-03" in later.email["body"]
     # Without the page's address (the CLI), no link that would lead nowhere.
     assert "My answers in the self-check" not in contract(given)["email"]["body"]
 

@@ -3,13 +3,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { dayNumber, longDate, mailto, quote } from "../../policy_site/shipping/assets/refund-check/table.js";
+import { dayNumber, longDate, mailto, quote, trimmed } from "../../policy_site/shipping/assets/refund-check/table.js";
 
 const DATA = {
   months: ["January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December"],
   support_email: "support@imgtostl.com",
-  email: { limit: 1900, shortened: "\n\n[Shortened.]" },
+  email: { limit: 1900 },
 };
 
 test("only real dates are days", () => {
@@ -31,10 +31,16 @@ test("text is percent-encoded as Python's quote(safe='') does", () => {
   assert.equal(quote("“Not sure”"), "%E2%80%9CNot%20sure%E2%80%9D");
 });
 
-test("a long email is shortened to fit a mailto link, and says so", () => {
+test("an email is never cut: the link holds the whole body (table.js leaves out whole lines)", () => {
   const short = mailto(DATA, "Refund request", "Hello");
   assert.equal(short.mailto, "mailto:support@imgtostl.com?subject=Refund%20request&body=Hello");
   const long = mailto(DATA, "Refund request", "word ".repeat(600));
-  assert.ok(long.mailto.length <= 1900, String(long.mailto.length));
-  assert.ok(long.body.endsWith("[Shortened.]"));
+  assert.equal(long.body, "word ".repeat(600));
+  assert.ok(long.mailto.endsWith(quote("word ".repeat(600))));
+});
+
+test("values are trimmed of the checker's characters only", () => {
+  const data = { trimmed: "\ufeff \u3000" };
+  assert.equal(trimmed(data, "\ufeff credit_pack\u3000"), "credit_pack");
+  assert.equal(trimmed(data, "\u0085credit_pack\u001c"), "\u0085credit_pack\u001c");
 });

@@ -19,7 +19,8 @@ import brotli
 
 import checker
 from checker import RULEBOOK, default_policy
-from checker.answers import answers_from_query
+from checker.questions import QUESTIONS
+from policy_engine.answers import answers_from_query
 from policy_site.shipping.runtime import CORE_SHA256
 from tests.checker.support import contract
 from tests.site.projects import ROOT, RUNTIME, accept_review, build, copy_project, edit
@@ -102,7 +103,7 @@ def test_the_examples_show_the_checkers_verdicts(site: Path) -> None:
     )
     assert len(examples) >= 8
     for verdict, query in examples:
-        answers = answers_from_query(query.replace("&amp;", "&"))
+        answers = answers_from_query(query.replace("&amp;", "&"), QUESTIONS)
         assert contract(answers)["verdict"] == verdict, query
 
 

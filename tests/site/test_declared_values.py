@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from checker import RULEBOOK, Policies, Policy, PolicyError
-from checker.policy import PARAMETERS, Parameter, Scope, declared, parameters_of
-from policy_engine.policy import read_policies
+from checker.policy import PARAMETERS
+from policy_engine.policy import Parameter, Scope, declared, parameters_of, read_policies
 from policy_review import ledger as ledgers
 from policy_review import review
 from policy_site.pages import blocks, proofread, versions

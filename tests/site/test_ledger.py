@@ -22,12 +22,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import default_policies, default_policy, load_policy
-from checker.advice import WARNING_NOTES, NoteId, Settlement
-from checker.answers import parse_answers
-from checker.policy import COMPARED_WITH, Policy
-from checker.questions import QUESTIONS, Asker, Kind
-from checker.rules import RULEBOOK, within_refund_window
+from checker.outcomes import WARNING_NOTES, NoteId, Settlement
+from checker.policy import Policy
+from checker.questions import QUESTIONS
+from checker.rules import RULEBOOK
+from checker.terms import within_refund_window
 from policy_engine.advice import note_text, settlement_text
+from policy_engine.answers import parse_answers
+from policy_engine.policy import COMPARED_WITH
+from policy_engine.questions import Asker, Kind
 from policy_review import ledger as ledgers
 from policy_review import review
 from tests.checker.support import contract
@@ -136,7 +139,7 @@ def test_the_checker_says_what_the_ledger_records_anywhere_inside_each_class(
     raw: dict[str, Any],
 ) -> None:
     committed = committed_ledger()
-    parsed = parse_answers(raw, TODAY, policy=POLICY)
+    parsed = parse_answers(raw, TODAY, policy=POLICY, rulebook=RULEBOOK)
     situation = ledgers.classify(committed.dims, parsed)
     result = contract(raw, today=TODAY)
     verdict = result["verdict"] + (
@@ -153,7 +156,7 @@ def test_the_checker_says_what_the_ledger_records_anywhere_inside_each_class(
         for note in NoteId
         if committed.outcome(f"note {note.value}", situation) == ledgers.APPLIES
     }
-    # The notes the policy warns with stand apart, with the verdict (checker.advice.WARNINGS).
+    # The notes the policy warns with stand apart (checker.outcomes.WARNING_SOURCES).
     said = [*result["notes"], *(w for w in result["warnings"] if w in notes_as_warnings)]
     assert sorted(note_text(RULEBOOK, note, POLICY) for note in noted) == sorted(said)
     alternatives = ",".join(item["id"] for item in result["alternatives"]) or "none"

@@ -88,9 +88,14 @@ def test_each_version_has_its_words_on_its_page_and_in_the_decision_table(tmp_pa
         assert not re.search(r"\{(note|warning|alternative|refund-timing):", html), page
     (data_file,) = site.glob("assets/refund-check/*/decisions.json")
     data = json.loads(data_file.read_text(encoding="utf-8"))
-    first, second = (dict(version["notes"]) for version in data["versions"])
+    first, second = (
+        {note: text for note, text, _ in version["notes"]} for version in data["versions"]
+    )
     assert first["credit-pack-removes-credits"] == REMOVES
     assert second["credit-pack-removes-credits"] == REMOVES_NOW
+    # Each page has the anchor its version's result links the note to.
+    for page in (site / "index.html", site / "history" / SECOND.isoformat() / "index.html"):
+        assert 'id="note-credit-pack-removes-credits"' in page.read_text(encoding="utf-8")
     assert [v["email"]["closing"] for v in data["versions"]] == ["Thank you.", "Thank you."]
 
     # The frozen page of the version in force is checked against that version's words, not the

@@ -21,8 +21,9 @@ from urllib.parse import urlencode
 import pytest
 
 from checker import RULEBOOK, Policies, check, check_query, read_policies
-from checker.answers import InvalidAnswers, Source, answers_from_query
-from checker.questions import QUESTIONS, Asker, Kind
+from checker.questions import QUESTIONS
+from policy_engine.answers import InvalidAnswers, Source, answers_from_query
+from policy_engine.questions import Asker, Kind
 from policy_review import ledger as ledgers
 from policy_site.shipping import decisions
 from tests.browser.invariant import DECISION
@@ -33,7 +34,7 @@ TABLE = ROOT / "policy_site" / "shipping" / "assets" / "refund-check" / "table.j
 PAGE = "https://refunds.example/"
 # The fields of the checker's JSON that the table answers: the decision the page shows (the
 # browser invariant's list), and what the page keeps of it.
-SAME = (*DECISION, "missing", "answers", "days_since_purchase")
+SAME = (*DECISION, "missing", "answers", "days_since_purchase", "checked")
 
 RUN = """
 import { readFileSync } from "node:fs";
@@ -129,7 +130,7 @@ def checker_answer(query: str, today: str, source: str, policies: Policies) -> d
     """What the checker answers, as the page would get it: a result, or the answers' errors."""
     try:
         return check(
-            answers_from_query(query),
+            answers_from_query(query, QUESTIONS),
             today=date.fromisoformat(today),
             policy=policies,
             source=Source(source),
@@ -162,10 +163,46 @@ HOSTILE = [
     BASE + "&request_date=2026-05-29",
     BASE + "&request_date=" + "x" * 5000,
     BASE + "&reason=",
+    # Purchases ahead of the reader's today: the customer's today in another zone, within the
+    # clock slack (judged as asked that day), and beyond it.
+    BASE.replace("2026-05-30", "2026-06-02"),
+    BASE.replace("2026-05-30", "2026-06-03"),
+    BASE.replace("2026-05-30", "2026-06-04"),
+    BASE.replace("2026-05-30", "2026-06-02") + "&request_date=2026-06-01",
+    BASE + "&request_date=2026-05-30",
+    # One trim for both: JavaScript's trim() set, U+FEFF included; U+0085 and U+001C kept.
+    *(
+        BASE.replace("credit_pack", f"{before}credit_pack{after}")
+        for before, after in [
+            ("%EF%BB%BF", ""),
+            ("", "%EF%BB%BF"),
+            ("%E2%80%A8", "%E3%80%80"),
+            ("%C2%A0", "%E2%80%AF"),
+            ("", "%C2%85"),
+            ("%1C", ""),
+            ("%0B%0C", "%E1%9A%80"),
+            ("", "%E2%80%8B"),  # a zero-width space is not white space: kept by both
+        ]
+    ),
+    BASE.replace("2026-05-30", "%EF%BB%BF2026-05-30%20"),
     "",
     "&&&",
     "purchase_date",
 ]
+
+
+def test_a_value_trimmed_by_both_gets_the_same_answer_from_both(
+    two_versions: tuple[Path, dict[str, object]],
+) -> None:
+    """U+FEFF is trimmed by JavaScript's trim() and was kept by Python's strip(): the table
+    answered, then the checker refused the same link."""
+    policy_file, data = two_versions
+    policies = read_policies(policy_file)
+    query = BASE.replace("credit_pack", "credit_pack%EF%BB%BF")
+    (table,) = run_table(data, [(query, "2026-06-01", "link")])
+    want = checker_answer(query, "2026-06-01", "link", policies)
+    assert table is not None and "errors" not in want
+    assert table["verdict"] == want["verdict"] == "likely_eligible"
 
 
 def test_hostile_links_get_the_checkers_answer_or_none_from_the_table(
@@ -272,3 +309,21 @@ def test_the_pages_shown_when_is_the_checkers_for_every_combination_of_answers()
     assert len(pages) == len(combinations) > 40
     for given, shown in zip(combinations, pages, strict=True):
         assert shown == [q.shown(given) for q in conditional], given
+
+
+def test_the_checkers_trimmed_characters_are_exactly_those_javascript_trims() -> None:
+    """Every code point JavaScript's trim() removes, and no other, is in TRIMMED (which the
+    table is handed in decisions.json): the checker and the page read a value alike."""
+    from policy_engine.answers import TRIMMED
+
+    node = shutil.which("node")
+    assert node
+    script = (
+        "const out = []; for (let c = 0; c <= 0x10ffff; c += 1) { if (c >= 0xd800 && c <= 0xdfff)"
+        " continue; if (String.fromCodePoint(c).trim() === '') out.push(c); }"
+        " process.stdout.write(JSON.stringify(out));"
+    )
+    done = subprocess.run(
+        [node, "-e", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert sorted(json.loads(done.stdout)) == sorted(ord(char) for char in TRIMMED)

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
 
-from checker.policy import long_date
+from policy_engine.policy import long_date
 from tests.site.projects import build, build_environment, copy_project, edit
 
 TODAY = date.today()

@@ -24,7 +24,7 @@ from html import unescape
 from pathlib import Path
 
 from checker import check, read_policies
-from checker.policy import long_date
+from policy_engine.policy import long_date
 from policy_site.pages.versions import new_version
 from tests.site.projects import build, copy_project, edit
 from tests.site.test_versions import built, run, text_of

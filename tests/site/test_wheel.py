@@ -123,11 +123,11 @@ def test_a_changed_policy_or_module_gives_a_new_wheel(tmp_path: Path, site_polic
     edited.mkdir()
     for file in CHECKER_DIR.glob("*.py"):
         (edited / file.name).write_bytes(file.read_bytes())
-    with (edited / "advice.py").open("a", encoding="utf-8") as module:
+    with (edited / "outcomes.py").open("a", encoding="utf-8") as module:
         module.write("\n# an editor's change\n")
     with_edit = build_checker_wheel(edited, POLICY_FILE, cache)
     assert with_edit not in (shipped, with_site_policy)
-    assert read_from(with_edit, "checker/advice.py").endswith(b"# an editor's change\n")
+    assert read_from(with_edit, "checker/outcomes.py").endswith(b"# an editor's change\n")
 
 
 def test_stray_files_next_to_the_package_stay_out(tmp_path: Path) -> None:

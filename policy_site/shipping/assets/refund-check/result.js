@@ -38,6 +38,25 @@ function safeMailto(root, email) {
   return address && mailto.startsWith(`mailto:${address}?`) ? mailto : fallback;
 }
 
+/**
+ * Answers judged as of another day than today (a link carries the day the customer asked): say
+ * which day, and what today would answer when it differs, beside that day's verdict, never in
+ * its place. The link to check as of today is the same answers without their day.
+ */
+function showChecked(result, data) {
+  const part = result.querySelector('[data-part="checked"]');
+  if (!part) return;
+  const checked = data.checked && typeof data.checked === "object" ? data.checked : null;
+  part.hidden = !checked;
+  if (!checked) return;
+  const today = checked.today && typeof checked.today === "object" ? checked.today : null;
+  fillSlots(part, { checked: checked.text || "", checked_today: today ? today.text || "" : "" });
+  part.querySelector('[data-slot="checked_today"]').hidden = !today;
+  const query = new URLSearchParams(String(data.link || "").replace(/^#check\?/, ""));
+  query.delete("request_date");
+  part.querySelector("[data-check-today]").setAttribute("href", `#check?${query}`);
+}
+
 /** Put ``data`` (the checker's result) into the result view of ``root``. Support's answers
  * have no "Change" link: only support changes them. ``words``: the page's words by key. */
 export function showResult(root, data, supportFields, words = {}) {
@@ -55,6 +74,7 @@ export function showResult(root, data, supportFields, words = {}) {
     newer: (newer && newer.text) || "",
   });
   result.querySelector('[data-part="newer"]').hidden = !newer;
+  showChecked(result, data);
   // A link to the version the answer followed, when it has its own page (an earlier one).
   const versionSlot = result.querySelector("[data-version-link-slot]");
   let pages;
@@ -63,6 +83,7 @@ export function showResult(root, data, supportFields, words = {}) {
   } catch {
     pages = {};
   }
+  // An earlier version's own page: the clauses link to its words, not to today's.
   const page = typeof policy.effective === "string" ? pages[policy.effective] : undefined;
   if (typeof page === "string") {
     const link = root.querySelector("template[data-item=version-link]").content.firstElementChild;
@@ -90,12 +111,39 @@ export function showResult(root, data, supportFields, words = {}) {
       element.classList.add(`refund-check__clause--${effect}`);
       const link = element.querySelector('[data-slot="link"]');
       const id = String((clause && clause.id) || "");
-      if (/^[a-z0-9-]+$/.test(id) && document.getElementById(id)) link.href = `#${id}`;
+      if (!/^[a-z0-9-]+$/.test(id)) link.remove();
+      else if (typeof page === "string") link.href = `${page}#${id}`;
+      else if (document.getElementById(id)) link.href = `#${id}`;
       else link.remove();
       return element;
     }),
   );
-  for (const name of ["warnings", "missing_questions", "support_checks", "notes"]) {
+  // A warning and a note link to where their words are, on the page of the version that judged.
+  const at = (anchor) => {
+    const id = String(anchor || "");
+    if (!/^[a-z0-9_-]+$/.test(id)) return null;
+    if (typeof page === "string") return `${page}#${id}`;
+    return document.getElementById(id) ? `#${id}` : null;
+  };
+  for (const [name, links] of [["warnings", "warning_links"], ["notes", "note_links"]]) {
+    const anchors = Array.isArray(data[links]) ? data[links] : [];
+    list(
+      result,
+      name,
+      texts(data[name]).map((text, index) => {
+        const element = item(root, "quoted", {
+          text,
+          which: String(words.read_quote_which || "").replace("{text}", text),
+        });
+        const link = element.querySelector('[data-slot="link"]');
+        const href = at(anchors[index]);
+        if (href) link.href = href;
+        else link.remove();
+        return element;
+      }),
+    );
+  }
+  for (const name of ["missing_questions", "support_checks"]) {
     list(result, name, texts(data[name]).map((text) => item(root, "text", { text })));
   }
   const alternatives = Array.isArray(data.alternatives) ? data.alternatives : [];

@@ -109,6 +109,7 @@ export function fromLink(query, questions, supportFields) {
   for (const [key, raw] of new URLSearchParams(query)) {
     if (seen.has(key)) continue; // the checker reports an answer given twice
     seen.add(key);
+    // trim() removes exactly the checker's TRIMMED characters (tests/site/test_table_js.py).
     const value = raw.trim();
     const question = byField.get(key);
     if (question) {
@@ -134,7 +135,7 @@ export function fromResult(resultAnswers, state, questions, supportFields) {
   let requestDate = null;
   const fields = new Set(questions.map((question) => question.field));
   for (const [field, value] of Object.entries(resultAnswers || {})) {
-    const text = typeof value === "boolean" ? String(value) : String(value);
+    const text = String(value); // true/false as the link writes them
     if (fields.has(field)) answers[field] = text;
     else if (supportFields.includes(field)) support[field] = text;
     else if (field === REQUEST_DATE) requestDate = text;

@@ -16,10 +16,9 @@
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86400000;
-// The longest count read as a number (checker/answers.py _COUNT_DIGITS).
-const COUNT_DIGITS = 9;
-// A request may be dated up to two days after the customer's today (clocks in other zones).
-const CLOCK_SLACK_DAYS = 2;
+// The checker's limits come with the data (decisions.json: count_digits, the longest count read
+// as a number; clock_slack_days, how far a date may be ahead of the reader's today; trimmed, the
+// characters trimmed from a value), never restated here.
 
 /** Days since 1970-01-01 for a YYYY-MM-DD text that is a real date; else null. */
 export function dayNumber(text) {
@@ -34,7 +33,7 @@ export function dayNumber(text) {
   return Math.round(time / DAY_MS);
 }
 
-/** "1 May 2026", as checker.policy.long_date writes it. */
+/** "1 May 2026", as policy_engine.policy.long_date writes it. */
 export function longDate(data, text) {
   const match = DATE.exec(text);
   return `${Number(match[3])} ${data.months[Number(match[2]) - 1]} ${match[1]}`;
@@ -91,14 +90,25 @@ function verdictOf(data, version, answers) {
   return { situation, outcome: data.outcomes[lookup(version, "verdict", situation)] };
 }
 
-/** Read answers as checker.answers.parse_answers reads a query; null when only the checker can
- * say what is wrong; {errors} for a form's unanswered questions. */
+/** ``text`` without the characters the checker trims from either end (policy_engine.answers
+ * TRIMMED, shipped as data.trimmed). */
+export function trimmed(data, text) {
+  const chars = [...String(data.trimmed ?? "")];
+  let start = 0;
+  let end = text.length;
+  while (start < end && chars.includes(text[start])) start += 1;
+  while (end > start && chars.includes(text[end - 1])) end -= 1;
+  return text.slice(start, end);
+}
+
+/** Read answers as policy_engine.answers.parse_answers reads a query; null when only the checker
+ * can say what is wrong; {errors} for a form's unanswered questions. */
 function read(data, query, today, source) {
   const byField = new Map(data.questions.map((question) => [question.field, question]));
   const raw = {};
   for (const [key, value] of new URLSearchParams(query)) {
     if (key in raw) return null; // a key given twice: the checker says so
-    raw[key] = value.trim();
+    raw[key] = trimmed(data, value);
   }
   const given = {};
   for (const [key, value] of Object.entries(raw)) {
@@ -121,7 +131,7 @@ function read(data, query, today, source) {
     if (question.kind === "date") {
       if (dayNumber(value) === null) return null;
     } else if (question.kind === "count") {
-      if (!/^\d+$/.test(value) || value.length > COUNT_DIGITS || Number(value) > data.max_count) {
+      if (!/^\d+$/.test(value) || value.length > data.count_digits || Number(value) > data.max_count) {
         return null;
       }
     } else if (!question.options.some(([option]) => option === value)) {
@@ -131,10 +141,17 @@ function read(data, query, today, source) {
   }
   const todayNumber = dayNumber(today);
   if (todayNumber === null) return null;
-  const latest = todayNumber + CLOCK_SLACK_DAYS;
+  const latest = todayNumber + data.clock_slack_days;
   const started = dayNumber(data.sales_started);
   const purchase = "purchase_date" in values ? dayNumber(values.purchase_date) : null;
-  const request = "request_date" in values ? dayNumber(values.request_date) : todayNumber;
+  let request = "request_date" in values ? dayNumber(values.request_date) : todayNumber;
+  if (source !== "form" && !("request_date" in values) && purchase > todayNumber && purchase <= latest) {
+    // The customer's today in a zone ahead of the reader's: the request is dated that day, and
+    // said as if given (policy_engine.answers.read_answers).
+    request = purchase;
+    values.request_date = values.purchase_date;
+    given.request_date = values.purchase_date;
+  }
   for (const day of [purchase, "request_date" in values ? request : null]) {
     if (day !== null && (day > latest || day < started)) return null;
   }
@@ -173,13 +190,12 @@ export function quickAnswer(data, query, today, source, page = "") {
     (clause) => lookup(version, `clause ${clause.id}`, situation) === "applies",
   );
   const applies = (kind, id) => lookup(version, `${kind} ${id}`, situation) === "applies";
-  // What the policy warns about stands apart from the other notes (checker.advice.warnings), in
+  // What the policy warns about stands apart from the other notes (policy_engine.advice.warnings), in
   // the words of the version that judges (policy.toml's [versions.warnings]).
   const warned = version.warnings.filter(([kind, id]) => applies(kind, id));
   const warningNotes = new Set(version.warnings.filter(([kind]) => kind === "note").map(([, id]) => id));
-  const notes = version.notes
-    .filter(([id]) => applies("note", id) && !warningNotes.has(id))
-    .map(([, text]) => text);
+  const notesShown = version.notes.filter(([id]) => applies("note", id) && !warningNotes.has(id));
+  const notes = notesShown.map(([, text]) => text);
   const alternatives = lookup(version, "alternatives", situation)
     .split(",")
     .filter((id) => id && id !== "none")
@@ -189,7 +205,8 @@ export function quickAnswer(data, query, today, source, page = "") {
     .filter((field) => field && field !== "none")
     .map((field) => data.questions.find((question) => question.field === field).support_checks);
 
-  // What the customer was shown or gave (checker.answers.shown_answers), in the questions' order.
+  // What the customer was shown or gave (policy_engine.answers.shown_answers), in the questions'
+  // order.
   const requestDate = "request_date" in values ? values.request_date : null;
   const shownAnswers = [];
   for (const question of data.questions) {
@@ -219,6 +236,31 @@ export function quickAnswer(data, query, today, source, page = "") {
     return { field: question.field, question: question.label, answer };
   });
   const link = `#check?${new URLSearchParams(shownAnswers.map(([q, text]) => [q.field, text]))}`;
+  // The email's link carries the day judged too (Result.dated_link): opened later, or in
+  // another time zone, it shows that day's verdict.
+  const requestDay = new Date(answers.request * DAY_MS).toISOString().slice(0, 10);
+  const datedLink = requestDate === null ? `${link}&request_date=${requestDay}` : link;
+  // Judged as of another day than the reader's (Result.checked_on): what today would say.
+  const todayNumber = dayNumber(today);
+  let checked = null;
+  if (requestDate !== null && answers.request !== todayNumber) {
+    let todayWould = null;
+    if (answers.purchase <= todayNumber) {
+      const other = verdictOf(data, version, { values, days: todayNumber - answers.purchase }).outcome;
+      if (other.verdict !== outcome.verdict) {
+        todayWould = {
+          verdict: other.verdict,
+          title: other.title,
+          text: fill(data.checked.today_would, { today: longDate(data, today), title: other.title }),
+        };
+      }
+    }
+    checked = {
+      date: requestDate,
+      text: fill(data.checked.on, { date: longDate(data, requestDate) }),
+      today: todayWould,
+    };
+  }
   const typed = {};
   for (const [question, text] of shownAnswers) {
     if (question.kind === "count") typed[question.field] = Number(text);
@@ -238,10 +280,12 @@ export function quickAnswer(data, query, today, source, page = "") {
       text,
     })),
     warnings: warned.map(([, , text]) => text),
+    warning_links: warned.map(([, , , , anchor]) => anchor),
     missing: outcome.missing,
     missing_questions: outcome.missing_questions,
     support_checks: supportChecks,
     notes,
+    note_links: notesShown.map(([, , anchor]) => anchor),
     processing_time: version.refund_arrives[lookup(version, "refund-arrives", situation)] || "",
     alternatives,
     recap,
@@ -253,10 +297,12 @@ export function quickAnswer(data, query, today, source, page = "") {
       newer,
       recap,
       warned,
-      link: page ? `${page.split("#")[0]}${link}` : "",
+      shown: new Set(shownAnswers.map(([question]) => question.field)),
+      link: page ? `${page.split("#")[0]}${datedLink}` : "",
     }),
     answers: typed,
     link,
+    checked,
     days_since_purchase: judged.days,
     policy: { effective: version.effective, last_updated: version.last_updated },
   };
@@ -268,67 +314,70 @@ function stringify(values) {
   return out;
 }
 
-function email(data, { values, today, version, outcome, newer, recap, warned, link }) {
+function email(data, { values, today, version, outcome, newer, recap, warned, shown, link }) {
   // The email's lines are the judging version's (policy.toml's [versions.email]).
   const words = { ...data.email, ...version.email };
   // The answers the email names, as policy_engine.advice.email_slots words them.
   const slots = { bought: longDate(data, values.purchase_date) };
+  const slotField = { bought: "purchase_date" };
+  const texts = stringify(values);
   for (const [slot, [field, form]] of Object.entries(data.email.slots || {})) {
-    const text = String(values[field]);
+    const text = texts[field] ?? "";
     const question = data.questions.find((asked) => asked.field === field);
     const option = question.options.find(([value]) => value === text);
     slots[slot] = form === "label" ? (option ? option[1] : text) : text.replaceAll("_", " ");
+    slotField[slot] = field;
   }
   const subject = fill(words.subject, slots);
-  // As policy_engine.advice.email orders it: the answers last, where a shortened email is cut.
-  const lines = [
-    ...words.opening.map((line) => fill(line, slots)),
-    "",
-    fill(words.result, { today: longDate(data, today), title: outcome.title }),
-    fill(words.version, {
-      effective: longDate(data, version.effective),
-      last_updated: version.last_updated,
-    }),
-  ];
-  if (newer) {
-    lines.push(
-      fill(words.newer, {
-        effective: longDate(data, newer.version.effective),
-        title: newer.outcome.title,
-      }),
-    );
+  // As policy_engine.advice.answer_lines: each line only where every answer it names was shown.
+  const told = words.answer_lines.length
+    ? words.answer_lines
+        .filter((line) => [...line.matchAll(/\{(\w+)\}/g)].every(([, slot]) => shown.has(slotField[slot])))
+        .map((line) => fill(line, slots))
+    : recap.map((line) => {
+        const asked = line.question === words.given_in_link ? words.given_in_link_email : line.question;
+        return `- ${asked}${asked.endsWith("?") ? " " : ": "}${line.answer}`;
+      });
+  const versionLine = fill(words.version, {
+    effective: longDate(data, version.effective),
+    last_updated: version.last_updated,
+  });
+  // As policy_engine.advice.email orders it, and leaves out whole lines should it not fit.
+  const body = (kept, withVersion) => {
+    const lines = [
+      ...words.opening.map((line) => fill(line, slots)),
+      "",
+      fill(words.result, { today: longDate(data, today), title: outcome.title }),
+    ];
+    if (withVersion) lines.push(versionLine);
+    if (newer) {
+      lines.push(
+        fill(words.newer, {
+          effective: longDate(data, newer.version.effective),
+          title: newer.outcome.title,
+        }),
+      );
+    }
+    if (link) lines.push(fill(words.link, { link }));
+    if (warned.length) lines.push("", words.warnings, ...warned.map(([, , , said]) => `- ${said}`));
+    if (kept) lines.push("", words.answers, ...told.slice(0, kept));
+    lines.push("", words.closing);
+    return lines.join("\n");
+  };
+  const tries = [];
+  for (let kept = told.length; kept >= 0; kept -= 1) tries.push([kept, true]);
+  tries.push([0, false]);
+  let made = null;
+  for (const [kept, withVersion] of tries) {
+    made = mailto(data, subject, body(kept, withVersion));
+    if (made.mailto.length <= data.email.limit) return made;
   }
-  if (link) lines.push(fill(words.link, { link }));
-  if (warned.length) lines.push("", words.warnings, ...warned.map(([, , , said]) => `- ${said}`));
-  lines.push(
-    "",
-    words.answers,
-    ...recap.map((line) => {
-      const asked = line.question === words.given_in_link ? words.given_in_link_email : line.question;
-      return `- ${asked}${asked.endsWith("?") ? " " : ": "}${line.answer}`;
-    }),
-    "",
-    words.closing,
-  );
-  return mailto(data, subject, lines.join("\n"));
+  return made;
 }
 
-/** checker.advice.blank_email: the link, shortened as the checker shortens it. */
+/** policy_engine.advice.blank_email: the mailto link, to the configured address only. */
 export function mailto(data, subject, body) {
   const address = data.support_email;
-  const link = (text) =>
-    `mailto:${quote(address).replace(/%40/g, "@")}?subject=${quote(subject)}&body=${quote(text)}`;
-  let text = body;
-  let href = link(text);
-  if (href.length > data.email.limit) {
-    const room = data.email.limit - link(data.email.shortened).length;
-    let kept = [...body];
-    const size = () => quote(kept.join("")).length;
-    while (kept.length && size() > room) {
-      kept = kept.slice(0, Math.max(0, kept.length - Math.max(1, Math.floor((size() - room) / 3))));
-    }
-    text = kept.join("").trimEnd() + data.email.shortened;
-    href = link(text);
-  }
-  return { to: address, subject, body: text, mailto: href };
+  const href = `mailto:${quote(address).replace(/%40/g, "@")}?subject=${quote(subject)}&body=${quote(body)}`;
+  return { to: address, subject, body, mailto: href };
 }
