@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from xml.etree import ElementTree as etree
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from pymdownx.blocks.block import Block
 
 from policy_engine import words
@@ -141,7 +142,10 @@ class RefundCheckBlock(PolicyBlock):
         self.replace(
             block,
             render_widget(
-                self.ext.package.rulebook, self.ext.page_policy, self.ext.context.version_urls
+                self.ext.package.rulebook,
+                self.ext.page_policy,
+                self.ext.context.version_urls,
+                decision_table=self.ext.context.widget.decision_table,
             ),
         )
 
@@ -360,12 +364,28 @@ def render_pointer(current_url: str) -> str:
     return TEMPLATES.get_template("pointer.html").render(words=words, current_url=current_url)
 
 
+def script_json(text: str) -> str:
+    """JSON ``text`` as the body of a ``<script type="application/json">``: the same data, with
+    ``<``, ``>`` and ``&`` escaped so that nothing in it can end the element or open a comment."""
+    if not text:
+        return ""
+    compact = json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+    escaped = compact.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return escaped.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def render_widget(
-    rulebook: Rulebook, policy: Policy, version_urls: dict[str, str] | None = None
+    rulebook: Rulebook,
+    policy: Policy,
+    version_urls: dict[str, str] | None = None,
+    *,
+    decision_table: str = "",
 ) -> str:
-    """The self-check's form and result, from the checker's questions and words."""
+    """The self-check's form and result, from the checker's questions and words; with
+    ``decision_table`` (decisions.json's text) inside, so the quick answer needs no network."""
     email = blank_email(policy)
     return TEMPLATES.get_template("refund_check.html").render(
+        decision_table=Markup(script_json(decision_table)),
         version_urls=json.dumps(version_urls or {}, sort_keys=True),
         words=words,
         questions=[
