@@ -6,6 +6,7 @@
  * and runs the effects. dev/self-check.md has the table of states and transitions.
  */
 
+import { quarter } from "./progress.js";
 import {
   EMPTY,
   REQUEST_DATE,
@@ -101,12 +102,6 @@ export function initialState(setup) {
 /** Whether the visitor waits with nothing to read: the button says so, nothing else spins. */
 export function busy(/** @type {State} */ state) {
   return state.check !== null && state.check.quick === "none" && !failed(state.runtime);
-}
-
-/** Which quarter of the download has arrived (0 to 4). @param {Progress | null} progress */
-export function quarter(progress) {
-  if (!progress || progress.total <= 0) return 0;
-  return Math.min(4, Math.floor((4 * progress.received) / progress.total));
 }
 
 /**
