@@ -45,8 +45,15 @@ STATUS = {
         "again, try again."
     ),
     "why_no_wasm": (
-        "This browser cannot run the full self-check, but the quick answer from the policy's "
-        "rules is complete for your case."
+        "This browser cannot run the full self-check, but you can still check your answers: "
+        "the quick answer from the policy's rules gives you the verdict, the reasons and an "
+        "email to support, complete for your case."
+    ),
+    "no_wasm_answered": (
+        "This browser cannot run the full self-check. This quick answer from the policy's rules "
+        "is complete for your case: the verdict, the reasons and the email. Only the detailed "
+        "explanation (how long ago you bought, and which version of the policy applies) is not "
+        "available here."
     ),
     # With the policy's decision table in the page (assets/refund-check/table.js), a failed
     # start still leaves the verdict, the reasons and the email.

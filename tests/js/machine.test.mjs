@@ -211,14 +211,14 @@ test("a stalled download while the visitor waits: one message, focus on it, and 
 
 test("without WebAssembly: one message without jargon, no retry, and the quick answer complete", () => {
   const p = page().runtime("no_wasm", "WebAssembly is not available");
-  assert.deepEqual(failureMessage(p.state), { why: "why_no_wasm", then: "table_still", retry: false });
+  assert.deepEqual(failureMessage(p.state), { why: "why_no_wasm", then: "", retry: false });
   p.send({ type: "retry" });
   assert.deepEqual(p.taken("start-runtime"), [], "nothing to try again");
   p.answer(COMPLETE).send({ type: "press" });
   assert.deepEqual(p.taken("start-runtime"), [], "the runtime is never asked for");
   assert.equal(p.state.form.view, "result");
   assert.equal(p.state.form.source, "table");
-  assert.deepEqual(failureMessage(p.state).then, "from_table_only");
+  assert.deepEqual(failureMessage(p.state), { why: "no_wasm_answered", then: "", retry: false });
   assert.equal(busy(p.state), false);
 });
 

@@ -394,10 +394,13 @@ function runtimeChanged(state, status, detail) {
  */
 export function failureMessage(state) {
   if (!failed(state.runtime)) return null;
-  const why = `why_${state.runtime}`;
   const fromTable = state.form.view === "result" && state.form.source === "table";
+  if (state.runtime === "no_wasm") {
+    // Never "try again": the quick answer is all this browser gets, and it is complete.
+    return { why: fromTable ? "no_wasm_answered" : "why_no_wasm", then: "", retry: false };
+  }
   let then = "";
   if (fromTable) then = "from_table_only";
   else if (state.setup.hasTable) then = "table_still";
-  return { why, then, retry: RETRYABLE.has(state.runtime) };
+  return { why: `why_${state.runtime}`, then, retry: true };
 }
