@@ -61,7 +61,7 @@ export function draw(drawing, state, before) {
   const failing = failed(state.runtime);
   // For whoever waits on it (the tests among others): idle | loading | ready | error.
   root.dataset.state = failing ? "error" : state.runtime;
-  root.dataset.runtime = state.runtime;
+  root.dataset.runtimeStatus = state.runtime;
   if (failing) root.dataset.errorDetail = state.detail;
   else delete root.dataset.errorDetail;
   root.dataset.checks = String(state.checks);
