@@ -80,9 +80,12 @@ export class RefundCheck {
     const questions = readQuestions(this.form);
     const supportFields = readSupportFields(root);
     this.table = readTable(root);
+    const words = /** @type {HTMLTemplateElement | null} */ (
+      root.querySelector("template[data-words]")
+    );
     /** @type {Record<string, string>} */
     this.words = Object.fromEntries(
-      [...(root.querySelector("template[data-words]")?.content.children ?? [])].map((word) => [
+      [...(words?.content.children ?? [])].map((word) => [
         /** @type {HTMLElement} */ (word).dataset.word,
         word.textContent,
       ]),
@@ -119,7 +122,7 @@ export class RefundCheck {
       this.dispatch({ type: "link", query: fragment });
       return;
     }
-    let kept = null;
+    let kept;
     try {
       kept = JSON.parse(sessionStorage.getItem(this.storageKey) || "null");
     } catch {
@@ -176,7 +179,7 @@ export class RefundCheck {
         this.runtime.start({ waiting: effect.waiting });
         break;
       case "ask-table": {
-        let answer = null;
+        let answer;
         try {
           answer = quickAnswer(this.table, effect.query, localToday(), effect.source, this.page());
         } catch {
@@ -189,7 +192,7 @@ export class RefundCheck {
         const { run } = effect;
         this.runtime.check(effect.query, localToday(), effect.source, this.page()).then(
           (json) => {
-            let answer = null;
+            let answer;
             try {
               answer = JSON.parse(json);
             } catch {

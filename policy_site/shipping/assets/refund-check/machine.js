@@ -183,8 +183,8 @@ function show(state, answer, source) {
       effects: [{ type: "focus", target: "errors" }],
     };
   }
-  const answers = fromResult(
-    answer.answers, state.answers, state.setup.questions, state.setup.supportFields,
+  const answers = /** @type {Answers} */ (
+    fromResult(answer.answers, state.answers, state.setup.questions, state.setup.supportFields)
   );
   /** @type {FormState} */
   const resultForm = { view: "result", errors: null, result: answer, source };
@@ -242,7 +242,7 @@ export function transition(state, event) {
     }
     case "link": {
       // A second link replaces the first's answers and result at once: nothing of it stays.
-      const answers = fromLink(event.query, questions, supportFields);
+      const answers = /** @type {Answers} */ (fromLink(event.query, questions, supportFields));
       /** @type {State} */
       const opened = {
         ...state,
