@@ -208,6 +208,15 @@ export class RefundCheck {
       case "write-address":
         this.writeAddress(effect.query, effect.push, effect.before);
         break;
+      case "new-entry":
+        // "Start again": a new entry of the history; Back brings the result and its answers
+        // back (its address carries them).
+        try {
+          history.pushState({ refundCheck: { view: "questions", state: effect.answers } }, "", "#check");
+        } catch {
+          // A sandboxed page may refuse; starting again still works.
+        }
+        break;
       case "focus":
         this.focus(effect.target);
         break;
@@ -218,14 +227,14 @@ export class RefundCheck {
   }
 
   /**
-   * Write ``query`` (the answers judged, or null) into the address. ``push``: as a new entry of
+   * Write ``query`` (the answers judged) into the address. ``push``: as a new entry of
    * the history (a submit, "Start again"), so that Back returns to what was there, the current
    * entry first remembering ``before`` (the answers as the form showed them); otherwise the
    * current entry is replaced (a link, the checker confirming the table's answer).
-   * @param {string | null} query @param {boolean} push @param {Answers | null} before
+   * @param {string} query @param {boolean} push @param {Answers | null} before
    */
   writeAddress(query, push, before) {
-    const address = query === null ? "#check" : FRAGMENT_PREFIX + query;
+    const address = FRAGMENT_PREFIX + query;
     try {
       if (push) {
         const saved = before ?? this.drawn?.answers ?? null;

@@ -49,10 +49,12 @@ import {
  * @typedef {{type: "start-runtime", waiting: boolean}
  *   | {type: "ask-table", run: number, query: string, source: Source}
  *   | {type: "ask-checker", run: number, query: string, source: Source}
- *   | {type: "write-address", query: string | null, push: boolean, before: Answers | null}
+ *   | {type: "write-address", query: string, push: boolean, before: Answers | null}
+ *   | {type: "new-entry", answers: Answers}
  *   | {type: "focus", target: string}
  *   | {type: "scroll"}} Effect
- *   focus targets: "errors", "verdict", "message", "submit", "question:<field>"
+ *   focus targets: "errors", "verdict", "message", "submit", "question:<field>"; new-entry: a
+ *   history entry of the questions, at #check ("Start again")
  * @typedef {{type: "answer", field: string, value: string}
  *   | {type: "use-today"}
  *   | {type: "press"}
@@ -257,10 +259,7 @@ export function transition(state, event) {
     case "start-again": {
       const answers = event.type === "back" ? event.answers : startedAgain(state.answers);
       /** @type {Effect[]} */
-      const effects =
-        event.type === "start-again"
-          ? [{ type: "write-address", query: null, push: true, before: null }]
-          : [];
+      const effects = event.type === "start-again" ? [{ type: "new-entry", answers }] : [];
       effects.push({ type: "focus", target: `question:${questions[0].field}` });
       return {
         state: {
