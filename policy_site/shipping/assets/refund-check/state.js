@@ -134,7 +134,7 @@ export function fromResult(resultAnswers, state, questions, supportFields) {
   let requestDate = null;
   const fields = new Set(questions.map((question) => question.field));
   for (const [field, value] of Object.entries(resultAnswers || {})) {
-    const text = typeof value === "boolean" ? String(value) : String(value);
+    const text = String(value); // true/false as the link writes them
     if (fields.has(field)) answers[field] = text;
     else if (supportFields.includes(field)) support[field] = text;
     else if (field === REQUEST_DATE) requestDate = text;
