@@ -106,12 +106,9 @@ export function busy(/** @type {State} */ state) {
   return state.check !== null && state.check.quick === "none" && !failed(state.runtime);
 }
 
-/**
- * @param {State} state
- * @param {string} key
- * @param {{fields?: string[], progress?: Progress | null, visible?: boolean}} [more]
- * @returns {Said}
- */
+/** Words for the live region (``more.visible`` false: heard only, as they are on screen).
+ * @param {State} state @param {string} key
+ * @param {{fields?: string[], progress?: Progress | null, visible?: boolean}} [more] @returns {Said} */
 function say(state, key, more = {}) {
   return { key, n: (state.said?.n ?? 0) + 1, visible: more.visible ?? true, ...more };
 }
@@ -178,8 +175,7 @@ function show(state, answer, source) {
   const errors = Array.isArray(answer.errors) ? /** @type {FieldError[]} */ (answer.errors) : null;
   if (errors) {
     // The visitor fixes what is wrong and presses again: nothing is left waiting.
-    const quiet = !check.move;
-    if (quiet) return { state: { ...state, check: null }, effects: [] };
+    if (!check.move) return { state: { ...state, check: null }, effects: [] };
     return {
       state: { ...state, check: null, form: { ...state.form, view: "questions", errors, source } },
       effects: [{ type: "focus", target: "errors" }],
@@ -225,9 +221,7 @@ export function transition(state, event) {
           ? withRequestDate(state.answers, event.value)
           : withAnswer(state.answers, event.field, event.value, questions);
       const before = new Set(shownQuestions(state.answers, questions).map((q) => q.field));
-      const added = shownQuestions(answers, questions)
-        .map((q) => q.field)
-        .filter((field) => !before.has(field));
+      const added = shownQuestions(answers, questions).map((q) => q.field).filter((f) => !before.has(f));
       // An edit means the visitor went on: an answer on its way no longer moves them.
       const check = state.check && { ...state.check, move: false };
       const said = added.length ? say(state, "revealed", { fields: added }) : state.said;
@@ -327,9 +321,8 @@ export function transition(state, event) {
         // The checker already has these answers and will say the same: let it.
         return { state: counted, effects: [] };
       }
-      const shown = show({ ...counted, check: { ...check, quick: errors ? "errors" : "answered" } },
-        event.answer, "table");
-      return shown;
+      const quick = errors ? "errors" : "answered";
+      return show({ ...counted, check: { ...check, quick } }, event.answer, "table");
     }
     case "checker-answered": {
       const { check } = state;
