@@ -293,3 +293,14 @@ test("a new question the answers bring in is said once, and the download's quart
   assert.deepEqual(heard.filter((said) => said.key === "progress").length, 3);
   assert.ok(heard.every((said) => said.key !== "progress" || said.visible === false));
 });
+
+test("answers only the checker can judge, pressed while it loads: the visitor is told they wait", () => {
+  const p = page({ table: () => null }).runtime("loading").answer(COMPLETE).send({ type: "press" });
+  assert.equal(busy(p.state), true);
+  assert.equal(p.state.said.key, "queued");
+  assert.equal(p.state.said.visible, true, "beside the busy button");
+  p.runtime("ready");
+  assert.equal(p.state.said, null, "no loading words once it has loaded");
+  p.checkerAnswers();
+  assert.equal(p.state.form.view, "result");
+});

@@ -45,7 +45,6 @@ import {
  * @typedef {{setup: Setup, answers: Answers, form: FormState, runtime: RuntimeStatus,
  *   detail: string, progress: Progress | null, heard: number, check: Check | null, run: number,
  *   fragment: string | null, checks: number, tableAnswers: number, said: Said | null}} State
- *
  * @typedef {{type: "start-runtime", waiting: boolean}
  *   | {type: "ask-table", run: number, query: string, source: Source}
  *   | {type: "ask-checker", run: number, query: string, source: Source}
@@ -314,7 +313,10 @@ export function transition(state, event) {
     case "table-answered": {
       const { check } = state;
       if (!check || check.run !== event.run || check.quick !== "none") return { state, effects: [] };
-      if (event.answer === null) return fallBack({ state, effects: [] });
+      // Only the checker can answer: say that the answers wait for it (or fall back).
+      const waits = state.runtime === "idle" || state.runtime === "loading";
+      const queued = waits ? { ...state, said: say(state, "queued") } : state;
+      if (event.answer === null) return fallBack({ state: queued, effects: [] });
       const errors = Array.isArray(event.answer.errors);
       const counted = { ...state, tableAnswers: state.tableAnswers + 1 };
       if (errors && check.checker === "asked") {
