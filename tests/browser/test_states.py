@@ -144,8 +144,9 @@ def test_a_reload_half_way_keeps_the_answers_and_email_support_stays_put_when_co
     page.reload()
     page.locator(ROOT).wait_for()
     assert read(page).shown == list(half.items())
-    # Kept in this tab only: no address, and no request, carries an answer.
+    # Kept in this tab's history only: no address, no request and no storage carries an answer.
     assert "credit_pack" not in page.url
+    assert "credit_pack" not in page.evaluate("() => JSON.stringify({...sessionStorage})")
     assert not [e.path for e in session.server.log if "credit_pack" in e.path]
     fill(page, {field: value for field, value in ANSWERS.items() if field not in half})
     page.locator(f"{ROOT} [data-submit]").click()

@@ -1,5 +1,5 @@
 // What the self-check's component (policy_site/shipping/assets/refund-check/component.js) takes
-// back from this tab's storage after a reload, and the size every browser module is kept to.
+// back from this tab's history (history.state) after a reload, and the size every browser module is kept to.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";

@@ -16,6 +16,8 @@ import { quickAnswer } from "./table.js";
 
 export const FRAGMENT_PREFIX = "#check?";
 const INIT = "refundCheckInit";
+// The answers as the form shows them, in history.state: what a reload gives back.
+const DRAFT = "refundCheckAnswers";
 
 /**
  * @typedef {import("./machine.js").State} State
@@ -44,8 +46,9 @@ function readTable(root) {
 }
 
 /**
- * Answers kept for this tab (sessionStorage) as the form can show them, or null: a reload (a
- * phone's browser reloads a tab the visitor comes back to) keeps them. Never sent anywhere.
+ * Answers kept with the page's entry of this tab's history (history.state, as the address is),
+ * as the form can show them, or null: a reload (a phone's browser reloads a tab the visitor comes
+ * back to) keeps them. Never sent anywhere, never stored elsewhere.
  * @param {unknown} raw @param {Question[]} questions @param {string[]} supportFields
  * @returns {Answers | null}
  */
@@ -90,7 +93,6 @@ export class RefundCheck {
         word.textContent,
       ]),
     );
-    this.storageKey = `refund-check:${location.pathname}`;
     this.state = initialState({ questions, supportFields, hasTable: this.table !== null });
     /** @type {State | null} */
     this.drawn = null;
@@ -122,12 +124,7 @@ export class RefundCheck {
       this.dispatch({ type: "link", query: fragment });
       return;
     }
-    let kept;
-    try {
-      kept = JSON.parse(sessionStorage.getItem(this.storageKey) || "null");
-    } catch {
-      kept = null; // storage refused (a private mode) or unreadable: start afresh
-    }
+    const kept = history.state && history.state[DRAFT];
     const { questions, supportFields } = this.state.setup;
     const answers = restorable(kept, questions, supportFields);
     if (answers) this.dispatch({ type: "restore", answers });
@@ -159,11 +156,13 @@ export class RefundCheck {
     this.drawn = this.state;
   }
 
+  /** Keep the answers with this entry of the history: a reload finds them there. */
   remember() {
     try {
-      sessionStorage.setItem(this.storageKey, JSON.stringify(this.state.answers));
+      const entry = { ...(history.state || {}), [DRAFT]: this.state.answers };
+      history.replaceState(entry, "", window.location.href);
     } catch {
-      // Storage refused: the answers are not kept across a reload, nothing else changes.
+      // A sandboxed page may refuse: the answers are not kept across a reload, nothing else.
     }
   }
 

@@ -6,7 +6,7 @@
  * link typed or pasted, Back and Forward) to each self-check.
  *
  * Nothing the visitor enters leaves the page: the fragment (#check?...) is never sent to a
- * server, and the answers kept across a reload stay in this tab's sessionStorage.
+ * server, and the answers kept across a reload stay in this tab's history (history.state).
  *
  * Loaded as an ES module on every page (Material's script bundle, and with it its instant
  * navigation, is not loaded: overrides/main.html), and mounted once the page is parsed.
