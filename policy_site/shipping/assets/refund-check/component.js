@@ -140,8 +140,9 @@ export class RefundCheck {
       while (this.queue.length) {
         const next = /** @type {Event} */ (this.queue.shift());
         const { state, effects } = transition(this.state, next);
+        const changed = state !== this.state;
         this.state = state;
-        this.render();
+        if (changed) this.render(); // a keypress that changes nothing draws nothing
         for (const effect of effects) this.run(effect);
       }
     } finally {
