@@ -30,34 +30,38 @@ FROM_SUPPORT_HINT = (
 ERROR_SUMMARY = "There is a problem"
 ERROR_PREFIX = "Error: "
 
-# While the checker starts or fails (the status next to the button, and the fallback).
+# While the checker starts or fails. A failure is said once, in two parts: why (a "why_" key,
+# in the customer's words: what happened, never blaming their browser), then what they still
+# have ("table_still" above the questions, "from_table_only" beside the quick answer).
 STATUS = {
     "loading": "Loading the self-check…",
-    "ready": "The self-check is ready.",
     "queued": "Getting the self-check ready. Your answers will be checked as soon as it is.",
-    "failed": (
-        "Sorry, the self-check could not start in this browser. You can try again, email "
-        "support, or read the summary of the policy instead."
+    "why_failed": "The full self-check could not load. Try again in a moment.",
+    "why_slow": "The full self-check took too long to start. Try again in a moment.",
+    "why_stalled": (
+        "The full self-check could not load: the connection stopped sending it. Check your "
+        "connection, then try again."
     ),
-    "slow": (
-        "Sorry, the self-check took too long to start in this browser. You can try again, "
-        "email support, or read the summary of the policy instead."
+    "why_offline": (
+        "The full self-check could not load: this device is offline. Once you are connected "
+        "again, try again."
     ),
-    "stalled": (
-        "Sorry, the self-check stopped downloading: nothing has arrived for a while. Check your "
-        "connection and try again, email support, or read the summary of the policy instead."
+    "why_no_wasm": (
+        "This browser cannot run the full self-check, but you can still check your answers: "
+        "the quick answer from the policy's rules gives you the verdict, the reasons and an "
+        "email to support, complete for your case."
     ),
-    # With the policy's decision table at hand (assets/refund-check/table.js), a failed start
-    # still leaves the verdict, the reasons and the email.
-    "table_only": (
-        "The full self-check could not start in this browser, but you can still check your "
-        "answers: you get the verdict, the reasons and an email to support, without the "
-        "detailed explanation."
+    "no_wasm_answered": (
+        "This browser cannot run the full self-check. This quick answer from the policy's rules "
+        "is complete for your case: the verdict, the reasons and the email. Only the detailed "
+        "explanation (how long ago you bought, and which version of the policy applies) is not "
+        "available here."
     ),
-    "table_only_no_wasm": (
-        "This browser cannot run the full self-check (it needs WebAssembly, which is turned off "
-        "or not available here), but you can still check your answers: you get the verdict, "
-        "the reasons and an email to support, without the detailed explanation."
+    # With the policy's decision table in the page (assets/refund-check/table.js), a failed
+    # start still leaves the verdict, the reasons and the email.
+    "table_still": (
+        "You can still check your answers: you get the verdict, the reasons and an email to "
+        "support, without the detailed explanation."
     ),
     # Beside an answer from the decision table, while the checker is still on its way, and
     # once it cannot come.
@@ -67,19 +71,13 @@ STATUS = {
         "applies."
     ),
     "from_table_only": (
-        "The full self-check could not load in this browser, so this is the quick answer from "
-        "the policy's rules: the verdict, the reasons and the email are complete. The detailed "
-        "explanation (how long ago you bought, and which version of the policy applies) is not "
-        "available here."
+        "This is the quick answer from the policy's rules: the verdict, the reasons and the "
+        "email are complete. The detailed explanation (how long ago you bought, and which "
+        "version of the policy applies) is not available here."
     ),
     # The download's progress, in words: "Getting the self-check ready: 1.2 of 3.9 MB".
     "progress": "Getting the self-check ready: {received} of {total} MB",
     "progress_done": "Getting the self-check ready: starting it…",
-    "no_wasm": (
-        "Sorry, this browser cannot run the self-check: it needs WebAssembly, which is turned "
-        "off or not available here. You can email support or read the summary of the policy "
-        "instead."
-    ),
     "copied": "Copied the summary.",
     # A question that an answer brought in, said politely (it appears further down the form).
     "revealed": "A new question below: {label}",

@@ -525,6 +525,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
                     wheel=here(shipment.wheel),
                     wheel_sha256=shipment.wheel_sha256,
                     decisions=here(shipment.decisions),
+                    decision_table=shipment.files[shipment.decisions].read_text(encoding="utf-8"),
                     package=shipment.package,
                     module=entry.source.import_name,
                     worker=here(shipment.worker),

@@ -35,6 +35,8 @@ TEMPLATES = Environment(
     autoescape=True,
     undefined=StrictUndefined,
 )
+# tojson (the decision table in the page): compact, as every byte is the customer's to download.
+TEMPLATES.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
 
 EXPECT_KEY = "expect"
 NOTE_KEY = "note"
@@ -141,7 +143,10 @@ class RefundCheckBlock(PolicyBlock):
         self.replace(
             block,
             render_widget(
-                self.ext.package.rulebook, self.ext.page_policy, self.ext.context.version_urls
+                self.ext.package.rulebook,
+                self.ext.page_policy,
+                self.ext.context.version_urls,
+                decision_table=self.ext.context.widget.decision_table,
             ),
         )
 
@@ -361,11 +366,18 @@ def render_pointer(current_url: str) -> str:
 
 
 def render_widget(
-    rulebook: Rulebook, policy: Policy, version_urls: dict[str, str] | None = None
+    rulebook: Rulebook,
+    policy: Policy,
+    version_urls: dict[str, str] | None = None,
+    *,
+    decision_table: str = "",
 ) -> str:
-    """The self-check's form and result, from the checker's questions and words."""
+    """The self-check's form and result, from the checker's questions and words; with
+    ``decision_table`` (decisions.json's text) inside, so the quick answer needs no network."""
     email = blank_email(policy)
     return TEMPLATES.get_template("refund_check.html").render(
+        # Parsed here, written by Jinja's tojson: escaped for a <script> element.
+        decision_table=json.loads(decision_table) if decision_table else None,
         version_urls=json.dumps(version_urls or {}, sort_keys=True),
         words=words,
         questions=[

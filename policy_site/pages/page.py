@@ -40,6 +40,8 @@ class WidgetSettings:
     wheel: str = ""
     wheel_sha256: str = ""
     decisions: str = ""
+    # decisions.json's text, written into the page: the quick answer needs no network.
+    decision_table: str = ""
     package: str = "imgtostl-refund-checker"  # the wheel's name in the lock
     module: str = ""  # what the worker imports from it: the policy's package (checker)
     worker: str = "assets/refund-check/worker.js"

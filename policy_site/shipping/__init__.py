@@ -29,6 +29,9 @@ RUNTIME_DIR = f"assets/pyodide/{runtime.PYODIDE_VERSION}"
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 WIDGET_FILES = (
     "widget.js",
+    "component.js",
+    "machine.js",
+    "draw.js",
     "runtime.js",
     "table.js",
     "progress.js",
@@ -40,7 +43,17 @@ WIDGET_FILES = (
     "widget.css",
 )
 # What widget.js imports (static imports): preloaded with it.
-WIDGET_IMPORTS = ("form.js", "result.js", "runtime.js", "state.js", "table.js", "progress.js")
+WIDGET_IMPORTS = (
+    "component.js",
+    "machine.js",
+    "draw.js",
+    "form.js",
+    "result.js",
+    "runtime.js",
+    "state.js",
+    "table.js",
+    "progress.js",
+)
 POLICY_CSS = "assets/policy.css"
 DECISIONS_NAME = "decisions.json"
 

@@ -97,7 +97,8 @@ READ_PAGE = """() => {
   };
 }"""
 
-# The page's own decision table (table.js on the decisions.json the site ships), asked directly:
+# The page's own decision table (table.js on the decisions.json the build writes into the page),
+# asked directly:
 # what it answers for a query, whether or not the page showed it.
 TABLE_ANSWER = """async ([query, today, source]) => {
   const page = location.href.split('#')[0];
@@ -106,11 +107,8 @@ TABLE_ANSWER = """async ([query, today, source]) => {
     .map((element) => element.src)
     .find((src) => /refund-check[/]widget-[^/]+[/]widget[.]js$/.test(src));
   const { quickAnswer } = await import(new URL('table.js', script).href);
-  // Fetched once per page by the test (kept on the window): a later step asks nothing more.
-  const url = new URL(root.dataset.decisions, document.baseURI).href;
-  window.__testDecisions = window.__testDecisions || {};
-  window.__testDecisions[url] ??= fetch(url).then((response) => response.json());
-  const data = await window.__testDecisions[url];
+  // The table the page itself answers from: written into the page by the build.
+  const data = JSON.parse(root.querySelector('script[data-decision-table]').textContent);
   return quickAnswer(data, query, today, source, page);
 }"""
 # What the table decides, which must be the checker's, field by field.

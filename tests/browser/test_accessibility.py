@@ -280,26 +280,67 @@ def test_without_javascript_the_page_is_axe_clean_at_every_width(
         session.context.close()
 
 
+def widget_in_both_schemes(page: Page) -> list[str]:
+    """axe's WCAG A/AA and best-practice violations in the widget, in the light and the dark
+    scheme (switched with Material's palette toggle, as a visitor does: no reload)."""
+    found = []
+    for scheme in ("slate", "default"):
+        for _ in range(3):
+            if page.get_attribute("body", "data-md-color-scheme") == scheme:
+                break
+            page.locator("[data-md-component=palette] label:visible").first.click()
+        assert page.get_attribute("body", "data-md-color-scheme") == scheme
+        results = AXE.run(page, context=ROOT, options=BEST_PRACTICE)
+        found += [
+            f"{scheme}: {line}"
+            for violation in results.response["violations"]
+            for line in describe(violation)
+        ]
+    return found
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_error_states_are_axe_clean_at_every_width(
+def test_the_loading_failing_and_table_only_states_are_axe_clean_light_and_dark(
     browser: Browser, site_server: SiteServer, width: int
 ) -> None:
+    """One context per width for every state the runtime can leave the widget in."""
     session = open_session(browser, site_server)
     page = session.page
     try:
         page.set_viewport_size({"width": width, "height": 844})
-        session.context.route("**/*.wasm", lambda route: route.abort())
-        # With the decision table: its answer, and beside it what the failure leaves out.
+        held: list[Route] = []
+        session.context.route("**/*.wasm", lambda route: held.append(route))
+        # The quick answer while the full check loads: the note, with the download's progress.
         show_verdict(page, session.url("/"))
+        page.locator(f'{ROOT} [data-part="provenance"] [data-progress]').wait_for(state="visible")
+        assert widget_in_both_schemes(page) == [], f"the quick answer, loading ({width} px)"
+        # The download fails: the note says so once, with "Try again".
+        for route in held:
+            route.abort()
         session.wait_for_state("error", timeout_ms=LOAD_TIMEOUT_MS)
-        page.locator(f'{ROOT} [data-part="provenance"]').wait_for(state="visible")
-        assert whole_page(page) == [], f"the table's answer after a failure ({width} px)"
-        # Without it too: the error state and its way out.
-        session.context.route("**/decisions.json", lambda route: route.abort())
+        page.locator(f'{ROOT} [data-part="provenance"] [data-retry]').wait_for(state="visible")
+        assert widget_in_both_schemes(page) == [], f"the quick answer, failed ({width} px)"
+        # Above the questions: the message, "Try again", the email and the summary.
+        session.context.unroute("**/*.wasm")
+        session.context.route("**/*.wasm", lambda route: route.abort())
         page.goto(session.url("/"))
         start_loading(page)
         session.wait_for_state("error", timeout_ms=LOAD_TIMEOUT_MS)
         page.locator(f"{ROOT} [data-fallback]").wait_for(state="visible")
-        assert whole_page(page) == [], f"the error state ({width} px)"
+        assert widget_in_both_schemes(page) == [], f"the error state ({width} px)"
+        assert whole_page(page) == [], f"the page around the error state ({width} px)"
+        # A browser without WebAssembly: its message, then the quick answer alone.
+        plain = session.context.new_page()
+        plain.add_init_script("delete globalThis.WebAssembly;")
+        plain.goto(session.url("/"))
+        plain.locator(f"{ROOT} [data-fallback]").wait_for(state="visible")
+        assert widget_in_both_schemes(plain) == [], f"no WebAssembly ({width} px)"
+        plain.goto(session.url("/") + CHECK_FRAGMENT + "&terms_violation=true")
+        plain.locator(f"{ROOT} [data-verdict]").wait_for(state="visible")
+        assert widget_in_both_schemes(plain) == [], f"no WebAssembly, the answer ({width} px)"
+        # Back to the answers: support's, from the link, in their tinted box.
+        plain.locator(f"{ROOT} [data-change]").first.click()
+        plain.locator(f"{ROOT} [data-support]").wait_for(state="visible")
+        assert widget_in_both_schemes(plain) == [], f"the link's support answers ({width} px)"
     finally:
         session.context.close()

@@ -3,6 +3,7 @@ their answers in between is not pulled back to the result when the checker's ans
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Route, expect
 
 from tests.browser.conftest import Session
@@ -15,6 +16,8 @@ from tests.browser.visitor import (
     days_ago,
     submit,
 )
+
+pytestmark = pytest.mark.browser
 
 LINK = (
     "purchase_date=2026-05-01&purchase_type=credit_pack&reason=duplicate_payment"

@@ -141,8 +141,10 @@ def test_copy_feedback_is_seen_and_heard_in_the_result(phone: Session) -> None:
     status = page.locator(f"{ROOT} [data-result] [data-result-status]")
     expect(status).to_be_visible()
     expect(status).not_to_be_empty()
-    assert status.get_attribute("role") == "status"
     text = status.inner_text()
+    # Heard once, in the self-check's one live region.
+    expect(page.locator(f"{ROOT} [data-live]")).to_have_text(text)
+    assert page.locator(f"{ROOT} [role=status], {ROOT} [aria-live]").count() == 1
     if "selected below" in text:
         # The browser refused the clipboard: the summary is selected, with what to do beside it.
         area = page.locator(f"{ROOT} [data-copy-area]")
@@ -177,10 +179,13 @@ def test_after_a_result_change_shows_no_loading_words(phone: Session) -> None:
 def test_a_question_an_answer_brings_in_is_announced(phone: Session) -> None:
     page = phone.page
     status = page.locator(f"{ROOT} [data-status]")
-    assert status.get_attribute("aria-live") == "polite"
+    live = page.locator(f"{ROOT} [data-live]")
+    assert live.get_attribute("aria-live") == "polite"
     page.locator('input[name="reason"][value="unusable_result"]').check()
     expect(page.locator('[data-question="first_purchase"]')).to_be_visible()
-    expect(status).to_have_text("A new question below: Is this your first purchase from ImgToSTL?")
+    said = "A new question below: Is this your first purchase from ImgToSTL?"
+    expect(status).to_have_text(said)  # seen beside the button
+    expect(live).to_have_text(said)  # and heard
     # Two at once, both said.
     page.locator('input[name="credits_used"][value="some"]').check()
     expect(status).to_contain_text("Have you downloaded, exported or used any results")

@@ -21,9 +21,10 @@ import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from policy_site.pages.blocks import SUMMARY_ID
 from tests.browser.conftest import (
@@ -32,11 +33,10 @@ from tests.browser.conftest import (
     record_timing,
     shorten_stall_timeout,
 )
-from tests.browser.invariant import ROOT, assert_invariant, assert_safe_mailto
+from tests.browser.invariant import ROOT, assert_invariant, assert_safe_mailto, read
 from tests.browser.server import SiteServer
 from tests.browser.test_widget import FAILURE_TIMEOUT_MS, runtime_paths
 from tests.browser.visitor import LOAD_TIMEOUT_MS, checked, checks_answered, fill, wait_for_check
-from tests.chromium import CHROMIUM_ARGS, chromium_path
 
 pytestmark = pytest.mark.browser
 
@@ -45,10 +45,9 @@ PROJECT = Path(__file__).resolve().parents[2]
 # The page's wait for the runtime in the site built for the stall test: short, to keep the test
 # fast, yet twice a cold load on an idle 2-core machine, so the retry's real load fits in it.
 SHORT_LOAD_TIMEOUT_MS = 6000
-# V8 without its compilers has no WebAssembly object at all, like browsers in hardened modes that
-# turn off the JIT (Safari's Lockdown Mode, for one). The older --js-flags=--noexpose_wasm is gone
-# from the V8 of Chromium 156: with it, WebAssembly is still there.
-NO_WEBASSEMBLY = "--js-flags=--jitless"
+# No WebAssembly object at all, as in browsers in hardened modes that turn off the JIT. (In the
+# V8 of Chromium 156, --js-flags=--noexpose_wasm no longer hides it.)
+NO_WEBASSEMBLY = "delete globalThis.WebAssembly;"
 # What the widget says when no byte of the runtime arrived for a while (a stall), as opposed to a
 # failure it noticed at once.
 TOO_LONG = "stopped downloading"
@@ -109,6 +108,21 @@ def retry_until_a_verdict(session: Session, *, already_answered: bool = False) -
     assert_invariant(page)
 
 
+VISIBLE_TEXTS = """() => [...document.querySelectorAll('[data-refund-check] *')]
+  .filter((element) => element.checkVisibility() && element.children.length === 0
+    && !element.matches('[data-live]'))
+  .map((element) => element.textContent.trim()).filter(Boolean)"""
+
+
+def assert_said_once(page: Page, message: str, *, heard: bool = True) -> None:
+    """``message`` is on screen exactly once, and (``heard``) the one live region said it."""
+    shown = [text for text in page.evaluate(VISIBLE_TEXTS) if text == message]
+    assert len(shown) == 1, shown
+    if heard:
+        expect(page.locator(f"{ROOT} [data-live]")).to_have_text(message)
+    assert page.locator(f"{ROOT} [role=status], {ROOT} [aria-live]").count() == 1
+
+
 def forget_errors(session: Session, *expected: str) -> None:
     """Drop the uncaught errors a test caused on purpose (each must name one of ``expected``)."""
     session.page_errors[:] = [
@@ -125,18 +139,12 @@ def short_timeout_session(browser: Browser, site_server: SiteServer) -> Iterator
 
 
 @pytest.fixture
-def no_wasm_session(playwright_instance: Playwright, site_server: SiteServer) -> Iterator[Session]:
-    """A page in a Chromium of its own, started with WebAssembly turned off."""
-    browser = playwright_instance.chromium.launch(
-        executable_path=chromium_path(),
-        args=[*CHROMIUM_ARGS, NO_WEBASSEMBLY],
-        headless=True,
-    )
-    try:
-        with checked_session(browser, site_server) as session:
-            yield session
-    finally:
-        browser.close()
+def no_wasm_session(browser: Browser, site_server: SiteServer) -> Iterator[Session]:
+    """A page without WebAssembly, as in browsers that turn off the JIT (Safari's Lockdown Mode,
+    for one): the object is deleted before the page's scripts run."""
+    with checked_session(browser, site_server) as session:
+        session.page.add_init_script(NO_WEBASSEMBLY)
+        yield session
 
 
 # The faults --------------------------------------------------------------------------------------
@@ -156,9 +164,12 @@ def test_without_webassembly_the_decision_table_still_answers_with_the_email(
     expect(fallback).to_be_visible()
     page.wait_for_function(
         """() => document.querySelector('[data-refund-check] [data-fallback-message]')
-          .textContent.includes('you can still check your answers')"""
+          .textContent.includes('quick answer')"""
     )
-    assert "WebAssembly" in fallback_message(page)
+    # One message, in the customer's words: what they still get, no jargon, shown once.
+    message = fallback_message(page)
+    assert "complete for your case" in message and "WebAssembly" not in message, message
+    assert_said_once(page, message)
     # "Try again" cannot help here: none is offered; the email and the summary are.
     expect(fallback.locator("[data-retry]")).to_be_hidden()
     assert_safe_mailto(fallback.locator('a[href^="mailto:"]').get_attribute("href") or "")
@@ -176,11 +187,33 @@ def test_without_webassembly_the_decision_table_still_answers_with_the_email(
     expect(provenance).to_contain_text("not available here")
     expect(provenance.locator("[data-retry]")).to_be_hidden()
     expect(page.locator(f"{ROOT} [data-submit]")).to_have_attribute("aria-disabled", "false")
-    # Nothing of the runtime was downloaded: it could not have run.
+    assert "WebAssembly" not in provenance.inner_text()
+    # Beside the answer, shown once; not said again (the verdict, focused, is what is read).
+    provenance_text = page.locator(f"{ROOT} [data-provenance-text]").inner_text()
+    assert_said_once(page, provenance_text, heard=False)
+    # Nothing of the runtime was downloaded: it could not have run. The decision table came
+    # with the page.
     paths = runtime_paths(page)
     assert session.server.requested(paths["runtime"]) == []
-    fetched = {entry.path_only for entry in session.server.requested(paths["lockFolder"])}
-    assert fetched == {paths["lockFolder"] + "decisions.json"}, fetched
+    assert session.server.requested(paths["lockFolder"]) == []
+
+    # A link with an answer the self-check cannot use: that question's error, not silence.
+    unusable = urlencode({**ANSWERS, "purchase_type": "a_gift_card"})
+    page.goto(session.url(f"/#check?{unusable}"))
+    summary = page.locator(f"{ROOT} [data-error-summary]")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(summary.locator("a[data-field=purchase_type]")).to_have_count(1)
+    expect(page.locator('[data-question="purchase_type"] [data-field-error]')).to_be_visible()
+    expect(page.locator(f"{ROOT} [data-result]")).to_be_hidden()
+    # A good link, then a second link in the same tab: nothing of the first one's result stays.
+    page.goto(session.url(f"/#check?{urlencode(ANSWERS)}"))
+    page.locator(f"{ROOT} [data-result] [data-verdict]").wait_for(state="visible")
+    later = urlencode({**ANSWERS, "purchase_date": "2001-01-01"})  # only the checker can say
+    page.goto(session.url(f"/#check?{later}"))
+    expect(page.locator(f"{ROOT} [data-result]")).to_be_hidden()
+    assert dict(read(page).shown)["purchase_date"] == "2001-01-01"
+    expect(page.locator(f"{ROOT} [data-fallback]")).to_be_visible()
 
 
 def test_a_stalled_runtime_download_gives_up_and_a_retry_loads_it(
@@ -214,9 +247,16 @@ def test_a_stalled_runtime_download_gives_up_and_a_retry_loads_it(
     expect(page.locator(f"{ROOT} [data-submit]")).to_have_attribute("aria-disabled", "false")
     assert assert_invariant(page).source == "table"
 
+    # Said once, as what happened to the download, not to the browser.
+    message = page.locator(f"{ROOT} [data-provenance-text]").inner_text()
+    assert "browser" not in message, message
+    assert_said_once(page, message)
+
     session.context.unroute("**/*.wasm")
     before = checks_answered(page)
     provenance.locator("[data-retry]").click()
+    # Focus stays on something with a name: the verdict's heading.
+    assert page.evaluate("() => document.activeElement.matches('[data-result] [data-verdict]')")
     # The check the visitor asked for is confirmed by the checker once the runtime is there.
     assert wait_for_check(page, before, LOAD_TIMEOUT_MS) == "result"
     reading = assert_invariant(page)

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The questions: read their description from the markup the build made, show a state in them,
  * and show the checker's errors the GOV.UK way (a summary with links, and a message by each

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The one way the checker is loaded on Pyodide: by the page's worker (worker.js), by the build's
  * run under Node that tailors the standard library (policy_site/shipping/build_in_node/run.mjs) and by the

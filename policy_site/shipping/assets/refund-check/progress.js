@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The runtime's download, shown: a <progress> bar and its words in each [data-progress] block of
  * the widget, and now and then (each quarter) a sentence for the status that screen readers hear.

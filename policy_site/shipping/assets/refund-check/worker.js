@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The refund self-check's Python side: a module Web Worker that runs the `checker` package on
  * Pyodide, so the page's main thread never blocks while the 10 MB runtime starts.
@@ -51,8 +52,9 @@ let bypassCache = false; // on a retry, a broken file in the HTTP cache must not
 const prefetched = new Map(); // absolute URL -> Promise<Response>, handed out once
 const PROGRESS_EVERY_MS = 200;
 
+/** @param {string | URL} url @returns {string} */
 function fileName(url) {
-  return String(url).split("?")[0].split("/").pop();
+  return String(url).split("?")[0].split("/").pop() || "";
 }
 
 /**
@@ -121,7 +123,8 @@ function track(url, options, { gunzip = false, as = url } = {}) {
  */
 const fetchOriginal = self.fetch.bind(self);
 self.fetch = async (resource, options) => {
-  const url = new URL(String((resource && resource.url) || resource), self.location.href).href;
+  const address = resource instanceof Request ? resource.url : String(resource);
+  const url = new URL(address, self.location.href).href;
   const file = fileName(url);
   try {
     if (prefetched.has(url)) {
