@@ -378,7 +378,6 @@ class _Reads:
     def __init__(self) -> None:
         self.fields: set[str] = set()
         self.values: set[str] = set()
-        self.copying = False  # while answers are copied into new answers (not a decision)
 
 
 def _traced_answers(reads: _Reads, answers: type[BaseAnswers]) -> type[BaseAnswers]:
@@ -387,8 +386,7 @@ def _traced_answers(reads: _Reads, answers: type[BaseAnswers]) -> type[BaseAnswe
 
     def traced(name: str) -> property:
         def read(self: BaseAnswers) -> object:
-            if not reads.copying:
-                reads.fields.add(name)
+            reads.fields.add(name)
             return self.__dict__[name]
 
         return property(read)
@@ -402,18 +400,14 @@ def _traced_answers(reads: _Reads, answers: type[BaseAnswers]) -> type[BaseAnswe
         self: BaseAnswers, possible_values: Mapping[str, tuple[object, ...]]
     ) -> Iterator[BaseAnswers]:
         # Which answers are unsure is read (and decides); copying every other field into each
-        # resolution is not: the copies' own reads are traced when the rules make them.
-        self.unsure_fields(possible_values)
-        possible = answers.resolutions(self, possible_values)
-        while True:
-            reads.copying = True
-            try:
-                resolved = next(possible, None)
-            finally:
-                reads.copying = False
-            if resolved is None:
-                return
-            yield resolved
+        # resolution is not: the copies' own reads are traced when the rules make them. The
+        # resolutions are those of BaseAnswers.resolutions, in its order, made from the instance's
+        # own values rather than through dataclasses.replace, which would read (and so trace)
+        # every field: the ledger's one hot loop.
+        unsure = self.unsure_fields(possible_values)
+        values = self.__dict__
+        for chosen in itertools.product(*(possible_values[name] for name in unsure)):
+            yield type(self)(**{**values, **dict(zip(unsure, chosen, strict=True))})
 
     namespace: dict[str, Any] = {
         item.name: traced(item.name) for item in fields(answers) if item.name != "given"
