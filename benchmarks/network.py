@@ -42,6 +42,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from benchmarks.harness import describe, machine, median, now_and_baseline, say
 from tests.browser.server import SiteServer
 from tests.chromium import CHROMIUM_ARGS, chromium_path
+from tests.policies import credit_pack_bought
 
 PROJECT = Path(__file__).resolve().parents[1]
 PHONE: ViewportSize = {"width": 412, "height": 823}
@@ -60,15 +61,7 @@ PROFILES = {
     },
 }
 CPU_SLOWDOWN = 4
-ANSWERS = {
-    "purchase_date": (date.today() - timedelta(days=3)).isoformat(),
-    "purchase_type": "credit_pack",
-    "reason": "unused",
-    "credits_used": "minimal",
-    "previous_refund_requests": "0",
-    "chargeback_filed": "false",
-    "payment_provider": "creem",
-}
+ANSWERS = credit_pack_bought((date.today() - timedelta(days=3)).isoformat())
 LINK = urlencode(ANSWERS)
 STATE = """() => {
   const root = document.querySelector('[data-refund-check]');

@@ -14,3 +14,19 @@ def edited_policy(folder: Path, old: str, new: str) -> Path:
     edited = Path(folder) / "policy.toml"
     edited.write_text(text.replace(old, new, 1), encoding="utf-8")
     return edited
+
+
+def credit_pack_bought(purchase_date: str, **changes: str) -> dict[str, str]:
+    """The refund policy's most ordinary case, as a form or a link gives it: a credit pack bought
+    on ``purchase_date`` (YYYY-MM-DD), unused but for a few credits, paid through Creem, with no
+    earlier request or dispute; ``changes`` replace or add answers."""
+    return {
+        "purchase_date": purchase_date,
+        "purchase_type": "credit_pack",
+        "reason": "unused",
+        "credits_used": "minimal",
+        "previous_refund_requests": "0",
+        "chargeback_filed": "false",
+        "payment_provider": "creem",
+        **changes,
+    }

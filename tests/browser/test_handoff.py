@@ -20,19 +20,12 @@ from tests.browser.conftest import DEFAULT_TIMEOUT_MS, VIEWPORT, Session
 from tests.browser.invariant import ROOT, assert_invariant
 from tests.browser.server import SiteServer
 from tests.browser.visitor import checked, fill, submit
+from tests.policies import credit_pack_bought
 
 pytestmark = pytest.mark.browser
 
 # The edge of the window: bought on 28 November, a 7-day window, asked on 5 December (day 7).
-BOUGHT = {
-    "purchase_date": "2026-11-28",
-    "purchase_type": "credit_pack",
-    "reason": "unused",
-    "credits_used": "minimal",
-    "previous_refund_requests": "0",
-    "chargeback_filed": "false",
-    "payment_provider": "creem",
-}
+BOUGHT = credit_pack_bought("2026-11-28")
 
 
 @contextmanager

@@ -21,22 +21,13 @@ from tests.browser.conftest import Session, checked_session, shorten_stall_timeo
 from tests.browser.invariant import ROOT, assert_invariant
 from tests.browser.server import SiteServer, Trickle, load_headers_file
 from tests.browser.visitor import LOAD_TIMEOUT_MS, checks_answered, wait_for_check
+from tests.policies import credit_pack_bought
 
 pytestmark = pytest.mark.browser
 
 # Short, so that the tests are quick: the trickled download takes several times as long.
 STALL_MS = 2500
-LINK = urlencode(
-    {
-        "purchase_date": (date.today() - timedelta(days=3)).isoformat(),
-        "purchase_type": "credit_pack",
-        "reason": "unused",
-        "credits_used": "minimal",
-        "previous_refund_requests": "0",
-        "chargeback_filed": "false",
-        "payment_provider": "creem",
-    }
-)
+LINK = urlencode(credit_pack_bought((date.today() - timedelta(days=3)).isoformat()))
 
 READ_PROGRESS = """() => {
   const root = document.querySelector('[data-refund-check]');

@@ -14,6 +14,7 @@ import pytest
 
 from checker import CHECKER
 from tests.checker.test_cli import run_main, run_script
+from tests.policies import credit_pack_bought
 
 PAGE = "https://refunds.imgtostl.com/"
 
@@ -21,16 +22,7 @@ PAGE = "https://refunds.imgtostl.com/"
 def customers_link(asked_days_ago: int = 2, window_day: int = 7, **changes: str) -> str:
     """The link in the customer's email, as the page writes it (the checker's own email)."""
     asked = date.today() - timedelta(days=asked_days_ago)
-    answers = {
-        "purchase_date": (asked - timedelta(days=window_day)).isoformat(),
-        "purchase_type": "credit_pack",
-        "reason": "unused",
-        "credits_used": "minimal",
-        "previous_refund_requests": "0",
-        "chargeback_filed": "false",
-        "payment_provider": "creem",
-        **changes,
-    }
+    answers = credit_pack_bought((asked - timedelta(days=window_day)).isoformat(), **changes)
     result = json.loads(
         CHECKER.check_query(urlencode(answers), today=asked.isoformat(), source="form", page=PAGE)
     )

@@ -31,6 +31,7 @@ from policy_engine.questions import MAX_COUNT
 from policy_review import ledger as ledgers
 from policy_review import review
 from policy_site.shipping import decisions
+from tests.policies import credit_pack_bought
 from tests.site.projects import ROOT
 
 TABLE = ROOT / "policy_site" / "shipping" / "assets" / "refund-check" / "table.js"
@@ -219,17 +220,7 @@ def test_an_email_that_cannot_fit_leaves_out_whole_lines_in_the_stated_order() -
 @pytest.mark.parametrize("days", DAYS_AGO)
 def test_a_customer_who_bought_days_ago_gets_short_answer_lines(days: int) -> None:
     bought = TODAY - timedelta(days=days)
-    query = urlencode(
-        {
-            "purchase_date": bought.isoformat(),
-            "purchase_type": "credit_pack",
-            "reason": "unused",
-            "credits_used": "minimal",
-            "previous_refund_requests": "0",
-            "chargeback_filed": "false",
-            "payment_provider": "creem",
-        }
-    )
+    query = urlencode(credit_pack_bought(bought.isoformat()))
     body = checker_email(query, TODAY.isoformat(), site_url())["body"]
     day = f"{bought.day} {bought.strftime('%B')} {bought.year}"
     assert answer_lines(body) == [
