@@ -22,11 +22,19 @@ def checks_answered(page: Page) -> int:
 
 
 def wait_for_check(page: Page, before: int, timeout_ms: int = LOAD_TIMEOUT_MS) -> str:
-    """Wait until the checker has answered once more than ``before``: "result" or "errors"."""
+    """Wait until the checker has answered once more than ``before`` and the page has settled on
+    what it shows: "result" or "errors". (The checker's count alone is not enough: its
+    confirmation of an earlier answer may be the one that raised it, while the answers just
+    submitted are still on their way.)"""
     page.wait_for_function(
         """(before) => {
           const root = document.querySelector('[data-refund-check]');
-          return Number(root.dataset.checks || 0) > before || root.dataset.state === 'error';
+          if (root.dataset.state === 'error') return true;
+          const result = !root.querySelector('[data-result]').hidden;
+          const errors = !root.querySelector('[data-error-summary]').hidden;
+          const waiting = root.querySelector('[data-submit]').getAttribute('aria-disabled');
+          return Number(root.dataset.checks || 0) > before && result !== errors
+            && waiting !== 'true';
         }""",
         arg=before,
         timeout=timeout_ms,
