@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The result: the checker's answer, put into the <template>s the build made. Only the checker's
  * words go in, always as text (textContent), never as markup.

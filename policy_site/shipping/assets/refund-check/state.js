@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The self-check's answers: one value, from which the page derives what it shows, what the
  * checker judges and what the link and the email carry. Pure functions, no DOM.

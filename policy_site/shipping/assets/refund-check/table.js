@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The policy's decision table (decisions.json, made at build time from the committed ledger):
  * what the checker decides in every situation, read without Python. Pure functions, no DOM, so
@@ -35,7 +36,7 @@ export function dayNumber(text) {
 
 /** "1 May 2026", as policy_engine.policy.long_date writes it. */
 export function longDate(data, text) {
-  const match = DATE.exec(text);
+  const match = /** @type {RegExpExecArray} */ (DATE.exec(text)); // a date the reader checked
   return `${Number(match[3])} ${data.months[Number(match[2]) - 1]} ${match[1]}`;
 }
 
@@ -59,7 +60,7 @@ function shown(question, text) {
 function inForce(data, day) {
   let chosen = data.versions[0];
   for (const version of data.versions) {
-    if (dayNumber(version.effective) <= day) chosen = version;
+    if (/** @type {number} */ (dayNumber(version.effective)) <= day) chosen = version;
   }
   return chosen;
 }
@@ -101,15 +102,23 @@ export function trimmed(data, text) {
   return text.slice(start, end);
 }
 
+/**
+ * @typedef {{given: Record<string, string>, values: Record<string, string | number>,
+ *   purchase: number, request: number}} ReadAnswers
+ */
+
 /** Read answers as policy_engine.answers.parse_answers reads a query; null when only the checker
- * can say what is wrong; {errors} for a form's unanswered questions. */
+ * can say what is wrong; {errors} for a form's unanswered questions.
+ * @returns {null | {errors: {field: string, message: string}[]} | ReadAnswers} */
 function read(data, query, today, source) {
   const byField = new Map(data.questions.map((question) => [question.field, question]));
+  /** @type {Record<string, string>} */
   const raw = {};
   for (const [key, value] of new URLSearchParams(query)) {
     if (key in raw) return null; // a key given twice: the checker says so
     raw[key] = trimmed(data, value);
   }
+  /** @type {Record<string, string>} */
   const given = {};
   for (const [key, value] of Object.entries(raw)) {
     if (!byField.has(key)) return null; // a key the policy does not know
@@ -124,6 +133,7 @@ function read(data, query, today, source) {
       errors.push({ field: question.field, message: question.when_missing || `Answer “${question.label}”.` });
     }
   }
+  /** @type {Record<string, string | number>} */
   const values = {};
   for (const question of data.questions) {
     if (!(question.field in given)) continue;
@@ -142,22 +152,28 @@ function read(data, query, today, source) {
   const todayNumber = dayNumber(today);
   if (todayNumber === null) return null;
   const latest = todayNumber + data.clock_slack_days;
-  const started = dayNumber(data.sales_started);
+  const started = /** @type {number} */ (dayNumber(data.sales_started));
   const purchase = "purchase_date" in values ? dayNumber(values.purchase_date) : null;
-  let request = "request_date" in values ? dayNumber(values.request_date) : todayNumber;
-  if (source !== "form" && !("request_date" in values) && purchase > todayNumber && purchase <= latest) {
+  // Both dates were read as real days above.
+  let request = "request_date" in values ? /** @type {number} */ (dayNumber(values.request_date)) : todayNumber;
+  if (
+    source !== "form" && !("request_date" in values) && purchase !== null && purchase > todayNumber &&
+    purchase <= latest
+  ) {
     // The customer's today in a zone ahead of the reader's: the request is dated that day, and
     // said as if given (policy_engine.answers.read_answers).
     request = purchase;
     values.request_date = values.purchase_date;
-    given.request_date = values.purchase_date;
+    given.request_date = String(values.purchase_date);
   }
   for (const day of [purchase, "request_date" in values ? request : null]) {
     if (day !== null && (day > latest || day < started)) return null;
   }
   if (purchase !== null && request < purchase) return null;
   if (errors.length) return { errors };
-  return { given, values, purchase, request };
+  // Every question without a default was answered, or errors (or null) were returned: the
+  // purchase date among them.
+  return { given, values, purchase: /** @type {number} */ (purchase), request };
 }
 
 /**
@@ -169,7 +185,7 @@ function read(data, query, today, source) {
  */
 export function quickAnswer(data, query, today, source, page = "") {
   const answers = read(data, query, today, source);
-  if (answers === null || answers.errors) return answers;
+  if (answers === null || "errors" in answers) return answers;
   const values = { ...answers.values };
   // The contract's defaults for what was not given (support's answer stays "not given").
   for (const question of data.questions) {
@@ -182,7 +198,8 @@ export function quickAnswer(data, query, today, source, page = "") {
   const { situation, outcome } = verdictOf(data, version, judged);
   const asked = inForce(data, answers.request);
   let newer = null;
-  if (dayNumber(asked.effective) > dayNumber(version.effective)) {
+  const effective = (/** @type {{effective: string}} */ v) => /** @type {number} */ (dayNumber(v.effective));
+  if (effective(asked) > effective(version)) {
     const other = verdictOf(data, asked, judged).outcome;
     if (other.verdict !== outcome.verdict) newer = { version: asked, outcome: other };
   }
@@ -241,7 +258,7 @@ export function quickAnswer(data, query, today, source, page = "") {
   const requestDay = new Date(answers.request * DAY_MS).toISOString().slice(0, 10);
   const datedLink = requestDate === null ? `${link}&request_date=${requestDay}` : link;
   // Judged as of another day than the reader's (Result.checked_on): what today would say.
-  const todayNumber = dayNumber(today);
+  const todayNumber = /** @type {number} */ (dayNumber(today)); // read() checked it is a day
   let checked = null;
   if (requestDate !== null && answers.request !== todayNumber) {
     let todayWould = null;
