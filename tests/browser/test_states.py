@@ -9,26 +9,16 @@ loaded. (A stalled download and a browser without WebAssembly: test_failures.py.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 from playwright.sync_api import Page, Route, expect
 
 from tests.browser.conftest import Session
 from tests.browser.invariant import ROOT, assert_invariant, assert_safe_mailto, read
-from tests.browser.test_failures import assert_said_once, forget_errors
+from tests.browser.test_failures import ANSWERS, assert_said_once, forget_errors
 from tests.browser.visitor import LOAD_TIMEOUT_MS, answer, checks_answered, fill, wait_for_check
 
 pytestmark = pytest.mark.browser
 
-ANSWERS: dict[str, str] = {
-    "purchase_date": (date.today() - timedelta(days=1)).isoformat(),
-    "purchase_type": "credit_pack",
-    "reason": "technical_failure",
-    "credits_used": "none",
-    "chargeback_filed": "false",
-    "payment_provider": "unsure",
-}
 FOCUSED = """() => {
   const element = document.activeElement;
   return {tag: element.tagName, name: (element.textContent || '').trim().slice(0, 80),
