@@ -1,6 +1,6 @@
-"""ImgToSTL's refund policy as one package: its questions, values, rules and outcomes
-(questions.py, policy.py and policy.toml, rules.py, outcomes.py), and the engine's checking
-functions bound to them. What the policy says about one customer's situation.
+"""ImgToSTL's refund policy as one package on the engine: its values (policy.py) and, in
+``policy.toml``, every version's questions, clauses, words and when each applies. What the policy
+says about one customer's situation.
 
 Standard library only. The same code runs in CPython (tests, the ``refund-check`` CLI, the site
 build) and, unchanged, in the visitor's browser on Pyodide, where the page calls
@@ -15,9 +15,9 @@ build) and, unchanged, in the visitor's browser on Pyodide, where the page calls
 
 from __future__ import annotations
 
-from checker.model import Answers
+from pathlib import Path
+
 from checker.policy import Policy
-from checker.rules import RULEBOOK
 from policy_engine.answers import InvalidAnswers, Source, answers_to_query, parse_answers
 from policy_engine.checking import PolicyChecker
 from policy_engine.model import Verdict
@@ -28,7 +28,6 @@ from policy_engine.rules import Rulebook
 __all__ = [
     "CHECKER",
     "RULEBOOK",
-    "Answers",
     "Clause",
     "InvalidAnswers",
     "Policies",
@@ -49,6 +48,15 @@ __all__ = [
     "read_policies",
     "warm_up",
 ]
+
+# The refund policy: its folder holds policy.toml (every version's rules and words) and ledger.txt.
+RULEBOOK = Rulebook(
+    "refund",
+    Path(__file__).parent,
+    policy=Policy,
+    example='{"purchase_date": "2026-05-01", "purchase_type": "credit_pack", '
+    '"reason": "duplicate_payment", "credits_used": "none"}',
+)
 
 # The engine's checking functions, bound to the refund policy's rulebook.
 CHECKER = PolicyChecker(RULEBOOK)

@@ -13,15 +13,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from checker import CHECKER
-from checker.questions import QUESTIONS
+from checker import CHECKER, RULEBOOK
 from policy_engine import cli
 from policy_engine.questions import Question
 
 
-def _parser(questions: Sequence[Question] = QUESTIONS) -> argparse.ArgumentParser:
-    """The refund policy's flags."""
-    return cli.parser_for(questions)
+def _parser(questions: Sequence[Question] | None = None) -> argparse.ArgumentParser:
+    """The refund policy's flags (one per question any version asks)."""
+    return cli.parser_for(RULEBOOK.questions if questions is None else questions)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

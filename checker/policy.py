@@ -12,6 +12,7 @@ from pathlib import Path
 from policy_engine import policy as engine
 from policy_engine.policy import Parameter, Scope, declared
 from policy_engine.texts import OutcomeTexts
+from policy_engine.version_rules import VersionRules
 
 # The policy file shipped with this package.
 DEFAULT_POLICY_FILE = Path(__file__).with_name("policy.toml")
@@ -102,6 +103,7 @@ class Policy(engine.Policy):
     sales_started: date = engine.sales_started()
     clause_texts: dict[str, str] = engine.clause_texts()
     texts: OutcomeTexts = engine.texts()
+    rules: VersionRules = engine.rules()
     source: str = "policy.toml"
     effective: date = engine.effective()
     changes: str = engine.changes()

@@ -43,14 +43,11 @@ class PolicyChecker:
         self._default: Policies | None = None
 
     def read_policies(self, path: str | Path | None = None) -> Policies:
-        """Every version of a policy file (by default the rulebook's own), checked: each must give
-        words for exactly the rules' clauses and outcomes. Raises ``PolicyError``."""
-        return read_policy_file(
-            path or self.rulebook.policy_file,
-            clause_ids=self.rulebook.clause_ids,
-            policy_class=self.rulebook.policy,
-            outcome_ids=self.rulebook.outcome_ids,
-        )
+        """Every version of a policy file (by default the rulebook's own, read once), checked.
+        Raises ``PolicyError``."""
+        if path is None:
+            return self.rulebook.policies
+        return read_policy_file(path, policy_class=self.rulebook.policy)
 
     def load_policy(self, path: str | Path | None = None, *, on: date | None = None) -> Policy:
         """The version of a policy file in force ``on`` a day (by default, today)."""

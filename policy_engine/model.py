@@ -87,11 +87,12 @@ class BaseAnswers:
 
 
 def answers_class(name: str, answer_fields: Sequence[str]) -> type[BaseAnswers]:
-    """A policy's answers made from its questions' fields (for a policy that does not declare
-    its own dataclass): each field holds the typed answer its question reads."""
+    """A policy's answers made from its questions' fields: each field holds the typed answer its
+    question reads, None for a question the version in force does not ask (or support's answer
+    not given)."""
     made: type[BaseAnswers] = make_dataclass(
         name,
-        [(answer_field, Any) for answer_field in answer_fields],
+        [(answer_field, Any, field(default=None)) for answer_field in answer_fields],
         bases=(BaseAnswers,),
         frozen=True,
         kw_only=True,

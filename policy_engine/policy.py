@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from policy_engine import texts as outcome_texts
+from policy_engine import version_rules
 from policy_engine.texts import OutcomeIds, OutcomeTexts
+from policy_engine.version_rules import VersionRules
 
 # {{ name }}: a value of the policy in its text. Anything between the braces is a name: one that
 # is not a value (a typo, a space) is an error, never text left as it was.
@@ -157,6 +159,12 @@ def texts() -> Any:
     return field(default_factory=OutcomeTexts)
 
 
+def rules() -> Any:
+    """What the version asks and how it decides: its questions, clauses and when each outcome
+    applies (:mod:`policy_engine.version_rules`)."""
+    return field(default_factory=VersionRules)
+
+
 def effective() -> Any:
     """The day a version took effect."""
     return field(
@@ -215,6 +223,7 @@ class Policy:
     sales_started: date
     clause_texts: dict[str, str]
     texts: OutcomeTexts
+    rules: VersionRules
     source: str
     effective: date
     changes: str
@@ -254,6 +263,7 @@ class StandardPolicy(Policy):
     sales_started: date = sales_started()
     clause_texts: dict[str, str] = clause_texts()
     texts: OutcomeTexts = texts()
+    rules: VersionRules = rules()
     source: str = "policy.toml"
     effective: date = effective()
     changes: str = changes()
@@ -508,6 +518,10 @@ class _Reader:
     ) -> None:
         self.policy_class = policy_class
         self.outcome_ids = outcome_ids or OutcomeIds()
+        if not self.outcome_ids.sentences and "sentences" in data:
+            # A policy with [sentences] says how long after the purchase a request is (the
+            # engine's timing sentence): the file gives each of them.
+            self.outcome_ids = replace(self.outcome_ids, sentences=outcome_texts.TIMING_SENTENCES)
         self.parameters = parameters_of(policy_class)
         # Values of the whole file (not versioned): where customers write, when sales started.
         self.file_values = tuple(p for p in self.parameters if p.scope is Scope.FILE)
@@ -571,6 +585,8 @@ class _Reader:
         resolved: dict[str, Any] = {}
         clauses: dict[str, str] = {}
         written: outcome_texts.Written = {}
+        rules_written = version_rules.Written()
+        kinds = {spec.name: spec.kind for spec in self.parameters}
         email: dict[str, Any] = {}
         previous: date | None = None
         for index, table in enumerate(tables):
@@ -588,7 +604,7 @@ class _Reader:
                 if value is not None:
                     own[spec.name] = value
             version_names = [spec.name for spec in self.version_values]
-            sections = ["clauses", *outcome_texts.SECTIONS, "email"]
+            sections = ["questions", "clauses", *outcome_texts.SECTIONS, "email"]
             for key in table:
                 if key not in version_names and key not in file_names and key not in sections:
                     self.unknown((*at, key), key, [*version_names, *sections])
@@ -601,17 +617,33 @@ class _Reader:
                 )
             previous = effective or previous
             resolved.update(own)
-            clauses = self.clauses(table, at, index, clauses)
+            rules = version_rules.read_version_rules(
+                table, at, rules_written, index == 0, kinds, self.problem
+            )
+            clause_ids = tuple(rules_written.clauses)
+            ids = self.ids_of(rules) if rules is not None else self.outcome_ids
+            clauses = self.clauses(table, at, index, clauses, clause_ids)
             written = outcome_texts.read_version_texts(
-                table, at, written, index == 0, self.clause_ids, self.problem, self.outcome_ids
+                table, at, written, index == 0, clause_ids, self.problem, ids
             )
-            email = outcome_texts.read_email(
-                table, at, email, index == 0, self.problem, self.outcome_ids
-            )
+            email = outcome_texts.read_email(table, at, email, index == 0, self.problem, ids)
             self.range_checks(resolved, at)
-            if not self.problems:
-                made.append(self.policy(shared, resolved, clauses, at, (written, email)))
+            if not self.problems and rules is not None:
+                email = outcome_texts.with_answer_lines(email, rules.questions, rules.email_slots)
+                policy = self.policy(shared, resolved, clauses, at, (written, email), ids)
+                made.append(replace(cast(Any, policy), rules=rules))
         return made
+
+    def ids_of(self, rules: VersionRules) -> OutcomeIds:
+        """The outcome texts a version has, by id, as its rules declare them."""
+        return OutcomeIds(
+            notes=tuple(note for note, _ in rules.notes),
+            warning_sources=rules.warnings,
+            alternatives=tuple(key for key, _ in rules.alternatives),
+            refund_timing=tuple(key for key, _ in rules.refund_timing),
+            email_slots=tuple(rules.email_slots),
+            sentences=self.outcome_ids.sentences,
+        )
 
     def typo_fixes_placed(self, table: dict[str, Any], at: tuple[Any, ...]) -> dict[str, Any]:
         """The version's table with its ``typo_fixes``, wherever it stands in the version.
@@ -710,8 +742,15 @@ class _Reader:
         return text
 
     def clauses(
-        self, table: dict[str, Any], at: tuple[Any, ...], index: int, before: dict[str, str]
+        self,
+        table: dict[str, Any],
+        at: tuple[Any, ...],
+        index: int,
+        before: dict[str, str],
+        clause_ids: tuple[str, ...] = (),
     ) -> dict[str, str]:
+        """The clauses' words: ``id = "words"``, or the text of a clause's section."""
+        self.clause_ids = clause_ids or self.clause_ids
         given = table.get("clauses", {})
         where = (*at, "clauses")
         if not isinstance(given, dict):
@@ -722,17 +761,11 @@ class _Reader:
             )
             return before
         words = dict(before)
-        for clause_id, text in given.items():
-            if self.clause_ids and clause_id not in self.clause_ids:
-                close = closest(clause_id, self.clause_ids)
-                hint = f" Did you mean {close}?" if close else ""
-                self.problem(
-                    (*where, clause_id),
-                    f"{clause_id} is not a clause of the self-check.{hint} The clauses are: "
-                    f"{', '.join(self.clause_ids)}. A new clause needs a developer to add its "
-                    "rule first",
-                )
-            elif not isinstance(text, str) or not text.strip():
+        for clause_id, entry in given.items():
+            text = entry.get("text") if isinstance(entry, dict) else entry
+            if isinstance(entry, dict) and "text" not in entry:
+                continue  # the rules' reader says what a clause's section needs
+            if not isinstance(text, str) or not text.strip():
                 self.problem(
                     (*where, clause_id),
                     f"the words of clause {clause_id} must be text in double quotes, as on the "
@@ -769,6 +802,7 @@ class _Reader:
         clauses: dict[str, str],
         at: tuple[Any, ...],
         texts: tuple[outcome_texts.Written, dict[str, Any]] = ({}, {}),
+        ids: OutcomeIds | None = None,
     ) -> Policy:
         given = {**resolved, **shared}
         make: Any = self.policy_class  # a dataclass extending Policy
@@ -788,7 +822,7 @@ class _Reader:
             filled,
             lambda path: f"{self.source}:{self.lines.of(*path)}",
             self.problem,
-            self.outcome_ids,
+            ids or self.outcome_ids,
         )
         verdicts, effects, self_check = self.verdict_words
         # The policy's sentences with this version's values in their placeholders.

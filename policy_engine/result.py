@@ -120,13 +120,12 @@ class Result:
 
     @cached_property
     def alternative_ids(self) -> tuple[str, ...]:
-        return tuple(self.rulebook.outcomes.alternatives(self.answers))
+        return tuple(self.rulebook.outcomes.alternatives(self.answers, self.policy))
 
     @property
     def settlement(self) -> str:
         """How a refund would arrive ("" when the policy does not say)."""
-        choose = self.rulebook.outcomes.refund_timing
-        return choose(self.answers) if choose is not None else ""
+        return self.rulebook.outcomes.refund_timing(self.answers, self.policy)
 
     @cached_property
     def support_checks(self) -> tuple[str, ...]:

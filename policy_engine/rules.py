@@ -1,60 +1,82 @@
-"""A policy's rules: its clauses, registered on its :class:`Rulebook`, and how they give a verdict.
+"""A policy's rules as its ``policy.toml`` declares them, version by version, and how they decide.
 
-* likely eligible: at least one clause supports a refund and none is against it;
+The verdict follows from the clauses that apply (each a condition written as data,
+:mod:`policy_engine.conditions`):
+
+* likely eligible: at least one clause supports the request and none is against it;
 * likely not eligible: at least one is against and none supports;
 * needs review: both kinds apply, or none does (the policy reviews case by case).
 
-When the customer is unsure of an answer, every possible value is tried: if all give the same
-verdict, that is the verdict; otherwise support must review, and the unsure answers that would
-change it are reported as missing.
+When the customer is unsure of an answer that a clause reads, every possible value is tried: if
+all give the same verdict, that is the verdict; otherwise support must review, and the unsure
+answers that would change it are reported as missing.
+
+A :class:`Rulebook` is a policy's folder (its ``policy.toml`` and ``ledger.txt``) read as rules:
+every question any version asks, every clause, note and outcome, and the answers' type. What one
+version asks and decides is :meth:`Rulebook.of` that version.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from policy_engine.model import BaseAnswers, Effect, Verdict, answers_class
-from policy_engine.policy import Policy, StandardPolicy
-from policy_engine.questions import Kind, Question, possible_values
+from policy_engine.policy import Policies, Policy, StandardPolicy, read_policies
+from policy_engine.questions import Question, possible_values
 from policy_engine.texts import OutcomeIds
+from policy_engine.version_rules import Predicate, Rule
 
-# A clause's test: (the policy's answers, the version of its values) -> whether it applies.
-Predicate = Callable[[Any, Any], bool]
+__all__ = ["Evaluation", "Outcomes", "Predicate", "Rule", "Rulebook", "verdict_of"]
 
 
-def _none(*_: Any) -> list[str]:
-    return []
+def notes(answers: Any, policy: Any) -> list[str]:
+    """The notes that fit the case, in the order the version writes them."""
+    rules = policy.rules
+    return [note for note, when in rules.notes if when.holds(answers, policy)]
+
+
+def alternatives(answers: Any, policy: Any) -> list[str]:
+    """The alternatives that fit the case, in the order the version writes them."""
+    rules = policy.rules
+    return [key for key, when in rules.alternatives if when.holds(answers, policy)]
+
+
+def refund_timing(answers: Any, policy: Any) -> str:
+    """How a refund would arrive: the first of the version's timings that fits ("": none)."""
+    rules = policy.rules
+    return next((key for key, when in rules.refund_timing if when.holds(answers, policy)), "")
+
+
+def timing(answers: Any, policy: Any) -> str:
+    """How long after the purchase the request is, next to the policy's window: its file's
+    [sentences] ({days} filled in), or "" for a policy without them."""
+    said = policy.texts.sentences
+    if not said:
+        return ""
+    days = answers.days_since_purchase
+    if "request_date" in answers.given:
+        first = said["dated_same_day"] if days == 0 else said["dated_after"]
+    else:
+        first = said["bought_today"] if days == 0 else said["bought_ago"]
+    count = f"{days:,} day{'s' if days != 1 else ''}"
+    return f"{first.replace('{days}', count)} {said['window']}"
 
 
 @dataclass(frozen=True)
 class Outcomes:
-    """What a policy's result says besides its verdict and clauses, and when: its outcome texts'
-    ids (their words are its ``policy.toml``'s, per version, quoting its page) and the functions
-    that choose them for a case. A policy without any says the verdict, the clauses and the
-    email."""
+    """What a policy's result says besides its verdict and clauses: its outcome texts' ids (their
+    words are its ``policy.toml``'s, per version, quoting its page) and the functions that choose
+    them for a case, each reading the version's own conditions."""
 
     ids: OutcomeIds = field(default_factory=OutcomeIds)
-    # (answers, policy) -> the notes that fit the case, in the order of ids.notes.
-    notes: Callable[[Any, Any], list[str]] = _none
-    # (answers) -> the alternatives that fit it.
-    alternatives: Callable[[Any], list[str]] = _none
-    # (answers) -> how a refund would arrive (one of ids.refund_timing); None: not said.
-    refund_timing: Callable[[Any], str] | None = None
-    # (answers, policy) -> a sentence on the time between purchase and request ("" for none).
-    timing: Callable[[Any, Any], str] = lambda answers, policy: ""
-
-
-@dataclass(frozen=True, eq=False)  # each rule is one object: compared by identity
-class Rule:
-    """A clause of the policy: its id (the bullet's anchor), its effect and when it applies."""
-
-    clause_id: str
-    effect: Effect
-    applies: Predicate
+    notes: Callable[[Any, Any], list[str]] = notes
+    alternatives: Callable[[Any, Any], list[str]] = alternatives
+    refund_timing: Callable[[Any, Any], str] = refund_timing
+    timing: Callable[[Any, Any], str] = timing
 
 
 @dataclass(frozen=True)
@@ -68,83 +90,28 @@ class Evaluation:
 
 @dataclass(eq=False)  # one object per policy: compared by identity
 class Rulebook:
-    """A policy as the engine and the site read it: its name, its questions, and its clauses,
-    registered on it in the policy's order (``@rulebook.supports("id")``); its files
-    (``policy.toml``, ``ledger.txt``) sit in ``folder``, beside its rules.
+    """A policy as the engine and the site read it: its name, its folder (``policy.toml``,
+    ``ledger.txt``), the class of its values, and what its file declares: every question, clause
+    and outcome of every version (:meth:`of` gives one version's).
 
     The site's machinery is given a rulebook (the ``RULEBOOK`` of the package that
     ``mkdocs.yml``'s ``policies`` names) and reads everything it needs of the policy from it.
     """
 
     name: str  # what ./run review NAME, ./run new-version and refund-check --for call it
-    questions: tuple[Question, ...]
     folder: Path
-    # The typed answers (a frozen, keyword-only dataclass extending BaseAnswers, one field per
-    # question); None: made from the questions.
-    answers: type[BaseAnswers] | None = None
     # The values of a version (a dataclass extending Policy); StandardPolicy: none of its own.
     policy: type[Policy] = StandardPolicy
-    outcomes: Outcomes = field(default_factory=Outcomes)
-    # Answers the email may name: slot -> (field, "label" for its option's words, or "words" for
-    # its value with spaces), as {reason} in the email's lines.
-    email_slots: dict[str, tuple[str, str]] = field(default_factory=dict)
     # A JSON object of answers, for the messages that show what answers look like.
     example: str = '{"purchase_date": "2026-05-01"}'
-    rules: list[Rule] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        fields = [question.field for question in self.questions]
-        for needed in ("purchase_date", "request_date"):
-            question = self.questions_by_field.get(needed)
-            if question is None or question.kind is not Kind.DATE:
-                raise TypeError(f"{self.name}: every policy asks for the {needed} (a date)")
-        if self.answers is None:
-            self.answers = answers_class("Answers", fields)
-        declared = {item for item in self.answers.__dataclass_fields__} - {"given"}
-        if set(fields) != declared:
-            raise TypeError(
-                f"{self.name}: the questions are about {sorted(fields)} but its answers have "
-                f"{sorted(declared)}"
-            )
-        for slot, (answer, _) in self.email_slots.items():
-            if answer not in self.questions_by_field:
-                raise TypeError(f"{self.name}: the email's {{{slot}}} names no question")
-
-    @property
-    def answers_type(self) -> type[BaseAnswers]:
-        assert self.answers is not None  # made in __post_init__
-        return self.answers
-
-    @property
-    def outcome_ids(self) -> OutcomeIds:
-        """The outcome texts' ids, with the email's slots, as the policy file's reader needs."""
-        return replace(self.outcomes.ids, email_slots=tuple(self.email_slots))
-
-    def supports(self, clause_id: str) -> Callable[[Predicate], Predicate]:
-        """Register a clause that supports a refund ("Usually Eligible")."""
-        return self._clause(clause_id, Effect.SUPPORTS)
-
-    def against(self, clause_id: str) -> Callable[[Predicate], Predicate]:
-        """Register a clause that counts against a refund ("Usually Not Eligible")."""
-        return self._clause(clause_id, Effect.AGAINST)
-
-    def _clause(self, clause_id: str, effect: Effect) -> Callable[[Predicate], Predicate]:
-        if any(rule.clause_id == clause_id for rule in self.rules):
-            raise TypeError(f"{self.name}: the clause {clause_id!r} is registered twice")
-
-        def register(predicate: Predicate) -> Predicate:
-            self.rules.append(Rule(clause_id, effect, predicate))
-            return predicate
-
-        return register
-
-    @property
-    def clause_ids(self) -> tuple[str, ...]:
-        return tuple(rule.clause_id for rule in self.rules)
+    # One version's rulebook (:meth:`of`): that version alone, with the whole policy's answers.
+    only: Policy | None = None
+    whole: Rulebook | None = field(default=None, repr=False)
+    _views: dict[int, tuple[Policy, Rulebook]] = field(default_factory=dict, repr=False)
 
     @property
     def policy_file(self) -> Path:
-        """The policy's values and words, every version (``policy.toml``)."""
+        """The policy's values, words and rules, every version (``policy.toml``)."""
         return self.folder / "policy.toml"
 
     @property
@@ -153,8 +120,87 @@ class Rulebook:
         return self.folder / "ledger.txt"
 
     @cached_property
+    def policies(self) -> Policies:
+        """Every version of the policy file (read once; raises ``PolicyError``)."""
+        return read_policies(self.policy_file, policy_class=self.policy)
+
+    @property
+    def versions(self) -> tuple[Policy, ...]:
+        return (self.only,) if self.only is not None else self.policies.versions
+
+    def of(self, policy: Policy) -> Rulebook:
+        """What one version asks and decides, as a rulebook of its own."""
+        if self.only is not None:
+            return self if policy is self.only else (self.whole or self).of(policy)
+        key = id(policy)
+        if key not in self._views:
+            view = Rulebook(
+                self.name, self.folder, self.policy, self.example, only=policy, whole=self
+            )
+            self._views[key] = (policy, view)  # the policy is kept, so its id stays its own
+        return self._views[key][1]
+
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question, in the order first asked; each as the latest version that asks it
+        words it."""
+        latest: dict[str, Question] = {}
+        for version in self.versions:
+            for question in version.rules.questions:
+                latest[question.field] = question
+        return tuple(latest.values())
+
+    @cached_property
     def questions_by_field(self) -> dict[str, Question]:
         return {question.field: question for question in self.questions}
+
+    @cached_property
+    def rules(self) -> list[Rule]:
+        """Every clause (the latest version's rule for each), in the order first written."""
+        latest: dict[str, Rule] = {}
+        for version in self.versions:
+            for rule in version.rules.clauses:
+                latest[rule.clause_id] = rule
+        return list(latest.values())
+
+    @property
+    def clause_ids(self) -> tuple[str, ...]:
+        return tuple(rule.clause_id for rule in self.rules)
+
+    @cached_property
+    def outcomes(self) -> Outcomes:
+        def union(pick: Callable[[Policy], tuple[Any, ...]]) -> tuple[Any, ...]:
+            return tuple(dict.fromkeys(item for v in self.versions for item in pick(v)))
+
+        return Outcomes(
+            OutcomeIds(
+                notes=union(lambda v: tuple(note for note, _ in v.rules.notes)),
+                warning_sources=union(lambda v: v.rules.warnings),
+                alternatives=union(lambda v: tuple(key for key, _ in v.rules.alternatives)),
+                refund_timing=union(lambda v: tuple(key for key, _ in v.rules.refund_timing)),
+                email_slots=tuple(self.email_slots),
+            )
+        )
+
+    @property
+    def outcome_ids(self) -> OutcomeIds:
+        return self.outcomes.ids
+
+    @cached_property
+    def email_slots(self) -> dict[str, tuple[str, str]]:
+        """Answers the email may name: slot -> (field, "label" for its option's words, or
+        "words" for its value with spaces), as {reason} in the email's lines."""
+        slots: dict[str, tuple[str, str]] = {}
+        for version in self.versions:
+            slots.update(version.rules.email_slots)
+        return slots
+
+    @cached_property
+    def answers_type(self) -> type[BaseAnswers]:
+        """The typed answers: one field per question any version asks (None when not given)."""
+        if self.whole is not None:
+            return self.whole.answers_type
+        return answers_class("Answers", [question.field for question in self.questions])
 
     @cached_property
     def possible_values(self) -> dict[str, tuple[object, ...]]:
@@ -162,19 +208,23 @@ class Rulebook:
         return possible_values(self.questions)
 
     def that_apply(self, answers: Any, policy: Any) -> list[Rule]:
-        """The clauses that apply to a fully known situation, in the policy's order."""
-        return [rule for rule in self.rules if rule.applies(answers, policy)]
+        """The version's clauses that apply to a fully known situation, in its order."""
+        return [rule for rule in policy.rules.clauses if rule.applies(answers, policy)]
 
     def evaluate(self, answers: BaseAnswers, policy: Any) -> Evaluation:
-        """The policy's verdict on ``answers``, trying every value of the unsure ones."""
-        unsure = answers.unsure_fields(self.possible_values)
+        """The version's verdict on ``answers``, trying every value of the unsure ones."""
+        rules = policy.rules.clauses
+        # What an unsure answer stands for is the version's (a question it asks may read it).
+        possible = self.possible_values if self.only is not None else self._possible(policy)
+        unsure = answers.unsure_fields(possible)
         # Each possible situation, by the values it gives the unsure answers, with its clauses.
         outcomes = [
-            (tuple(getattr(possible, name) for name in unsure), self.that_apply(possible, policy))
-            for possible in answers.resolutions(self.possible_values)
+            (tuple(getattr(possible_answers, name) for name in unsure),
+             self.that_apply(possible_answers, policy))
+            for possible_answers in answers.resolutions(possible)
         ]
         verdicts = [verdict_of(fired) for _, fired in outcomes]
-        always = [rule for rule in self.rules if all(rule in fired for _, fired in outcomes)]
+        always = [rule for rule in rules if all(rule in fired for _, fired in outcomes)]
         if len(set(verdicts)) == 1:
             return Evaluation(verdicts[0], always, [])
         # An unsure answer is missing when changing it alone changes the verdict.
@@ -187,6 +237,10 @@ class Rulebook:
             if any(len(seen) > 1 for seen in by_other_answers.values()):
                 missing.append(name)
         return Evaluation(Verdict.NEEDS_REVIEW, always, missing)
+
+    def _possible(self, policy: Any) -> dict[str, tuple[object, ...]]:
+        own = getattr(policy, "_policy", policy)  # the ledger's traced policy wraps one
+        return possible_values(own.rules.questions)
 
 
 def verdict_of(fired: list[Rule]) -> Verdict:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +77,9 @@ class OutcomeIds:
         return {kind.marker: kind for kind in self.kinds}
 
 
+# The sentences of the engine's timing (policy_engine.rules.timing): how long after the purchase
+# the request is ({days} filled in), next to the policy's window. A policy's [sentences] gives them.
+TIMING_SENTENCES = ("window", "bought_today", "bought_ago", "dated_same_day", "dated_after")
 # The fields of one text, in the order it is said.
 FIELDS = ("before", "quote", "after", "email", "clause")
 # Parts after which the next is joined without a space: "Manual assistance" + ": help …".
@@ -291,14 +294,10 @@ def read_version_texts(
             continue
         for text_id, entry in given.items():
             path = (*where, text_id)
+            if kind.section == "notes" and text_id in ids.warning_notes:
+                continue  # it says when its warning applies; the words are the warning's
             if text_id not in kind.ids:
-                problem(
-                    path,
-                    f"{text_id} is not a {kind.what} of the self-check.{_close(text_id, kind.ids)} "
-                    f"The {kind.section} are: {', '.join(kind.ids)}. A new one needs a developer "
-                    "to say when it applies first",
-                )
-                continue
+                continue  # not said when it applies: the rules' reader says so (version_rules)
             if not isinstance(entry, dict):
                 problem(
                     path,
@@ -309,7 +308,7 @@ def read_version_texts(
             read = _entry(kind, text_id, entry, path, clause_ids, problem)
             if read is not None:
                 out[kind.section][text_id] = Given(read, path)
-        if first:
+        if first or given:
             for text_id in kind.ids:
                 if text_id not in out[kind.section]:
                     problem(
@@ -333,6 +332,8 @@ def _entry(
     read: dict[str, str] = {}
     fine = True
     for name, value in entry.items():
+        if name == "when" and kind.section != "warnings":
+            continue  # when it applies: the rules' reader reads it (version_rules.py)
         if name not in allowed:
             problem(
                 (*path, name),
@@ -602,3 +603,29 @@ def read_sentences(
         problem,
         misplaced,
     )
+
+
+def with_answer_lines(
+    email: dict[str, Any], questions: Sequence[Any], slots: Mapping[str, tuple[str, str]]
+) -> dict[str, Any]:
+    """The email's lines, with a line for each question the customer answers that no answer line
+    names (a question a version adds: "Where did you buy it? {bought_from}"). A policy without
+    answer lines lists every answer anyway."""
+    lines = tuple(email.get("answer_lines", ()))
+    if not lines:
+        return email
+    named = {slot for line in lines for slot in SLOT_PATTERN.findall(line)}
+    named |= {slots[slot][0] for slot in named if slot in slots}
+    added = []
+    for question in questions:
+        slot = next((s for s, (field, _) in slots.items() if field == question.field), None)
+        if (
+            question.asker.value != "customer"
+            or question.kind.value == "date"
+            or question.field in named
+            or slot is None
+            or slot in named
+        ):
+            continue
+        added.append(f"{question.label} {{{slot}}}")
+    return {**email, "answer_lines": (*lines, *added)} if added else email

@@ -335,13 +335,13 @@ def computations(rulebook: Rulebook) -> list[Computation]:
             ],
         ),
         (
-            lambda answers, policy: outcomes.alternatives(answers),
+            outcomes.alternatives,
             [Part("alternatives", "What support may offer instead of a refund.", _ids)],
         ),
         *(
             [
                 (
-                    lambda answers, policy: timing(answers),
+                    timing,
                     [
                         Part(
                             "refund-arrives", "How long an approved refund may take to arrive.", str
@@ -349,7 +349,7 @@ def computations(rulebook: Rulebook) -> list[Computation]:
                     ],
                 )
             ]
-            if timing is not None
+            if outcomes.ids.refund_timing
             else []
         ),
         (
@@ -626,6 +626,7 @@ def make_ledger(rulebook: Rulebook, policy: Policy) -> Ledger:
     The numbers' classes come from the policy values the computations read: first with every
     number in one class, then again with the classes their thresholds draw, until no new value is
     read (a value read only past a threshold adds its own classes)."""
+    rulebook = rulebook.of(policy)
     values_read: set[str] = set()
     while True:
         dims = dimensions(rulebook, policy, values_read)
@@ -736,7 +737,8 @@ def _condition(dims: Sequence[Dimension], row: Row) -> str:
 
 
 def render_version(rulebook: Rulebook, ledger: Ledger) -> list[str]:
-    """One version's part of the file: its policy, classes and tables."""
+    """One version's part of the file: its policy, classes and tables (``rulebook``: that
+    version's, :meth:`Rulebook.of`)."""
     dims = ledger.dims
     sizes = " × ".join(str(len(dim.classes)) for dim in dims)
     lines = ["[policy]", *ledger.policy, "", "[classes]"]

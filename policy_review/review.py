@@ -134,6 +134,8 @@ def _version_text(
 ) -> str:
     for line in ledgers.policy_lines(version):
         digest.update(line.encode() + b"\n")
+    # The version's rules are data too: its questions, conditions and outcomes decide the ledger.
+    digest.update(version.rules.text().encode())
     key = digest.hexdigest()[:32]
     if key in _made:
         return _made[key]
