@@ -175,8 +175,8 @@ class _Parser:
                 self.fail(
                     path,
                     f"{_as_written(item)} is not an answer to “{question.label}”; its answers "
-                    f"are {shown}" + (" (true and false without quotes)" if question.kind is
-                                      Kind.YES_NO else ""),
+                    f"are {shown}"
+                    + (" (true and false without quotes)" if question.kind is Kind.YES_NO else ""),
                 )
                 return None
             answers.append(known[written])
@@ -199,8 +199,10 @@ class _Parser:
         self, key: str, question: Question | None, value: object, path: tuple[Any, ...]
     ) -> Condition | None:
         what = SPANS.get(key) or f"the answer to “{question.label if question else key}”"
-        example = f'{key} = {{ at_most = "refund_window_days" }}' if question is None else (
-            f"{key} = {{ at_least = 2 }}"
+        example = (
+            f'{key} = {{ at_most = "refund_window_days" }}'
+            if question is None
+            else (f"{key} = {{ at_least = 2 }}")
         )
         if not isinstance(value, dict) or not value or set(value) - set(COMPARISONS):
             self.fail(
@@ -220,9 +222,7 @@ class _Parser:
                 texts.append(f"{name} = {number}")
             elif isinstance(operand, str) and self.values.get(operand) in ("days", "count"):
                 read_values.add(operand)
-                tests.append(
-                    lambda a, p, c=compare, v=operand: c(_measure(a, key), getattr(p, v))
-                )
+                tests.append(lambda a, p, c=compare, v=operand: c(_measure(a, key), getattr(p, v)))
                 texts.append(f'{name} = "{operand}"')
             else:
                 numbers = [n for n, kind in self.values.items() if kind in ("days", "count")]

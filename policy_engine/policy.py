@@ -621,7 +621,11 @@ class _Reader:
                 table, at, rules_written, index == 0, kinds, self.problem
             )
             clause_ids = tuple(rules_written.clauses)
-            ids = self.ids_of(rules) if rules is not None else self.outcome_ids
+            ids = (
+                self.ids_of(rules)
+                if rules is not None
+                else replace(self.outcome_ids, email_slots=tuple(rules_written.slots))
+            )
             clauses = self.clauses(table, at, index, clauses, clause_ids)
             written = outcome_texts.read_version_texts(
                 table, at, written, index == 0, clause_ids, self.problem, ids

@@ -219,8 +219,10 @@ class Rulebook:
         unsure = answers.unsure_fields(possible)
         # Each possible situation, by the values it gives the unsure answers, with its clauses.
         outcomes = [
-            (tuple(getattr(possible_answers, name) for name in unsure),
-             self.that_apply(possible_answers, policy))
+            (
+                tuple(getattr(possible_answers, name) for name in unsure),
+                self.that_apply(possible_answers, policy),
+            )
             for possible_answers in answers.resolutions(possible)
         ]
         verdicts = [verdict_of(fired) for _, fired in outcomes]

@@ -80,8 +80,10 @@ class VersionRules:
     def text(self) -> str:
         """Everything here that decides, as text (the ledger's cache is keyed by it)."""
         lines = [f"question {q!r}" for q in self.questions]
-        lines += [f"clause {r.clause_id} {r.effect.value} {r.condition and r.condition.text}"
-                  for r in self.clauses]
+        lines += [
+            f"clause {r.clause_id} {r.effect.value} {r.condition and r.condition.text}"
+            for r in self.clauses
+        ]
         lines += [f"note {i} {c.text}" for i, c in self.notes]
         lines += [f"warning {kind} {i}" for kind, i in self.warnings]
         lines += [f"alternative {i} {c.text}" for i, c in self.alternatives]
@@ -93,8 +95,19 @@ class VersionRules:
 # Questions -------------------------------------------------------------------------------------
 
 QUESTION_KEYS = (
-    "question", "kind", "options", "about", "hint", "when_missing", "default", "shown_when",
-    "asker", "support_says", "support_checks", "email_slot", "email_shows",
+    "question",
+    "kind",
+    "options",
+    "about",
+    "hint",
+    "when_missing",
+    "default",
+    "shown_when",
+    "asker",
+    "support_says",
+    "support_checks",
+    "email_slot",
+    "email_shows",
 )
 _YES_NO_VALUES = ("true", "false", "unsure")
 _EXAMPLE_QUESTION = (
@@ -132,13 +145,19 @@ class _QuestionReader:
 
                 close = closest(key, QUESTION_KEYS)
                 hint = f" Did you mean {close}?" if close else ""
-                self.problem((*path, key), f"{key} is not a part of a question.{hint} A question "
-                             f"has {', '.join(QUESTION_KEYS)}")
+                self.problem(
+                    (*path, key),
+                    f"{key} is not a part of a question.{hint} A question "
+                    f"has {', '.join(QUESTION_KEYS)}",
+                )
                 fine = False
         label = _text(merged.get("question"))
         if label is None:
-            self.problem(path, f'the question {name} has no words; add a line question = "…" '
-                         "under it, in the customer's words")
+            self.problem(
+                path,
+                f'the question {name} has no words; add a line question = "…" '
+                "under it, in the customer's words",
+            )
             return None
         kind = self.kind(name, merged, path)
         if kind is None:
@@ -151,36 +170,49 @@ class _QuestionReader:
             if key in merged:
                 text = _text(merged[key])
                 if text is None or "<" in text or ">" in text:
-                    self.problem((*path, key), f"{key} of the question {name} must be plain text "
-                                 "in double quotes")
+                    self.problem(
+                        (*path, key),
+                        f"{key} of the question {name} must be plain text in double quotes",
+                    )
                     fine = False
                 else:
                     texts[key] = text
         asker = merged.get("asker", "customer")
         if asker not in [a.value for a in Asker]:
-            self.problem((*path, "asker"), f"asker must be one of {', '.join(a.value for a in Asker)}"
-                         f"; it is {asker!r}")
+            self.problem(
+                (*path, "asker"),
+                f"asker must be one of {', '.join(a.value for a in Asker)}; it is {asker!r}",
+            )
             return None
         default = None
         if "default" in merged:
             default = _default_text(merged["default"])
             if default is None:
-                self.problem((*path, "default"), f"the default of {name} must be one of its "
-                             "answers, like default = false or default = \"unsure\"")
+                self.problem(
+                    (*path, "default"),
+                    f"the default of {name} must be one of its "
+                    'answers, like default = false or default = "unsure"',
+                )
                 fine = False
         shown_when: list[tuple[str, tuple[str, ...]]] = []
         raw_shown = merged.get("shown_when", {})
         if not isinstance(raw_shown, dict):
-            self.problem((*path, "shown_when"), 'shown_when must be a table like shown_when = '
-                         '{ credits_used = ["some", "substantial"] }')
+            self.problem(
+                (*path, "shown_when"),
+                "shown_when must be a table like shown_when = "
+                '{ credits_used = ["some", "substantial"] }',
+            )
             fine = False
         else:
             for other, values in raw_shown.items():
                 listed = values if isinstance(values, list) else [values]
                 texts_listed = [_default_text(v) for v in listed]
                 if any(t is None for t in texts_listed) or not texts_listed:
-                    self.problem((*path, "shown_when", other), f"shown_when's {other} must name "
-                                 "answers of that question, like [\"some\", \"substantial\"]")
+                    self.problem(
+                        (*path, "shown_when", other),
+                        f"shown_when's {other} must name "
+                        'answers of that question, like ["some", "substantial"]',
+                    )
                     fine = False
                     continue
                 shown_when.append((other, tuple(t for t in texts_listed if t is not None)))
@@ -190,15 +222,19 @@ class _QuestionReader:
             for value, words in raw_says.items():
                 text = _text(words)
                 if text is None:
-                    self.problem((*path, "support_says", value), "each line of support_says is "
-                                 "text in double quotes")
+                    self.problem(
+                        (*path, "support_says", value),
+                        "each line of support_says is text in double quotes",
+                    )
                     fine = False
                 else:
                     support_says.append((value, text))
         shows = merged.get("email_shows", "label")
         if shows not in ("label", "words"):
-            self.problem((*path, "email_shows"), 'email_shows is "label" (the option\'s words) '
-                         'or "words" (its value, with spaces)')
+            self.problem(
+                (*path, "email_shows"),
+                'email_shows is "label" (the option\'s words) or "words" (its value, with spaces)',
+            )
             fine = False
         if not fine:
             return None
@@ -220,8 +256,10 @@ class _QuestionReader:
             try:
                 question.default_answer(__import__("datetime").date.min)
             except ValueError:
-                self.problem((*path, "default"), f"the default {default!r} of {name} is not one "
-                             "of its answers")
+                self.problem(
+                    (*path, "default"),
+                    f"the default {default!r} of {name} is not one of its answers",
+                )
                 return None
         return merged, question
 
@@ -229,8 +267,11 @@ class _QuestionReader:
         written = merged.get("kind")
         if written is not None:
             if written not in [k.value for k in Kind]:
-                self.problem((*path, "kind"), f"kind must be one of {', '.join(k.value for k in Kind)}"
-                             f" (or leave it out for a question with options); it is {written!r}")
+                self.problem(
+                    (*path, "kind"),
+                    f"kind must be one of {', '.join(k.value for k in Kind)}"
+                    f" (or leave it out for a question with options); it is {written!r}",
+                )
                 return None
             return Kind(written)
         options = merged.get("options")
@@ -239,8 +280,11 @@ class _QuestionReader:
             if {"true", "false"} <= keys <= set(_YES_NO_VALUES):
                 return Kind.YES_NO
             return Kind.CHOICE
-        self.problem(path, f"the question {name} needs options, or a line kind = \"date\" "
-                     "(or \"count\"); for example " + _EXAMPLE_QUESTION)
+        self.problem(
+            path,
+            f'the question {name} needs options, or a line kind = "date" '
+            '(or "count"); for example ' + _EXAMPLE_QUESTION,
+        )
         return None
 
     def options(
@@ -254,15 +298,20 @@ class _QuestionReader:
         if kind is Kind.YES_NO and given is None:
             return YES_NO
         if not isinstance(given, dict) or not given:
-            self.problem(path, f"the options of {name} must be a table of value = \"words\", like "
-                         'options = { imgtostl = "On imgtostl.com", unsure = "Not sure" }')
+            self.problem(
+                path,
+                f'the options of {name} must be a table of value = "words", like '
+                'options = { imgtostl = "On imgtostl.com", unsure = "Not sure" }',
+            )
             return None
         out = []
         for value, label in given.items():
             text = _text(label)
             if text is None or "<" in text or ">" in text:
-                self.problem((*path, value), f"the option {value} of {name} needs its words in "
-                             "double quotes (plain text)")
+                self.problem(
+                    (*path, value),
+                    f"the option {value} of {name} needs its words in double quotes (plain text)",
+                )
                 return None
             if kind is Kind.YES_NO:
                 answer: object = UNSURE if value == "unsure" else value == "true"
@@ -279,15 +328,21 @@ def _check_shown_when(
         for other, values in question.shown_when:
             target = questions.get(other)
             if target is None:
-                problem((*path_of(question.field), "shown_when"), f"shown_when of "
-                        f"{question.field} names {other}, which is not a question of this version")
+                problem(
+                    (*path_of(question.field), "shown_when"),
+                    f"shown_when of "
+                    f"{question.field} names {other}, which is not a question of this version",
+                )
                 continue
             known = {option.value for option in target.options}
             wrong = [v for v in values if known and v not in known]
             if wrong:
-                problem((*path_of(question.field), "shown_when"), f"shown_when of "
-                        f"{question.field}: {wrong[0]!r} is not an answer to {other} (its answers "
-                        f"are {', '.join(sorted(known))})")
+                problem(
+                    (*path_of(question.field), "shown_when"),
+                    f"shown_when of "
+                    f"{question.field}: {wrong[0]!r} is not an answer to {other} (its answers "
+                    f"are {', '.join(sorted(known))})",
+                )
 
 
 # The whole version -----------------------------------------------------------------------------
@@ -303,8 +358,11 @@ class Written:
     outcomes: dict[str, dict[str, dict[str, Any]]] = field(
         default_factory=lambda: {section: {} for section in OUTCOME_SECTIONS}
     )
-    # Where each outcome's `when` was written, for the order and for messages.
+    # Where each outcome's `when` was written, for messages.
     paths: dict[tuple[str, str], tuple[Any, ...]] = field(default_factory=dict)
+    # The email's slots so far (kept even when a version has a mistake: the email's lines are
+    # still checked against them).
+    slots: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def read_version_rules(
@@ -328,15 +386,20 @@ def read_version_rules(
     reader = _QuestionReader(fail)
     given_questions = table.get("questions", {})
     if not isinstance(given_questions, dict):
-        fail((*at, "questions"), "questions must be sections, one per question, like "
-             + _EXAMPLE_QUESTION)
+        fail(
+            (*at, "questions"),
+            "questions must be sections, one per question, like " + _EXAMPLE_QUESTION,
+        )
         given_questions = {}
     questions: dict[str, Question] = {}
     for name, entry in {**written.questions, **given_questions}.items():
         path = (*at, "questions", name) if name in given_questions else written.question_paths[name]
         if name in given_questions and not isinstance(given_questions[name], dict):
-            fail(path, f"the question {name} must be a section [versions.questions.{name}] with "
-                 "its lines under it")
+            fail(
+                path,
+                f"the question {name} must be a section [versions.questions.{name}] with "
+                "its lines under it",
+            )
             continue
         before = written.questions.get(name, {})
         read = reader.read(name, given_questions.get(name, {}), path, before)
@@ -348,8 +411,11 @@ def read_version_rules(
     if first or given_questions:
         for needed in ("purchase_date", "request_date"):
             if needed not in questions and not failed:
-                fail((*at, "questions"), f"every policy asks for the {needed} (a date): add a "
-                     f'section [versions.questions.{needed}] with kind = "date"')
+                fail(
+                    (*at, "questions"),
+                    f"every policy asks for the {needed} (a date): add a "
+                    f'section [versions.questions.{needed}] with kind = "date"',
+                )
             elif needed in questions and questions[needed].kind is not Kind.DATE:
                 fail((*at, "questions", needed), f'{needed} must be a date: kind = "date"')
     _check_shown_when(
@@ -369,31 +435,51 @@ def read_version_rules(
         if isinstance(entry, str):
             written.clauses[clause_id] = {**before, "text": entry, "path": before.get("path")}
             if "effect" not in before:
-                fail((*at, "clauses", clause_id), f"the clause {clause_id} is new, so it needs a "
-                     f"section [versions.clauses.{clause_id}] with effect = \"supports\" or "
-                     "\"against\", text = \"its words\" and when = { … } (EDITING.md, "
-                     "“Adding a clause”)")
+                from policy_engine.policy import closest
+
+                close = closest(clause_id, [c for c in written.clauses if c != clause_id])
+                hint = f" Did you mean {close}?" if close else ""
+                fail(
+                    (*at, "clauses", clause_id),
+                    f"{clause_id} is not a clause of the self-check.{hint} A new clause needs a "
+                    f'section [versions.clauses.{clause_id}] with effect = "supports" or '
+                    '"against", text = "its words" and when = { … } (EDITING.md, '
+                    "“Adding a clause”)",
+                )
         elif isinstance(entry, dict):
             path = (*at, "clauses", clause_id)
             for key in entry:
                 if key not in ("effect", "text", "when"):
-                    fail((*path, key), f"{key} is not a part of a clause; a clause has effect, "
-                         "text and when")
+                    fail(
+                        (*path, key),
+                        f"{key} is not a part of a clause; a clause has effect, text and when",
+                    )
             merged = {**before, **entry, "path": path if "when" in entry else before.get("path")}
             for needed in ("effect", "text", "when"):
                 if needed not in merged:
-                    fail(path, f"the clause {clause_id} has no {needed}; add a line "
-                         + {"effect": 'effect = "supports" (or "against")',
+                    fail(
+                        path,
+                        f"the clause {clause_id} has no {needed}; add a line "
+                        + {
+                            "effect": 'effect = "supports" (or "against")',
                             "text": 'text = "its words, as on the policy page"',
-                            "when": 'when = { … } (EDITING.md, “When a clause applies”)'}[needed])
+                            "when": "when = { … } (EDITING.md, “When a clause applies”)",
+                        }[needed],
+                    )
             if merged.get("effect") not in (None, "supports", "against"):
-                fail((*path, "effect"), 'effect is "supports" (the clause supports a refund) or '
-                     '"against" (it counts against one)')
+                fail(
+                    (*path, "effect"),
+                    'effect is "supports" (the clause supports a refund) or '
+                    '"against" (it counts against one)',
+                )
             if before and "effect" in entry and entry["effect"] != before.get("effect"):
-                fail((*path, "effect"), f"the clause {clause_id} "
-                     f"{'supports' if before.get('effect') == 'supports' else 'counts against'} "
-                     "a request in the versions before; a clause keeps its effect. Give the new "
-                     "rule a clause of its own, with its own name")
+                fail(
+                    (*path, "effect"),
+                    f"the clause {clause_id} "
+                    f"{'supports' if before.get('effect') == 'supports' else 'counts against'} "
+                    "a request in the versions before; a clause keeps its effect. Give the new "
+                    "rule a clause of its own, with its own name",
+                )
             written.clauses[clause_id] = merged
     for clause_id, entry in written.clauses.items():
         if "when" not in entry or entry.get("effect") not in ("supports", "against"):
@@ -425,23 +511,32 @@ def read_version_rules(
             path = written.paths.get((section, text_id), (*at, section, text_id))
             if section == "warnings":
                 if "when" in entry:
-                    fail((*path, "when"), f"a warning says when it applies through its clause or "
-                         f"its note: move this when to [versions.notes.{text_id}] (a note of the "
-                         "same name, with no words of its own), or name its clause with "
-                         'clause = "…"')
+                    fail(
+                        (*path, "when"),
+                        f"a warning says when it applies through its clause or "
+                        f"its note: move this when to [versions.notes.{text_id}] (a note of the "
+                        "same name, with no words of its own), or name its clause with "
+                        'clause = "…"',
+                    )
                 elif "clause" in entry:
                     warnings.append(("clause", str(entry["clause"])))
                 elif text_id in written.outcomes["notes"]:
                     warnings.append(("note", text_id))
                 else:
-                    fail(path, f"the warning {text_id} does not say when it applies: name its "
-                         f'clause (clause = "…"), or add [versions.notes.{text_id}] with its '
-                         "when = { … }")
+                    fail(
+                        path,
+                        f"the warning {text_id} does not say when it applies: name its "
+                        f'clause (clause = "…"), or add [versions.notes.{text_id}] with its '
+                        "when = { … }",
+                    )
                 continue
             if "when" not in entry:
                 what = section.rstrip("s").replace("-", " ")
-                fail(path, f"the {what} {text_id} has no when = {{ … }}: say when the "
-                     "self-check says it (EDITING.md, “When a note applies”)")
+                fail(
+                    path,
+                    f"the {what} {text_id} has no when = {{ … }}: say when the "
+                    "self-check says it (EDITING.md, “When a note applies”)",
+                )
                 continue
             made = condition(entry, path)
             if made is not None:
@@ -450,19 +545,21 @@ def read_version_rules(
 
     slots: dict[str, tuple[str, str]] = {}
     for name, entry in written.questions.items():
-        asked = name in questions and questions[name].asked and questions[name].kind is not Kind.DATE
+        asked = (
+            name in questions and questions[name].asked and questions[name].kind is not Kind.DATE
+        )
         if "email_slot" not in entry and not asked:
             continue  # a date is {bought}, {today}; support's answers are not the customer's
         slot = entry.get("email_slot", name)
         slots[str(slot)] = (name, str(entry.get("email_shows", "label")))
+    written.slots = slots
     if failed:
         return None
     # A question changes the verdict when a clause reads it: an unsure answer is then tried
     # every way (what it may stand for: each other option).
     read = frozenset().union(*(rule.condition.answers for rule in rules if rule.condition))
     ordered_questions = tuple(
-        replace(question, changes_verdict=question.field in read)
-        for question in questions.values()
+        replace(question, changes_verdict=question.field in read) for question in questions.values()
     )
     return VersionRules(
         questions=ordered_questions,

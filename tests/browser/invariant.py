@@ -19,11 +19,12 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from playwright.sync_api import Page
 
-from checker import check, check_query, default_policy
-from checker.questions import QUESTIONS
+from checker import RULEBOOK, check, check_query, default_policy
 from policy_engine.advice import MAILTO_LIMIT
 from policy_engine.answers import InvalidAnswers, Source, answers_from_query
 from policy_engine.policy import Policies
+
+QUESTIONS = RULEBOOK.questions
 
 ROOT = "[data-refund-check]"
 POLICY = default_policy()

@@ -22,8 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_state_machine_as_test
 from playwright.sync_api import Browser, Page, expect
 
-from checker import check_query
-from checker.questions import QUESTIONS
+from checker import RULEBOOK, check_query
 from policy_site.shipping.wheel import build_checker_wheel
 from tests.browser.conftest import (
     Session,
@@ -46,6 +45,8 @@ from tests.browser.visitor import (
     wait_for_check,
 )
 from tests.policies import edited_policy
+
+QUESTIONS = RULEBOOK.questions
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,11 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page
 
-from checker.questions import QUESTIONS_BY_FIELD, Kind
+from checker import RULEBOOK
+from policy_engine.questions import Kind
 from tests.browser.invariant import ROOT, read
+
+QUESTIONS_BY_FIELD = RULEBOOK.questions_by_field
 
 # Loading the runtime from cold: about 2 s on an idle 2-core machine, several times that when it
 # is busy. The speed itself is the benchmark's to measure.

@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
-from checker import InvalidAnswers, Source, check, check_json, check_query
-from checker.questions import QUESTIONS_BY_FIELD
+from checker import RULEBOOK, InvalidAnswers, Source, check, check_json, check_query
 from tests.checker.support import answers, contract
+
+QUESTIONS_BY_FIELD = RULEBOOK.questions_by_field
 
 
 def problems_from_check(raw: object, today: date | None = None) -> list[dict[str, str]]:

@@ -102,9 +102,10 @@ def test_a_later_version_changes_one_note_and_inherits_the_rest(tmp_path: Path) 
 # (what is replaced, by what, the text on the line the message names, what it says)
 # fmt: off
 MISTAKES = [
-    ("[versions.notes.credit-pack-some-used]", "[versions.notes.credit-pack-some-usd]",
-     "[versions.notes.credit-pack-some-usd]",
-     "credit-pack-some-usd is not a note of the self-check. Did you mean credit-pack-some-used?"),
+    ('when = { purchase_type = "credit_pack", credits_used = { not = "none" } }',
+     'when = { purchase_type = "credit_pack", credits_usd = { not = "none" } }',
+     'credits_usd = { not = "none" } }',
+     "credits_usd is not an answer a condition can read. Did you mean credits_used?"),
     ('quote = "Approved refunds may revoke', 'qoute = "Approved refunds may revoke',
      'qoute = "Approved refunds may revoke', "qoute is not a part of a note. Did you mean quote?"),
     ('after = "of the job"', 'after = ""', 'after = ""',
@@ -145,14 +146,13 @@ def test_a_mistake_in_the_texts_is_named_with_its_line(
 def test_a_first_version_without_a_text_says_which_and_how_to_add_it(tmp_path: Path) -> None:
     path = edited_policy(
         tmp_path,
-        '[versions.notes.credit-pack-removes-credits]\nquote = "Approved refunds may revoke '
-        'remaining credits associated with the refunded order."\n',
+        'quote = "Approved refunds may revoke remaining credits associated with the refunded '
+        'order."\n',
         "",
     )
     found = problems(path)
     assert any(
-        "the note credit-pack-removes-credits has no words; add a section "
-        "[versions.notes.credit-pack-removes-credits] with a line quote = " in problem
+        "the note credit-pack-removes-credits has no quote; add a line quote = " in problem
         for problem in found
     ), found
 

@@ -62,13 +62,13 @@ SYNTAX_ERRORS = [
     pytest.param('last_updated = "May 2026"', 'last_updated = "May 2026', "last_updated", 'a text in quotes is not closed; end the text with a double quote (") on the same line', id="unclosed quote"),
     pytest.param('changes = "The first', 'changes = """The first', "changes", "a text in quotes is not closed", id="unclosed multi-line text"),
     pytest.param("refund_window_days = 7", "refund_window_days = 7\nrefund_window_days = 8", "refund_window_days = 8", "refund_window_days is given twice in the same place (first at line", id="key twice"),
-    pytest.param("[versions.clauses]", "[versions.clauses]\n[versions.clauses]", "[versions.clauses]\n[versions.clauses]", "the heading [versions.clauses] is given twice", id="heading twice"),
+    pytest.param("[versions.clauses.failed-job]", "[versions.clauses.failed-job]\n[versions.clauses.failed-job]", "[versions.clauses.failed-job]\n[versions.clauses.failed-job]", "the heading [versions.clauses.failed-job] is given twice", id="heading twice"),
     pytest.param("refund_window_days = 7", "refund_window_days 7", "refund_window_days 7", "this line is neither name = value, a [heading] nor a # comment", id="no equals sign"),
     pytest.param("refund_window_days = 7", "refund_window_days = 7 days", "refund_window_days = 7 days", "this line goes on after its value", id="words after a value"),
     pytest.param("refund_window_days = 7", "refund_window_days = 7\x07", "refund_window_days = 7", "this line goes on after its value", id="invisible character"),
     pytest.param('last_updated = "May 2026"', "last_updated = May 2026", "last_updated", 'the value after = is not one TOML understands; put text in double quotes ("May 2026")', id="text without quotes"),
     pytest.param("effective = 2026-05-01", "effective = 2026-02-30", "effective", "this date does not exist; write a real date as year-month-day", id="no such date"),
-    pytest.param("[versions.clauses]", "[versions.clauses", "[versions.clauses", "a heading is not closed; end it with ]", id="unclosed heading"),
+    pytest.param("[versions.clauses.failed-job]", "[versions.clauses.failed-job", "[versions.clauses.failed-job", "a heading is not closed; end it with ]", id="unclosed heading"),
     pytest.param("[[versions]]\n", "[[versions]\n", "[[versions]", "a heading is not closed; end it with ]]", id="unclosed array heading"),
     pytest.param('last_updated = "May 2026"', 'last_updated = "May\\ 2026"', "last_updated", "a backslash (\\) in quoted text starts a special character", id="backslash"),
     pytest.param('last_updated = "May 2026"', 'last_updated = "May \\uZZZZ"', "last_updated", "a backslash (\\) in quoted text starts a special character", id="bad escape"),
@@ -289,22 +289,26 @@ def test_an_unknown_placeholder_in_a_clause_is_named(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as raised:
         load_policy(path)
     (problem,) = raised.value.problems
-    assert problem.startswith(f"{path}:{line_of(path, 'late-request =')}: in clause late-request")
+    assert problem.startswith(
+        f"{path}:{line_of(path, '[versions.clauses.late-request]')}: in clause late-request"
+    )
     assert (
         "{{ refund_days }} is not a policy value. Did you mean {{ refund_window_days }}?" in problem
     )
 
 
 def test_a_policy_file_without_a_clause_is_named(tmp_path: Path) -> None:
-    line = next(line for line in SHIPPED.splitlines() if line.startswith("duplicate-payment ="))
+    line = 'text = "A duplicate or accidental duplicate payment occurred"'
     path = edited_policy(tmp_path, line + "\n", "")
-    with pytest.raises(PolicyError, match=r"clause duplicate-payment has no words; add a line"):
+    with pytest.raises(PolicyError, match=r"the clause duplicate-payment has no text; add a line"):
         load_policy(path)
 
 
 def test_a_policy_file_with_an_unknown_clause_is_named(tmp_path: Path) -> None:
     path = edited_policy(
-        tmp_path, "[versions.clauses]\n", '[versions.clauses]\nlate-payment = "Paid late"\n'
+        tmp_path,
+        "[versions.clauses.duplicate-payment]\n",
+        '[versions.clauses]\nlate-payment = "Paid late"\n\n[versions.clauses.duplicate-payment]\n',
     )
     with pytest.raises(PolicyError) as raised:
         load_policy(path)
@@ -312,4 +316,4 @@ def test_a_policy_file_with_an_unknown_clause_is_named(tmp_path: Path) -> None:
     assert problem.startswith(
         f"{path}:{line_of(path, 'late-payment')}: late-payment is not a clause"
     )
-    assert "The clauses are: duplicate-payment," in problem and "needs a developer" in problem
+    assert "A new clause needs a section [versions.clauses.late-payment] with effect" in problem

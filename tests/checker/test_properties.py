@@ -17,7 +17,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import RULEBOOK, check_json, check_query, default_policy
-from checker.questions import FIELDS
 from tests.checker.support import (
     AGAINST_IDS,
     ALL_IDS,
@@ -26,6 +25,8 @@ from tests.checker.support import (
     VERDICT_RANK,
     contract,
 )
+
+FIELDS = tuple(question.field for question in RULEBOOK.questions)
 
 CREDIT_LEVELS = ["none", "minimal", "some", "substantial"]  # in increasing order of use
 SETTLED = settings(max_examples=150, deadline=None)

@@ -15,11 +15,13 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
-from checker import check_json, check_query
-from checker.questions import QUESTIONS, QUESTIONS_BY_FIELD
+from checker import RULEBOOK, check_json, check_query
 from policy_engine.answers import answers_from_query
 from policy_engine.questions import Asker
 from tests.checker.support import answers, contract
+
+QUESTIONS = RULEBOOK.questions
+QUESTIONS_BY_FIELD = RULEBOOK.questions_by_field
 
 TODAY = "2026-05-03"
 

@@ -19,11 +19,12 @@ import brotli
 
 import checker
 from checker import RULEBOOK, default_policy
-from checker.questions import QUESTIONS
 from policy_engine.answers import answers_from_query
 from policy_site.shipping.runtime import CORE_SHA256
 from tests.checker.support import contract
 from tests.site.projects import ROOT, RUNTIME, accept_review, build, copy_project, edit
+
+QUESTIONS = RULEBOOK.questions
 
 
 class Links(HTMLParser):

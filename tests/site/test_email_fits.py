@@ -24,7 +24,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from checker import CHECKER, RULEBOOK, default_policies
-from checker.questions import QUESTIONS
 from policy_engine import advice
 from policy_engine.answers import Source, answers_from_query
 from policy_engine.questions import MAX_COUNT
@@ -33,6 +32,8 @@ from policy_review import review
 from policy_site.shipping import decisions
 from tests.policies import credit_pack_bought
 from tests.site.projects import ROOT
+
+QUESTIONS = RULEBOOK.questions
 
 TABLE = ROOT / "policy_site" / "shipping" / "assets" / "refund-check" / "table.js"
 TODAY = date(2026, 12, 5)

@@ -9,10 +9,12 @@ import markdown
 import pytest
 
 from checker import RULEBOOK, default_policy, load_policy
-from checker.questions import QUESTIONS, Asker
+from policy_engine.questions import Asker
 from policy_site.package import load
 from policy_site.pages.extension import RefundPolicyExtension
 from tests.checker.support import contract
+
+QUESTIONS = RULEBOOK.questions
 
 REFUND = load("checker")  # the policy the site publishes
 

@@ -21,12 +21,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker import default_policies, default_policy, load_policy
-from checker.outcomes import WARNING_NOTES, NoteId, Settlement
+from checker import RULEBOOK, default_policies, default_policy, load_policy
 from checker.policy import Policy
-from checker.questions import QUESTIONS
-from checker.rules import RULEBOOK
-from checker.terms import within_refund_window
 from policy_engine.advice import note_text, settlement_text
 from policy_engine.answers import parse_answers
 from policy_engine.policy import COMPARED_WITH
@@ -35,6 +31,8 @@ from policy_review import ledger as ledgers
 from policy_review import review
 from tests.checker.support import contract
 from tests.policies import POLICY_FILE, edited_policy
+
+QUESTIONS = RULEBOOK.questions
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "checker" / "ledger.txt"
@@ -105,7 +103,7 @@ def test_every_part_of_the_decision_has_its_table_and_every_clause_and_verdict_o
 ) -> None:
     assert set(committed.tables) == set(ledgers.parts(RULEBOOK))
     for name in [f"clause {rule.clause_id}" for rule in RULEBOOK.rules] + [
-        f"note {n.value}" for n in NoteId
+        f"note {note}" for note in RULEBOOK.outcomes.ids.notes
     ]:
         assert committed.tables[name], f"{name} applies nowhere"
     verdicts = {row.outcome.split()[0] for row in committed.tables["verdict"]}
@@ -150,19 +148,20 @@ def test_the_checker_says_what_the_ledger_records_anywhere_inside_each_class(
     for rule in RULEBOOK.rules:
         recorded = committed.outcome(f"clause {rule.clause_id}", situation) == ledgers.APPLIES
         assert recorded == (rule.clause_id in cited), rule.clause_id
-    notes_as_warnings = {note_text(RULEBOOK, NoteId(n).value, POLICY) for n in WARNING_NOTES}
+    ids = RULEBOOK.outcomes.ids
+    notes_as_warnings = {note_text(RULEBOOK, note, POLICY) for note in ids.warning_notes}
     noted = {
         note
-        for note in NoteId
-        if committed.outcome(f"note {note.value}", situation) == ledgers.APPLIES
+        for note in ids.notes
+        if committed.outcome(f"note {note}", situation) == ledgers.APPLIES
     }
-    # The notes the policy warns with stand apart (checker.outcomes.WARNING_SOURCES).
+    # The notes the policy warns with stand apart (its [versions.warnings] that are notes').
     said = [*result["notes"], *(w for w in result["warnings"] if w in notes_as_warnings)]
     assert sorted(note_text(RULEBOOK, note, POLICY) for note in noted) == sorted(said)
     alternatives = ",".join(item["id"] for item in result["alternatives"]) or "none"
     assert committed.outcome("alternatives", situation) == alternatives
     arrives = committed.outcome("refund-arrives", situation)
-    assert result["processing_time"] == settlement_text(Settlement(arrives).value, POLICY)
+    assert result["processing_time"] == settlement_text(arrives, POLICY)
 
 
 @pytest.fixture
@@ -179,19 +178,15 @@ def rule_replaced(request: pytest.FixtureRequest) -> Iterator[None]:
 def _credits_first(answers: Any, policy: Any) -> bool:
     # recent-unused as rules.py has it, with its two tests the other way round: reads the
     # credits before the dates, and stops after the credits when they are not low.
-    return answers.credits_used.value in ("none", "minimal") and within_refund_window(
-        answers, policy
+    return answers.credits_used in ("none", "minimal") and (
+        answers.days_since_purchase <= policy.refund_window_days
     )
 
 
 def _one_day_shorter(answers: Any, policy: Any) -> bool:
-    return (
-        answers.days_since_purchase < policy.refund_window_days
-        and answers.credits_used.value
-        in (
-            "none",
-            "minimal",
-        )
+    return answers.days_since_purchase < policy.refund_window_days and answers.credits_used in (
+        "none",
+        "minimal",
     )
 
 

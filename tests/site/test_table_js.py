@@ -21,13 +21,15 @@ from urllib.parse import urlencode
 import pytest
 
 from checker import RULEBOOK, Policies, check, check_query, read_policies
-from checker.questions import QUESTIONS
 from policy_engine.answers import InvalidAnswers, Source, answers_from_query
 from policy_engine.questions import Asker, Kind
 from policy_review import ledger as ledgers
 from policy_site.shipping import decisions
 from tests.browser.invariant import DECISION
 from tests.site.projects import ROOT
+
+QUESTIONS = RULEBOOK.questions
+QUESTIONS_BY_FIELD = RULEBOOK.questions_by_field
 
 TABLE = ROOT / "policy_site" / "shipping" / "assets" / "refund-check" / "table.js"
 # The policy page's address, for the email's link to the answers.
@@ -282,8 +284,6 @@ def test_the_pages_shown_when_is_the_checkers_for_every_combination_of_answers()
     """state.js decides which questions the form asks; Question.shown decides which the checker
     requires: the same, for every combination of the answers the conditions read."""
     from itertools import product
-
-    from checker.questions import QUESTIONS_BY_FIELD
 
     conditional = [q for q in QUESTIONS if q.shown_when]
     read = sorted({field for q in conditional for field, _ in q.shown_when})
