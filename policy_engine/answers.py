@@ -310,7 +310,13 @@ def read_answers(
     given = frozenset(field for field in by_field if raw.get(field) is not None)
     text = {field: answer_text(raw[field]) for field in raw if isinstance(field, str)}
     values: dict[str, Any] = {}
+    bought = text.get("purchase_date", "")
     for question in questions:
+        if question.asked_from and bought < question.asked_from:
+            # A question a later version added: a purchase before it is judged without it.
+            values[question.field] = None
+            given = given - {question.field}
+            continue
         if question.field in given:
             values[question.field] = reader.read(question)
         elif question.default is None or (

@@ -73,8 +73,12 @@ class Question:
     # For a fact only support knows, what the result says support will still check when the
     # answer is not given.
     support_checks: str = ""
-    # Whether the answer can change the verdict (the ledger's tests hold this to the rules).
+    # Whether the answer can change the verdict: a clause of the version reads it (derived from
+    # the clauses' conditions, policy_engine.version_rules).
     changes_verdict: bool = True
+    # The day (ISO) from which purchases are asked it: the first version that asks it took effect
+    # then ("": every version asks it). A purchase before it is judged without it.
+    asked_from: str = ""
 
     @property
     def asked(self) -> bool:
@@ -89,6 +93,8 @@ class Question:
 
     def shown(self, answers: dict[str, str]) -> bool:
         """Whether the form asks this question, given the other answers (as text)."""
+        if self.asked_from and str(answers.get("purchase_date", "")) < self.asked_from:
+            return False
         return all(answers.get(field, "") in allowed for field, allowed in self.shown_when)
 
     def parse(self, value: object) -> object:

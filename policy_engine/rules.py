@@ -19,7 +19,7 @@ version asks and decides is :meth:`Rulebook.of` that version.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -145,10 +145,14 @@ class Rulebook:
         """Every question, in the order first asked; each as the latest version that asks it
         words it."""
         latest: dict[str, Question] = {}
-        for version in self.versions:
+        first: dict[str, str] = {}
+        for index, version in enumerate(self.versions):
             for question in version.rules.questions:
                 latest[question.field] = question
-        return tuple(latest.values())
+                # Asked from the day the first version asking it took effect (not the first's:
+                # every purchase before it is judged by the first version).
+                first.setdefault(question.field, version.effective.isoformat() if index else "")
+        return tuple(replace(q, asked_from=first[q.field]) for q in latest.values())
 
     @cached_property
     def questions_by_field(self) -> dict[str, Question]:

@@ -390,6 +390,8 @@ def render_widget(
                 "options": q.options,
                 "default": q.default,
                 "shown_when": json.dumps(dict(q.shown_when)) if q.shown_when else "",
+                # Asked only of purchases from the day the first version asking it took effect.
+                "asked_from": q.asked_from,
             }
             for q in rulebook.questions
             if q.asker is Asker.CUSTOMER

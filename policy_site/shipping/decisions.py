@@ -62,6 +62,7 @@ def _outcome(rulebook: Rulebook, policy: Policy, text: str) -> dict[str, Any]:
 
 
 def _version(rulebook: Rulebook, policy: Policy, ledger: Ledger) -> dict[str, Any]:
+    rulebook = rulebook.of(policy)  # the version's own clauses, notes and outcomes
     tables = {
         name: [[_when(row), row.outcome] for row in rows] for name, rows in ledger.tables.items()
     }
@@ -151,6 +152,8 @@ def decision_data(rulebook: Rulebook, policies: Policies, book: Book) -> dict[st
                 "when_missing": question.when_missing,
                 "support_says": [list(pair) for pair in question.support_says],
                 "support_checks": question.support_checks,
+                # Only where a later version added it: purchases before are not asked it.
+                **({"asked_from": question.asked_from} if question.asked_from else {}),
             }
             for question in rulebook.questions
         ],

@@ -26,6 +26,7 @@ export function readQuestions(form) {
       choices: [...block.querySelectorAll("input[type=radio]")].map((input) => input.value),
       fallback: block.dataset.default ?? null,
       shownWhen,
+      askedFrom: block.dataset.askedFrom || null,
     });
   }
   return questions;

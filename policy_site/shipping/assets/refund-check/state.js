@@ -11,7 +11,8 @@
  *                               and changeable; null means today, as the visitor's browser says
  *
  * Questions are described by the form's markup (see readQuestions in form.js):
- *   {field, kind, choices: [value], fallback: text | null, shownWhen: {field: [value]} | null}
+ *   {field, kind, choices: [value], fallback: text | null, shownWhen: {field: [value]} | null,
+ *    askedFrom: ISO date | null (asked only of purchases from that day: a later version's)}
  */
 
 export const EMPTY = Object.freeze({ answers: {}, parked: {}, support: {}, requestDate: null });
@@ -20,6 +21,8 @@ export const REQUEST_DATE = "request_date";
 
 /** Whether a question's conditions hold for these answers. */
 export function conditionsHold(question, answers) {
+  // ISO dates compare as text; no purchase date yet: not asked yet.
+  if (question.askedFrom && !((answers.purchase_date ?? "") >= question.askedFrom)) return false;
   if (!question.shownWhen) return true;
   return Object.entries(question.shownWhen).every(
     ([field, allowed]) => Array.isArray(allowed) && allowed.includes(answers[field] ?? ""),
@@ -46,7 +49,7 @@ export function withAnswer(state, field, value, questions) {
   else answers[field] = value;
   delete parked[field];
   for (const question of questions) {
-    if (!question.shownWhen || question.field === field) continue;
+    if ((!question.shownWhen && !question.askedFrom) || question.field === field) continue;
     const was = conditionsHold(question, before);
     const now = conditionsHold(question, answers);
     if (was && !now && question.field in answers) {

@@ -53,6 +53,8 @@ function fill(template, values) {
 }
 
 function shown(question, text) {
+  // A question a later version added is asked only of purchases from its day (ISO dates).
+  if (question.asked_from && !((text.purchase_date ?? "") >= question.asked_from)) return false;
   return question.shown_when.every(([field, allowed]) => allowed.includes(text[field] ?? ""));
 }
 
@@ -126,6 +128,11 @@ function read(data, query, today, source) {
   }
   const errors = [];
   for (const question of data.questions) {
+    if (question.asked_from && !((given.purchase_date ?? "") >= question.asked_from)) {
+      // Not asked of a purchase before its version: judged without it, as the checker does.
+      delete given[question.field];
+      continue;
+    }
     if (question.field in given) continue;
     const asked = question.asker === "customer";
     if (question.default === null || (source === "form" && asked && shown(question, given))) {
