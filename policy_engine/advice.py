@@ -102,8 +102,7 @@ def policy_warnings(rulebook: Rulebook, policy: Policy) -> tuple[PolicyWarning, 
     where: the rulebook's ``outcomes.ids.warning_sources``)."""
     said = policy.texts.warnings
     return tuple(
-        PolicyWarning(kind, id, said[id].text, said[id].email)
-        for kind, id in rulebook.outcomes.ids.warning_sources
+        PolicyWarning(kind, id, said[id].text, said[id].email) for kind, id in policy.rules.warnings
     )
 
 

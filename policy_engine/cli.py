@@ -21,6 +21,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,7 +37,7 @@ from policy_engine.answers import (
 )
 from policy_engine.checking import PolicyChecker
 from policy_engine.model import Effect
-from policy_engine.policy import PolicyError
+from policy_engine.policy import PolicyError, long_date
 from policy_engine.questions import Asker, Kind, Question, json_number
 from policy_engine.result import Result
 
@@ -113,6 +114,9 @@ def parser_for(
             required = f"default {question.default}; can change the verdict"
         else:
             required = f"default {question.default}"
+        if question.asked_from:
+            since = long_date(date.fromisoformat(question.asked_from))
+            required += f"; asked of purchases from {since}, ignored before"
         answers.add_argument(
             "--" + question.field.replace("_", "-"),
             dest=question.field,

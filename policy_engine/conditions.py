@@ -218,11 +218,11 @@ class _Parser:
             compare = COMPARISONS[name]
             if isinstance(operand, int) and not isinstance(operand, bool):
                 number = operand
-                tests.append(lambda a, p, c=compare, n=number: c(_measure(a, key), n))
+                tests.append(_against_number(compare, key, number))
                 texts.append(f"{name} = {number}")
             elif isinstance(operand, str) and self.values.get(operand) in ("days", "count"):
                 read_values.add(operand)
-                tests.append(lambda a, p, c=compare, v=operand: c(_measure(a, key), getattr(p, v)))
+                tests.append(_against_value(compare, key, operand))
                 texts.append(f'{name} = "{operand}"')
             else:
                 numbers = [n for n, kind in self.values.items() if kind in ("days", "count")]
@@ -238,6 +238,19 @@ class _Parser:
             frozenset({key}),
             frozenset(read_values),
         )
+
+
+def _against_number(
+    compare: Callable[[Any, Any], bool], key: str, number: int
+) -> Callable[[Any, Any], bool]:
+    return lambda answers, policy: compare(_measure(answers, key), number)
+
+
+def _against_value(
+    compare: Callable[[Any, Any], bool], key: str, name: str
+) -> Callable[[Any, Any], bool]:
+    # The value is read from the version each time (the ledger notes which values are read).
+    return lambda answers, policy: compare(_measure(answers, key), getattr(policy, name))
 
 
 def _all(conditions: Sequence[Condition]) -> Condition:

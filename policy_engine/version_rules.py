@@ -5,7 +5,7 @@ Each ``[[versions]]`` table may give::
 
     [versions.questions.bought_from]
     question = "Where did you buy it?"
-    options = { imgtostl = "On imgtostl.com", reseller = "Through a reseller or marketplace", unsure = "Not sure" }
+    options = { imgtostl = "On imgtostl.com", reseller = "Through a reseller", unsure = "Not sure" }
     when_missing = "Select where you bought it, or “Not sure”."
 
     [versions.clauses.reseller-purchase]
@@ -392,7 +392,7 @@ def read_version_rules(
         )
         given_questions = {}
     questions: dict[str, Question] = {}
-    for name, entry in {**written.questions, **given_questions}.items():
+    for name in {**written.questions, **given_questions}:
         path = (*at, "questions", name) if name in given_questions else written.question_paths[name]
         if name in given_questions and not isinstance(given_questions[name], dict):
             fail(
@@ -557,9 +557,10 @@ def read_version_rules(
         return None
     # A question changes the verdict when a clause reads it: an unsure answer is then tried
     # every way (what it may stand for: each other option).
-    read = frozenset().union(*(rule.condition.answers for rule in rules if rule.condition))
+    clause_reads = frozenset().union(*(r.condition.answers for r in rules if r.condition))
     ordered_questions = tuple(
-        replace(question, changes_verdict=question.field in read) for question in questions.values()
+        replace(question, changes_verdict=question.field in clause_reads)
+        for question in questions.values()
     )
     return VersionRules(
         questions=ordered_questions,

@@ -441,6 +441,16 @@ class _Summary:
             **_PLAIN,
             **more,
         }
+        # A question the version asks without a default (one a later version added): its first
+        # answer; the clauses it would bring are listed under the tables (also_against).
+        for question in self.block.ext.package.rulebook.questions:
+            if (
+                question.field not in answers
+                and question.default is None
+                and question.options
+                and question.shown(answers)
+            ):
+                answers[question.field] = question.options[0].value
         return self.block.ext.package.check(
             answers, policy=self.block.ext.policies, today=purchased + timedelta(days=days)
         )
@@ -523,7 +533,7 @@ def render_summary(block: PolicyBlock) -> str:
     # What also counts against a refund and the tables cannot show (they assume none of it).
     also_against = [
         (clause_id, policy.clause_texts[clause_id])
-        for clause_id, effect in ((rule.clause_id, rule.effect) for rule in rulebook.rules)
+        for clause_id, effect in ((r.clause_id, r.effect) for r in rulebook.of(policy).rules)
         if effect is Effect.AGAINST and clause_id not in cited
     ]
     return TEMPLATES.get_template("decision_summary.html").render(
