@@ -93,6 +93,8 @@ class PolicyChecker:
         else:
             policies = Policies((policy,), source=policy.source)
         today = today or date.today()
+        # Another file's versions (a copy an editor is changing) ask and decide by that file.
+        rulebook = rulebook.for_policies(policies)
         parsed = (
             answers
             if isinstance(answers, BaseAnswers)

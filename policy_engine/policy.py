@@ -819,7 +819,8 @@ class _Reader:
             try:
                 filled[clause_id] = policy.fill(words)
             except PolicyError as error:
-                self.problem((*at, "clauses", clause_id), f"in clause {clause_id}, {error}")
+                # At its words: the clause's text line (or its line id = "words").
+                self.problem((*at, "clauses", clause_id, "text"), f"in clause {clause_id}, {error}")
         outcome = outcome_texts.fill_texts(
             *texts,
             policy.fill,

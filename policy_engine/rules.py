@@ -104,10 +104,13 @@ class Rulebook:
     policy: type[Policy] = StandardPolicy
     # A JSON object of answers, for the messages that show what answers look like.
     example: str = '{"purchase_date": "2026-05-01"}'
+    # The versions it reads, when not its folder's file (:meth:`for_policies`: a file an editor
+    # is changing, read from elsewhere).
+    given: Policies | None = field(default=None, repr=False)
     # One version's rulebook (:meth:`of`): that version alone, with the whole policy's answers.
     only: Policy | None = None
     whole: Rulebook | None = field(default=None, repr=False)
-    _views: dict[int, tuple[Policy, Rulebook]] = field(default_factory=dict, repr=False)
+    _views: dict[int, tuple[Policy | Policies, Rulebook]] = field(default_factory=dict, repr=False)
 
     @property
     def policy_file(self) -> Path:
@@ -122,7 +125,22 @@ class Rulebook:
     @cached_property
     def policies(self) -> Policies:
         """Every version of the policy file (read once; raises ``PolicyError``)."""
+        if self.given is not None:
+            return self.given
         return read_policies(self.policy_file, policy_class=self.policy)
+
+    def for_policies(self, policies: Policies) -> Rulebook:
+        """The rulebook of another file's versions (a copy an editor is changing): its questions,
+        clauses and outcomes are that file's."""
+        if self.given is policies or ("policies" in self.__dict__ and self.policies is policies):
+            return self
+        key = -id(policies)
+        if key not in self._views:
+            if len(self._views) > 64:  # made afresh for each file read: keep the recent ones
+                self._views.pop(next(iter(self._views)))
+            view = Rulebook(self.name, self.folder, self.policy, self.example, given=policies)
+            self._views[key] = (policies, view)
+        return self._views[key][1]
 
     @property
     def versions(self) -> tuple[Policy, ...]:
@@ -137,6 +155,7 @@ class Rulebook:
             view = Rulebook(
                 self.name, self.folder, self.policy, self.example, only=policy, whole=self
             )
+            view.__dict__["policies"] = self.policies
             self._views[key] = (policy, view)  # the policy is kept, so its id stays its own
         return self._views[key][1]
 

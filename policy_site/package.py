@@ -59,8 +59,21 @@ class PolicyPackage:
 
     @property
     def rulebook(self) -> Rulebook:
+        """The package's rulebook, reading the site's own policy file: its questions, clauses and
+        outcomes are that file's (a copy of the project has its own)."""
         rulebook: Rulebook = self.module.RULEBOOK
-        return rulebook
+        if self.policy_file is None or self.policy_file == rulebook.policy_file:
+            return rulebook
+        try:
+            stat = self.policy_file.stat()
+        except OSError:
+            return rulebook  # the file's reader says what is wrong
+        key = (id(rulebook), str(self.policy_file), stat.st_mtime_ns, stat.st_size)
+        if key not in _RULEBOOKS:
+            if len(_RULEBOOKS) > 8:  # the files of the policies the site is built from now
+                _RULEBOOKS.clear()
+            _RULEBOOKS[key] = rulebook.for_policies(self.module.read_policies(self.policy_file))
+        return _RULEBOOKS[key]
 
     @property
     def name(self) -> str:
@@ -88,6 +101,9 @@ class PolicyPackage:
         result: Result = self.module.check(answers, today=today, policy=policy, **more)
         return result
 
+
+# The rulebook of the policy file a site is built from, by the file's state.
+_RULEBOOKS: dict[tuple[int, str, int, int], Rulebook] = {}
 
 REQUIRED = ("RULEBOOK", "check", "check_query", "read_policies", "warm_up")
 

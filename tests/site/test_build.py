@@ -179,7 +179,7 @@ def test_the_runtime_ships_with_only_the_checkers_wheel_in_its_lock(site: Path) 
     assert entry["file_name"] == wheels[0]
     assert entry["sha256"] == hashlib.sha256((shipped / wheels[0]).read_bytes()).hexdigest()
     names = zipfile.ZipFile(shipped / wheels[0]).namelist()
-    assert "checker/rules.py" in names and "checker/policy.toml" in names
+    assert "checker/__init__.py" in names and "checker/policy.toml" in names
     assert not any(name.startswith(("policy_site", "policy_review")) for name in names)
 
 

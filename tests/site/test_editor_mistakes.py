@@ -152,7 +152,7 @@ def test_mistakes_in_the_page_are_each_named_and_nothing_is_built(tmp_path: Path
         line = line_of(examples, at) + at.count("\n")
         expected = f"docs/examples.md:{line}: {message}"
         assert expected in result.stderr, f"{expected}\n\n{result.stderr}"
-    at = line_starting(policy, "duplicate-payment =")
+    at = line_starting(policy, 'text = "A duplicate or accidental duplicate payment occurred')
     assert f"checker/policy.toml:{at}: in clause duplicate-payment, <script> is not allowed" in (
         result.stderr
     )

@@ -1,0 +1,138 @@
+"""Conditions written as data (``when = { … }`` in policy.toml): what each form means, read the
+same way for every policy, and every mistake named with what to write instead."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from policy_engine import conditions
+from policy_engine.conditions import Condition
+from policy_engine.model import UNSURE
+from policy_engine.questions import YES_NO_UNSURE, Kind, Option, Question
+
+QUESTIONS = {
+    "reason": Question(
+        "reason",
+        "Why?",
+        Kind.CHOICE,
+        about="why",
+        options=tuple(Option(v, v.title(), v) for v in ("broken", "late", "other")),
+    ),
+    "used": Question("used", "Used?", Kind.YES_NO, about="use", options=YES_NO_UNSURE),
+    "earlier": Question("earlier", "How many?", Kind.COUNT, about="earlier"),
+    "purchase_date": Question("purchase_date", "When?", Kind.DATE, about="when"),
+}
+VALUES = {"window": "days", "limit": "count", "support_email": "email"}
+
+
+@dataclass(frozen=True)
+class Answers:
+    reason: str = "other"
+    used: object = False
+    earlier: int | None = 0
+    purchase_date: date = date(2026, 5, 1)
+    request_date: date = date(2026, 5, 1)
+
+    @property
+    def days_since_purchase(self) -> int:
+        return (self.request_date - self.purchase_date).days
+
+
+@dataclass(frozen=True)
+class Version:
+    window: int = 7
+    limit: int = 2
+
+
+def parsed(text: str) -> tuple[Condition | None, list[str]]:
+    problems: list[str] = []
+    given = tomllib.loads(f"when = {text}")["when"]
+    made = conditions.parse(
+        given, ("when",), QUESTIONS, VALUES, lambda path, m: problems.append(m)
+    )
+    return made, problems
+
+
+def holds(text: str, **answers: Any) -> bool:
+    made, problems = parsed(text)
+    assert made is not None, problems
+    days = answers.pop("days", 0)
+    return made.holds(
+        Answers(**answers, request_date=date(2026, 5, 1) + timedelta(days=days)), Version()
+    )
+
+
+def test_an_answer_holds_when_it_is_the_option_or_one_of_the_options_named() -> None:
+    assert holds('{ reason = "broken" }', reason="broken")
+    assert not holds('{ reason = "broken" }', reason="late")
+    assert holds('{ reason = ["broken", "late"] }', reason="late")
+    assert holds('{ reason = { not = "broken" } }', reason="other")
+    assert not holds('{ reason = { not = ["broken", "other"] } }', reason="other")
+
+
+def test_yes_no_answers_are_true_false_or_unsure_and_unsure_is_neither() -> None:
+    assert holds("{ used = true }", used=True)
+    assert not holds("{ used = true }", used=UNSURE)
+    assert not holds("{ used = false }", used=UNSURE)
+    assert holds('{ used = "unsure" }', used=UNSURE)
+
+
+@pytest.mark.parametrize(
+    ("days", "at_most", "more_than"), [(0, True, False), (7, True, False), (8, False, True)]
+)
+def test_the_days_since_purchase_compare_with_a_value_of_the_version(
+    days: int, at_most: bool, more_than: bool
+) -> None:
+    assert holds('{ days_since_purchase = { at_most = "window" } }', days=days) is at_most
+    assert holds('{ days_since_purchase = { more_than = "window" } }', days=days) is more_than
+
+
+def test_counts_compare_with_numbers_and_values_and_a_count_not_given_is_none() -> None:
+    assert holds('{ earlier = { at_least = "limit" } }', earlier=2)
+    assert not holds('{ earlier = { at_least = "limit" } }', earlier=1)
+    assert not holds('{ earlier = { at_least = "limit" } }', earlier=None)
+    assert holds("{ earlier = { less_than = 1 } }", earlier=0)
+    assert holds("{ earlier = 3 }", earlier=3) and not holds("{ earlier = 3 }", earlier=4)
+
+
+def test_every_part_must_hold_any_of_needs_one_and_not_turns_a_table_round() -> None:
+    both = '{ reason = "broken", used = true }'
+    assert holds(both, reason="broken", used=True)
+    assert not holds(both, reason="broken", used=False)
+    either = '{ any_of = [{ reason = "broken" }, { used = true }] }'
+    assert holds(either, reason="late", used=True) and holds(either, reason="broken")
+    assert not holds(either, reason="late", used=False)
+    assert holds('{ not = { reason = "broken", used = true } }', reason="broken", used=False)
+    assert holds('{ all_of = [{ reason = "late" }, { earlier = 0 }] }', reason="late")
+
+
+def test_a_condition_says_what_it_reads() -> None:
+    made, _ = parsed('{ reason = "late", days_since_purchase = { at_most = "window" } }')
+    assert made is not None
+    assert made.answers == {"reason", "days_since_purchase"}
+    assert made.values == {"window"}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('{ reasn = "late" }', "reasn is not an answer a condition can read. Did you mean reason?"),
+        ('{ reason = "lat" }', '"lat" is not an answer to “Why?”; its answers are "broken"'),
+        ('{ used = "yes" }', "(true and false without quotes)"),
+        ('{ days_since_purchase = { at_most = "windo" } }', "one of the policy's numbers (window"),
+        ('{ days_since_purchase = { within = 7 } }', "compare it with at_most, at_least"),
+        ('{ days_since_purchase = { at_most = "support_email" } }', "it is \"support_email\""),
+        ("{ any_of = { reason = \"late\" } }", "any_of must be a list of conditions"),
+        ("{}", "a condition is a table of answers and what they must be"),
+        ('{ purchase_date = "2026-05-01" }', "purchase_date is not an answer a condition can read"),
+    ],
+)
+def test_every_mistake_is_named_with_what_to_write(text: str, words: str) -> None:
+    made, problems = parsed(text)
+    assert made is None
+    assert any(words in problem for problem in problems), problems
