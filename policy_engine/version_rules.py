@@ -558,6 +558,8 @@ def read_version_rules(
     # A question changes the verdict when a clause reads it: an unsure answer is then tried
     # every way (what it may stand for: each other option).
     clause_reads = frozenset().union(*(r.condition.answers for r in rules if r.condition))
+    if clause_reads & set(conditions.SPANS):  # a span reads the two dates it is between
+        clause_reads |= {"purchase_date", "request_date"}
     ordered_questions = tuple(
         replace(question, changes_verdict=question.field in clause_reads)
         for question in questions.values()

@@ -50,12 +50,13 @@ class PolicyPackage:
 
     @property
     def policy_path(self) -> Path:
-        return self.policy_file or self.rulebook.policy_file
+        path: Path = self.policy_file or self.module.RULEBOOK.policy_file
+        return path
 
     @property
     def ledger_path(self) -> Path:
         """The committed ledger: beside the policy file unless given."""
-        return self.ledger_file or self.policy_path.with_name(self.rulebook.ledger_file.name)
+        return self.ledger_file or self.policy_path.with_name("ledger.txt")
 
     @property
     def rulebook(self) -> Rulebook:
@@ -72,13 +73,18 @@ class PolicyPackage:
         if key not in _RULEBOOKS:
             if len(_RULEBOOKS) > 8:  # the files of the policies the site is built from now
                 _RULEBOOKS.clear()
-            _RULEBOOKS[key] = rulebook.for_policies(self.module.read_policies(self.policy_file))
+            try:
+                policies = self.module.read_policies(self.policy_file)
+            except ValueError:  # PolicyError: the build's own reading of the file reports it
+                return rulebook
+            _RULEBOOKS[key] = rulebook.for_policies(policies)
         return _RULEBOOKS[key]
 
     @property
     def name(self) -> str:
         """The policy's name (``refund``): for ``./run review NAME`` and the CLI."""
-        return self.rulebook.name
+        name: str = self.module.RULEBOOK.name
+        return name
 
     @property
     def import_name(self) -> str:
@@ -88,7 +94,8 @@ class PolicyPackage:
     @property
     def folder(self) -> Path:
         """The package's folder: its rules, ``policy.toml`` and ``ledger.txt``."""
-        return self.rulebook.folder
+        folder: Path = self.module.RULEBOOK.folder
+        return folder
 
     def read_policies(self, path: str | Path | None = None) -> Policies:
         """Every version of the policy file (by default the package's own), checked against the

@@ -30,50 +30,18 @@ from policy_site.pages.versions import build_day
 CONFIG = "mkdocs.yml"
 
 PACKAGE = '''\
-"""The {title}: its questions, values, rules and outcomes, as one package on the engine
-(:mod:`policy_engine`). Made by ``./run new-policy {name}``: change the question and the rule to
-the policy's own, and its words in policy.toml and docs/{name}.md (EDITING.md says how)."""
+"""The {title}: its questions, values, rules and outcomes are in policy.toml, every version (the
+engine, :mod:`policy_engine`, reads them). Made by ``./run new-policy {name}``: change its question
+and clause to the policy's own, in policy.toml and docs/{name}.md (EDITING.md says how)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from policy_engine.checking import PolicyChecker
-from policy_engine.questions import YES_NO, Kind, Question, request_date
 from policy_engine.rules import Rulebook
 
-QUESTIONS: tuple[Question, ...] = (
-    # Every policy judges a purchase by the version in force on the day it was made.
-    Question(
-        "purchase_date",
-        "When did you buy it?",
-        Kind.DATE,
-        about="the date you bought it",
-        hint="The date on your receipt or order confirmation.",
-        when_missing="Enter the date you bought it.",
-    ),
-    # The policy's own question.
-    Question(
-        "arrived_damaged",
-        "Did your order arrive damaged?",
-        Kind.YES_NO,
-        about="whether your order arrived damaged",
-        options=YES_NO,
-        when_missing="Select whether your order arrived damaged.",
-    ),
-    # The day of the request: today, filled in by the page.
-    request_date(),
-)
-
-RULEBOOK = Rulebook("{name}", QUESTIONS, Path(__file__).parent)
-
-
-@RULEBOOK.supports("arrived-damaged")
-def arrived_damaged(answers: Any, policy: Any) -> bool:
-    """The order arrived damaged."""
-    return answers.arrived_damaged is True
-
+RULEBOOK = Rulebook("{name}", Path(__file__).parent)
 
 # The engine's checking functions, bound to this policy's rulebook.
 CHECKER = PolicyChecker(RULEBOOK)
@@ -127,9 +95,33 @@ effective = {effective}
 last_updated = "{month}"
 changes = "The first published version of the policy."
 
-# The bullets of the page's rules, word for word as on docs/{name}.md.
-[versions.clauses]
-arrived-damaged = "Your order arrived damaged"
+# The self-check's questions (EDITING.md, "Add a question or a clause").
+[versions.questions.purchase_date]
+question = "When did you buy it?"
+kind = "date"
+about = "the date you bought it"
+hint = "The date on your receipt or order confirmation."
+when_missing = "Enter the date you bought it."
+
+[versions.questions.arrived_damaged]
+question = "Did your order arrive damaged?"
+about = "whether your order arrived damaged"
+options = {{ true = "Yes", false = "No" }}
+when_missing = "Select whether your order arrived damaged."
+
+[versions.questions.request_date]
+question = "When are you asking?"
+kind = "date"
+about = "the date of your request"
+hint = "Today unless given."
+default = "today"
+asker = "page"
+
+# The bullets of the page's rules, word for word as on docs/{name}.md, and when each applies.
+[versions.clauses.arrived-damaged]
+effect = "supports"
+text = "Your order arrived damaged"
+when = {{ arrived_damaged = true }}
 
 # The email to support the self-check writes.
 [versions.email]

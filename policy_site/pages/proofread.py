@@ -354,10 +354,12 @@ def policy_file_problems(path: Path, policies: Policies) -> list[str]:
     found = []
     tables = tomllib.loads(text).get("versions", [])
     for index, (table, version) in enumerate(zip(tables, policies.versions, strict=False)):
-        for clause_id, words in (table.get("clauses") or {}).items():
+        for clause_id, entry in (table.get("clauses") or {}).items():
+            # id = "words", or a clause's section with its text.
+            words = entry.get("text") if isinstance(entry, dict) else entry
             if not isinstance(words, str):
                 continue
-            at = lines.of("versions", index, "clauses", clause_id)
+            at = lines.of("versions", index, "clauses", clause_id, "text")
             messages = [message for _, message in unsafe_markup(words)]
             messages += malformed_placeholders(words, version)
             messages += literal_values(words, version)

@@ -290,7 +290,7 @@ def test_an_unknown_placeholder_in_a_clause_is_named(tmp_path: Path) -> None:
         load_policy(path)
     (problem,) = raised.value.problems
     assert problem.startswith(
-        f"{path}:{line_of(path, 'text = \"The request is made more than')}: in clause late-request"
+        f"{path}:{line_of(path, 'text = "The request is made more than')}: in clause late-request"
     )
     assert (
         "{{ refund_days }} is not a policy value. Did you mean {{ refund_window_days }}?" in problem

@@ -176,8 +176,8 @@ VALUE_MISTAKES = [
      'last_updated is missing in the version of 2026-05-01; add a line last_updated = "May 2026"'),
     ('support_email = "support@imgtostl.com"', 'support_email = "support at imgtostl"', "support_email",
      'support_email must be one email address; it is "support at imgtostl".'),
-    ("duplicate-payment = ", "duplicate-paymnet = ", "duplicate-paymnet",
-     "duplicate-paymnet is not a clause of the self-check. Did you mean duplicate-payment?"),
+    ('when = { reason = "duplicate_payment" }', 'when = { reasn = "duplicate_payment" }', "when = { reasn",
+     "reasn is not an answer a condition can read. Did you mean reason?"),
 ]
 # fmt: on
 

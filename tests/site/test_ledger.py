@@ -220,7 +220,7 @@ class _PolicyWithAnUndeclaredNumber(Policy):
 
 def _unusable_within_goodwill_days(answers: Any, policy: Any) -> bool:
     return (
-        answers.reason.value == "unusable_result"
+        answers.reason == "unusable_result"
         and answers.first_purchase is True
         and answers.days_since_purchase <= policy.goodwill_days
     )

@@ -163,7 +163,7 @@ def test_a_module_the_checker_starts_to_import_is_shipped(
     # The tailoring step alone (that every tailored library is then tried is tested above).
     changed = tmp_path / "checker"
     shutil.copytree(REPO / "checker", changed, ignore=shutil.ignore_patterns("__pycache__"))
-    rules = changed / "rules.py"
+    rules = changed / "policy.py"
     rules.write_text(rules.read_text(encoding="utf-8") + "\nimport fractions\n", "utf-8")
     wheel = build_checker_wheel(changed, REPO / "checker" / "policy.toml", tmp_path / "wheels")
     lock = write_lock(shipped["runtime"] / "pyodide-lock.json", wheel, tmp_path / "site")

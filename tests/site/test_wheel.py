@@ -196,6 +196,6 @@ def test_a_gitignore_around_the_cache_does_not_drop_files(tmp_path: Path) -> Non
     checkout = tmp_path / "checkout"
     checkout.mkdir()
     (checkout / ".git").mkdir()
-    (checkout / ".gitignore").write_text("*.toml\nrules.py\n", encoding="utf-8")
+    (checkout / ".gitignore").write_text("*.toml\npolicy.py\n", encoding="utf-8")
     wheel = build_checker_wheel(CHECKER_DIR, POLICY_FILE, checkout / ".cache")
-    assert {"checker/policy.toml", "checker/rules.py"} <= names_in(wheel)
+    assert {"checker/policy.toml", "checker/policy.py"} <= names_in(wheel)
