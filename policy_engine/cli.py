@@ -332,7 +332,9 @@ def _run(argv: Sequence[str] | None, default: PolicyChecker | None) -> int:
     # --for first: the other flags are that policy's questions.
     chosen = argparse.ArgumentParser(add_help=False)
     chosen.add_argument("--for", dest="policy_name")
-    name = chosen.parse_known_args(argv)[0].policy_name or default.rulebook.name
+    chosen.add_argument("--policy")
+    early = chosen.parse_known_args(argv)[0]
+    name = early.policy_name or default.rulebook.name
     checker = find_policy(name, default)
     if checker is None:
         sys.stderr.write(
@@ -341,17 +343,21 @@ def _run(argv: Sequence[str] | None, default: PolicyChecker | None) -> int:
             "the folder that holds its package.\n"
         )
         return EXIT_INVALID
-    questions = checker.rulebook.questions
+    # The policy file first: its versions' questions are the flags.
+    try:
+        # (Not a file: the flags' own check says so, below.)
+        readable = early.policy is not None and Path(early.policy).is_file()
+        policy = checker.read_policies(early.policy) if readable else None
+        rulebook = checker.rulebook.for_policies(policy or checker.default_policies())
+        questions = rulebook.questions
+    except PolicyError as error:
+        sys.stderr.write("".join(f"refund-check: {problem}\n" for problem in error.problems))
+        return EXIT_INVALID
     fields = tuple(question.field for question in questions)
     args = parser_for(questions, checker.rulebook.name).parse_args(argv)
     problems = _usage_problems(args, questions)
     if problems:
         sys.stderr.write("".join(f"refund-check: {problem}\n" for problem in problems))
-        return EXIT_INVALID
-    try:
-        policy = checker.read_policies(args.policy) if args.policy else None
-    except PolicyError as error:
-        sys.stderr.write("".join(f"refund-check: {problem}\n" for problem in error.problems))
         return EXIT_INVALID
     try:
         if args.json:
@@ -385,7 +391,7 @@ def _run(argv: Sequence[str] | None, default: PolicyChecker | None) -> int:
                 answers_from_query(query, questions), policy=policy, source=Source.STAFF
             )
         else:
-            by_field = checker.rulebook.questions_by_field
+            by_field = rulebook.questions_by_field
             given = Answered(
                 [
                     (q.field, typed_value(q.field, getattr(args, q.field), by_field))

@@ -41,21 +41,18 @@ export function longDate(data, text) {
 }
 
 /** Python's urllib.parse.quote(text, safe=""): what encodeURIComponent leaves, less !'()*. */
-export function quote(text) {
-  return encodeURIComponent(text).replace(
-    /[!'()*]/g,
-    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
+export const quote = (text) =>
+  encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 
 function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
 }
 
+/** Whether a later version's question is asked of this purchase: from its day (ISO dates). */
+const askedOf = (question, text) => !question.asked_from || (text.purchase_date ?? "") >= question.asked_from;
+
 function shown(question, text) {
-  // A question a later version added is asked only of purchases from its day (ISO dates).
-  if (question.asked_from && !((text.purchase_date ?? "") >= question.asked_from)) return false;
-  return question.shown_when.every(([field, allowed]) => allowed.includes(text[field] ?? ""));
+  return askedOf(question, text) && question.shown_when.every(([field, allowed]) => allowed.includes(text[field] ?? ""));
 }
 
 /** The version in force on a day (before the first, the first), as Policies.in_force. */
@@ -128,9 +125,8 @@ function read(data, query, today, source) {
   }
   const errors = [];
   for (const question of data.questions) {
-    if (question.asked_from && !((given.purchase_date ?? "") >= question.asked_from)) {
-      // Not asked of a purchase before its version: judged without it, as the checker does.
-      delete given[question.field];
+    if (!askedOf(question, given)) {
+      delete given[question.field]; // not asked of this purchase: judged without it, as the checker
       continue;
     }
     if (question.field in given) continue;
@@ -332,11 +328,7 @@ export function quickAnswer(data, query, today, source, page = "") {
   };
 }
 
-function stringify(values) {
-  const out = {};
-  for (const [field, value] of Object.entries(values)) out[field] = String(value);
-  return out;
-}
+const stringify = (values) => Object.fromEntries(Object.entries(values).map(([field, value]) => [field, String(value)]));
 
 function email(data, { values, today, version, outcome, newer, recap, warned, shown, link }) {
   // The email's lines are the judging version's (policy.toml's [versions.email]).
