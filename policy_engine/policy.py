@@ -760,8 +760,8 @@ class _Reader:
         if not isinstance(given, dict):
             self.problem(
                 where,
-                "clauses must be a section [versions.clauses] with one line per clause, "
-                'like duplicate-payment = "A duplicate payment occurred"',
+                "clauses must be sections, one per clause, like [versions.clauses.late-request] "
+                'with effect = "against", text = "its words" and when = { … } under it',
             )
             return before
         words = dict(before)
