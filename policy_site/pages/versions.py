@@ -550,7 +550,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         effective = date.fromisoformat(args.effective)
         done = new_version(
-            policy, args.docs, effective, build_day(), args.changes.strip(), args.name is not None
+            policy,
+            args.docs,
+            effective,
+            # A preview date earlier than today cannot date a version in the past.
+            frozen_day(build_day()),
+            args.changes.strip(),
+            args.name is not None,
         )
     except ValueError:
         sys.stderr.write(f"new-version: {args.effective} is not a day of the calendar.\n")
