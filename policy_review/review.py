@@ -311,6 +311,9 @@ class Published:
     pages: dict[str, str] = field(default_factory=dict)
     commits: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    # The version's page and its number of typo fixes at each later commit of HEAD's line that
+    # touched either (oldest first): each change of its words must record a typo fix of its own.
+    steps: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
 
 
 def _git(folder: Path, *arguments: str) -> str | None:
@@ -378,6 +381,15 @@ def published(policy: PolicyPackage, history: Path, effective: Sequence[str]) ->
         book = book_at(commit) if commit else None
         return book is not None and day in book.versions
 
+    def page_at(commit: str, day: str) -> str | None:
+        """The version's page at ``commit``: its frozen copy if it had one then, else the
+        policy's page while it was the latest version."""
+        page = _git(root, "show", f"{commit}:{history_path}/{day}.md")
+        book = book_at(commit)
+        if page is None and book is not None and day == max(book.versions):
+            page = _git(root, "show", f"{commit}:{page_path}")
+        return page
+
     found = Published(note=SHALLOW if shallow else "")
     head = commits[0][0]
     for day in effective:
@@ -394,14 +406,35 @@ def published(policy: PolicyPackage, history: Path, effective: Sequence[str]) ->
         assert book is not None
         found.ledgers[day] = book.versions[day]
         found.commits[day] = commit[:10]
-        # Its page: the frozen copy if it had one then, else the policy's page while it was the
-        # latest version.
-        page = _git(root, "show", f"{commit}:{history_path}/{day}.md")
-        if page is None and day == max(book.versions):
-            page = _git(root, "show", f"{commit}:{page_path}")
-        if page is not None:
-            found.pages[day] = page
+        page = page_at(commit, day)
+        if page is None:
+            continue
+        found.pages[day] = page
+        later = _git(
+            root,
+            "log",
+            "--first-parent",
+            "--reverse",
+            "--format=%H",
+            f"{commit}..HEAD",
+            "--",
+            ledger_path,
+            page_path,
+            f"{history_path}/{day}.md",
+        )
+        for step in (later or "").split():
+            book = book_at(step)
+            shown = page_at(step, day)
+            if book is not None and day in book.versions and shown is not None:
+                found.steps.setdefault(day, []).append(
+                    (step[:10], shown, typo_fixes(book.versions[day]))
+                )
     return found
+
+
+def typo_fixes(ledger: Ledger) -> int:
+    """How many typo fixes a version's part of the ledger records."""
+    return sum(1 for line in ledger.policy if line.startswith("typo_fix "))
 
 
 def with_published(committed: Book | None, record: Published) -> Book:
@@ -439,20 +472,34 @@ def frozen_page_problems(
         page = versions.page_file(docs, policies, version, policy.page)
         if page is None:
             continue  # a missing page is reported on its own
+        words = page.read_text(encoding="utf-8")
         changes = versions.text_changes(
-            versions.policy_sections(was, version),
-            versions.policy_sections(page.read_text(encoding="utf-8"), version),
+            versions.policy_sections(was, version), versions.policy_sections(words, version)
         )
         if not changes:
             continue
         shown = display_name(page)
         diff = "".join(f"\n      {line}" for line in word_diff_lines(changes))
-        fixes = sum(1 for line in new.versions[day].policy if line.startswith("typo_fix "))
-        published_fixes = sum(
-            1 for line in record.ledgers[day].policy if line.startswith("typo_fix ")
-        )
+        # Each change of its words since it last read as published records a typo fix of its
+        # own: the published page, each later commit's, then the working tree's.
+        states = [
+            (versions.policy_sections(text, version), fixes)
+            for _, text, fixes in [
+                ("", was, typo_fixes(record.ledgers[day])),
+                *record.steps.get(day, []),
+                ("", words, typo_fixes(new.versions[day])),
+            ]
+        ]
+        published_words, published_fixes = states[0]
+        last, changed = published_words, 0
+        for state, fixes in states[1:]:
+            if state == published_words:
+                last, changed, published_fixes = state, 0, fixes
+            elif state != last:
+                last, changed = state, changed + 1
+        fixes = states[-1][1]
         when = f"the version of {long_date(version.effective)}"
-        if fixes > published_fixes:
+        if fixes - published_fixes >= changed:
             fixed.append(f"{shown}, the page of {when}, recorded as a typo fix:{diff}")
             continue
         refused.append(
@@ -1007,6 +1054,13 @@ def frozen_checks(
     refused = frozen_problems(
         baseline, new, today, name, history, policy.rulebook.policy, new_version
     )
+    if record is not None and committed is not None:
+        # Each change since the last accepted ledger records a typo fix of its own, too: held to
+        # the publishing commit alone, one fix recorded since would let any later rewording by.
+        step = frozen_problems(
+            committed, new, today, name, history, policy.rulebook.policy, new_version
+        )
+        refused += [problem for problem in step if problem not in refused]
     refused += moved_situations(baseline, new, today, name)
     fixed: list[str] = []
     if record is not None:

@@ -321,7 +321,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             log.warning(problem)
         if note and (frozen or not self.serving):
             log.info(f"{display_name(policy_file)}: {note}")
-        if frozen or actual == expected:
+        if actual == expected:
             return
         what = "is missing" if actual is None else "is out of date"
         name = f" {entry.source.name}" if len(self.site) > 1 else ""
