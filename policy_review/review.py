@@ -349,8 +349,10 @@ def published(policy: PolicyPackage, history: Path, effective: Sequence[str]) ->
     A version was published by the commit that the site was built from when it took effect: the
     last commit of HEAD's first-parent line dated before its day (00:00 UTC), if that commit's
     ledger records it; else the first commit dated on or after its day, if that one's records
-    it; else HEAD's committed copy (a version added on its own day, or a shallow clone). None
-    when the policy's folder is not in a git work tree."""
+    it; else what main published last (where HEAD leaves ``origin/main``: a branch's or a pull
+    request's own commits are not published yet), or HEAD's committed copy (a version added on
+    its own day, a shallow clone, a repository without a remote). None when the policy's folder
+    is not in a git work tree."""
     folder = policy.ledger_path.parent
     top = _git(folder, "rev-parse", "--show-toplevel")
     log = _git(folder, "log", "--first-parent", "--format=%H %ct", "HEAD")
@@ -391,14 +393,20 @@ def published(policy: PolicyPackage, history: Path, effective: Sequence[str]) ->
         return page
 
     found = Published(note=SHALLOW if shallow else "")
-    head = commits[0][0]
+    # Failing those, what main had published last: where HEAD leaves the remote's main line (a
+    # branch's or a pull request's changes are not published yet), or HEAD itself.
+    last = [
+        base.strip()
+        for branch in ("origin/HEAD", "origin/main")
+        if (base := _git(folder, "merge-base", "HEAD", branch))
+    ]
+    fallback = [*last[:1], commits[0][0]]
     for day in effective:
         start = datetime.combine(date.fromisoformat(day), time(), UTC).timestamp()
         before = next((commit for commit, when in commits if when < start), None)
         after = next((commit for commit, when in reversed(commits) if when >= start), None)
         commit = next(
-            (c for c in (before, after) if c is not None and records(c, day)),
-            head if records(head, day) else None,
+            (c for c in (before, after, *fallback) if c is not None and records(c, day)), None
         )
         if commit is None:
             continue  # never committed: nothing was published of it yet

@@ -241,3 +241,34 @@ def test_a_shallow_clone_says_it_compares_with_head(tmp_path: Path) -> None:
     said = review(clone)
     assert said.startswith("status 1") and "its page is frozen" in said, said
     assert "a shallow clone" in said and "fetch-depth: 0" in said
+
+
+def test_a_branch_is_held_to_what_main_published_when_no_commit_is_dated_before(
+    tmp_path: Path,
+) -> None:
+    # As in the project itself: the repository's first commit, after the version's day, holds no
+    # ledger yet, so no commit of its day records what was published; main's tip does.
+    main = tmp_path / "main"
+    main.mkdir()
+    (main / "README.md").write_text("ImgToSTL's policy site\n", encoding="utf-8")
+    git(main, "init", "--quiet", "--initial-branch=main")
+    git(main, "add", "--all")
+    git(main, "commit", "--quiet", "-m", "Start", when=PUBLISHED)
+    copy_project(main)
+    (main / ".gitignore").write_text("site/\n", encoding="utf-8")
+    git(main, "add", "--all")
+    git(main, "commit", "--quiet", "-m", "The refund policy")
+    work = tmp_path / "work"
+    git(tmp_path, "clone", "--quiet", str(main), str(work))
+
+    # The editor rewords the page of the version in force and commits it on their copy.
+    edit(work / "docs" / "index.md", CASE_BY_CASE, NEVER)
+    git(work, "commit", "--quiet", "--all", "-m", "Reword")
+    said = review(work)
+    assert said.startswith("status 1"), said
+    assert "its page is frozen" in said and "{+never given, whatever happens.+}" in said
+
+    # Reverted, it passes.
+    git(work, "revert", "--no-edit", "HEAD")
+    said = review(work)
+    assert said.startswith("status 0"), said
