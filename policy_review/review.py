@@ -545,7 +545,7 @@ def moved_situations(old: Book, new: Book, today: date, policy_name: str) -> lis
         if not (report.changes or report.classes):
             continue
         moved = Report([], report.classes, report.changes, report.axes, report.common)
-        shown = "".join(f"\n      {line}" for line in _report_lines(moved, 6) if line)
+        shown = "".join(f"\n      {line}" for line in _report_lines(moved, 3) if line)
         found.append(
             f"{policy_name}: the version of {long_date(date.fromisoformat(day))} has taken "
             "effect, so it is frozen, and this change would decide situations of it differently "
