@@ -8,9 +8,12 @@ likely_eligible, now citing recent-unused: requests 8-14 days after purchase, ..
 is compared with the version before it. It ends with a count, and exits with 1 while the committed
 ledger is out of date. ``--accept`` writes the new ledger, to commit with the change.
 
-A version that has taken effect is frozen (:func:`frozen_problems`): its values cannot change, its
-words (clauses, "last updated", its note, its archived page) only as a typo fix the editor records
-in its ``typo_fixes``. The review refuses to accept anything else, and the build stops on it.
+A version that has taken effect is frozen (:func:`frozen_checks`): its values and decisions cannot
+change, its words (clauses, "last updated", its note, its page) only as a typo fix the editor
+records in its ``typo_fixes``. "Taken effect" is by the real date (a preview date looks ahead,
+never back), and the change is held to what was published: the version as git has it at the
+commit that published it (:func:`published`), not the working tree's ledger alone. The review
+refuses to accept anything else, and the build stops on it.
 
 The two ledgers may draw their classes differently (a new refund window moves the days'
 boundaries), so they are compared on classes fine enough for both: the days 8-14 that were late
@@ -464,8 +467,9 @@ def frozen_page_problems(
 
     A version whose published ledger records its page's SHA-256 (a frozen copy) is held to it by
     :func:`frozen_problems`; this covers the page a version had while it was the latest one
-    (docs/index.md), and that page once frozen as a copy. A change is accepted when the version
-    records a new typo fix (more ``typo_fixes`` than were published)."""
+    (docs/index.md), and that page once frozen as a copy. A change is accepted when each change
+    of its words since the page last read as published (git's later commits, then the working
+    tree) records a typo fix of its own."""
     refused: list[str] = []
     fixed: list[str] = []
     docs = history.parents[versions.history_dir(policy.page).count("/")]
