@@ -8,9 +8,12 @@ likely_eligible, now citing recent-unused: requests 8-14 days after purchase, ..
 is compared with the version before it. It ends with a count, and exits with 1 while the committed
 ledger is out of date. ``--accept`` writes the new ledger, to commit with the change.
 
-A version that has taken effect is frozen (:func:`frozen_problems`): its values cannot change, its
-words (clauses, "last updated", its note, its archived page) only as a typo fix the editor records
-in its ``typo_fixes``. The review refuses to accept anything else, and the build stops on it.
+A version that has taken effect is frozen (:func:`frozen_checks`): its values and decisions cannot
+change, its words (clauses, "last updated", its note, its page) only as a typo fix the editor
+records in its ``typo_fixes``. "Taken effect" is by the real date (a preview date looks ahead,
+never back), and the change is held to what was published: the version as git has it at the
+commit that published it (:func:`published`), not the working tree's ledger alone. The review
+refuses to accept anything else, and the build stops on it.
 
 The two ledgers may draw their classes differently (a new refund window moves the days'
 boundaries), so they are compared on classes fine enough for both: the days 8-14 that were late
@@ -29,7 +32,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -295,6 +298,267 @@ def frozen_problems(
                 f"version ({new_version}).{diff}"
             )
     return problems
+
+
+# What was published, as git has it --------------------------------------------------------------
+
+# A frozen version is compared with what was published, not with the working tree's ledger (which
+# `./run review --accept` writes, and an editor can commit): git's history is the record.
+
+
+@dataclass(frozen=True)
+class Published:
+    """Each version in force as it was published: its part of the ledger and its page's Markdown
+    (by the ISO date it took effect), read from the commit that published it (:func:`published`).
+    ``note`` says when git could only give HEAD's committed copy, or nothing."""
+
+    ledgers: dict[str, Ledger] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
+    commits: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+    # The version's page and its number of typo fixes at each later commit of HEAD's line that
+    # touched either (oldest first): each change of its words must record a typo fix of its own.
+    steps: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+
+
+def _git(folder: Path, *arguments: str) -> str | None:
+    """git's output for ``arguments`` run in ``folder``, or None when git cannot answer."""
+    try:
+        done = subprocess.run(
+            ["git", *arguments],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+NO_GIT = (
+    "This folder is not a git repository, so what was published cannot be read from git: a "
+    "version in force is compared with the ledger file as it is."
+)
+SHALLOW = (
+    "git has only the latest commit here (a shallow clone), so a version in force is compared "
+    "with HEAD's committed copy, not with the commit that published it. Fetch the whole history "
+    "(git fetch --unshallow; in GitHub Actions, actions/checkout with fetch-depth: 0)."
+)
+
+
+def published(policy: PolicyPackage, history: Path, effective: Sequence[str]) -> Published | None:
+    """The versions ``effective`` (ISO dates) of ``policy`` as they were published, from git.
+
+    A version was published by the commit that the site was built from when it took effect: the
+    last commit of HEAD's first-parent line dated before its day (00:00 UTC), if that commit's
+    ledger records it; else the first commit dated on or after its day, if that one's records
+    it; else what main published last (where HEAD leaves ``origin/main``: a branch's or a pull
+    request's own commits are not published yet), or HEAD's committed copy (a version added on
+    its own day, a shallow clone, a repository without a remote). None when the policy's folder
+    is not in a git work tree."""
+    folder = policy.ledger_path.parent
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    log = _git(folder, "log", "--first-parent", "--format=%H %ct", "HEAD")
+    if top is None or not log:
+        return None
+    root = Path(top.strip())
+    docs = history.parents[versions.history_dir(policy.page).count("/")]
+    try:
+        ledger_path = policy.ledger_path.resolve().relative_to(root).as_posix()
+        history_path = history.resolve().relative_to(root).as_posix()
+        page_path = (docs / policy.page).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
+    commits = [(line.split()[0], int(line.split()[1])) for line in log.splitlines() if line]
+    shallow = (_git(folder, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
+    books: dict[str, Book | None] = {}
+
+    def book_at(commit: str) -> Book | None:
+        if commit not in books:
+            text = _git(root, "show", f"{commit}:{ledger_path}")
+            try:
+                books[commit] = ledgers.parse(text) if text is not None else None
+            except LedgerError:
+                books[commit] = None
+        return books[commit]
+
+    def records(commit: str | None, day: str) -> bool:
+        book = book_at(commit) if commit else None
+        return book is not None and day in book.versions
+
+    def page_at(commit: str, day: str) -> str | None:
+        """The version's page at ``commit``: its frozen copy if it had one then, else the
+        policy's page while it was the latest version."""
+        page = _git(root, "show", f"{commit}:{history_path}/{day}.md")
+        book = book_at(commit)
+        if page is None and book is not None and day == max(book.versions):
+            page = _git(root, "show", f"{commit}:{page_path}")
+        return page
+
+    found = Published(note=SHALLOW if shallow else "")
+    # Failing those, what main had published last: where HEAD leaves the remote's main line (a
+    # branch's or a pull request's changes are not published yet), or HEAD itself.
+    last = [
+        base.strip()
+        for branch in ("origin/HEAD", "origin/main")
+        if (base := _git(folder, "merge-base", "HEAD", branch))
+    ]
+    fallback = [*last[:1], commits[0][0]]
+    for day in effective:
+        start = datetime.combine(date.fromisoformat(day), time(), UTC).timestamp()
+        before = next((commit for commit, when in commits if when < start), None)
+        after = next((commit for commit, when in reversed(commits) if when >= start), None)
+        commit = next(
+            (c for c in (before, after, *fallback) if c is not None and records(c, day)), None
+        )
+        if commit is None:
+            continue  # never committed: nothing was published of it yet
+        book = book_at(commit)
+        assert book is not None
+        found.ledgers[day] = book.versions[day]
+        found.commits[day] = commit[:10]
+        page = page_at(commit, day)
+        if page is None:
+            continue
+        found.pages[day] = page
+        later = _git(
+            root,
+            "log",
+            "--first-parent",
+            "--reverse",
+            "--format=%H",
+            f"{commit}..HEAD",
+            "--",
+            ledger_path,
+            page_path,
+            f"{history_path}/{day}.md",
+        )
+        for step in (later or "").split():
+            book = book_at(step)
+            shown = page_at(step, day)
+            if book is not None and day in book.versions and shown is not None:
+                found.steps.setdefault(day, []).append(
+                    (step[:10], shown, typo_fixes(book.versions[day]))
+                )
+    return found
+
+
+def typo_fixes(ledger: Ledger) -> int:
+    """How many typo fixes a version's part of the ledger records."""
+    return sum(1 for line in ledger.policy if line.startswith("typo_fix "))
+
+
+def with_published(committed: Book | None, record: Published) -> Book:
+    """The ledger to hold a change against: the working tree's (``committed``), with each version
+    git has a published part of replaced by that part."""
+    return Book({**(committed.versions if committed else {}), **record.ledgers})
+
+
+def frozen_page_problems(
+    policy: PolicyPackage,
+    record: Published,
+    new: Book,
+    today: date,
+    history: Path,
+    new_version: str = "./run new-version YYYY-MM-DD",
+) -> tuple[list[str], list[str]]:
+    """How the page of each version in force by ``today`` reads differently from the page git
+    published (``record``), word by word: (refusals, typo fixes accepted), one message each.
+
+    A version whose published ledger records its page's SHA-256 (a frozen copy) is held to it by
+    :func:`frozen_problems`; this covers the page a version had while it was the latest one
+    (docs/index.md), and that page once frozen as a copy. A change is accepted when each change
+    of its words since the page last read as published (git's later commits, then the working
+    tree) records a typo fix of its own."""
+    refused: list[str] = []
+    fixed: list[str] = []
+    docs = history.parents[versions.history_dir(policy.page).count("/")]
+    policies = policy.read_policies()
+    for version in policies.versions:
+        day = version.effective.isoformat()
+        was = record.pages.get(day)
+        if version.effective > today or was is None or day not in new.versions:
+            continue
+        if any(line.startswith("page = ") for line in record.ledgers[day].policy):
+            continue  # its frozen copy's hash is recorded: frozen_problems holds it
+        page = versions.page_file(docs, policies, version, policy.page)
+        if page is None:
+            continue  # a missing page is reported on its own
+        words = page.read_text(encoding="utf-8")
+        changes = versions.text_changes(
+            versions.policy_sections(was, version), versions.policy_sections(words, version)
+        )
+        if not changes:
+            continue
+        shown = display_name(page)
+        diff = "".join(f"\n      {line}" for line in word_diff_lines(changes))
+        # Each change of its words since it last read as published records a typo fix of its
+        # own: the published page, each later commit's, then the working tree's.
+        states = [
+            (versions.policy_sections(text, version), fixes)
+            for _, text, fixes in [
+                ("", was, typo_fixes(record.ledgers[day])),
+                *record.steps.get(day, []),
+                ("", words, typo_fixes(new.versions[day])),
+            ]
+        ]
+        published_words, published_fixes = states[0]
+        last, changed = published_words, 0
+        for state, fixes in states[1:]:
+            if state == published_words:
+                last, changed, published_fixes = state, 0, fixes
+            elif state != last:
+                last, changed = state, changed + 1
+        fixes = states[-1][1]
+        when = f"the version of {long_date(version.effective)}"
+        if fixes - published_fixes >= changed:
+            fixed.append(f"{shown}, the page of {when}, recorded as a typo fix:{diff}")
+            continue
+        refused.append(
+            f"{shown}: {when} has taken effect, so its page is frozen, and its words differ from "
+            f"the page that was published (commit {record.commits[day]}). If this corrects a "
+            "typo, say so under that version in "
+            f'{display_name(policy.policy_path)}: add typo_fixes = ["what you corrected"] (or '
+            "add to its list), anywhere under its [[versions]] heading. Otherwise undo it, and "
+            f"change the policy with a new version ({new_version}). What changed, word by word "
+            f"([-removed-] {{+added+}}):{diff}"
+        )
+    return refused, fixed
+
+
+def word_diff_lines(changes: list[tuple[str, list[tuple[str, str]]]]) -> list[str]:
+    """Each section's word diff on a line: "Overview: … [-old words-] {+new words+} …"."""
+    marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+    return [
+        f"{title or '(the title)'}: "
+        + " ".join(marks[kind].format(words) for kind, words in parts if words)
+        for title, parts in changes
+    ]
+
+
+def moved_situations(old: Book, new: Book, today: date, policy_name: str) -> list[str]:
+    """Each version in force by ``today`` whose decisions ``new`` changes from ``old`` (what was
+    published), from data or from engine code: one message each, naming the version and showing
+    the situations that would move. A typo fix never moves one."""
+    found = []
+    for day, before in sorted(old.versions.items()):
+        after = new.versions.get(day)
+        if date.fromisoformat(day) > today or after is None:
+            continue
+        report = compare(before, after)
+        if not (report.changes or report.classes):
+            continue
+        moved = Report([], report.classes, report.changes, report.axes, report.common)
+        shown = "".join(f"\n      {line}" for line in _report_lines(moved, 3) if line)
+        found.append(
+            f"{policy_name}: the version of {long_date(date.fromisoformat(day))} has taken "
+            "effect, so it is frozen, and this change would decide situations of it differently "
+            "from what was published. Undo the change to the policy or to the rules; to change "
+            f"the policy, add a new version (./run new-version YYYY-MM-DD). What would move:{shown}"
+        )
+    return found
 
 
 # Comparing two ledgers ----------------------------------------------------------------------------
@@ -777,6 +1041,48 @@ def site_problems(policy: PolicyPackage, today: date, history: Path | None = Non
     )
 
 
+def frozen_checks(
+    policy: PolicyPackage,
+    committed: Book | None,
+    new: Book,
+    today: date,
+    history: Path,
+    new_version: str = "./run new-version YYYY-MM-DD",
+) -> tuple[list[str], list[str], str]:
+    """Every way ``new`` changes a version in force by ``today`` from what was published (git's
+    record, :func:`published`; without git, the working tree's ledger ``committed``): its values
+    and words (:func:`frozen_problems`), its decisions (:func:`moved_situations`) and its page's
+    words (:func:`frozen_page_problems`). Returns (refusals, typo fixes accepted, a note on how
+    what was published was found, or "")."""
+    days = sorted(
+        day
+        for day in {*new.versions, *(committed.versions if committed else ())}
+        if date.fromisoformat(day) <= today
+    )
+    record = published(policy, history, days)
+    note = NO_GIT if record is None else record.note
+    baseline = with_published(committed, record) if record is not None else committed
+    if baseline is None:
+        return [], [], note
+    name = display_name(policy.policy_path)
+    refused = frozen_problems(
+        baseline, new, today, name, history, policy.rulebook.policy, new_version
+    )
+    if record is not None and committed is not None:
+        # Each change since the last accepted ledger records a typo fix of its own, too: held to
+        # the publishing commit alone, one fix recorded since would let any later rewording by.
+        step = frozen_problems(
+            committed, new, today, name, history, policy.rulebook.policy, new_version
+        )
+        refused += [problem for problem in step if problem not in refused]
+    refused += moved_situations(baseline, new, today, name)
+    fixed: list[str] = []
+    if record is not None:
+        pages, fixed = frozen_page_problems(policy, record, new, today, history, new_version)
+        refused += pages
+    return refused, fixed, note
+
+
 def site_policy(
     name: str | None, policy_file: Path | None, config_file: Path = Path("mkdocs.yml")
 ) -> PolicyPackage:
@@ -841,16 +1147,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # What the site's pages would stop on, today or on an announced effective day.
     site = site_problems(policy, today, args.history)
     old: Book | None = None
+    up_to_date = False
     if not ledger_file.is_file():
         sys.stdout.write(f"There is no ledger at {ledger_file} yet.\n")
     elif ledger_file.read_text(encoding="utf-8") == text:
         sys.stdout.write(f"The ledger ({ledger_file}) is up to date.\n")
-        if site:
-            sys.stdout.write(
-                "\nBut the site would not build:\n" + "".join(f"  {p}\n" for p in site)
-            )
-            return EXIT_STALE
-        return 0
+        up_to_date = True
     else:
         try:
             old = ledgers.parse(ledger_file.read_text(encoding="utf-8"))
@@ -859,7 +1161,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"The committed ledger ({ledger_file}) cannot be read ({error}), so there is "
                 "nothing to compare with.\n"
             )
-    frozen: list[str] = []
     if old is not None:
         sections = compare_books(old, new)
         if sections:
@@ -869,18 +1170,29 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"The text of {ledger_file} differs from the one these rules make, but nothing it "
                 "records changes (it was edited by hand, or made by an older version).\n"
             )
-        frozen = frozen_problems(
-            old,
-            new,
-            today,
-            display_name(policy.policy_path),
-            args.history or history_of(policy),
-            policy.rulebook.policy,
-            f"./run new-version YYYY-MM-DD{named and ' --name ' + policy.name}",
+    # The versions in force by the real date (a preview date may look ahead, never back), held
+    # to what was published: git's record, not the working tree's ledger alone.
+    frozen, fixed, note = frozen_checks(
+        policy,
+        old if old is not None else new if up_to_date else None,
+        new,
+        versions.frozen_day(today),
+        args.history or history_of(policy),
+        f"./run new-version YYYY-MM-DD{named and ' --name ' + policy.name}",
+    )
+    if fixed:
+        sys.stdout.write(
+            "\nRecorded as typo fixes (the page's words, word by word):\n"
+            + "".join(f"  {line}\n" for line in fixed)
         )
-    frozen += site
-    if frozen:
-        sys.stdout.write("\nThis cannot be accepted:\n" + "".join(f"  {p}\n" for p in frozen))
+    if up_to_date and not frozen and not site:
+        return 0
+    if up_to_date and not frozen:
+        sys.stdout.write("\nBut the site would not build:\n" + "".join(f"  {p}\n" for p in site))
+        return EXIT_STALE
+    refused = frozen + site + ([note] if frozen and note else [])
+    if refused:
+        sys.stdout.write("\nThis cannot be accepted:\n" + "".join(f"  {p}\n" for p in refused))
         return EXIT_STALE
     if args.accept:
         ledger_file.write_text(text, encoding="utf-8")

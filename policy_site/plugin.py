@@ -301,28 +301,28 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         # The page's decision table is this ledger (policy_site/shipping/decisions.py).
         entry.book = ledgers.parse(expected)
         actual = ledger_file.read_text(encoding="utf-8") if ledger_file.is_file() else None
-        if actual == expected:
-            return
         shown = os.path.relpath(ledger_file, config_dir)
         try:
             committed = ledgers.parse(actual) if actual is not None else None
         except ledgers.LedgerError:
             committed = None
-        if committed is not None:
-            frozen = review.frozen_problems(
-                committed,
-                ledgers.parse(expected),
-                self.today,
-                display_name(policy_file),
-                history,
-                entry.source.rulebook.policy,
-                "./run new-version YYYY-MM-DD"
-                + (f" --name {entry.source.name}" if len(self.site) > 1 else ""),
-            )
-            for problem in frozen:
-                log.warning(problem)
-            if frozen:
-                return
+        # The versions in force by the real date (a preview date may look ahead, never back),
+        # held to what git published, whether or not the ledger file is up to date.
+        frozen, _, note = review.frozen_checks(
+            entry.source,
+            committed,
+            entry.book,
+            versions.frozen_day(self.today),
+            history,
+            "./run new-version YYYY-MM-DD"
+            + (f" --name {entry.source.name}" if len(self.site) > 1 else ""),
+        )
+        for problem in frozen:
+            log.warning(problem)
+        if note and (frozen or not self.serving):
+            log.info(f"{display_name(policy_file)}: {note}")
+        if actual == expected:
+            return
         what = "is missing" if actual is None else "is out of date"
         name = f" {entry.source.name}" if len(self.site) > 1 else ""
         message = (

@@ -259,6 +259,18 @@ class SourcePreprocessor(Preprocessor):
         for number, message in proofread.unsafe_markup("\n".join(visible)):
             self.ext.proofread_lines.add(number)
             self.ext.problem(number, message)
+        # A bullet among the clauses without a marker: the page and the self-check would differ.
+        for number, message in proofread.unmarked_clause_bullets(
+            visible, self.ext.page_policy, self.ext.policy_file
+        ):
+            self.ext.problem(number, message)
+        # A version's page is proofread against its own values, and against every other
+        # version's: a number of another version on it is a number the page should not say.
+        other_versions = (
+            [v for v in self.ext.policies.versions if v is not self.ext.page_policy]
+            if self.ext.context.policy is not None
+            else []
+        )
         open_block: tuple[str, int] | None = None
         self.passage = ""  # the words of the paragraph since its start or its last marker
         out: list[str] = []
@@ -286,7 +298,9 @@ class SourcePreprocessor(Preprocessor):
                 open_block = None
             for message in proofread.malformed_placeholders(visible[index], self.ext.page_policy):
                 self.ext.problem(number, message)
-            for message in proofread.literal_values(visible[index], self.ext.page_policy):
+            for message in proofread.literal_values(
+                visible[index], self.ext.page_policy, other_versions
+            ):
                 self.ext.problem(number, message)
             line = self._placeholders(line, number)
             line = _outside_code(line, proofread.LITERAL, lambda match: match.group("words"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,9 +32,11 @@ from policy_engine.policy import (
     Parameter,
     Policies,
     Policy,
+    PolicyError,
     closest,
     context_words,
     display_name,
+    long_date,
     ordered,
     parameters_of,
 )
@@ -274,27 +277,51 @@ def about(line: str, name: str, context: dict[str, tuple[str, ...]]) -> bool:
     return any(re.search(rf"(?<![a-z]){re.escape(start)}", text) for start in context.get(name, ()))
 
 
-def literal_values(line: str, policy: Policy) -> list[str]:
+def literal_values(line: str, policy: Policy, others: Sequence[Policy] = ()) -> list[str]:
     """Each policy value in ``line`` typed as a number beside its unit, with what to write.
 
     A number is tied to a value (and the placeholder suggested) only when the line is about that
     value (:func:`about`); a number that only happens to equal one is told to be marked
-    ``{literal: …}``, the first thing the message suggests."""
+    ``{literal: …}``, the first thing the message suggests.
+
+    ``policy`` is the version whose page the line is on; ``others`` are the policy's other
+    versions: a number equal to one of *their* values (and not to this version's) is the same
+    mistake, and worse, since the page already says another version's number ("within 7 days"
+    on the page of a 14-day version)."""
     declared = numbers(parameters_of(policy))
-    values = {name: int(policy.value_of(name)) for name in declared.days + declared.counts}
+    names = declared.days + declared.counts
+    values = {name: int(policy.value_of(name)) for name in names}
+    found = _literal_findings(line, values, declared, "")
+    for other in others:
+        theirs = {name: int(other.value_of(name)) for name in names}
+        differ = {name: value for name, value in theirs.items() if value != values[name]}
+        if differ:
+            found += _literal_findings(line, differ, declared, long_date(other.effective), values)
+    return found
+
+
+def _literal_findings(
+    line: str,
+    values: dict[str, int],
+    declared: Numbers,
+    version: str,
+    own: dict[str, int] | None = None,
+) -> list[str]:
+    """:func:`literal_values` for one version's ``values`` (``version``: its date in words, for
+    another version than the page's, whose ``own`` values the messages then give too)."""
     text = LITERAL.sub(lambda m: " " * len(m.group(0)), line)
     text = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
     found = []
     for match in _RANGE.finditer(text):
         pair = (_number(match.group(1)), _number(match.group(2)))
         for low, high in declared.ranges:
-            if pair == (values[low], values[high]):
-                if not (about(line, low, declared.context) or about(line, high, declared.context)):
-                    found.append(
-                        _by_chance(match.group(0), [low, high], declared.context, pair[0], pair[1])
-                    )
-                    text = text[: match.start()] + " " * len(match.group(0)) + text[match.end() :]
-                    continue
+            if low not in values or high not in values or pair != (values[low], values[high]):
+                continue
+            if not (about(line, low, declared.context) or about(line, high, declared.context)):
+                found.append(
+                    _by_chance(match.group(0), [low, high], declared.context, pair[0], pair[1])
+                )
+            else:
                 found.append(
                     _typed(
                         match.group(0),
@@ -302,22 +329,39 @@ def literal_values(line: str, policy: Policy) -> list[str]:
                         f"{{{{ {low} }}}}–{{{{ {high} }}}} days",
                     )
                 )
-                text = text[: match.start()] + " " * len(match.group(0)) + text[match.end() :]
+            if version:
+                found[-1] = _of_another(found[-1], version, [low, high], own)
+            text = text[: match.start()] + " " * len(match.group(0)) + text[match.end() :]
     for pattern, names in ((_SINGLE_DAYS, declared.days), (_REQUESTS, declared.counts)):
         for match in pattern.finditer(text):
             number = _number(match.group(1))
-            same = [name for name in names if values[name] == number]
+            same = [name for name in names if values.get(name) == number]
             if not same:
                 continue
             written = match.group(0)
             meant = [name for name in same if about(line, name, declared.context)]
             if not meant:
                 found.append(_by_chance(written, same, declared.context, number))
-                continue
-            same = meant
-            instead = written.replace(match.group(1), f"{{{{ {same[0]} }}}}", 1)
-            found.append(_typed(written, " or ".join(f"{n} ({number})" for n in same), instead))
+            else:
+                instead = written.replace(match.group(1), f"{{{{ {meant[0]} }}}}", 1)
+                found.append(
+                    _typed(written, " or ".join(f"{n} ({number})" for n in meant), instead)
+                )
+                same = meant
+            if version:
+                found[-1] = _of_another(found[-1], version, same, own)
     return found
+
+
+def _of_another(message: str, version: str, names: list[str], own: dict[str, int] | None) -> str:
+    """A message of :func:`_literal_findings` about another version's value, saying whose it is
+    and what this page's version says instead."""
+    mine = " and ".join(f"{name} is {(own or {}).get(name)}" for name in names)
+    return (
+        message.replace("policy.toml's ", f"the version of {version}'s ", 1)
+        + f" This page shows a later or earlier version, whose {mine}: each page says the "
+        "values of its own version."
+    )
 
 
 def _by_chance(
@@ -364,4 +408,117 @@ def policy_file_problems(path: Path, policies: Policies) -> list[str]:
             messages += malformed_placeholders(words, version)
             messages += literal_values(words, version)
             found += [f"{name}:{at}: in clause {clause_id}, {message}" for message in messages]
+    return found
+
+
+# Lists of clauses ---------------------------------------------------------------------------------
+
+_CLAUSE_IN_LINE = re.compile(r"\{clause:\s*[^}]*\}")
+_LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d+[.)])[ \t]+(?P<words>\S.*)$")
+_SECTION_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$")
+# What ends every open list whatever its indent: a heading, a ``///`` block's line, a table row.
+_LIST_BREAK = re.compile(r"^ {0,3}(#{1,6}[ \t]|///|\|)")
+
+
+@dataclass
+class _ListOfBullets:
+    """One Markdown list (bullets at one indent) as the proofreading reads it."""
+
+    heading: str
+    bullets: list[tuple[int, str, bool]]  # (1-based line, words, whether it holds a clause marker)
+
+
+def _indent(text: str) -> int:
+    return len(text.expandtabs(4))
+
+
+def _lists(lines: list[str]) -> list[_ListOfBullets]:
+    """The page's lists, each a run of bullets at one indent (a nested list is a list of its own):
+    a list goes on across blank lines and a bullet's continuation lines, and ends at a line that
+    is less indented than its bullets' words after a blank line, or at a heading or a block."""
+    found: list[_ListOfBullets] = []
+    open_lists: dict[int, _ListOfBullets] = {}  # by the indent of their bullets
+    heading = ""
+    blank_before = False
+    for index, line in enumerate(lines):
+        if not line.strip():
+            blank_before = True
+            continue
+        title = _SECTION_HEADING.match(line)
+        if title is not None:
+            heading = title.group("title")
+        item = _LIST_ITEM.match(line)
+        indent = _indent(line) - _indent(line.lstrip())
+        if _LIST_BREAK.match(line):
+            open_lists.clear()
+        elif item is not None:
+            indent = _indent(item.group("indent"))
+            for deeper in [level for level in open_lists if level > indent]:
+                del open_lists[deeper]
+            if indent not in open_lists:
+                open_lists[indent] = _ListOfBullets(heading, [])
+                found.append(open_lists[indent])
+            words = item.group("words")
+            open_lists[indent].bullets.append(
+                (index + 1, words, _CLAUSE_IN_LINE.search(words) is not None)
+            )
+        elif blank_before:
+            # A paragraph after a blank line belongs to the bullets it is indented under.
+            for level in [level for level in open_lists if level >= indent]:
+                del open_lists[level]
+        blank_before = False
+    return found
+
+
+def _plain_words(text: str, policy: Policy) -> str:
+    """``text``'s words as a reader reads them, lowercase: placeholders filled, links' text."""
+
+    def value(found: re.Match[str]) -> str:
+        try:
+            return policy.value_of(found.group("name"))
+        except PolicyError:
+            return found.group("name")
+
+    text = PLACEHOLDER.sub(value, _CLAUSE_IN_LINE.sub("", text))
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def unmarked_clause_bullets(
+    lines: list[str], policy: Policy, policy_file: str = "policy.toml"
+) -> list[tuple[int, str]]:
+    """Each bullet without a ``{clause: id}`` marker in a list where other bullets have one (the
+    "Usually Eligible" and "Usually Not Eligible" lists), by 1-based line, with what to write.
+
+    Such a bullet reads to a customer as one of the policy's clauses, but the self-check knows
+    only marked bullets: it would never ask about it, nor cite it. ``lines`` are the page's, with
+    fenced code and code spans blanked."""
+    found = []
+    by_words = {
+        _plain_words(words, policy): clause_id for clause_id, words in policy.clause_texts.items()
+    }
+    for listed in _lists(lines):
+        if not any(marked for _, _, marked in listed.bullets):
+            continue
+        where = f"the list under “{listed.heading}”" if listed.heading else "this list"
+        for number, words, marked in listed.bullets:
+            if marked:
+                continue
+            known = by_words.get(_plain_words(words, policy))
+            write = (
+                f"These are the words of clause {known}: end the bullet with {{clause: {known}}}."
+                if known
+                else f"End it with {{clause: id}}, where id names a clause of {policy_file} "
+                "(its [versions.clauses.<id>] with the same words; a new clause is added there "
+                "first, in a new version: EDITING.md, “Add or remove a clause”)."
+            )
+            found.append(
+                (
+                    number,
+                    f"This bullet is in {where}, a list of the policy's clauses, but it has no "
+                    "clause marker, so the self-check would never ask about it nor cite it, and "
+                    f"customers would read one thing on the page and get another answer. {write} "
+                    "If it is not a clause, write it as a sentence before or after the list.",
+                )
+            )
     return found

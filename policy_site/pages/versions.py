@@ -25,7 +25,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from policy_engine.policy import (
@@ -63,6 +63,25 @@ def build_day() -> date:
             f"{TODAY_ENV}={given} is not a date: write it as YYYY-MM-DD, like 2026-12-01, or "
             "leave it unset to build for today."
         ) from error
+
+
+def real_day() -> date:
+    """Today in UTC, whatever ``$REFUND_POLICY_TODAY`` says (the publish runs in UTC)."""
+    return datetime.now(UTC).date()
+
+
+def frozen_day(preview: date | None = None) -> date:
+    """The day that decides which versions are in force, and so frozen: the real date, or the
+    preview date (``$REFUND_POLICY_TODAY``, or ``preview``) when it is later. A preview may look
+    ahead (and freeze what will be in force by then), never back: a version in force today
+    stays frozen whatever day the site is previewed for."""
+    if preview is None:
+        try:
+            preview = build_day()
+        except VersionError:
+            preview = None
+    today = real_day()
+    return max(today, preview) if preview is not None else today
 
 
 def status(policies: Policies, version: Policy, today: date) -> str:
@@ -531,7 +550,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         effective = date.fromisoformat(args.effective)
         done = new_version(
-            policy, args.docs, effective, build_day(), args.changes.strip(), args.name is not None
+            policy,
+            args.docs,
+            effective,
+            # A preview date earlier than today cannot date a version in the past.
+            frozen_day(build_day()),
+            args.changes.strip(),
+            args.name is not None,
         )
     except ValueError:
         sys.stderr.write(f"new-version: {args.effective} is not a day of the calendar.\n")
