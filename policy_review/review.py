@@ -30,6 +30,7 @@ import itertools
 import math
 import subprocess
 import sys
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -40,12 +41,14 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import ConfigurationError
 
 from policy_engine.policy import (
+    Policies,
     Policy,
     PolicyError,
     StandardPolicy,
     display_name,
     long_date,
     parameters_of,
+    policies_from_mapping,
     versioned,
 )
 from policy_engine.rules import Rulebook
@@ -1041,6 +1044,109 @@ def site_problems(policy: PolicyPackage, today: date, history: Path | None = Non
     )
 
 
+# The self-check's words of a frozen version ------------------------------------------------------
+
+# Everything a version says besides its values and clause words (which the ledger's [policy]
+# records): its questions, its notes, warnings, alternatives and refund timings, the email's
+# lines, and when each applies. The ledger records none of it, so a version in force is compared
+# with its own policy file as published (git's copy at the publishing commit).
+
+
+def version_words(version: Policy) -> dict[str, str]:
+    """What ``version`` says and asks, line by line, by a name a message can show."""
+    said: dict[str, str] = {}
+    for question in version.rules.questions:
+        name = f"question {question.field}"
+        said[name] = question.label
+        for part in ("hint", "when_missing", "about", "support_checks", "default"):
+            value = getattr(question, part)
+            if value:
+                said[f"{name} {part}"] = str(value)
+        for option in question.options:
+            said[f"{name} option {option.value}"] = option.label
+        for value, words in question.support_says:
+            said[f"{name} support_says {value}"] = words
+        if question.shown_when:
+            said[f"{name} shown_when"] = repr(question.shown_when)
+    for rule in version.rules.clauses:
+        if rule.condition is not None:
+            said[f"clause {rule.clause_id} when"] = rule.condition.text
+    texts = version.texts
+    for kind, entries in (
+        ("note", texts.notes),
+        ("warning", texts.warnings),
+        ("alternative", texts.alternatives),
+        ("refund-timing", texts.refund_timing),
+    ):
+        for key, quoted in entries.items():
+            for part in ("before", "quote", "after", "email"):
+                if getattr(quoted, part):
+                    said[f"{kind} {key} {part}"] = getattr(quoted, part)
+    for kind, chosen in (
+        ("note", version.rules.notes),
+        ("alternative", version.rules.alternatives),
+        ("refund-timing", version.rules.refund_timing),
+    ):
+        for key, condition in chosen:
+            said[f"{kind} {key} when"] = condition.text
+    for name, value in vars(texts.email).items() if hasattr(texts.email, "__dict__") else ():
+        said[f"email {name}"] = " / ".join(value) if isinstance(value, tuple) else str(value)
+    return said
+
+
+def frozen_words(
+    policy: PolicyPackage, record: Published, new: Policies, today: date, new_version: str
+) -> list[str]:
+    """How the policy file changes what a version in force says or asks (its questions, notes,
+    warnings, alternatives, refund timings, email, and when each applies) from the file as the
+    commit that published it had it; one refusal per version, with each change word for word.
+    A change is accepted with a typo fix recorded since (the version's typo_fixes grew), and
+    never moves a decision (the ledger's comparison holds that)."""
+    problems = []
+    folder = policy.policy_path.parent
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    if top is None:
+        return []
+    try:
+        path = policy.policy_path.resolve().relative_to(Path(top.strip())).as_posix()
+    except ValueError:
+        return []
+    for day, commit in sorted(record.commits.items()):
+        if date.fromisoformat(day) > today:
+            continue
+        now = next((v for v in new.versions if v.effective.isoformat() == day), None)
+        text = _git(Path(top.strip()), "show", f"{commit}:{path}")
+        if now is None or text is None:
+            continue
+        try:
+            was_all = policies_from_mapping(
+                tomllib.loads(text), text=text, source=path, policy_class=policy.rulebook.policy
+            )
+        except (PolicyError, tomllib.TOMLDecodeError):
+            continue  # a file of another form (before the rules were data): the ledger holds it
+        was = next((v for v in was_all.versions if v.effective.isoformat() == day), None)
+        if was is None or len(now.typo_fixes) > len(was.typo_fixes):
+            continue
+        before, after = version_words(was), version_words(now)
+        changed = [
+            f"{name}: “{before.get(name, '(none)')}” → “{after.get(name, '(none)')}”"
+            for name in sorted(set(before) | set(after))
+            if before.get(name) != after.get(name)
+        ]
+        if changed:
+            shown = "".join(f"\n      {line}" for line in changed[:12])
+            more = f"\n      … and {len(changed) - 12} more" if len(changed) > 12 else ""
+            problems.append(
+                f"{display_name(policy.policy_path)}: the version of "
+                f"{long_date(date.fromisoformat(day))} has taken effect, so it is frozen, and what "
+                f"its self-check says or asks changed since it was published (commit {commit}). "
+                "If this corrects a typo, record it under that version: typo_fixes = "
+                f'["what you corrected"]. Otherwise undo it, and change the policy with a new '
+                f"version ({new_version}).{shown}{more}"
+            )
+    return problems
+
+
 def frozen_checks(
     policy: PolicyPackage,
     committed: Book | None,
@@ -1080,6 +1186,12 @@ def frozen_checks(
     if record is not None:
         pages, fixed = frozen_page_problems(policy, record, new, today, history, new_version)
         refused += pages
+        try:
+            current = policy.read_policies()
+        except PolicyError:
+            current = None  # the file's own messages say what is wrong
+        if current is not None:
+            refused += frozen_words(policy, record, current, today, new_version)
     return refused, fixed, note
 
 

@@ -272,3 +272,60 @@ def test_a_branch_is_held_to_what_main_published_when_no_commit_is_dated_before(
     git(work, "revert", "--no-edit", "HEAD")
     said = review(work)
     assert said.startswith("status 0"), said
+
+
+NOTE_AFTER = (
+    'after = "It is later than that, but you can still write: support reviews each case."\n',
+    'after = "It is later than that, so do not bother writing."\n',
+)
+QUESTION = (
+    'question = "Why are you asking for a refund?"\n',
+    'question = "Why do you want your money back?"\n',
+)
+CONDITION = (
+    'when = { payment_provider = "creem" }\n',
+    'when = { payment_provider = ["creem", "other"] }\n',
+)
+
+
+def test_what_the_self_check_says_or_asks_in_a_version_in_force_is_frozen_too(
+    tmp_path: Path,
+) -> None:
+    project = published_project(tmp_path / "words")
+    policy = project / "checker" / "policy.toml"
+
+    # 1. A note's words to the customer, a question's words and when a refund timing is said,
+    #    each changed under the version in force: refused, each shown word for word, even once
+    #    committed (what was published is git's record).
+    for old, new in (NOTE_AFTER, QUESTION, CONDITION):
+        edit(policy, old, new)
+    said = review(project, "--accept")
+    assert said.startswith("status 1"), said
+    assert "what its self-check says or asks changed since it was published" in said
+    assert (
+        "note late-but-can-write after: “It is later than that, but you can still write: support "
+        "reviews each case.” → “It is later than that, so do not bother writing.”"
+    ) in said
+    assert "question reason: “Why are you asking for a refund?” → “Why do you want" in said
+    assert "refund-timing creem when" in said
+    git(project, "commit", "--quiet", "--all", "-m", "Reword the self-check")
+    assert review(project).startswith("status 1")
+    ok, output = built(project)
+    assert not ok and "what its self-check says or asks changed" in output
+
+    # 2. Put back: accepted again. A real typo in a question, recorded: accepted too.
+    git(project, "revert", "--no-edit", "HEAD")
+    assert review(project).startswith("status 0"), review(project)
+    edit(
+        policy,
+        "How much of what you bought have you used?",
+        "How much of what you bought have you used up?",
+    )
+    said = review(project)
+    assert said.startswith("status 1") and "question credits_used" in said
+    edit(
+        policy,
+        CHANGES,
+        CHANGES + 'typo_fixes = ["5 December 2026: clearer words for the question on use"]\n',
+    )
+    assert "what its self-check says or asks changed" not in review(project, "--accept")
