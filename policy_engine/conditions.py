@@ -43,6 +43,9 @@ COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "more_than": operator.gt,
 }
 GROUPS = ("any_of", "all_of", "not")
+# A condition the data form cannot express: a named Python function (answers, policy) -> bool,
+# declared per version in the policy file ([versions.predicates]).
+PREDICATE = "predicate"
 # What a problem is handed: the path of the key (within the condition) and the message.
 Problem = Callable[[tuple[Any, ...], str], None]
 
@@ -70,21 +73,27 @@ def parse(
     questions: Mapping[str, Question],
     values: Mapping[str, str],
     problem: Problem,
+    predicates: Mapping[str, Callable[[Any, Any], bool]] | None = None,
 ) -> Condition | None:
     """The condition written at ``path`` (a TOML table), checked against the version's
-    ``questions`` (by field) and its ``values`` (name -> kind: "days", "count", …). Each mistake
-    goes to ``problem``; None when there was one."""
-    parser = _Parser(questions, values, problem)
+    ``questions`` (by field), its ``values`` (name -> kind: "days", "count", …) and its
+    ``predicates`` (name -> function). Each mistake goes to ``problem``; None when there was one."""
+    parser = _Parser(questions, values, problem, predicates or {})
     made = parser.table(given, path)
     return None if parser.failed or made is None else made
 
 
 class _Parser:
     def __init__(
-        self, questions: Mapping[str, Question], values: Mapping[str, str], problem: Problem
+        self,
+        questions: Mapping[str, Question],
+        values: Mapping[str, str],
+        problem: Problem,
+        predicates: Mapping[str, Callable[[Any, Any], bool]],
     ) -> None:
         self.questions = questions
         self.values = values
+        self.predicates = predicates
         self.problem = problem
         self.failed = False
 
@@ -113,6 +122,8 @@ class _Parser:
     def part(self, key: str, value: object, path: tuple[Any, ...]) -> Condition | None:
         if key in GROUPS:
             return self.group(key, value, path)
+        if key == PREDICATE:
+            return self.predicate(value, path)
         if key in SPANS:
             return self.compare(key, None, value, path)
         question = self.questions.get(key)
@@ -132,6 +143,19 @@ class _Parser:
                 value = {"at_least": value, "at_most": value}
             return self.compare(key, question, value, path)
         return self.options(question, value, path)
+
+    def predicate(self, value: object, path: tuple[Any, ...]) -> Condition | None:
+        function = self.predicates.get(value) if isinstance(value, str) else None
+        if function is None:
+            known = ", ".join(self.predicates) or "none are declared"
+            self.fail(
+                path,
+                f"predicate names a Python function declared under [versions.predicates] "
+                f'(name = "module:function"); {_as_written(value)} is not one ({known})',
+            )
+            return None
+        # What it reads is known only when it runs: the ledger traces it as it does the rest.
+        return Condition(function, f'predicate = "{value}"', frozenset(), frozenset())
 
     def group(self, key: str, value: object, path: tuple[Any, ...]) -> Condition | None:
         if key == "not":

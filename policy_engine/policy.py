@@ -604,7 +604,7 @@ class _Reader:
                 if value is not None:
                     own[spec.name] = value
             version_names = [spec.name for spec in self.version_values]
-            sections = ["questions", "clauses", *outcome_texts.SECTIONS, "email"]
+            sections = ["questions", "predicates", "clauses", *outcome_texts.SECTIONS, "email"]
             for key in table:
                 if key not in version_names and key not in file_names and key not in sections:
                     self.unknown((*at, key), key, [*version_names, *sections])

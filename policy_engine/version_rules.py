@@ -27,6 +27,7 @@ Standard library only: this module runs in the visitor's browser too.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -363,6 +364,8 @@ class Written:
     # The email's slots so far (kept even when a version has a mistake: the email's lines are
     # still checked against them).
     slots: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The named Python predicates declared so far ([versions.predicates]).
+    predicates: dict[str, Callable[[Any, Any], bool]] = field(default_factory=dict)
 
 
 def read_version_rules(
@@ -422,8 +425,32 @@ def read_version_rules(
         questions, lambda f: written.question_paths.get(f, (*at, "questions", f)), fail
     )
 
+    # Named Python predicates, for a condition the data form cannot express (the refund policy
+    # has none): name = "module:function", carried over like the rest.
+    given_predicates = table.get("predicates", {})
+    if not isinstance(given_predicates, dict):
+        fail(
+            (*at, "predicates"),
+            "predicates must be a section [versions.predicates] with lines "
+            'name = "module:function"',
+        )
+        given_predicates = {}
+    for name, target in given_predicates.items():
+        function = _load(target)
+        if function is None:
+            fail(
+                (*at, "predicates", name),
+                f"the predicate {name} must name a function as "
+                f'"module:function" that Python can import (the policy\'s own package); it is '
+                f"{target!r}",
+            )
+        else:
+            written.predicates[name] = function
+
     def condition(entry: Mapping[str, Any], path: tuple[Any, ...]) -> Condition | None:
-        return conditions.parse(entry["when"], (*path, "when"), questions, values, fail)
+        return conditions.parse(
+            entry["when"], (*path, "when"), questions, values, fail, written.predicates
+        )
 
     # Clauses: id = "words" (words only), or a section with effect, text and when.
     given_clauses = table.get("clauses", {})
@@ -573,3 +600,16 @@ def read_version_rules(
         refund_timing=tuple(chosen["refund-timing"]),
         email_slots=slots,
     )
+
+
+def _load(target: object) -> Callable[[Any, Any], bool] | None:
+    """The function that ``"module:function"`` names, or None."""
+    if not isinstance(target, str) or target.count(":") != 1:
+        return None
+    module_name, name = target.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    function = getattr(module, name, None)
+    return function if callable(function) else None

@@ -6,10 +6,12 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import checker
 from policy_engine import conditions
 from policy_engine.conditions import Condition
 from policy_engine.model import UNSURE
@@ -134,3 +136,56 @@ def test_every_mistake_is_named_with_what_to_write(text: str, words: str) -> Non
     made, problems = parsed(text)
     assert made is None
     assert any(words in problem for problem in problems), problems
+
+
+def waited_a_long_time(answers: Any, policy: Any) -> bool:
+    """A predicate a policy might need: the data form has no arithmetic on two values."""
+    return bool(answers.days_since_purchase > 2 * policy.refund_window_days)
+
+
+def test_a_named_python_predicate_is_declared_per_version_and_read_like_any_condition(
+    tmp_path: Path,
+) -> None:
+    shipped = checker.RULEBOOK.policy_file.read_text(encoding="utf-8")
+    marker = "[versions.clauses.duplicate-payment]"
+    declared = (
+        "[versions.predicates]\n"
+        'long_wait = "tests.checker.test_conditions:waited_a_long_time"\n\n'
+        "[versions.clauses.very-late]\n"
+        'effect = "against"\n'
+        'text = "Very late"\n'
+        'when = { predicate = "long_wait" }\n\n'
+    )
+    path = tmp_path / "policy.toml"
+    path.write_text(shipped.replace(marker, declared + marker), encoding="utf-8")
+    policies = checker.read_policies(path)
+    answers = {"purchase_type": "credit_pack", "reason": "other", "credits_used": "none"}
+    late = checker.check(
+        {**answers, "purchase_date": "2026-05-01", "request_date": "2026-05-16"},
+        today=date(2026, 6, 1),
+        policy=policies,
+    )
+    assert "very-late" in [clause.id for clause in late.clauses]
+    on_time = checker.check(
+        {**answers, "purchase_date": "2026-05-01", "request_date": "2026-05-15"},
+        today=date(2026, 6, 1),
+        policy=policies,
+    )
+    assert "very-late" not in [clause.id for clause in on_time.clauses]
+
+    # A name that is not declared, and a target that cannot be imported, are named.
+    path.write_text(
+        shipped.replace(
+            marker,
+            declared.replace('predicate = "long_wait"', 'predicate = "long_wiat"').replace(
+                "test_conditions:waited", "test_conditions:waitd"
+            )
+            + marker,
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(checker.PolicyError) as raised:
+        checker.read_policies(path)
+    said = "\n".join(raised.value.problems)
+    assert 'the predicate long_wait must name a function as "module:function"' in said
+    assert "predicate names a Python function declared under [versions.predicates]" in said
