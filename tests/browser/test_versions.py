@@ -45,9 +45,9 @@ def versioned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteSe
     policy.write_text(policy.read_text("utf-8") + "refund_window_days = 14\n", "utf-8")
     # ...and reviewed then: a version dated in the past that the ledger has not recorded is
     # refused (it would judge again purchases already made).
-    with pytest.MonkeyPatch.context() as reviewed_then:
-        reviewed_then.setenv("REFUND_POLICY_TODAY", (CHANGED - timedelta(days=1)).isoformat())
-        assert review.main(["--policy", str(policy), "--accept"]) == 0
+    # The ledger as `./run review --accept` wrote it the day before the version took effect
+    # (a preview date cannot stand in for that day: it never unfreezes a version in force).
+    (policy.parent / "ledger.txt").write_text(review.current_text(policy), encoding="utf-8")
     with built_and_served(project) as server:
         yield server, read_policies(policy)
 
