@@ -9,7 +9,7 @@ POLICY_FILE = Path(__file__).resolve().parents[1] / "checker" / "policy.toml"
 
 def edited_policy(folder: Path, old: str, new: str) -> Path:
     """``folder/policy.toml``: the project's policy with the text ``old`` replaced by ``new``."""
-    text = POLICY_FILE.read_text(encoding="utf-8")
+    text = first_published(POLICY_FILE.read_text(encoding="utf-8"))
     assert old in text, f"{old!r} is not in {POLICY_FILE}"
     edited = Path(folder) / "policy.toml"
     edited.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -30,3 +30,18 @@ def credit_pack_bought(purchase_date: str, **changes: str) -> dict[str, str]:
         "payment_provider": "creem",
         **changes,
     }
+
+
+def first_published(text: str) -> str:
+    """A policy file's text with its first version only, as it was published on that version's
+    day: that version is frozen for good, so a test that adds versions to it, or reads its
+    values, stands on ground that editors' work never moves (tests/site/projects.py makes whole
+    projects so)."""
+    lines = text.splitlines(keepends=True)
+    starts = [n for n, line in enumerate(lines) if line.strip() == "[[versions]]"]
+    if len(starts) < 2:
+        return text
+    end = starts[1]
+    while end > 0 and lines[end - 1].lstrip().startswith("#"):
+        end -= 1
+    return "".join(lines[:end]).rstrip("\n") + "\n"

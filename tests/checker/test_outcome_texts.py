@@ -10,7 +10,7 @@ import pytest
 
 from checker import RULEBOOK, PolicyError, check, read_policies
 from policy_engine.texts import quoted_in
-from tests.policies import POLICY_FILE, edited_policy
+from tests.policies import POLICY_FILE, edited_policy, first_published
 
 # The refund policy's kinds of outcome text (notes, warnings, alternatives, refund timing).
 KINDS = RULEBOOK.outcomes.ids.kinds
@@ -72,7 +72,9 @@ def test_every_text_the_rules_can_choose_has_its_words() -> None:
 
 def test_a_later_version_changes_one_note_and_inherits_the_rest(tmp_path: Path) -> None:
     path = tmp_path / "policy.toml"
-    path.write_text(POLICY_FILE.read_text(encoding="utf-8") + A_NEW_VERSION, encoding="utf-8")
+    path.write_text(
+        first_published(POLICY_FILE.read_text(encoding="utf-8")) + A_NEW_VERSION, encoding="utf-8"
+    )
     first, second = read_policies(path).versions
     new = "Unused credit packs requested within 14 days are usually refunded."
     assert second.texts.notes["credit-pack-unused-easier"].text == (
@@ -160,7 +162,9 @@ def test_a_first_version_without_a_text_says_which_and_how_to_add_it(tmp_path: P
 def test_typo_fixes_after_a_versions_texts_belong_to_the_version(tmp_path: Path) -> None:
     fix = 'typo_fixes = ["“acount” now reads “account”."]\n'
     path = tmp_path / "policy.toml"
-    path.write_text(POLICY_FILE.read_text(encoding="utf-8") + fix, encoding="utf-8")
+    path.write_text(
+        first_published(POLICY_FILE.read_text(encoding="utf-8")) + fix, encoding="utf-8"
+    )
     (version,) = read_policies(path).versions
     assert version.typo_fixes == ("“acount” now reads “account”.",)
     assert version.texts.email.closing == "Thank you."

@@ -16,8 +16,9 @@ from checker import PolicyError, default_policy, load_policy, read_policies
 from checker.policy import DEFAULT_POLICY_FILE
 from policy_engine import policy as policy_module
 from tests.checker.support import answers, clause_ids, contract
+from tests.policies import first_published
 
-SHIPPED = DEFAULT_POLICY_FILE.read_text(encoding="utf-8")
+SHIPPED = first_published(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
 
 
 def edited_policy(tmp_path: Path, old: str, new: str) -> Path:

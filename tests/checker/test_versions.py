@@ -16,8 +16,9 @@ import pytest
 from checker import PolicyError, check, check_query, read_policies
 from checker.__main__ import main
 from checker.policy import DEFAULT_POLICY_FILE
+from tests.policies import first_published
 
-SHIPPED = DEFAULT_POLICY_FILE.read_text(encoding="utf-8")
+SHIPPED = first_published(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
 LONGER_WINDOW = """
 [[versions]]
 effective = 2026-09-01

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.server import SiteServer, load_headers_file
+from tests.policies import first_published
 
 ROOT = Path(__file__).resolve().parents[2]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -20,15 +22,69 @@ RUNTIME = "assets/pyodide/314.0.7"
 
 
 def copy_project(destination: Path) -> Path:
-    """The site's sources as an editor has them: mkdocs.yml, docs/, the theme's overrides, the
-    policy file and its ledger."""
+    """The site's sources as an editor has them (mkdocs.yml, docs/, the theme's overrides, the
+    refund policy's file and ledger), the refund policy alone and as it was published on its first
+    version's day.
+
+    The first version is frozen for good, so the tests that build a copy stand on ground editors'
+    work never moves: a new version, announced or in force, is cut off (its entry in policy.toml,
+    its part of the ledger), and docs/index.md is the first version's page again (its frozen copy,
+    which ./run new-version made). Tests that add versions add them to that."""
     shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", destination / "docs")
     shutil.copytree(ROOT / "overrides", destination / "overrides")
     (destination / "checker").mkdir()
     for name in ("policy.toml", "ledger.txt"):
         shutil.copy(ROOT / "checker" / name, destination / "checker" / name)
+    only_the_refund_policy(destination)
+    as_first_published(destination)
     return destination
+
+
+def only_the_refund_policy(project: Path) -> None:
+    """``project`` as a site of the refund policy alone: another policy an editor added with
+    ``./run new-policy`` (its mkdocs.yml entry, its navigation line and its pages) is left out,
+    so that the tests' commands need no policy name. Tests of a site of several make their own."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    entry = re.compile(
+        r"^(?P<indent>\s*)- package: (?P<package>[A-Za-z_][\w.]*)\n"
+        r"^(?P<indent>\s*)- package: (?P<package>[A-Za-z_][\w.]*)\n"
+        r"(?P=indent)  page: (?P<page>\S+)\n",
+        re.MULTILINE,
+    )
+    for found in list(entry.finditer(text)):
+        if found.group("package") == "checker":
+            continue
+        page = found.group("page")
+        text = text.replace(found.group(0), "")
+        text = re.sub(rf"^\s*- [^\n]*: {re.escape(page)}\n", "", text, flags=re.MULTILINE)
+        (project / "docs" / page).unlink(missing_ok=True)
+        shutil.rmtree(project / "docs" / Path(page).stem, ignore_errors=True)
+    config.write_text(text, encoding="utf-8")
+
+
+def as_first_published(project: Path) -> None:
+    """The refund policy of ``project`` as published on its first version's day (see
+    :func:`copy_project`)."""
+    policy, ledger = project / "checker" / "policy.toml", project / "checker" / "ledger.txt"
+    text = policy.read_text(encoding="utf-8")
+    cut = first_published(text)
+    if cut == text:
+        return
+    first = re.search(r"^effective\s*=\s*(\d{4}-\d{2}-\d{2})", cut, re.MULTILINE)
+    assert first is not None, "the policy file's first version has no effective date"
+    policy.write_text(cut, encoding="utf-8")
+    history = project / "docs" / "history"
+    page = history / f"{first.group(1)}.md"
+    if page.is_file():
+        shutil.copy(page, project / "docs" / "index.md")
+    for archived in history.glob("*.md"):
+        archived.unlink()
+    text = ledger.read_text(encoding="utf-8")
+    parts = text.split("\n[[version ")
+    first_part = re.sub(r"^page = sha256:[0-9a-f]+\n", "", parts[1], flags=re.MULTILINE)
+    ledger.write_text(parts[0] + "\n[[version " + first_part.rstrip("\n") + "\n", "utf-8")
 
 
 def accept_review(project: Path) -> subprocess.CompletedProcess[str]:

@@ -26,6 +26,7 @@ from policy_engine.questions import Asker, Kind
 from policy_review import ledger as ledgers
 from policy_site.shipping import decisions
 from tests.browser.invariant import DECISION
+from tests.policies import first_published
 from tests.site.projects import ROOT
 
 QUESTIONS = RULEBOOK.questions
@@ -80,7 +81,7 @@ def two_versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[s
     """The shipped policy with a second version, and the decision data the build makes of it."""
     folder = tmp_path_factory.mktemp("table")
     policy_file = folder / "policy.toml"
-    text = (ROOT / "checker" / "policy.toml").read_text(encoding="utf-8")
+    text = first_published((ROOT / "checker" / "policy.toml").read_text(encoding="utf-8"))
     policy_file.write_text(text + TWO_VERSIONS, encoding="utf-8")
     policies = read_policies(policy_file)
     book = ledgers.make_book(RULEBOOK, policies)
