@@ -1199,9 +1199,17 @@ def site_policy(
     name: str | None, policy_file: Path | None, config_file: Path = Path("mkdocs.yml")
 ) -> PolicyPackage:
     """The policy a command run beside mkdocs.yml works on: the one called ``name`` among
-    mkdocs.yml's ``policies`` (the only one if not given), read from ``policy_file`` if given.
+    mkdocs.yml's ``policies`` (the only one, or the one whose file ``policy_file`` is, if not
+    given), read from ``policy_file`` if given.
     Raises :class:`policy_site.package.PackageError`."""
-    chosen = packages.choose(packages.from_mkdocs(config_file), name)
+    policies = packages.from_mkdocs(config_file)
+    if name is None and policy_file is not None:
+        # The policy whose file it is (./run review --policy returns/policy.toml needs no name).
+        given = policy_file.resolve()
+        mine = [policy for policy in policies if policy.policy_path.resolve() == given]
+        if len(mine) == 1:
+            name = mine[0].name
+    chosen = packages.choose(policies, name)
     if policy_file is None:
         return chosen
     return packages.PolicyPackage(chosen.module, chosen.page, policy_file, None)

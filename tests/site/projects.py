@@ -49,7 +49,6 @@ def only_the_refund_policy(project: Path) -> None:
     text = config.read_text(encoding="utf-8")
     entry = re.compile(
         r"^(?P<indent>\s*)- package: (?P<package>[A-Za-z_][\w.]*)\n"
-        r"^(?P<indent>\s*)- package: (?P<package>[A-Za-z_][\w.]*)\n"
         r"(?P=indent)  page: (?P<page>\S+)\n",
         re.MULTILINE,
     )
