@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 POLICY_FILE = Path(__file__).resolve().parents[1] / "checker" / "policy.toml"
@@ -45,3 +46,13 @@ def first_published(text: str) -> str:
     while end > 0 and lines[end - 1].lstrip().startswith("#"):
         end -= 1
     return "".join(lines[:end]).rstrip("\n") + "\n"
+
+
+def first_published_ledger(text: str) -> str:
+    """A ledger file's text with its first version's part only, as :func:`first_published`'s file
+    has it (without the archived page's hash, which only a later version's arrival records)."""
+    parts = text.split("\n[[version ")
+    if len(parts) < 2:
+        return text
+    first = re.sub(r"^page = sha256:[0-9a-f]+\n", "", parts[1], flags=re.MULTILINE)
+    return parts[0] + "\n[[version " + first.rstrip("\n") + "\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.server import SiteServer, load_headers_file
-from tests.policies import first_published
+from tests.policies import first_published, first_published_ledger
 
 ROOT = Path(__file__).resolve().parents[2]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -80,10 +80,7 @@ def as_first_published(project: Path) -> None:
         shutil.copy(page, project / "docs" / "index.md")
     for archived in history.glob("*.md"):
         archived.unlink()
-    text = ledger.read_text(encoding="utf-8")
-    parts = text.split("\n[[version ")
-    first_part = re.sub(r"^page = sha256:[0-9a-f]+\n", "", parts[1], flags=re.MULTILINE)
-    ledger.write_text(parts[0] + "\n[[version " + first_part.rstrip("\n") + "\n", "utf-8")
+    ledger.write_text(first_published_ledger(ledger.read_text(encoding="utf-8")), "utf-8")
 
 
 def accept_review(project: Path) -> subprocess.CompletedProcess[str]:
