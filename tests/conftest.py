@@ -3,6 +3,7 @@ browser tests' timings, printed at the end (gathered from pytest-xdist's workers
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,21 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.server import SiteServer
 from tests.chromium import CHROMIUM_ARGS, chromium_path
+from tests.site import projects
 from tests.site.projects import built_and_served, copy_project
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_ledgers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The folder where this test run's builds of copies make each ledger part once
+    (tests/site/projects.py: SESSION_LEDGERS): new for every run, and shared by pytest-xdist's
+    workers (their temporary folders are made side by side in the run's own)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if "PYTEST_XDIST_WORKER" in os.environ else base) / "session-ledgers"
+    folder.mkdir(exist_ok=True)
+    projects.SESSION_LEDGERS = folder
+    yield folder
+    projects.SESSION_LEDGERS = None
 
 
 @pytest.fixture(scope="session")
