@@ -110,11 +110,42 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"{name}: {shown}")
 
 
+# The files that take longest, longest first (measured 2026-12-05 on the project's 2-core machine,
+# dev/testing.md). pytest-xdist's workers take whole files in the order of the collection
+# (``./run test``: --dist loadfile --no-loadscope-reorder): started first, they run beside the many
+# short files instead of being left for one worker at the end while the other waits. Any other
+# file follows in the usual order; a file missing here only runs later.
+SLOWEST_FIRST = (
+    "tests/browser/test_widget.py",
+    "tests/site/test_versions.py",
+    "tests/browser/test_accessibility.py",
+    "tests/site/test_versions_everywhere.py",
+    "tests/browser/test_two_policies.py",
+    "tests/browser/test_failures.py",
+    "tests/browser/test_experience.py",
+    "tests/browser/test_network.py",
+    "tests/test_run_script.py",
+    "tests/browser/test_handoff.py",
+    "tests/site/test_build.py",
+    "tests/site/test_ledger.py",
+    "tests/browser/test_layout.py",
+    "tests/browser/test_versions.py",
+    "tests/site/test_email_fits.py",
+    "tests/site/test_outcome_texts.py",
+    "tests/site/test_editor_mistakes.py",
+    "tests/site/test_stdlib.py",
+    "tests/test_publish.py",
+)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that starts Chromium as ``browser``, whatever its file says, so that the
     fast tier (``./run test --fast``, ``-m "not browser"``) never starts one. Runs before pytest
-    selects by marker."""
+    selects by marker. Then put the slowest files first (:data:`SLOWEST_FIRST`), each file's
+    tests kept in their order."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    rank = {name: index for index, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
