@@ -3,6 +3,7 @@ browser tests' timings, printed at the end (gathered from pytest-xdist's workers
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,21 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.server import SiteServer
 from tests.chromium import CHROMIUM_ARGS, chromium_path
+from tests.site import projects
 from tests.site.projects import built_and_served, copy_project
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_ledgers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The folder where this test run's builds of copies make each ledger part once
+    (tests/site/projects.py: SESSION_LEDGERS): new for every run, and shared by pytest-xdist's
+    workers (their temporary folders are made side by side in the run's own)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if "PYTEST_XDIST_WORKER" in os.environ else base) / "session-ledgers"
+    folder.mkdir(exist_ok=True)
+    projects.SESSION_LEDGERS = folder
+    yield folder
+    projects.SESSION_LEDGERS = None
 
 
 @pytest.fixture(scope="session")
@@ -95,11 +110,48 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"{name}: {shown}")
 
 
+# The files that take longest, longest first (measured 2026-12-05 on the project's 2-core machine,
+# dev/testing.md). pytest-xdist's workers take whole files in the order of the collection
+# (``./run test``: --dist loadfile --no-loadscope-reorder): started first, they run beside the many
+# short files instead of being left for one worker at the end while the other waits. Any other
+# file follows in the usual order; a file missing here only runs later.
+SLOWEST_FIRST = (
+    "tests/browser/test_widget.py",
+    "tests/site/test_versions.py",
+    "tests/browser/test_accessibility.py",
+    "tests/test_run_script.py",
+    "tests/browser/test_two_policies.py",
+    "tests/site/test_versions_everywhere.py",
+    "tests/browser/test_failures.py",
+    "tests/browser/test_handoff.py",
+    "tests/browser/test_network.py",
+    "tests/site/test_trusted_ledger.py",
+    "tests/site/test_ledger.py",
+    "tests/site/test_table_js.py",
+    "tests/site/test_email_fits.py",
+    "tests/site/test_build.py",
+    "tests/site/test_output.py",
+    "tests/site/test_editor_mistakes.py",
+    "tests/site/test_stdlib.py",
+    "tests/browser/test_csp.py",
+    "tests/browser/test_validators.py",
+    "tests/browser/test_versions.py",
+    "tests/browser/test_experience.py",
+    "tests/browser/test_layout.py",
+    "tests/site/test_outcome_texts.py",
+    "tests/test_publish.py",
+    "tests/browser/test_states.py",
+)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that starts Chromium as ``browser``, whatever its file says, so that the
     fast tier (``./run test --fast``, ``-m "not browser"``) never starts one. Runs before pytest
-    selects by marker."""
+    selects by marker. Then put the slowest files first (:data:`SLOWEST_FIRST`), each file's
+    tests kept in their order."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    rank = {name: index for index, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))

@@ -10,14 +10,14 @@ Two things axe does not measure are checked directly: no sideways scrolling at 3
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Route
 
-from tests.browser.conftest import Session, open_session
+from tests.browser.conftest import VIEWPORT, Session, open_session
 from tests.browser.server import SiteServer
 
 pytestmark = pytest.mark.browser
@@ -51,10 +51,24 @@ def describe(violation: dict[str, Any]) -> list[str]:
     return lines
 
 
+def run_axe(page: Page, scope: str | None, options: dict[str, Any]) -> list[str]:
+    """axe's violations inside ``scope`` (None: the whole page), one line each (:func:`describe`).
+
+    ``Axe.run`` would inject axe-core (half a megabyte) before every run; here it is injected once
+    per document, and each run still builds its view of the page afresh (axe-core's own design).
+    """
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE.axe_script)
+    response = page.evaluate(
+        "([scope, options]) => axe.run(scope === null ? document : scope, options)",
+        [scope, options],
+    )
+    return [line for violation in response["violations"] for line in describe(violation)]
+
+
 def violations(page: Page, scope: str | None = ROOT) -> list[str]:
     """axe's WCAG A/AA violations inside ``scope`` (the widget by default; None: whole page)."""
-    results = AXE.run(page, context=scope, options=AXE_OPTIONS)
-    return [line for violation in results.response["violations"] for line in describe(violation)]
+    return run_axe(page, scope, AXE_OPTIONS)
 
 
 def assert_scheme_followed(page: Page) -> None:
@@ -155,27 +169,7 @@ def test_the_widget_before_any_interaction_while_loading_and_after_a_failure(
     session.page_errors[:] = [error for error in session.page_errors if "pyodide.mjs" not in error]
 
 
-def test_the_widget_with_field_errors_and_with_a_verdict(warm: Session) -> None:
-    page = warm.page
-    page.goto(warm.url("/"))
-    start_loading(page)
-    warm.wait_for_state("ready", timeout_ms=LOAD_TIMEOUT_MS)
-    # Nothing answered yet: the checker asks for every question the form shows.
-    page.locator(f"{ROOT} [data-form] [type=submit]").click()
-    page.locator(f"{ROOT} [data-error-summary]").wait_for(state="visible")
-    assert page.locator(f"{ROOT} [data-field-error]:visible").count() >= 1
-    assert violations(page) == [], "with field errors"
-    show_verdict(page, warm.url("/"))
-    for scheme in ("slate", "default"):  # the palette toggle, as a visitor switches it
-        for _ in range(3):
-            if page.get_attribute("body", "data-md-color-scheme") == scheme:
-                break
-            page.locator("[data-md-component=palette] label:visible").first.click()
-        assert page.get_attribute("body", "data-md-color-scheme") == scheme
-        assert violations(page) == [], f"with a verdict ({scheme})"
-
-
-@pytest.fixture
+@pytest.fixture(scope="module")
 def page_without_javascript(browser: Browser, site_server: SiteServer) -> Iterator[Page]:
     """The policy page as a browser with JavaScript off renders it.
 
@@ -183,6 +177,7 @@ def page_without_javascript(browser: Browser, site_server: SiteServer) -> Iterat
     never runs. So scripting is switched off (the same DevTools switch Playwright uses) only while
     the page loads: none of its scripts run, and ``<noscript>`` is parsed as content, exactly as
     with JavaScript off. Then it is switched back on for axe, which finds the page as it was.
+    The tests only read it: one load serves them all.
     """
     session = open_session(browser, site_server)
     devtools = session.context.new_cdp_session(session.page)
@@ -210,22 +205,6 @@ def test_the_pages_around_the_widget(warm: Session) -> None:
         assert violations(warm.page, scope=None) == [], path
 
 
-def test_at_320_px_nothing_scrolls_sideways_and_every_target_is_24_px(warm: Session) -> None:
-    page = warm.page
-    page.set_viewport_size(NARROW)
-    try:
-        page.goto(warm.url("/"))
-        page.locator(ROOT).wait_for()
-        assert horizontal_overflow(page) == 0, "before any interaction"
-        assert small_targets(page) == [], "the form"
-        show_verdict(page, warm.url("/"))
-        page.locator(f"{ROOT} [data-result] [data-verdict]").scroll_into_view_if_needed()
-        assert horizontal_overflow(page) == 0, "with a verdict"
-        assert small_targets(page) == [], "the result"
-    finally:
-        page.set_viewport_size({"width": 1280, "height": 900})
-
-
 WIDTHS = (320, 390, 1280)
 BEST_PRACTICE = {
     "runOnly": {"type": "tag", "values": [*WCAG_AA_TAGS, "best-practice"]},
@@ -235,49 +214,84 @@ BEST_PRACTICE = {
 
 def whole_page(page: Page) -> list[str]:
     """axe's WCAG A/AA and best-practice violations on the whole page."""
-    results = AXE.run(page, options=BEST_PRACTICE)
-    return [line for violation in results.response["violations"] for line in describe(violation)]
+    return run_axe(page, None, BEST_PRACTICE)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_every_state_is_axe_clean_with_best_practices_at_phone_and_desktop_width(
-    warm: Session, width: int
-) -> None:
-    page = warm.page
+def at_width(page: Page, width: int) -> None:
+    """The window resized to ``width`` CSS px, as a visitor turns a phone or narrows a window:
+    the page as it is (no reload), laid out again, and Material's resize handlers run (they run
+    on the resize event, before the next frame: two frames later they have)."""
     page.set_viewport_size({"width": width, "height": 844})
+    page.evaluate(
+        "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
+
+
+def at_every_width(page: Page, check: Callable[[Page], list[str]], what: str) -> None:
+    """``check`` finds nothing at any of :data:`WIDTHS`, the page kept in its state throughout;
+    the window ends at the desktop width the session opened with."""
     try:
-        page.goto(warm.url("/"))
-        page.locator(ROOT).wait_for()
-        assert whole_page(page) == [], f"the page, the empty form ({width} px)"
-        start_loading(page)
-        warm.wait_for_state("ready", timeout_ms=LOAD_TIMEOUT_MS)
-        page.locator(f"{ROOT} [data-form] [type=submit]").click()
-        page.locator(f"{ROOT} [data-error-summary]").wait_for(state="visible")
-        assert whole_page(page) == [], f"with field errors ({width} px)"
-        for field, value in (("purchase_type", "credit_pack"), ("reason", "unused")):
-            page.locator(f'{ROOT} input[name="{field}"][value="{value}"]').check()
-        page.locator(f'{ROOT} input[name="credits_used"][value="some"]').check()
-        assert whole_page(page) == [], f"the answered form ({width} px)"
-        show_verdict(page, warm.url("/"))
-        assert whole_page(page) == [], f"with a result ({width} px)"
+        for width in WIDTHS:
+            at_width(page, width)
+            assert check(page) == [], f"{what} ({width} px)"
     finally:
-        page.set_viewport_size({"width": 1280, "height": 900})
+        page.set_viewport_size(VIEWPORT)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_without_javascript_the_page_is_axe_clean_at_every_width(
-    browser: Browser, site_server: SiteServer, width: int
+def at_320_px(page: Page, what: str, scroll_to: str | None = None) -> None:
+    """At 320 px (WCAG 1.4.10) nothing scrolls sideways and every target of the widget is at least
+    24 by 24 px (WCAG 2.5.8): the two things axe does not measure. ``scroll_to``: an element to
+    bring into view first."""
+    page.set_viewport_size(NARROW)
+    try:
+        if scroll_to is not None:
+            page.locator(scroll_to).scroll_into_view_if_needed()
+        assert horizontal_overflow(page) == 0, what
+        assert small_targets(page) == [], what
+    finally:
+        page.set_viewport_size(VIEWPORT)
+
+
+def test_every_state_is_axe_clean_with_best_practices_at_phone_and_desktop_width(
+    warm: Session,
 ) -> None:
-    session = open_session(browser, site_server)
-    try:
-        session.page.set_viewport_size({"width": width, "height": 844})
-        devtools = session.context.new_cdp_session(session.page)
-        devtools.send("Emulation.setScriptExecutionDisabled", {"value": True})
-        session.page.goto(session.url("/"))
-        devtools.send("Emulation.setScriptExecutionDisabled", {"value": False})
-        assert whole_page(session.page) == [], f"without JavaScript ({width} px)"
-    finally:
-        session.context.close()
+    """Each state of one visit, checked at each width in turn (320 and 390 px, phones, and
+    1280 px): axe's WCAG A/AA and best-practice rules on the whole page; the widget's WCAG A/AA
+    with field errors, and with a verdict in the dark and the light scheme; and at 320 px no
+    sideways scrolling and 24 px targets, before any interaction and with a verdict."""
+    page = warm.page
+    page.goto(warm.url("/"))
+    page.locator(ROOT).wait_for()
+    at_every_width(page, whole_page, "the page, the empty form")
+    at_320_px(page, "before any interaction: the form")
+    start_loading(page)
+    warm.wait_for_state("ready", timeout_ms=LOAD_TIMEOUT_MS)
+    # Nothing answered yet: the checker asks for every question the form shows.
+    page.locator(f"{ROOT} [data-form] [type=submit]").click()
+    page.locator(f"{ROOT} [data-error-summary]").wait_for(state="visible")
+    assert page.locator(f"{ROOT} [data-field-error]:visible").count() >= 1
+    assert violations(page) == [], "with field errors"
+    at_every_width(page, whole_page, "with field errors")
+    for field, value in (("purchase_type", "credit_pack"), ("reason", "unused")):
+        page.locator(f'{ROOT} input[name="{field}"][value="{value}"]').check()
+    page.locator(f'{ROOT} input[name="credits_used"][value="some"]').check()
+    at_every_width(page, whole_page, "the answered form")
+    show_verdict(page, warm.url("/"))
+    for scheme in ("slate", "default"):  # the palette toggle, as a visitor switches it
+        for _ in range(3):
+            if page.get_attribute("body", "data-md-color-scheme") == scheme:
+                break
+            page.locator("[data-md-component=palette] label:visible").first.click()
+        assert page.get_attribute("body", "data-md-color-scheme") == scheme
+        assert violations(page) == [], f"with a verdict ({scheme})"
+    at_every_width(page, whole_page, "with a result")
+    at_320_px(page, "with a verdict: the result", scroll_to=f"{ROOT} [data-result] [data-verdict]")
+
+
+def test_without_javascript_the_page_is_axe_clean_at_every_width(
+    page_without_javascript: Page,
+) -> None:
+    at_every_width(page_without_javascript, whole_page, "without JavaScript")
 
 
 def widget_in_both_schemes(page: Page) -> list[str]:
@@ -290,36 +304,30 @@ def widget_in_both_schemes(page: Page) -> list[str]:
                 break
             page.locator("[data-md-component=palette] label:visible").first.click()
         assert page.get_attribute("body", "data-md-color-scheme") == scheme
-        results = AXE.run(page, context=ROOT, options=BEST_PRACTICE)
-        found += [
-            f"{scheme}: {line}"
-            for violation in results.response["violations"]
-            for line in describe(violation)
-        ]
+        found += [f"{scheme}: {line}" for line in run_axe(page, ROOT, BEST_PRACTICE)]
     return found
 
 
-@pytest.mark.parametrize("width", WIDTHS)
 def test_the_loading_failing_and_table_only_states_are_axe_clean_light_and_dark(
-    browser: Browser, site_server: SiteServer, width: int
+    browser: Browser, site_server: SiteServer
 ) -> None:
-    """One context per width for every state the runtime can leave the widget in."""
+    """One context for every state the runtime can leave the widget in, each checked at each
+    width in turn."""
     session = open_session(browser, site_server)
     page = session.page
     try:
-        page.set_viewport_size({"width": width, "height": 844})
         held: list[Route] = []
         session.context.route("**/*.wasm", lambda route: held.append(route))
         # The quick answer while the full check loads: the note, with the download's progress.
         show_verdict(page, session.url("/"))
         page.locator(f'{ROOT} [data-part="provenance"] [data-progress]').wait_for(state="visible")
-        assert widget_in_both_schemes(page) == [], f"the quick answer, loading ({width} px)"
+        at_every_width(page, widget_in_both_schemes, "the quick answer, loading")
         # The download fails: the note says so once, with "Try again".
         for route in held:
             route.abort()
         session.wait_for_state("error", timeout_ms=LOAD_TIMEOUT_MS)
         page.locator(f'{ROOT} [data-part="provenance"] [data-retry]').wait_for(state="visible")
-        assert widget_in_both_schemes(page) == [], f"the quick answer, failed ({width} px)"
+        at_every_width(page, widget_in_both_schemes, "the quick answer, failed")
         # Above the questions: the message, "Try again", the email and the summary.
         session.context.unroute("**/*.wasm")
         session.context.route("**/*.wasm", lambda route: route.abort())
@@ -327,20 +335,20 @@ def test_the_loading_failing_and_table_only_states_are_axe_clean_light_and_dark(
         start_loading(page)
         session.wait_for_state("error", timeout_ms=LOAD_TIMEOUT_MS)
         page.locator(f"{ROOT} [data-fallback]").wait_for(state="visible")
-        assert widget_in_both_schemes(page) == [], f"the error state ({width} px)"
-        assert whole_page(page) == [], f"the page around the error state ({width} px)"
+        at_every_width(page, widget_in_both_schemes, "the error state")
+        at_every_width(page, whole_page, "the page around the error state")
         # A browser without WebAssembly: its message, then the quick answer alone.
         plain = session.context.new_page()
         plain.add_init_script("delete globalThis.WebAssembly;")
         plain.goto(session.url("/"))
         plain.locator(f"{ROOT} [data-fallback]").wait_for(state="visible")
-        assert widget_in_both_schemes(plain) == [], f"no WebAssembly ({width} px)"
+        at_every_width(plain, widget_in_both_schemes, "no WebAssembly")
         plain.goto(session.url("/") + CHECK_FRAGMENT + "&terms_violation=true")
         plain.locator(f"{ROOT} [data-verdict]").wait_for(state="visible")
-        assert widget_in_both_schemes(plain) == [], f"no WebAssembly, the answer ({width} px)"
+        at_every_width(plain, widget_in_both_schemes, "no WebAssembly, the answer")
         # Back to the answers: support's, from the link, in their tinted box.
         plain.locator(f"{ROOT} [data-change]").first.click()
         plain.locator(f"{ROOT} [data-support]").wait_for(state="visible")
-        assert widget_in_both_schemes(plain) == [], f"the link's support answers ({width} px)"
+        at_every_width(plain, widget_in_both_schemes, "the link's support answers")
     finally:
         session.context.close()

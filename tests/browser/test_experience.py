@@ -41,16 +41,41 @@ CHARGEBACK = {
     "payment_provider": "creem",
 }
 
+# The link each test's page starts over from (no test opens this one).
+START_OVER = urlencode(
+    {
+        "purchase_date": days_ago(1),
+        "purchase_type": "credit_pack",
+        "reason": "unused",
+        "credits_used": "none",
+    }
+)
 
-@pytest.fixture
-def phone(browser: Browser, site_server: SiteServer) -> Iterator[Session]:
-    """A fresh page at phone width, with the runtime ready (the checker's answers)."""
+
+@pytest.fixture(scope="module")
+def warm_phone(browser: Browser, site_server: SiteServer) -> Iterator[Session]:
+    """One page at phone width for the whole file: the runtime loads once (the checker's
+    answers), not once per test."""
     with checked_session(browser, site_server) as session:
         session.page.set_viewport_size(PHONE)
         session.page.goto(session.url("/"))
         session.page.locator("#rc-purchase_date").click()
         session.wait_for_state("ready", timeout_ms=LOAD_TIMEOUT_MS)
         yield session
+
+
+@pytest.fixture
+def phone(warm_phone: Session) -> Iterator[Session]:
+    """The warm page at phone width with nothing answered and the runtime ready: a link, then
+    "Start again", as a visitor starts over (no reload). Whatever the test did, the page must not
+    have thrown or opened a dialog."""
+    page = warm_phone.page
+    assert open_link(page, warm_phone.url("/"), START_OVER) == "result"
+    page.locator(f"{ROOT} [data-start-again]").click()
+    assert read(page).shown == []
+    yield warm_phone
+    assert not warm_phone.page_errors, f"uncaught errors in the page: {warm_phone.page_errors}"
+    assert not warm_phone.dialogs, f"the page opened dialogs: {warm_phone.dialogs}"
 
 
 def email_body(session: Session) -> str:
@@ -192,9 +217,13 @@ def test_a_question_an_answer_brings_in_is_announced(phone: Session) -> None:
     expect(status).to_contain_text("How many refunds have you asked for before?")
 
 
-def test_the_404_page_has_its_heading_in_a_main_landmark(phone: Session) -> None:
-    page = phone.page
-    page.goto(phone.url("/404.html"))  # what a static host sends for an unknown address
-    main = page.locator("main")
-    expect(main).to_have_count(1)
-    expect(main.locator("h1")).to_have_text("404 - Not found")
+def test_the_404_page_has_its_heading_in_a_main_landmark(
+    browser: Browser, site_server: SiteServer
+) -> None:
+    with checked_session(browser, site_server) as session:
+        page = session.page
+        page.set_viewport_size(PHONE)
+        page.goto(session.url("/404.html"))  # what a static host sends for an unknown address
+        main = page.locator("main")
+        expect(main).to_have_count(1)
+        expect(main.locator("h1")).to_have_text("404 - Not found")

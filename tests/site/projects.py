@@ -13,12 +13,19 @@ from pathlib import Path
 
 import pytest
 
+from policy_site.plugin import TEST_SESSION_LEDGERS
 from tests.browser.server import SiteServer, load_headers_file
 from tests.policies import first_published, first_published_ledger
 
 ROOT = Path(__file__).resolve().parents[2]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 RUNTIME = "assets/pyodide/314.0.7"
+
+# The test session's own folder of ledger parts (tests/conftest.py: ``session_ledgers``), where a
+# build of a copy makes each part once for the whole session instead of afresh every time
+# (policy_site/plugin.py: TEST_SESSION_LEDGERS). ``build(publishing=True)`` builds without it, as
+# the site is published: every part made afresh, no folder trusted.
+SESSION_LEDGERS: Path | None = None
 
 
 def copy_project(destination: Path) -> Path:
@@ -96,11 +103,14 @@ def accept_review(project: Path) -> subprocess.CompletedProcess[str]:
 
 
 def build(
-    project: Path, *, site_url: str | None = None, **environment: str
+    project: Path, *, site_url: str | None = None, publishing: bool = False, **environment: str
 ) -> subprocess.CompletedProcess[str]:
     """``mkdocs build --strict`` of ``project`` into ``project/site``, as ``./run build`` does,
     in the editor's environment (:func:`build_environment`; ``environment`` adds to it or
     replaces part of it). Every test that builds the real site builds it here.
+
+    Each version's part of the ledger is made once per test session (:data:`SESSION_LEDGERS`);
+    with ``publishing``, as the publishing build makes it: afresh, trusting no cache.
 
     ``site_url``: the address it will be served at, for a site a test server serves. The project's
     ``mkdocs.yml`` is then used as is through MkDocs' ``INHERIT``, read from standard input so
@@ -120,9 +130,16 @@ def build(
         text=True,
         timeout=600,
         cwd=project,
-        env=build_environment() | environment,
+        env=build_environment() | session_ledgers(publishing) | environment,
         check=False,
     )
+
+
+def session_ledgers(publishing: bool) -> dict[str, str]:
+    """The switch that lets a test's build take the ledger parts its session made already."""
+    if publishing or SESSION_LEDGERS is None:
+        return {}
+    return {TEST_SESSION_LEDGERS: str(SESSION_LEDGERS)}
 
 
 @contextmanager

@@ -62,7 +62,8 @@ def test_a_cache_and_a_ledger_poisoned_the_same_way_do_not_ship(tmp_path: Path) 
     # A review that trusts the cache sees nothing wrong: the poison is consistent.
     assert review(project, cache).returncode == 0
 
-    result = build(project, REFUND_POLICY_CACHE=str(cache))
+    # As the site is published: no folder of the test session's ledger parts either.
+    result = build(project, publishing=True, REFUND_POLICY_CACHE=str(cache))
 
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
