@@ -20,7 +20,10 @@ from tests.site.projects import build_environment, built_and_served, copy_projec
 
 pytestmark = pytest.mark.browser
 
-NAME = "returns"
+# A name no editor is likely to give a policy of the real site (the scaffold refuses a name
+# whose package exists).
+NAME = "fixture-returns"
+PACKAGE = NAME.replace("-", "_")
 
 
 def run(project: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -42,13 +45,13 @@ def two_policies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     made = run(project, "policy_site.scaffold", NAME)
     assert made.returncode == 0, made.stderr + made.stdout
     # Its first version takes effect in a fortnight: until then its words may still change.
-    for changed in (project / NAME / "policy.toml", project / "docs" / f"{NAME}.md"):
+    for changed in (project / PACKAGE / "policy.toml", project / "docs" / f"{NAME}.md"):
         edit(changed, "Your order arrived damaged", "Your order arrived broken or damaged")
     reviewed = run(project, "policy_review.review", NAME, "--accept")
     assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
     # A page of worked examples that is not a policy's own, but says whose rules judge it.
-    (project / "docs" / "returns-examples.md").write_text(
-        "---\npolicy: returns\n---\n\n# Returns: examples\n\n"
+    (project / "docs" / f"{NAME}-examples.md").write_text(
+        f"---\npolicy: {NAME}\n---\n\n# Returns: examples\n\n"
         "/// example | It arrived broken\npurchase_date: 2026-05-01\nrequest_date: 2026-05-03\n"
         "arrived_damaged: true\nexpect: likely_eligible\n///\n",
         encoding="utf-8",
@@ -115,28 +118,28 @@ def test_each_policy_ships_its_own_checker_and_the_commands_take_its_name(
     project, _ = two_policies
     refund = (project / "site" / "index.html").read_text(encoding="utf-8")
     returns = (project / "site" / NAME / "index.html").read_text(encoding="utf-8")
-    assert 'data-module="checker"' in refund and f'data-module="{NAME}"' in returns
+    assert 'data-module="checker"' in refund and f'data-module="{PACKAGE}"' in returns
     assert 'id="arrived-damaged"' in returns and 'id="arrived-damaged"' not in refund
     # Each page's self-check is headed with its own policy's words ([self-check] heading).
     assert ">Check your order<" in returns and ">Check your order<" not in refund
     assert ">Check whether you can get a refund<" in refund
     # The examples page that names the returns policy was judged by its rules (the refund
     # policy's would refuse "arrived_damaged" as no answer it knows, and stop the build).
-    examples = (project / "site" / "returns-examples" / "index.html").read_text(encoding="utf-8")
+    examples = (project / "site" / f"{NAME}-examples" / "index.html").read_text(encoding="utf-8")
     assert "This policy likely covers your order" in examples
-    assert '../returns/#arrived-damaged"' in examples
+    assert f'../{NAME}/#arrived-damaged"' in examples
     # With two policies, the review asks which; with the name, each has its own ledger.
     which = run(project, "policy_review.review")
     assert which.returncode == 2
-    assert "this site has 2 policies (refund, returns): say which one" in which.stderr
-    for name, ledger in (("refund", "checker/ledger.txt"), (NAME, f"{NAME}/ledger.txt")):
+    assert f"this site has 2 policies (refund, {NAME}): say which one" in which.stderr
+    for name, ledger in (("refund", "checker/ledger.txt"), (NAME, f"{PACKAGE}/ledger.txt")):
         reviewed = run(project, "policy_review.review", name)
         assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
         assert f"The ledger ({ledger}) is up to date." in reviewed.stdout
     # A name that is not a policy's is said plainly.
     wrong = run(project, "policy_review.review", "refunds")
     assert wrong.returncode == 2
-    assert "there is no policy called “refunds” in mkdocs.yml (there is refund, returns)" in (
+    assert f"there is no policy called “refunds” in mkdocs.yml (there is refund, {NAME})" in (
         wrong.stderr
     )
 
