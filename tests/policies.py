@@ -41,18 +41,34 @@ def first_published(text: str) -> str:
     lines = text.splitlines(keepends=True)
     starts = [n for n, line in enumerate(lines) if line.strip() == "[[versions]]"]
     if len(starts) < 2:
-        return text
+        starts.append(len(lines))
     end = starts[1]
     while end > 0 and lines[end - 1].lstrip().startswith("#"):
         end -= 1
-    return "".join(lines[:end]).rstrip("\n") + "\n"
+    first = "".join(lines[:end]).rstrip("\n") + "\n"
+    # Its record of typo fixes goes too (the words stay as corrected): a test that records one
+    # records it as the first, as an editor's first fix would be.
+    return re.sub(r"^typo_fixes\s*=\s*\[[^\]]*\]\s*\n", "", first, flags=re.MULTILINE)
 
 
 def first_published_ledger(text: str) -> str:
     """A ledger file's text with its first version's part only, as :func:`first_published`'s file
-    has it (without the archived page's hash, which only a later version's arrival records)."""
+    has it (without the archived page's hash, which only a later version's arrival records, nor
+    the typo fixes recorded since)."""
     parts = text.split("\n[[version ")
     if len(parts) < 2:
         return text
     first = re.sub(r"^page = sha256:[0-9a-f]+\n", "", parts[1], flags=re.MULTILINE)
+    first = re.sub(r"^typo_fix \d+ = .*\n", "", first, flags=re.MULTILINE)
     return parts[0] + "\n[[version " + first.rstrip("\n") + "\n"
+
+
+def first_words(clause_id: str) -> str:
+    """A clause's words in the first version of the policy file, as its page's bullet has them
+    (a recorded typo fix included): a test that edits them starts from whatever they are."""
+    import tomllib
+
+    table = tomllib.loads(first_published(POLICY_FILE.read_text(encoding="utf-8")))
+    entry = table["versions"][0]["clauses"][clause_id]
+    words: str = entry["text"] if isinstance(entry, dict) else entry
+    return words

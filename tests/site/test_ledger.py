@@ -31,7 +31,13 @@ from policy_engine.questions import Asker, Kind
 from policy_review import ledger as ledgers
 from policy_review import review
 from tests.checker.support import contract
-from tests.policies import POLICY_FILE, edited_policy, first_published, first_published_ledger
+from tests.policies import (
+    POLICY_FILE,
+    edited_policy,
+    first_published,
+    first_published_ledger,
+    first_words,
+)
 
 QUESTIONS = RULEBOOK.questions
 
@@ -315,7 +321,9 @@ def test_review_explains_a_new_refund_window_then_accepts_it(tmp_path: Path, cap
 
 
 def test_review_shows_a_reworded_clause_even_when_no_verdict_moves(tmp_path: Path) -> None:
-    policy = edited_policy(tmp_path, "A substantial portion of credits", "A large share of credits")
+    policy = edited_policy(
+        tmp_path, first_words("substantial-use"), "A large share of credits has been used"
+    )
     # The ledger records each clause's words (its [policy] lines come from the policy file)...
     reworded = "clause substantial-use = A large share of credits has been used"
     assert reworded in ledgers.policy_lines(load_policy(policy))

@@ -15,6 +15,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from tests.policies import first_words
 from tests.site.projects import build, build_environment, copy_project, edit
 
 LAST_CLAUSE = (
@@ -53,7 +54,8 @@ def test_an_unmarked_bullet_among_the_clauses_is_refused_until_it_leaves_the_lis
     assert not (project / "site" / "index.html").exists(), "nothing is published"
 
     # A bullet with a clause's own words gets the marker to write.
-    edit(page, f"- {RESELLER}\n", "- A substantial portion of credits has been used\n")
+    substantial = first_words("substantial-use")
+    edit(page, f"- {RESELLER}\n", f"- {substantial}\n")
     said = refusals(build(project))
     assert (
         "These are the words of clause substantial-use: end the bullet with "
@@ -63,7 +65,7 @@ def test_an_unmarked_bullet_among_the_clauses_is_refused_until_it_leaves_the_lis
     # It is not a clause yet: the editor says it after the list, as a sentence.
     edit(
         page,
-        "- A substantial portion of credits has been used\n",
+        f"- {substantial}\n",
         f"\n{RESELLER} is handled by the reseller.\n",
     )
     done = build(project)
