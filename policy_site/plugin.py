@@ -42,7 +42,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import YAML_RE
 from mkdocs.utils.templates import TemplateContext
 
-from policy_engine.policy import Policies, PolicyError, display_name, long_date
+from policy_engine.policy import Lines, Policies, PolicyError, display_name, long_date
 from policy_review import ledger as ledgers
 from policy_review import review
 from policy_site import package, shipping
@@ -235,6 +235,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             except PolicyError as error:
                 problems += error.problems
                 continue
+            problems += _placeholder_addresses(source, policies)
             self.site.append(SitePolicy(source, policies))
         if problems:
             self.stop(*problems)
@@ -764,3 +765,22 @@ def theme_changed(fix: MarkupFix, where: str) -> str:
         "policy_site/plugin.py (THEME_MARKUP) fixes on every page: the theme has changed since "
         "9.8.1. Pin mkdocs-material back, or change the fix to the markup the theme writes now."
     )
+
+
+def _placeholder_addresses(source: package.PolicyPackage, policies: Policies) -> list[str]:
+    """A support address that no mail can reach (a domain under .invalid, as ./run new-policy
+    writes one): customers would write into the void, so the site is not built with it."""
+    problems = []
+    addresses = {version.support_email for version in policies.versions}
+    for address in sorted(addresses):
+        if address.lower().endswith(".invalid"):
+            name = display_name(source.policy_path)
+            text = source.policy_path.read_text(encoding="utf-8")
+            line = Lines(text).of("support_email")
+            problems.append(
+                f"{name}:{line}: support_email is {address}, a placeholder no mail can reach "
+                "(./run new-policy wrote it). Write the address where this policy's customers "
+                'write, like support_email = "support@yourcompany.com", then run '
+                f"./run review {source.name} --accept."
+            )
+    return problems

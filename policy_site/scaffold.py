@@ -55,7 +55,8 @@ warm_up = CHECKER.warm_up
 POLICY_TOML = """\
 # The {title}'s values and words, every published version (EDITING.md explains each line).
 
-# Where customers write.
+# Where customers of this policy write. A placeholder: the build refuses it until you write the
+# real address (an address at .invalid can receive no mail).
 support_email = "{email}"
 
 # The first day anything was sold (a date, without quotes).
@@ -168,6 +169,11 @@ decision.
 """
 
 
+# The scaffold's support address: no mail can reach a .invalid domain (RFC 2606), and the build
+# refuses it (policy_site/plugin.py) until the editor writes where customers really write.
+PLACEHOLDER_EMAIL = "support@example.invalid"
+
+
 class ScaffoldError(Exception):
     """The policy cannot be made; the message says why and what to do."""
 
@@ -215,7 +221,7 @@ def new_policy(name: str, root: Path, today: date, effective: date | None = None
         if taken.exists():
             raise ScaffoldError(f"{taken.relative_to(root)} already exists: choose another name.")
     first = listed[0].read_policies() if listed else None
-    email = first.first.support_email if first else "support@example.com"
+    email = PLACEHOLDER_EMAIL
     started = first.first.sales_started if first else today
     title = f"{name.replace('-', ' ')} policy"
     package.mkdir()
@@ -315,10 +321,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return status
     sys.stdout.write(
-        "\nNext: change the question and the rule in "
-        f"{package_name(args.name)}/__init__.py to the policy's own, its words in "
-        f"{package_name(args.name)}/policy.toml and docs/{args.name}.md, then ./run serve, and "
-        f"./run review {args.name} --accept.\n"
+        "\nNext: in "
+        f"{package_name(args.name)}/policy.toml, write its support address (the build refuses "
+        "the placeholder), change its question and clause to the policy's own (EDITING.md, "
+        f"“Add a question or a clause”), and its words there and in docs/{args.name}.md; then "
+        f"./run serve, and ./run review {args.name} --accept.\n"
     )
     return 0
 

@@ -45,6 +45,8 @@ def two_policies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     made = run(project, "policy_site.scaffold", NAME)
     assert made.returncode == 0, made.stderr + made.stdout
     # Its first version takes effect in a fortnight: until then its words may still change.
+    # Where its customers write: the scaffold's placeholder is refused by the build.
+    edit(project / PACKAGE / "policy.toml", "support@example.invalid", "support@imgtostl.com")
     for changed in (project / PACKAGE / "policy.toml", project / "docs" / f"{NAME}.md"):
         edit(changed, "Your order arrived damaged", "Your order arrived broken or damaged")
     reviewed = run(project, "policy_review.review", NAME, "--accept")

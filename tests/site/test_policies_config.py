@@ -4,6 +4,8 @@ developer can make is said plainly, naming the package, page or name, and what t
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from policy_site.scaffold import ScaffoldError, new_policy
-from tests.site.projects import build, copy_project, edit
+from tests.site.projects import build, build_environment, copy_project, edit
 
 LISTED = "      policies:\n        - package: checker\n          page: index.md\n"
 
@@ -94,3 +96,36 @@ def test_new_policy_registers_the_policy_and_keeps_the_rest_of_mkdocs_yml(projec
     with pytest.raises(ScaffoldError, match="already has a policy called “refund”"):
         new_policy("refund", project, date(2026, 12, 3))
     assert not (project / "docs" / "Returns!.md").exists()
+
+
+def test_a_new_policy_is_not_published_until_its_support_address_is_set(project: Path) -> None:
+    # (A name of its own: a test before may have made credit_expiry importable here.)
+    new_policy("gift-cards", project, date.today())
+    policy = project / "gift_cards" / "policy.toml"
+    # Untouched, its address is a placeholder no mail can reach: the build names it and stops.
+    stopped = build(project)
+    assert stopped.returncode == 1
+    line = 1 + policy.read_text(encoding="utf-8").splitlines().index(
+        'support_email = "support@example.invalid"'
+    )
+    assert (
+        f"gift_cards/policy.toml:{line}: support_email is support@example.invalid, a "
+        "placeholder no mail can reach (./run new-policy wrote it). Write the address where this "
+        "policy's customers write"
+    ) in stopped.stderr
+    assert not (project / "site" / "gift-cards").exists()
+    # The editor writes the real one and reviews: the site builds with both policies.
+    edit(policy, "support@example.invalid", "support@imgtostl.com")
+    reviewed = subprocess.run(
+        [sys.executable, "-m", "policy_review.review", "gift-cards", "--accept"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=project,
+        env=build_environment(),
+        check=False,
+    )
+    assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
+    done = build(project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (project / "site" / "gift-cards" / "index.html").is_file()
