@@ -85,11 +85,11 @@ def frozen_day(preview: date | None = None) -> date:
 
 
 def status(policies: Policies, version: Policy, today: date) -> str:
-    """Whether ``version`` is past, current or coming on ``today``."""
-    current = policies.in_force(today)
-    if version is current:
-        return CURRENT
-    return COMING if version.effective > today else PAST
+    """Whether ``version`` is past, current or coming on ``today``. (A first version still to
+    come is coming, though it judges the purchases made before it: there is no other.)"""
+    if version.effective > today:
+        return COMING
+    return CURRENT if version is policies.in_force(today) else PAST
 
 
 def until(policies: Policies, version: Policy) -> date | None:
@@ -155,6 +155,13 @@ def banner(
     since = long_date(version.effective)
     coming = [v for v in policies.versions if v.effective > today]
     if page.home:
+        if version.effective > today:
+            # The policy's first version, announced before its day.
+            return [
+                f'!!! info "This policy comes into effect on {since}"',
+                "",
+                f"    It applies to purchases made from {since}.",
+            ]
         if not coming:
             return []
         nxt = coming[0]

@@ -6,14 +6,15 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from policy_site.scaffold import ScaffoldError, new_policy
+from policy_engine.policy import long_date
+from policy_site.scaffold import DRAFTING_DAYS, ScaffoldError, new_policy
 from tests.site.projects import build, build_environment, copy_project, edit
 
 LISTED = "      policies:\n        - package: checker\n          page: index.md\n"
@@ -128,4 +129,8 @@ def test_a_new_policy_is_not_published_until_its_support_address_is_set(project:
     assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
     done = build(project)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert (project / "site" / "gift-cards" / "index.html").is_file()
+    # Its first version takes effect in a fortnight: its page says so, never "in force since".
+    page = (project / "site" / "gift-cards" / "index.html").read_text(encoding="utf-8")
+    effective = long_date(date.today() + timedelta(days=DRAFTING_DAYS))
+    assert f"This policy comes into effect on {effective}" in page
+    assert "A new version of this policy" not in page and "follow this version, in" not in page
