@@ -16,7 +16,7 @@ from tests.browser.conftest import checked_session
 from tests.browser.invariant import ROOT
 from tests.browser.server import SiteServer
 from tests.browser.visitor import LOAD_TIMEOUT_MS, open_link
-from tests.site.projects import build_environment, built_and_served, copy_project, edit
+from tests.site.projects import built_and_served, command, copy_project, edit
 
 pytestmark = pytest.mark.browser
 
@@ -28,15 +28,7 @@ PACKAGE = NAME.replace("-", "_")
 
 def run(project: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
     """A ``./run`` command in the copy, as an editor types it (``module``: the command's)."""
-    return subprocess.run(
-        [sys.executable, "-m", module, *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=project,
-        env=build_environment(),
-        check=False,
-    )
+    return command(project, module, *args)
 
 
 @pytest.fixture(scope="module")

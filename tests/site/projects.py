@@ -90,6 +90,23 @@ def as_first_published(project: Path) -> None:
     ledger.write_text(first_published_ledger(ledger.read_text(encoding="utf-8")), "utf-8")
 
 
+def command(
+    project: Path, module: str, *args: str, **environment: str
+) -> subprocess.CompletedProcess[str]:
+    """A ``./run`` command in the copy, as an editor types it (``module``: the one ``./run``
+    runs, such as ``policy_review.review``), in the editor's environment (:func:`build_environment`;
+    ``environment`` adds to it)."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=project,
+        env=build_environment() | environment,
+        check=False,
+    )
+
+
 def accept_review(project: Path) -> subprocess.CompletedProcess[str]:
     """``./run review --accept`` in a copy of the project, as an editor runs it."""
     return subprocess.run(

@@ -24,7 +24,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from tests.site.projects import build, build_environment, copy_project, edit
+from tests.site.projects import build, build_environment, command, copy_project, edit
 
 PUBLISHED = "2026-05-02T09:00:00+00:00"
 WINDOW = ("refund_window_days = 7\n", "refund_window_days = 10\n")
@@ -110,14 +110,7 @@ def test_a_preview_date_looks_ahead_but_never_unfreezes(tmp_path: Path) -> None:
     # What the editor should do: leave it, and announce a version with the new window.
     edit(policy, *reversed(WINDOW))
     coming = (date.today() + timedelta(days=20)).isoformat()
-    made = subprocess.run(
-        [sys.executable, "-m", "policy_site.pages.versions", coming, "--changes", "10 days."],
-        capture_output=True,
-        text=True,
-        cwd=project,
-        env=build_environment(),
-        check=False,
-    )
+    made = command(project, "policy_site.pages.versions", coming, "--changes", "10 days.")
     assert made.returncode == 0, made.stdout + made.stderr
     policy.write_text(policy.read_text(encoding="utf-8") + WINDOW[1], encoding="utf-8")
     said = review(project, "--accept")
@@ -211,14 +204,7 @@ def test_the_page_of_the_version_in_force_is_frozen_without_a_new_version(tmp_pa
 
     # A new version announced: docs/index.md is its page now, and may say something else.
     coming = (date.today() + timedelta(days=20)).isoformat()
-    made = subprocess.run(
-        [sys.executable, "-m", "policy_site.pages.versions", coming, "--changes", "Stricter."],
-        capture_output=True,
-        text=True,
-        cwd=project,
-        env=build_environment(),
-        check=False,
-    )
+    made = command(project, "policy_site.pages.versions", coming, "--changes", "Stricter.")
     assert made.returncode == 0, made.stdout + made.stderr
     edit(page, "Refunds are reviewed case-by-case under this policy.", NEVER)
     said = review(project, "--accept")

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 from tests.policies import first_words
-from tests.site.projects import build, build_environment, copy_project, edit
+from tests.site.projects import build, command, copy_project, edit
 
 LAST_CLAUSE = (
     "- The same user or related accounts repeatedly request refunds after using compute "
@@ -76,15 +75,7 @@ def test_an_unmarked_bullet_among_the_clauses_is_refused_until_it_leaves_the_lis
 
 
 def run(project: Path, module: str, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=project,
-        env=build_environment(),
-        check=False,
-    )
+    done = command(project, module, *args)
     assert "Traceback" not in done.stderr, done.stderr
     return f"status {done.returncode}\n{done.stdout}{done.stderr}"
 

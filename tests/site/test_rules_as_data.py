@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 import checker
 from policy_engine.answers import InvalidAnswers
 from policy_engine.policy import long_date
-from tests.site.projects import build, build_environment, copy_project, edit
+from tests.site.projects import build, command, copy_project, edit
 
 TODAY = date.today()
 # The new version's day: ahead of today, as an editor announces it.
@@ -46,15 +45,7 @@ ANSWERS = {"purchase_type": "credit_pack", "reason": "duplicate_payment", "credi
 
 def run(project: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
     """``./run new-version``, ``./run review`` or ``./run check`` in the copy, as typed."""
-    done = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=project,
-        env=build_environment(),
-        check=False,
-    )
+    done = command(project, module, *args)
     assert "Traceback" not in done.stderr, done.stderr
     return done
 

@@ -18,15 +18,13 @@ One sequence of states, each checked as customers, support and editors would see
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
 
 from policy_engine.policy import long_date
 from tests.policies import first_words
-from tests.site.projects import build, build_environment, copy_project, edit
+from tests.site.projects import build, command, copy_project, edit
 
 TODAY = date.today()
 SECOND = TODAY + timedelta(days=30)  # still to come when the flow starts
@@ -40,18 +38,8 @@ COMMANDS = {"review": "policy_review.review", "versions": "policy_site.pages.ver
 
 def run(project: Path, module: str, *args: str, today: date | None = None) -> str:
     """``./run new-version`` or ``./run review`` in the copy, as an editor types it."""
-    environment = build_environment()
-    if today is not None:
-        environment["REFUND_POLICY_TODAY"] = today.isoformat()
-    done = subprocess.run(
-        [sys.executable, "-m", COMMANDS[module], *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=project,
-        env=environment,
-        check=False,
-    )
+    preview = {"REFUND_POLICY_TODAY": today.isoformat()} if today is not None else {}
+    done = command(project, COMMANDS[module], *args, **preview)
     assert "Traceback" not in done.stderr, done.stderr
     return f"status {done.returncode}\n{done.stdout}{done.stderr}"
 
