@@ -20,6 +20,7 @@ from policy_engine.policy import Policy, long_date
 from policy_engine.questions import Asker, Kind
 from policy_engine.rules import Evaluation, Rulebook
 from policy_engine.texts import SLOT_PATTERN, EmailLines
+from policy_engine.words import capitalised
 
 FINAL_DECISION = "Support makes the final decision."
 
@@ -231,14 +232,16 @@ def _recap_line(line: RecapLine, *, email: bool = False) -> str:
 
 
 def version_applied(policy: Policy, *, before_first: bool) -> str:
-    """Which version of the policy an answer follows, for the customer."""
+    """Which version of the policy an answer follows, for the customer, in the policy's words
+    ([words]: "You bought before …", "… as it was when you bought")."""
     since = long_date(policy.effective)
+    said = policy.texts.words
     if before_first:
         return (
-            f"You bought before this policy was first published, on {since}, so this answer "
-            "follows that first version."
+            f"{capitalised(said.you_did)} before this policy was first published, on {since}, so "
+            "this answer follows that first version."
         )
-    return f"This answer follows the policy as it was when you bought: the version of {since}."
+    return f"This answer follows the policy as it was when {said.you_did}: the version of {since}."
 
 
 def newer_version(newer: Policy, evaluation: Evaluation) -> str:
@@ -250,8 +253,14 @@ def newer_version(newer: Policy, evaluation: Evaluation) -> str:
 
 
 def staff_version(policy: Policy, newer: tuple[Policy, Evaluation] | None, before: bool) -> str:
-    """The same, for support staff (the CLI)."""
-    which = "the first, as the purchase predates it" if before else "in force on the purchase date"
+    """The same, for support staff (the CLI), in the policy's words ("in force on the purchase
+    date")."""
+    said = policy.texts.words
+    which = (
+        f"the first, as the {said.thing} predates it"
+        if before
+        else f"in force on the {said.thing_date}"
+    )
     line = (
         f"Judged by the version of {long_date(policy.effective)} (last updated "
         f"{policy.last_updated}), {which}."

@@ -27,6 +27,7 @@ from policy_engine import texts as outcome_texts
 from policy_engine import version_rules
 from policy_engine.texts import OutcomeIds, OutcomeTexts
 from policy_engine.version_rules import VersionRules
+from policy_engine.words import read_words
 
 # {{ name }}: a value of the policy in its text. Anything between the braces is a name: one that
 # is not a value (a typo, a space) is an error, never text left as it was.
@@ -503,7 +504,7 @@ def policies_from_mapping(
 
 
 # The file's own sections besides the versions: the self-check's words, the same for every version.
-FILE_SECTIONS = ("self-check", "verdicts", "effects", "sentences")
+FILE_SECTIONS = ("self-check", "verdicts", "effects", "sentences", "words")
 
 
 class _Reader:
@@ -550,6 +551,7 @@ class _Reader:
         self.sentences = outcome_texts.read_sentences(
             self.data, self.outcome_ids.sentences, self.problem, self.misplaced
         )
+        self.words = read_words(self.data.get("words"), self.problem)
         for key in self.data:
             if key in shared or key in file_names or key in ("versions", *FILE_SECTIONS):
                 continue
@@ -843,6 +845,7 @@ class _Reader:
             effects=effects,
             self_check=self_check,
             sentences=sentences,
+            words=self.words,
         )
         made: Policy = replace(cast(Any, policy), clause_texts=filled, texts=outcome)
         return made

@@ -22,6 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from policy_engine.words import PolicyWords
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -198,6 +200,8 @@ class OutcomeTexts:
     alternatives: Mapping[str, Quoted] = field(default_factory=dict)
     refund_timing: Mapping[str, Quoted] = field(default_factory=dict)
     email: EmailLines = field(default_factory=EmailLines)
+    # What the policy is about, in its words ([words]), the same for every version.
+    words: PolicyWords = field(default_factory=PolicyWords)
 
     def of(self, kind: Kind) -> Mapping[str, Quoted]:
         return {

@@ -46,7 +46,7 @@ from policy_engine.policy import Lines, Policies, PolicyError, display_name, lon
 from policy_review import ledger as ledgers
 from policy_review import review
 from policy_site import package, shipping
-from policy_site.pages import editor_files, proofread, upcoming, versions
+from policy_site.pages import editor_files, proofread, site_name, upcoming, versions
 from policy_site.pages.extension import RefundPolicyExtension
 from policy_site.pages.page import PageContext, PageRole, WidgetSettings
 from policy_site.publishing import headers, output, precompress
@@ -561,6 +561,10 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         # "Refund policy", "Returns policy": the page's policy, by its name.
         title = f"{entry.source.name.replace('-', ' ').capitalize()} policy"
         context["policy_title"] = title  # type: ignore[typeddict-unknown-key]
+        if entry is not self.site[0]:
+            # Another policy's page carries that policy's name, not the site's (the first's).
+            name = site_name.policy_site_name(entry.source.page, title, nav)
+            context["config"] = site_name.SiteAs(config, name)  # type: ignore[typeddict-item]
         return context
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:

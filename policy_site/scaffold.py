@@ -67,6 +67,17 @@ sales_started = {sales_started}
 heading = "Check your order"
 name = "Order self-check"
 
+# What this policy is about, in the words the pages' and the self-check's sentences are made from
+# (EDITING.md, "The policy's words"). Left out, they are neutral: "each case", "cases opened from".
+# [words]
+# thing = "order"
+# things = "orders"
+# made = "placed"
+# you_did = "you ordered"
+# thing_date = "order date"
+# if_approved = "If your request is approved"
+# policy_name = "{title}"
+
 # What the self-check says for each of its answers (the same for every version).
 [verdicts.likely_eligible]
 title = "This policy likely covers your order"
@@ -98,11 +109,11 @@ changes = "The first published version of the policy."
 
 # The self-check's questions (EDITING.md, "Add a question or a clause").
 [versions.questions.purchase_date]
-question = "When did you buy it?"
+question = "When did you place your order?"
 kind = "date"
-about = "the date you bought it"
-hint = "The date on your receipt or order confirmation."
-when_missing = "Enter the date you bought it."
+about = "the date you placed your order"
+hint = "The date on your order confirmation."
+when_missing = "Enter the date you placed your order."
 
 [versions.questions.arrived_damaged]
 question = "Did your order arrive damaged?"
@@ -135,7 +146,7 @@ opening = [
   "",
   "Account email: ",
   "Order ID (if you have it): ",
-  "Purchase date: {{bought}}",
+  "Order date: {{bought}}",
   "What happened, in a few words: ",
 ]
 result = "The self-check said on {{today}}: {{title}}."
@@ -153,7 +164,7 @@ PAGE = """\
 Last updated: {{{{ last_updated }}}}
 
 Not sure whether this applies to you? [Check your order](#check): a few questions show what this
-policy usually means for your purchase, and give you an email to support ready to send.
+policy usually means for your order, and give you an email to support ready to send.
 
 ## Usually Eligible
 

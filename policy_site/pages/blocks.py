@@ -138,7 +138,7 @@ class RefundCheckBlock(PolicyBlock):
         if (block.text or "").strip():
             self.report(f"The “/// {self.NAME}” block takes no lines inside. Remove them.")
         if self.ext.context.role != PageRole.CURRENT:
-            self.replace(block, render_pointer(self.ext.context.current_url))
+            self.replace(block, render_pointer(self.ext.context.current_url, self.ext.page_policy))
             return
         self.replace(
             block,
@@ -342,7 +342,8 @@ def _clause_page(block: PolicyBlock, judged: Policy) -> str:
 
 def judged_by(policies: Policies, judged: Policy, page: Policy, context: Any) -> str:
     """The sentence an example shows when the version that judged it (the one in force on its
-    purchase date) is not the one its page shows: which version, and when it is in force."""
+    purchase date) is not the one its page shows: which version, and when it is in force, in the
+    policy's words ([words] thing_date)."""
     if judged is page:
         return ""
     since = long_date(judged.effective)
@@ -354,15 +355,18 @@ def judged_by(policies: Policies, judged: Policy, page: Policy, context: Any) ->
     else:
         last = versions.until(policies, judged)
         when = f"the version in force from {since}" + (f" until {long_date(last)}" if last else "")
-    return f"Judged by the policy in force on its purchase date: {when}."
+    return f"Judged by the policy in force on its {page.texts.words.thing_date}: {when}."
 
 
 # The self-check ----------------------------------------------------------------------------------
 
 
-def render_pointer(current_url: str) -> str:
-    """Where a version's own page has the self-check: the current policy's."""
-    return TEMPLATES.get_template("pointer.html").render(words=words, current_url=current_url)
+def render_pointer(current_url: str, policy: Policy) -> str:
+    """Where a version's own page has the self-check: the current policy's, said in the
+    policy's words."""
+    return TEMPLATES.get_template("pointer.html").render(
+        words=words, said=words.self_check_words(policy.texts.words), current_url=current_url
+    )
 
 
 def render_widget(
@@ -380,6 +384,8 @@ def render_widget(
         decision_table=json.loads(decision_table) if decision_table else None,
         version_urls=json.dumps(version_urls or {}, sort_keys=True),
         words=words,
+        # The words that name what the policy is about (its [words]).
+        said=words.self_check_words(policy.texts.words),
         questions=[
             {
                 "field": q.field,

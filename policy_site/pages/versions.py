@@ -40,6 +40,7 @@ from policy_engine.policy import (
     parameters_of,
     versioned,
 )
+from policy_engine.words import capitalised
 from policy_site.package import PackageError, PolicyPackage
 
 TODAY_ENV = "REFUND_POLICY_TODAY"
@@ -154,13 +155,16 @@ def banner(
     version = page.version
     since = long_date(version.effective)
     coming = [v for v in policies.versions if v.effective > today]
+    # What the policy is about, in its words ([words]): "purchases made", "refund policy".
+    said = version.texts.words
+    things_made = f"{said.things} {said.made}"
     if page.home:
         if version.effective > today:
             # The policy's first version, announced before its day.
             return [
                 f'!!! info "This policy comes into effect on {since}"',
                 "",
-                f"    It applies to purchases made from {since}.",
+                f"    It applies to {things_made} from {since}.",
             ]
         if not coming:
             return []
@@ -171,14 +175,15 @@ def banner(
         return [
             f'!!! info "A new version of this policy comes into effect on {when}"',
             "",
-            f"    Purchases made before then follow this version, in force since {since}.{read}",
+            f"    {capitalised(things_made)} before then follow this version, in force since "
+            f"{since}.{read}",
         ]
     kind = status(policies, version, today)
     if kind == COMING:
         return [
             f'!!! info "This version comes into effect on {since}"',
             "",
-            f"    It applies to purchases made from {since}. Until then, "
+            f"    It applies to {things_made} from {since}. Until then, "
             f"[the current policy]({current_url}) applies.",
         ]
     if kind == CURRENT:
@@ -193,7 +198,7 @@ def banner(
     return [
         '!!! warning "This is not the current policy"',
         "",
-        f"    This is the refund policy as it was {span}: purchases made in that time are "
+        f"    This is the {said.policy_name} as it was {span}: {things_made} in that time are "
         f"judged by it. [Read the current policy]({current_url}).",
     ]
 
