@@ -34,6 +34,9 @@ class SiteAs:
             return getattr(self, key)
         return self._config[key]
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._config
+
     def get(self, key: str, default: Any = None) -> Any:
         """As ``dict.get``: Material's templates read some settings this way."""
         try:
