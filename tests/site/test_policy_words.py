@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -91,10 +92,35 @@ def check(project: Path, *args: str, stdin: str | None = None) -> subprocess.Com
     )
 
 
+def answers(project: Path, ordered: date) -> dict[str, Any]:
+    """An answer to every question the scaffold's policy asks, whatever its questions are named:
+    each date the customer gives is ``ordered``, each yes/no question yes, each other its first
+    option (the page's own date, the request's, is left to the checker: today)."""
+    data = tomllib.loads((project / PACKAGE / "policy.toml").read_text(encoding="utf-8"))
+    given: dict[str, Any] = {}
+    for field, question in data["versions"][0]["questions"].items():
+        if question.get("asker") in ("page", "support"):
+            continue
+        if question.get("kind") == "date":
+            given[field] = ordered.isoformat()
+        elif "options" in question:
+            options = list(question["options"])
+            given[field] = True if "true" in options else options[0]
+    return given
+
+
+def flags(given: dict[str, Any]) -> list[str]:
+    """The same answers as the CLI's flags (``--arrived-damaged true``)."""
+    return [
+        part
+        for field, value in given.items()
+        for part in (f"--{field.replace('_', '-')}", json.dumps(value).strip('"'))
+    ]
+
+
 def checker_json(project: Path, ordered: date) -> dict[str, Any]:
-    """The checker's result for an order damaged on arrival, as the self-check shows it."""
-    answers = json.dumps({"purchase_date": ordered.isoformat(), "arrived_damaged": True})
-    ran = check(project, "--json", stdin=answers)
+    """The checker's result for answers to each question, as the self-check shows it."""
+    ran = check(project, "--json", stdin=json.dumps(answers(project, ordered)))
     assert ran.returncode == 0, ran.stdout + ran.stderr
     result: dict[str, Any] = json.loads(ran.stdout)
     return result
@@ -135,7 +161,7 @@ def test_a_new_policy_says_nothing_of_refunds_until_its_words_say_order(scaffold
     result = checker_json(project, ordered)
     assert not business(strings(result)), business(strings(result))
     assert result["policy"]["applied"].startswith("Your case began before this policy was first")
-    staff = check(project, "--purchase-date", ordered.isoformat(), "--arrived-damaged", "true")
+    staff = check(project, *flags(answers(project, ordered)))
     assert "the first, as the case predates it." in staff.stdout, staff.stdout + staff.stderr
 
     # The editor says what the policy is about: its pages, self-check and CLI say it.
@@ -148,7 +174,7 @@ def test_a_new_policy_says_nothing_of_refunds_until_its_words_say_order(scaffold
     assert "how long ago you ordered" in text  # the self-check's words while it loads
     result = checker_json(project, ordered)
     assert result["policy"]["applied"].startswith("You ordered before this policy was first")
-    staff = check(project, "--purchase-date", ordered.isoformat(), "--arrived-damaged", "true")
+    staff = check(project, *flags(answers(project, ordered)))
     assert "the first, as the order predates it." in staff.stdout, staff.stdout + staff.stderr
 
 
@@ -158,8 +184,8 @@ def test_a_new_policy_says_nothing_of_refunds_until_its_words_say_order(scaffold
     "once it is merged this passes, and this marker must go",
 )
 def test_the_cli_says_nothing_of_purchases_to_support_on_a_new_policy(scaffolded: Path) -> None:
-    ordered = (date.today() - timedelta(days=2)).isoformat()
-    staff = check(scaffolded, "--purchase-date", ordered, "--arrived-damaged", "true")
+    ordered = date.today() - timedelta(days=2)
+    staff = check(scaffolded, *flags(answers(scaffolded, ordered)))
     assert staff.returncode == 0, staff.stdout + staff.stderr
     # The answers it was judged with are listed by the names the policy's file gives them.
     fields = set(
