@@ -563,8 +563,8 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         context["policy_title"] = title  # type: ignore[typeddict-unknown-key]
         if entry is not self.site[0]:
             # Another policy's page carries that policy's name, not the site's (the first's).
-            name = site_name.policy_site_name(entry.source.page, title, nav)
-            context["config"] = site_name.SiteAs(config, name)  # type: ignore[typeddict-item]
+            name, home = site_name.policy_home(entry.source.page, title, nav)
+            context["config"] = site_name.SiteAs(config, name, home)  # type: ignore[typeddict-item]
         return context
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:

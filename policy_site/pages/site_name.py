@@ -18,19 +18,24 @@ from mkdocs.structure.pages import Page
 
 
 class SiteAs:
-    """The site's configuration as the templates read it, with another name (and no description
-    of the whole site, which is the first policy's). Everything else is the site's own."""
+    """The site's configuration as the templates read it, with another name and home (the logo
+    leads to the policy's own page, whose name it carries), and no description of the whole site
+    (the first policy's). Everything else is the site's own."""
 
-    def __init__(self, config: Any, site_name: str) -> None:
+    def __init__(self, config: Any, site_name: str, home: str | None) -> None:
         self._config = config
         self.site_name = site_name
         self.site_description = ""
+        extra = dict(config.extra)
+        if home is not None:
+            extra["homepage"] = home
+        self.extra = extra
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._config, name)
 
     def __getitem__(self, key: str) -> Any:
-        if key in ("site_name", "site_description"):
+        if key in ("site_name", "site_description", "extra"):
             return getattr(self, key)
         return self._config[key]
 
@@ -45,10 +50,11 @@ class SiteAs:
             return default
 
 
-def policy_site_name(policy_page: str, fallback: str, nav: Navigation) -> str:
+def policy_home(policy_page: str, fallback: str, nav: Navigation) -> tuple[str, str | None]:
     """The name of the policy published by ``policy_page`` (docs-relative): its title in the
-    navigation, else ``fallback``."""
+    navigation, else ``fallback``; and its page's address (site-relative, as MkDocs' ``url``
+    filter takes it), None when the navigation does not list it."""
     for page in nav.pages:
-        if isinstance(page, Page) and page.file.src_uri == policy_page and page.title:
-            return str(page.title)
-    return fallback
+        if isinstance(page, Page) and page.file.src_uri == policy_page:
+            return str(page.title or fallback), page.url
+    return fallback, None

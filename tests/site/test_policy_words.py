@@ -156,6 +156,9 @@ def test_a_new_policy_says_nothing_of_refunds_until_its_words_say_order(scaffold
     # Titled by its own page, not by the site's (the refund policy's) name.
     title = (site / NAME / "index.html").read_text(encoding="utf-8")
     assert "<title>Fixture words policy</title>" in title
+    # Its header's mark, which carries that name, leads to its own page (not the refund policy's).
+    logo = re.search(r'<a href="([^"]*)" title="([^"]*)" class="md-header__button md-logo"', title)
+    assert logo is not None and logo.groups() == ("./", "Fixture words policy"), logo
     # Its first version is still to come: the banner speaks of cases, in neutral words.
     assert "It applies to cases opened from" in text
     result = checker_json(project, ordered)
