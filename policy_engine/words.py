@@ -36,15 +36,15 @@ ERROR_SUMMARY = "There is a problem"
 ERROR_PREFIX = "Error: "
 
 
-# What each line of [words] is, for an editor's message: an example from the refund policy.
+# What each line of [words] is, for an editor's message, with an example.
 WORD_LINES = {
-    "thing": "what a customer's case is about, as in “each purchase”",
-    "things": "the same, plural: “purchases”",
-    "made": "what happens to one on the day that picks its version: “made”",
-    "you_did": "that day, said to the customer: “you bought” (“how long ago you bought”)",
-    "thing_date": "the date that picks the version: “purchase date”",
+    "thing": "what a customer's case is about, as in “each order”",
+    "things": "the same, plural: “orders”",
+    "made": "what happens to one on the day that picks its version: “placed”",
+    "you_did": "that day, said to the customer: “you ordered” (“how long ago you ordered”)",
+    "thing_date": "the date that picks the version: “order date”",
     "if_approved": "the heading over how an approved request is put right",
-    "policy_name": "the policy in a sentence: “refund policy” (“This is the refund policy as …”)",
+    "policy_name": "the policy in a sentence: “returns policy” (“This is the returns policy as …”)",
 }
 
 
@@ -215,6 +215,3 @@ POINTER_LINK = "Go to the self-check"
 START_AGAIN = "Start again"
 
 NOSCRIPT = "The self-check needs JavaScript. You can still"
-
-# The decision summary's rows for a reason whose usual answer depends on the first purchase.
-SUMMARY_FIRST_PURCHASE = {True: "first purchase", False: "not the first purchase"}

@@ -485,6 +485,9 @@ class _Summary:
 
 # What the summary's tables are made of: the refund policy's questions and its refund window.
 SUMMARY_NEEDS = ("purchase_type", "reason", "credits_used", "first_purchase")
+# Its rows for a reason whose usual answer depends on the first purchase. (The summary is the
+# refund policy's own table, so its words are kept with it, not among every policy's words.)
+SUMMARY_FIRST_PURCHASE = {True: "first purchase", False: "not the first purchase"}
 
 
 def summary_fits(rulebook: Rulebook) -> bool:
@@ -528,7 +531,7 @@ def render_summary(block: PolicyBlock) -> str:
             split = [summary.cells(days, reason, first_purchase=first) for first in (True, False)]
             if split[0] != split[1]:
                 for first, verdicts in zip((True, False), split, strict=True):
-                    rows.append((f"{label} ({words.SUMMARY_FIRST_PURCHASE[first]})", verdicts))
+                    rows.append((f"{label} ({SUMMARY_FIRST_PURCHASE[first]})", verdicts))
             else:
                 rows.append((label, split[0]))
             for credits in summary.values("credits_used"):

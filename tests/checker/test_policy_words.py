@@ -11,6 +11,7 @@ import pytest
 
 from checker import PolicyError, read_policies
 from policy_engine import advice
+from policy_engine import words as words_module
 from policy_engine.policy import Policy
 from policy_engine.words import PolicyWords, read_words, self_check_words
 from tests.policies import POLICY_FILE, first_published
@@ -148,3 +149,20 @@ def test_words_that_are_not_a_section_are_refused_with_the_lines_to_write() -> N
     assert words == PolicyWords()
     assert problems and problems[0][0] == ("words",)
     assert 'thing = "…"' in problems[0][1] and 'you_did = "…"' in problems[0][1]
+
+
+def test_the_self_checks_fixed_words_speak_of_no_policys_business() -> None:
+    # Every word the machinery gives every policy: the self-check's fixed words, and the neutral
+    # words a policy without [words] reads. A sentence naming the business belongs to [words].
+    fixed = [value for value in vars(words_module).values() if isinstance(value, str)]
+    fixed += [
+        text
+        for value in vars(words_module).values()
+        if isinstance(value, dict)
+        for text in value.values()
+        if isinstance(text, str)
+    ]
+    fixed += [str(value) for value in vars(PolicyWords()).values()]
+    assert len(fixed) > 40, "the self-check's words were not found"
+    spoken = [text for text in fixed if BUSINESS.search(text)]
+    assert not spoken, spoken
