@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from justhtml import JustHTML
 
-from tests.site.projects import build, build_environment, command, copy_project, edit
+from tests.site.projects import ROOT, build, build_environment, command, copy_project, edit
 
 # A name no editor is likely to give a policy of the real site.
 NAME = "fixture-words"
@@ -204,3 +204,37 @@ def test_the_cli_says_nothing_of_purchases_to_support_on_a_new_policy(scaffolded
         if not any(line.strip().startswith(f"{field} =") for field in fields)
     ]
     assert not business(prose), business(prose)
+
+
+ASSETS = ROOT / "policy_site" / "shipping" / "assets" / "refund-check"
+TEMPLATES = ROOT / "policy_site" / "pages" / "templates"
+# The decision summary is the refund policy's own table (it refuses a policy without the refund
+# policy's questions), so its words are that policy's; every other template serves any policy.
+REFUND_ONLY_TEMPLATES = {"decision_summary.html"}
+
+
+def test_the_browser_code_and_the_pages_templates_hold_no_words_of_a_policys_business() -> None:
+    # The browser's code fills in words from the page and the decision table: any text of its own
+    # (a string a customer could read) must not speak of refunds or purchases.
+    literal = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`")
+    said = []
+    scripts = sorted([*ASSETS.glob("*.js"), *ASSETS.glob("*.mjs")])
+    assert scripts, f"no browser code in {ASSETS}"
+    for script in scripts:
+        code = re.sub(r"/\*.*?\*/", "", script.read_text(encoding="utf-8"), flags=re.DOTALL)
+        code = re.sub(r"(?m)(^|\s)//.*$", "", code)
+        said += [f"{script.name}: {text}" for text in literal.findall(code)]
+    # The templates' own text: what is left once Jinja's parts and the HTML tags (class names
+    # and attributes) are taken out.
+    templates = sorted(TEMPLATES.glob("*.html"))
+    assert templates, f"no templates in {TEMPLATES}"
+    for template in templates:
+        if template.name in REFUND_ONLY_TEMPLATES:
+            continue
+        text = template.read_text(encoding="utf-8")
+        for part in (r"\{#.*?#\}", r"\{%.*?%\}", r"\{\{.*?\}\}", r"<[^>]*>"):
+            text = re.sub(part, " ", text, flags=re.DOTALL)
+        said.append(f"{template.name}: {text}")
+    # A name (a CSS class "refund-check__busy", a field "purchase_date") is not a word anyone reads.
+    words = [re.sub(r"[\w-]*[-_][\w-]*", " ", text) for text in said]
+    assert not business(words), business(words)
