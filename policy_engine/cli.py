@@ -40,6 +40,7 @@ from policy_engine.model import Effect
 from policy_engine.policy import PolicyError, long_date
 from policy_engine.questions import Asker, Kind, Question, json_number
 from policy_engine.result import Result
+from policy_engine.words import PolicyWords
 
 EXIT_INVALID = 2
 EXIT_FAULT = 70  # EX_SOFTWARE
@@ -64,9 +65,14 @@ class _Once(argparse.Action):
 
 
 def parser_for(
-    questions: Sequence[Question], name: str = "refund", prog: str = "refund-check"
+    questions: Sequence[Question],
+    name: str = "refund",
+    prog: str = "refund-check",
+    words: PolicyWords | None = None,
 ) -> argparse.ArgumentParser:
-    """The flags: one per question, with its values and default, read from ``questions``."""
+    """The flags: one per question, with its values and default, read from ``questions``; what
+    the policy is about in ``words`` (its file's [words]: "asked of purchases from …")."""
+    said = words or PolicyWords()
     verdict_defaults = [q for q in questions if q.default is not None and q.changes_verdict]
     parser = argparse.ArgumentParser(
         prog=prog,
@@ -116,7 +122,7 @@ def parser_for(
             required = f"default {question.default}"
         if question.asked_from:
             since = long_date(date.fromisoformat(question.asked_from))
-            required += f"; asked of purchases from {since}, ignored before"
+            required += f"; asked of {said.things} from {since}, ignored before"
         answers.add_argument(
             "--" + question.field.replace("_", "-"),
             dest=question.field,
@@ -350,11 +356,12 @@ def _run(argv: Sequence[str] | None, default: PolicyChecker | None) -> int:
         policy = checker.read_policies(early.policy) if readable else None
         rulebook = checker.rulebook.for_policies(policy or checker.default_policies())
         questions = rulebook.questions
+        words = (policy or checker.default_policies()).first.texts.words
     except PolicyError as error:
         sys.stderr.write("".join(f"refund-check: {problem}\n" for problem in error.problems))
         return EXIT_INVALID
     fields = tuple(question.field for question in questions)
-    args = parser_for(questions, checker.rulebook.name).parse_args(argv)
+    args = parser_for(questions, checker.rulebook.name, words=words).parse_args(argv)
     problems = _usage_problems(args, questions)
     if problems:
         sys.stderr.write("".join(f"refund-check: {problem}\n" for problem in problems))

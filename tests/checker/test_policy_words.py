@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from checker import PolicyError, read_policies
-from policy_engine import advice
+from policy_engine import advice, cli
 from policy_engine import words as words_module
 from policy_engine.policy import Policy
+from policy_engine.questions import Kind, Option, Question
 from policy_engine.words import PolicyWords, read_words, self_check_words
 from tests.policies import POLICY_FILE, first_published
 
@@ -166,3 +167,21 @@ def test_the_self_checks_fixed_words_speak_of_no_policys_business() -> None:
     assert len(fixed) > 40, "the self-check's words were not found"
     spoken = [text for text in fixed if BUSINESS.search(text)]
     assert not spoken, spoken
+
+
+def test_supports_cli_says_when_a_later_question_is_asked_in_the_policys_words() -> None:
+    printer = Question(
+        "printer",
+        "Which printer do you print on?",
+        Kind.CHOICE,
+        about="your printer",
+        options=(Option("fdm", "FDM", "fdm"), Option("resin", "Resin", "resin")),
+        asked_from="2027-03-01",
+    )
+    for words, said in (
+        (PolicyWords(), "asked of cases from 1 March 2027, ignored before"),
+        (PolicyWords(things="orders"), "asked of orders from 1 March 2027, ignored before"),
+    ):
+        help_text = " ".join(cli.parser_for([printer], words=words).format_help().split())
+        assert said in help_text, help_text
+        assert not BUSINESS.search(help_text.split("answers (")[1]), help_text
