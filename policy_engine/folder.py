@@ -138,7 +138,9 @@ def _declaration(
 
     for key in entry:
         if key not in _KEYS:
-            say(key, f"{key} is not part of a value's declaration; the parts are {', '.join(_KEYS)}")
+            say(
+                key, f"{key} is not part of a value's declaration; the parts are {', '.join(_KEYS)}"
+            )
     kind = entry.get("kind")
     if kind not in KINDS:
         say(
@@ -271,9 +273,7 @@ def rulebook(folder: Path, name: str | None = None) -> Any:
     ``policy.toml`` and ``ledger.txt``), called ``name`` (by default its folder's)."""
     from policy_engine.rules import Rulebook
 
-    return Rulebook(
-        name or name_of(folder), folder, policy=class_of_file(folder / "policy.toml")
-    )
+    return Rulebook(name or name_of(folder), folder, policy=class_of_file(folder / "policy.toml"))
 
 
 # What a policy package exports, made from its rulebook (checker/__init__.py says each).
@@ -310,7 +310,7 @@ def policy_module(folder: Path, name: str | None = None) -> ModuleType:
     export(module.__dict__, folder, name)
     module.__file__ = str(folder / "policy.toml")
     # What tells the site's machinery the policy is data (policy_site/package.py).
-    module.DATA_FOLDER = folder
+    setattr(module, "DATA_FOLDER", folder)  # noqa: B010 (a module made here: no declared attribute)
     return module
 
 

@@ -507,7 +507,10 @@ def policies_from_mapping(
 
         problems: list[str] = []
         found = folder.read_declarations(
-            data, lines, source, lambda path, said: problems.append(f"{source}:{lines.of(*path)}: {said}")
+            data,
+            lines,
+            source,
+            lambda path, said: problems.append(f"{source}:{lines.of(*path)}: {said}"),
         )
         if parameters_of(policy_class) != parameters_of(StandardPolicy) and not (
             folder.declared_in_file(policy_class)

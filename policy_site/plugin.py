@@ -118,9 +118,11 @@ class _Policies(c.ListOfItems[_PolicyEntry]):
                         "Python package (package: checker), not "
                         + ("both." if entry.folder else "neither.")
                     )
-                if entry.folder is not None:
+                if entry.package is None:
                     loaded.append(
-                        package.load_folder(root / entry.folder, entry.page, shown=entry.folder)
+                        package.load_folder(
+                            root / str(entry.folder), entry.page, shown=str(entry.folder)
+                        )
                     )
                     continue
                 policy_file = (
