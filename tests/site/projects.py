@@ -54,8 +54,9 @@ def only_the_refund_policy(project: Path) -> None:
     so that the tests' commands need no policy name. Tests of a site of several make their own."""
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
+    # A policy in Python (package: NAME) or as data (folder: policies/NAME), and its page.
     entry = re.compile(
-        r"^(?P<indent>\s*)- package: (?P<package>[A-Za-z_][\w.]*)\n"
+        r"^(?P<indent>\s*)- (?:package: (?P<package>[A-Za-z_][\w.]*)|folder: \S+)\n"
         r"(?P=indent)  page: (?P<page>\S+)\n",
         re.MULTILINE,
     )
