@@ -111,6 +111,7 @@ def read_declarations(
         if made is not None:
             found.append(made)
     by_name = {parameter.name: parameter for parameter in found}
+    whole = []
     for parameter in found:
         if parameter.at_most is not None:
             other = by_name.get(parameter.at_most)
@@ -120,7 +121,9 @@ def read_declarations(
                     f"at_most of {parameter.name} must name another number of the same unit "
                     f"({parameter.unit}) declared under [values]; it is “{parameter.at_most}”",
                 )
-    return tuple(found)
+                continue
+        whole.append(parameter)
+    return tuple(whole)
 
 
 def _declaration(
@@ -251,7 +254,7 @@ def class_of_file(path: Path) -> type[Policy]:
         return StandardPolicy
     problems: list[str] = []
     found = read_declarations(data, Lines(text), str(path), lambda _, said: problems.append(said))
-    return policy_class(found)
+    return StandardPolicy if problems else policy_class(found)
 
 
 # The policy of a folder ---------------------------------------------------------------------------

@@ -515,9 +515,15 @@ def policies_from_mapping(
         if parameters_of(policy_class) != parameters_of(StandardPolicy) and not (
             folder.declared_in_file(policy_class)
         ):
+            first = (
+                next(iter(data[VALUES_SECTION]), "")
+                if isinstance(data[VALUES_SECTION], dict)
+                else ""
+            )
             problems.append(
-                f"{source}:{lines.of(VALUES_SECTION)}: this policy's values are declared in its "
-                "Python package; remove the [values] sections, or the package's declarations"
+                f"{source}:{lines.of(VALUES_SECTION, first)}: this policy's values are declared "
+                "in its Python package; remove the [values] sections, or the package's "
+                "declarations"
             )
         if problems:
             raise PolicyError(problems)

@@ -202,7 +202,15 @@ def test_support_checks_any_policy_with_policy_check(
     )
     assert by_file.returncode == 0, by_file.stderr
     assert by_file.stdout.startswith("Case by case (needs_review)")
-    refund_args = ("--purchase-date", bought, "--purchase-type", "credit_pack", "--reason", "unused")
+    refund_args = (
+        "--purchase-date",
+        bought,
+        "--purchase-type",
+        "credit_pack",
+        "--reason",
+        "unused",
+    )
+    refund_args += ("--credits-used", "none")
     as_policy_check = policy_check("--for", "refund", *refund_args)
     as_refund_check = run(project, "checker", *refund_args)
     assert as_policy_check.returncode == as_refund_check.returncode == 0
