@@ -1010,8 +1010,13 @@ def _report_lines(report: Report, details: int) -> list[str]:
 
 def history_of(policy: PolicyPackage) -> Path:
     """The folder of ``policy``'s frozen pages, in the docs folder beside its package's folder
-    (docs/history for the policy of docs/index.md)."""
-    return policy.policy_path.parent.parent / DEFAULT_DOCS / versions.history_dir(policy.page)
+    (docs/history for the policy of docs/index.md); for a policy that is data, beside the
+    mkdocs.yml above its folder (policies/NAME/ is two folders down)."""
+    root = policy.policy_path.parent.parent
+    if policy.data_folder is not None:
+        above = policy.data_folder.resolve().parents
+        root = next((folder for folder in above if (folder / "mkdocs.yml").is_file()), root)
+    return root / DEFAULT_DOCS / versions.history_dir(policy.page)
 
 
 def site_problems(policy: PolicyPackage, today: date, history: Path | None = None) -> list[str]:

@@ -6,6 +6,7 @@ It writes no Python: a policy is data. Beside the site's other policies it write
   (the purchase date every policy is judged by, one question of its own, and the request date the
   page fills in), one clause and its words, its first version taking effect on a day to come;
 * ``docs/<name>.md``: its page, with the clause's bullet and the self-check;
+* ``docs/<name>-history.md``: its history page, every version with what changed;
 * ``policies/<name>/ledger.txt``: its change review, accepted;
 
 and registers it in ``mkdocs.yml`` (the plugin's ``policies``, and the navigation). The site then
@@ -158,6 +159,21 @@ of receiving your order. Support makes the final decision.
 """
 
 
+HISTORY_PAGE = """\
+---
+policy: {name}
+---
+
+# {title_words}: history
+
+Every version of the [{title}]({name}.md), newest first: the day it takes effect, what changed,
+and a link to its full text.
+
+/// policy-history
+///
+"""
+
+
 # The scaffold's support address: no mail can reach a .invalid domain (RFC 2606), and the build
 # refuses it (policy_site/plugin.py) until the editor writes where customers really write.
 PLACEHOLDER_EMAIL = "support@example.invalid"
@@ -200,7 +216,8 @@ def new_policy(name: str, root: Path, today: date, effective: date | None = None
         raise ScaffoldError(f"the site already has a policy called “{name}”.")
     folder = root / POLICIES_FOLDER / name
     page = root / "docs" / f"{name}.md"
-    for taken in (folder, page):
+    history = root / "docs" / f"{name}-history.md"
+    for taken in (folder, page, history):
         if taken.exists():
             raise ScaffoldError(f"{taken.relative_to(root)} already exists: choose another name.")
     first = listed[0].read_policies() if listed else None
@@ -220,18 +237,21 @@ def new_policy(name: str, root: Path, today: date, effective: date | None = None
         "utf-8",
     )
     page.write_text(PAGE.format(title_words=title.capitalize()), "utf-8")
+    history.write_text(
+        HISTORY_PAGE.format(name=name, title=title, title_words=title.capitalize()), "utf-8"
+    )
     shown = f"{POLICIES_FOLDER}/{name}"
-    _register(config, shown, page.name, title.capitalize())
+    _register(config, shown, page.name, title.capitalize(), history.name)
     return [
         f"Made the {title}: {shown}/policy.toml (its values, questions, rule and words, in "
         f"force from {long_date(effective)}: until then they may still change, and from that "
-        "day it is frozen as every published version is) and docs/"
-        f"{page.name} (its page, with the self-check).",
+        f"day it is frozen as every published version is), docs/{page.name} (its page, with "
+        f"the self-check) and docs/{history.name} (its history).",
         f"Registered it in {CONFIG} (policies, and the navigation).",
     ]
 
 
-def _register(config: Path, folder: str, page: str, title: str) -> None:
+def _register(config: Path, folder: str, page: str, title: str, history: str) -> None:
     """Add the policy to mkdocs.yml's ``policies`` list and its navigation, keeping the rest of
     the file (its comments) as it is."""
     text = config.read_text(encoding="utf-8")
@@ -261,7 +281,8 @@ def _register(config: Path, folder: str, page: str, title: str) -> None:
     if nav is not None:
         items = nav.group(1)
         step = items[: len(items) - len(items.lstrip())]
-        text = text[: nav.end()] + f"{step}- {title}: {page}\n" + text[nav.end() :]
+        added = f"{step}- {title}: {page}\n{step}- {title} history: {history}\n"
+        text = text[: nav.end()] + added + text[nav.end() :]
     config.write_text(text, encoding="utf-8")
 
 

@@ -100,6 +100,7 @@ def test_new_policy_registers_the_policy_and_keeps_the_rest_of_mkdocs_yml(projec
     assert "  - Credit expiry policy: credit-expiry.md\n" in after
     assert [line for line in after.splitlines() if line not in before.splitlines()] == [
         "  - Credit expiry policy: credit-expiry.md",
+        "  - Credit expiry policy history: credit-expiry-history.md",
         "        - folder: policies/credit-expiry",
         "          page: credit-expiry.md",
     ]
