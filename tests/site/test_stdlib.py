@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from policy_engine.folder import import_name
+from policy_site.scaffold import POLICY_TOML
 from policy_site.shipping import gzipped, stdlib
 from policy_site.shipping.runtime import file_sha256
 from policy_site.shipping.stdlib import STDLIB_NAME, StdlibError, tailored_stdlib
-from policy_engine.folder import import_name
-from policy_site.scaffold import POLICY_TOML
 from policy_site.shipping.wheel import (
     LOCK_PACKAGE_NAME,
     build_checker_wheel,
