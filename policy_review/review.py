@@ -1212,8 +1212,14 @@ def site_policy(
         # The policy whose file it is (./run review --policy returns/policy.toml needs no name).
         given = policy_file.resolve()
         mine = [policy for policy in policies if policy.policy_path.resolve() == given]
-        # (A copy of the file elsewhere: by its folder, named as the policy's package.)
-        mine = mine or [p for p in policies if p.import_name.split(".")[-1] == given.parent.name]
+        # (A copy of the file elsewhere: by its folder, named as the policy's package, or as
+        # the folder of a policy that is data.)
+        mine = mine or [
+            p
+            for p in policies
+            if given.parent.name
+            in (p.import_name.split(".")[-1], p.data_folder.name if p.data_folder else None)
+        ]
         if len(mine) == 1:
             name = mine[0].name
     chosen = packages.choose(policies, name)

@@ -5,6 +5,7 @@ new version changed, the page's words included."""
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_new_policy_is_data_and_its_pages_tell_the_truth_as_versions_come(
-    project: Path,
+    project: Path, tmp_path: Path
 ) -> None:
     folder = project / "policies" / NAME
     assert sorted(path.name for path in folder.iterdir()) == ["ledger.txt", "policy.toml"]
@@ -72,3 +73,11 @@ def test_a_new_policy_is_data_and_its_pages_tell_the_truth_as_versions_come(
     assert "What changed in the policy's text, section by section:" in newest
     assert "a photo of it," in newest
     assert "The policy's text is that of the version before" not in history
+    # Its file, copied elsewhere to try a change, is known by its folder's name: no name needed.
+    trial = tmp_path / NAME
+    trial.mkdir()
+    for name in ("policy.toml", "ledger.txt"):
+        shutil.copy(folder / name, trial / name)
+    by_file = command(project, "policy_review.review", "--policy", str(trial / "policy.toml"))
+    assert by_file.returncode == 0, by_file.stdout + by_file.stderr
+    assert "is up to date" in by_file.stdout
