@@ -3,17 +3,20 @@ self-check judging with its own rules in the browser (the real build, Pyodide an
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Browser, Page
 
+from policy_engine.folder import policy_module
 from tests.browser.conftest import checked_session
-from tests.browser.invariant import ROOT
+from tests.browser.invariant import DECISION, ROOT, table_answer
 from tests.browser.server import SiteServer
 from tests.browser.visitor import LOAD_TIMEOUT_MS, open_link
 from tests.site.projects import built_and_served, command, copy_project, edit
@@ -215,3 +218,26 @@ def test_support_checks_any_policy_with_policy_check(
     as_refund_check = run(project, "checker", *refund_args)
     assert as_policy_check.returncode == as_refund_check.returncode == 0
     assert as_policy_check.stdout == as_refund_check.stdout
+
+
+def test_the_quick_answer_of_a_policy_that_is_data_is_its_checkers(
+    browser: Browser, two_policies: tuple[Path, SiteServer]
+) -> None:
+    # The page's decision table (its quick answer, before Python has loaded) and the policy's
+    # checker, made by the engine from its folder in CPython, decide every answer alike.
+    project, server = two_policies
+    checker = policy_module(project / FOLDER)
+    bought = (date.today() - timedelta(days=2)).isoformat()
+    today = date.today().isoformat()
+    with checked_session(browser, server) as session:
+        page = session.page
+        page.goto(session.url(f"/{NAME}/#check?purchase_date={bought}&arrived_damaged=true"))
+        verdict_from_checker(page)
+        address = page.url.split("#")[0]
+        for damaged in ("true", "false"):
+            query = urlencode({"purchase_date": bought, "arrived_damaged": damaged})
+            table = table_answer(page, query, today)
+            want = json.loads(checker.check_query(query, today=today, source="form", page=address))
+            assert table is not None and "errors" not in table, table
+            for name in DECISION:
+                assert table[name] == want[name], (damaged, name, table[name], want[name])
