@@ -327,8 +327,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout.write(
         "\nNext: in "
         f"{POLICIES_FOLDER}/{args.name}/policy.toml, write its support address (the build refuses "
-        "the placeholder), change its question and clause to the policy's own (EDITING.md, "
-        f"“Add a question or a clause”), and its words there and in docs/{args.name}.md; then "
+        "the placeholder), change its value, question and clause to the policy's own "
+        f"(EDITING.md, “Start a new policy”), and its words there and in docs/{args.name}.md; "
+        "then "
         f"./run serve, and ./run review {args.name} --accept.\n"
     )
     return 0
