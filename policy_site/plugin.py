@@ -118,6 +118,12 @@ class _Policies(c.ListOfItems[_PolicyEntry]):
                         "Python package (package: checker), not "
                         + ("both." if entry.folder else "neither.")
                     )
+                if entry.package is None and (entry.policy or entry.ledger):
+                    raise package.PackageError(
+                        f"policies: the folder “{entry.folder}” holds its policy.toml and "
+                        "ledger.txt; remove policy: and ledger: from its entry (they are for a "
+                        "Python package's files elsewhere)."
+                    )
                 if entry.package is None:
                     loaded.append(
                         package.load_folder(

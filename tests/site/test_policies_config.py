@@ -56,6 +56,11 @@ def project(tmp_path: Path) -> Path:
             "the folder “policies/returns” has no policy.toml. Check the folder in mkdocs.yml",
         ),
         (
+            "        - folder: policies/returns\n          policy: returns.toml\n",
+            "the folder “policies/returns” holds its policy.toml and ledger.txt; remove policy: "
+            "and ledger: from its entry",
+        ),
+        (
             "        - folder: checker\n          package: checker\n",
             "give each policy either its folder (folder: policies/returns, holding its "
             "policy.toml and ledger.txt) or its Python package (package: checker), not both.",
