@@ -1,14 +1,17 @@
-"""``refund-check``: what a policy says about a customer's situation, for support staff.
+"""The command line of every policy: what a policy says about a customer's situation, for
+support staff. ``policy-check --for NAME`` runs it for any policy of the site
+(:mod:`policy_site.policy_check`); ``refund-check`` is the refund policy's own (``checker``).
 
     refund-check --purchase-date 2026-05-01 --purchase-type credit_pack \\
                  --reason duplicate_payment --credits-used none
     echo '{"purchase_date": "2026-05-01", ...}' | refund-check --json
     refund-check --from-link 'https://refunds.imgtostl.com/#check?purchase_date=…'
-    refund-check --for returns --purchase-date 2026-05-01 --arrived-damaged true
+    policy-check --for returns --purchase-date 2026-05-01 --arrived-damaged true
 
 The flags are the policy's questions; ``--for NAME`` chooses a policy other than the one the
 command was made for (a package beside the working folder, or installed, whose rulebook is called
-NAME).
+NAME, or a policy that is data in ``policies/NAME/``). Every message starts with the name of the
+command that was run.
 """
 
 from __future__ import annotations
@@ -244,13 +247,20 @@ def _read_stdin() -> bytes:
 
 
 def find_policy(name: str, default: PolicyChecker) -> PolicyChecker | None:
-    """The checker of the policy called ``name``: ``default``'s, or the ``CHECKER`` of the package
-    named like it (``credit-expiry``: ``credit_expiry``), beside the working folder or installed;
-    None when there is none."""
+    """The checker of the policy called ``name``: ``default``'s, the policy that is data in
+    ``policies/NAME/`` of the working folder (where ``./run new-policy`` makes it), or the
+    ``CHECKER`` of the package named like it (``credit-expiry``: ``credit_expiry``), beside the
+    working folder or installed; None when there is none."""
     if name == default.rulebook.name:
         return default
     if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", name):
         return None
+    folder = Path.cwd() / "policies" / name
+    if (folder / "policy.toml").is_file():
+        from policy_engine.folder import policy_module
+
+        data: PolicyChecker = policy_module(folder).CHECKER
+        return data
     if "" not in sys.path and os.getcwd() not in sys.path:
         sys.path.append(os.getcwd())
     try:
@@ -263,25 +273,29 @@ def find_policy(name: str, default: PolicyChecker) -> PolicyChecker | None:
     return None
 
 
-def main(argv: Sequence[str] | None = None, default: PolicyChecker | None = None) -> int:
-    """Run the CLI for ``default``'s policy (or the one ``--for`` names); returns the exit
-    status."""
+def main(
+    argv: Sequence[str] | None = None,
+    default: PolicyChecker | None = None,
+    prog: str = "refund-check",
+) -> int:
+    """Run the CLI called ``prog`` for ``default``'s policy (or the one ``--for`` names); returns
+    the exit status."""
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             # Bad input may carry lone surrogates (\ud800 in JSON): print them escaped, which
             # is also valid JSON, instead of failing with a traceback.
             stream.reconfigure(errors="backslashreplace")
     try:
-        return _run(argv, default)
+        return _run(argv, default, prog)
     except BrokenPipeError:
-        # The reader stopped reading (`refund-check … | head`): end quietly. Python would
+        # The reader stopped reading (`policy-check … | head`): end quietly. Python would
         # report the pipe again when it flushes at exit; point the output at nothing first.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
     except Exception as error:  # a fault of the checker itself: say so, without a traceback
         sys.stderr.write(
-            f"refund-check: the checker failed ({type(error).__name__}: {error}). This is a fault "
+            f"{prog}: the checker failed ({type(error).__name__}: {error}). This is a fault "
             "in the checker, not in the answers: please report it to a developer.\n"
         )
         return EXIT_FAULT
@@ -332,9 +346,9 @@ def _usage_problems(args: argparse.Namespace, questions: Sequence[Question]) -> 
     return problems
 
 
-def _run(argv: Sequence[str] | None, default: PolicyChecker | None) -> int:
+def _run(argv: Sequence[str] | None, default: PolicyChecker | None, prog: str) -> int:
     if default is None:
-        raise RuntimeError("refund-check needs the policy it was made for")
+        raise RuntimeError(f"{prog} needs the policy it was made for")
     # --for first: the other flags are that policy's questions.
     chosen = argparse.ArgumentParser(add_help=False)
     chosen.add_argument("--for", dest="policy_name")
@@ -344,7 +358,7 @@ def _run(argv: Sequence[str] | None, default: PolicyChecker | None) -> int:
     checker = find_policy(name, default)
     if checker is None:
         sys.stderr.write(
-            f"refund-check: --for: there is no policy called “{name}” here. Give the name of a "
+            f"{prog}: --for: there is no policy called “{name}” here. Give the name of a "
             f"policy of the site (its rulebook's name, such as {default.rulebook.name}), from "
             "the folder that holds its package.\n"
         )
@@ -358,13 +372,13 @@ def _run(argv: Sequence[str] | None, default: PolicyChecker | None) -> int:
         questions = rulebook.questions
         words = (policy or checker.default_policies()).first.texts.words
     except PolicyError as error:
-        sys.stderr.write("".join(f"refund-check: {problem}\n" for problem in error.problems))
+        sys.stderr.write("".join(f"{prog}: {problem}\n" for problem in error.problems))
         return EXIT_INVALID
     fields = tuple(question.field for question in questions)
-    args = parser_for(questions, checker.rulebook.name, words=words).parse_args(argv)
+    args = parser_for(questions, checker.rulebook.name, prog, words=words).parse_args(argv)
     problems = _usage_problems(args, questions)
     if problems:
-        sys.stderr.write("".join(f"refund-check: {problem}\n" for problem in problems))
+        sys.stderr.write("".join(f"{prog}: {problem}\n" for problem in problems))
         return EXIT_INVALID
     try:
         if args.json:
@@ -413,7 +427,7 @@ def _run(argv: Sequence[str] | None, default: PolicyChecker | None) -> int:
             sys.stdout.write(json.dumps({"errors": invalid.errors}, ensure_ascii=False) + "\n")
         else:
             what = "the link's answers" if args.from_link is not None else "these answers"
-            sys.stderr.write(f"refund-check: {what} need fixing:\n")
+            sys.stderr.write(f"{prog}: {what} need fixing:\n")
             for problem in invalid.errors:
                 field = problem["field"]
                 if args.from_link is not None:

@@ -497,10 +497,43 @@ def policies_from_mapping(
     policy_class: type[Policy] = StandardPolicy,
     outcome_ids: OutcomeIds | None = None,
 ) -> Policies:
-    """Check a parsed policy file and build its :class:`Policies`."""
-    return _Reader(
-        data, Lines(text), source, tuple(clause_ids or ()), policy_class, outcome_ids
-    ).read()
+    """Check a parsed policy file and build its :class:`Policies`.
+
+    A file that declares its own values (``[values.NAME]``, a policy that is data:
+    :mod:`policy_engine.folder`) is read with the class of those values; one that declares none
+    (an older version of it, from git) with ``policy_class``."""
+    lines = Lines(text)
+    if VALUES_SECTION in data:
+        from policy_engine import folder
+
+        problems: list[str] = []
+        found = folder.read_declarations(
+            data,
+            lines,
+            source,
+            lambda path, said: problems.append(f"{source}:{lines.of(*path)}: {said}"),
+        )
+        if parameters_of(policy_class) != parameters_of(StandardPolicy) and not (
+            folder.declared_in_file(policy_class)
+        ):
+            first = (
+                next(iter(data[VALUES_SECTION]), "")
+                if isinstance(data[VALUES_SECTION], dict)
+                else ""
+            )
+            problems.append(
+                f"{source}:{lines.of(VALUES_SECTION, first)}: this policy's values are declared "
+                "in its Python package; remove the [values] sections, or the package's "
+                "declarations"
+            )
+        if problems:
+            raise PolicyError(problems)
+        policy_class = folder.policy_class(found)
+    return _Reader(data, lines, source, tuple(clause_ids or ()), policy_class, outcome_ids).read()
+
+
+# The section of a policy file that declares the policy's own values (policy_engine/folder.py).
+VALUES_SECTION = "values"
 
 
 # The file's own sections besides the versions: the self-check's words, the same for every version.
@@ -554,6 +587,8 @@ class _Reader:
         self.words = read_words(self.data.get("words"), self.problem)
         for key in self.data:
             if key in shared or key in file_names or key in ("versions", *FILE_SECTIONS):
+                continue
+            if key == VALUES_SECTION:
                 continue
             if self.misplaced(key) is not None:
                 self.problem((key,), self.misplaced(key) or "")

@@ -1010,8 +1010,13 @@ def _report_lines(report: Report, details: int) -> list[str]:
 
 def history_of(policy: PolicyPackage) -> Path:
     """The folder of ``policy``'s frozen pages, in the docs folder beside its package's folder
-    (docs/history for the policy of docs/index.md)."""
-    return policy.policy_path.parent.parent / DEFAULT_DOCS / versions.history_dir(policy.page)
+    (docs/history for the policy of docs/index.md); for a policy that is data, beside the
+    mkdocs.yml above its folder (policies/NAME/ is two folders down)."""
+    root = policy.policy_path.parent.parent
+    if policy.data_folder is not None:
+        above = policy.data_folder.resolve().parents
+        root = next((folder for folder in above if (folder / "mkdocs.yml").is_file()), root)
+    return root / DEFAULT_DOCS / versions.history_dir(policy.page)
 
 
 def site_problems(policy: PolicyPackage, today: date, history: Path | None = None) -> list[str]:
@@ -1207,8 +1212,14 @@ def site_policy(
         # The policy whose file it is (./run review --policy returns/policy.toml needs no name).
         given = policy_file.resolve()
         mine = [policy for policy in policies if policy.policy_path.resolve() == given]
-        # (A copy of the file elsewhere: by its folder, named as the policy's package.)
-        mine = mine or [p for p in policies if p.import_name.split(".")[-1] == given.parent.name]
+        # (A copy of the file elsewhere: by its folder, named as the policy's package, or as
+        # the folder of a policy that is data.)
+        mine = mine or [
+            p
+            for p in policies
+            if given.parent.name
+            in (p.import_name.split(".")[-1], p.data_folder.name if p.data_folder else None)
+        ]
         if len(mine) == 1:
             name = mine[0].name
     chosen = packages.choose(policies, name)

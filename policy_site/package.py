@@ -1,4 +1,5 @@
-"""A policy as the site reads it: the Python package that ``mkdocs.yml`` names (build time only).
+"""A policy as the site reads it: the folder or Python package that ``mkdocs.yml`` names (build
+time only).
 
 The site's machinery imports no policy by name. ``mkdocs.yml`` lists the site's policies::
 
@@ -7,11 +8,16 @@ The site's machinery imports no policy by name. ``mkdocs.yml`` lists the site's 
           policies:
             - package: checker
               page: index.md
+            - folder: policies/print-guarantee
+              page: print-guarantee.md
 
-and each entry is loaded here: the package's ``RULEBOOK`` (its name, questions and clauses, and the
-folder of its ``policy.toml`` and ``ledger.txt``), and the functions the engine gives every policy
-package (``check``, ``read_policies``). The browser is told the package's import name too: its
-worker imports that package from the policy's own wheel.
+and each entry is loaded here. A ``folder`` is a policy that is data: its ``policy.toml`` (values,
+questions, clauses and words) and ``ledger.txt``, no Python; the engine makes its rulebook and
+checker (:mod:`policy_engine.folder`). A ``package`` is a Python package declaring its
+``RULEBOOK`` (its name, questions and clauses, and the folder of its ``policy.toml`` and
+``ledger.txt``) and exporting the functions the engine gives every policy (``check``,
+``read_policies``). The browser is told the policy's import name too: its worker imports that
+package from the policy's own wheel (for a folder, a package the build writes into the wheel).
 """
 
 from __future__ import annotations
@@ -87,6 +93,12 @@ class PolicyPackage:
         return name
 
     @property
+    def data_folder(self) -> Path | None:
+        """The folder of a policy that is data (no Python of its own); None for a package."""
+        folder: Path | None = getattr(self.module, "DATA_FOLDER", None)
+        return folder
+
+    @property
     def import_name(self) -> str:
         """What the browser's worker imports (``checker``)."""
         return self.module.__name__
@@ -149,6 +161,26 @@ def load(
             "lower-case words joined by hyphens (refund, returns, data-retention)."
         )
     return loaded
+
+
+def load_folder(folder: Path, page: str = "index.md", *, shown: str = "") -> PolicyPackage:
+    """The policy that is data in ``folder`` (its ``policy.toml`` and ``ledger.txt``), published
+    by ``page``; ``shown`` is the folder as mkdocs.yml writes it. Raises :class:`PackageError`."""
+    from policy_engine.folder import policy_module
+
+    shown = shown or str(folder)
+    name = folder.name
+    if not NAME.fullmatch(name):
+        raise PackageError(
+            f"policies: the folder “{shown}” is not named as a policy is: its name is the "
+            "policy's, lower-case words joined by hyphens (returns, print-guarantee)."
+        )
+    if not (folder / "policy.toml").is_file():
+        raise PackageError(
+            f"policies: the folder “{shown}” has no policy.toml. Check the folder in mkdocs.yml "
+            "(relative to mkdocs.yml), or restore the file from git."
+        )
+    return PolicyPackage(policy_module(folder), page)
 
 
 def default_policy_file(config_dir: Path, package: str) -> Path:

@@ -80,8 +80,12 @@ class _Milliseconds(c.Type[int]):
 
 
 class _PolicyEntry(base.Config):
-    package = c.Type(str)
-    """The policy's Python package (its import name): its RULEBOOK, check and read_policies."""
+    folder = c.Optional(c.Type(str))
+    """A policy that is data: its folder (relative to mkdocs.yml), holding its policy.toml and
+    ledger.txt, named as the policy is (``policies/print-guarantee``)."""
+    package = c.Optional(c.Type(str))
+    """Or a policy in Python: its package (its import name), its RULEBOOK, check and
+    read_policies."""
     page = c.Type(str, default="index.md")
     """The page of the docs folder that publishes the policy, with its self-check."""
     policy = c.Optional(c.Type(str))
@@ -107,6 +111,26 @@ class _Policies(c.ListOfItems[_PolicyEntry]):
         loaded = []
         for entry in entries:
             try:
+                if (entry.folder is None) == (entry.package is None):
+                    raise package.PackageError(
+                        "policies: give each policy either its folder (folder: "
+                        "policies/returns, holding its policy.toml and ledger.txt) or its "
+                        "Python package (package: checker), not "
+                        + ("both." if entry.folder else "neither.")
+                    )
+                if entry.package is None and (entry.policy or entry.ledger):
+                    raise package.PackageError(
+                        f"policies: the folder “{entry.folder}” holds its policy.toml and "
+                        "ledger.txt; remove policy: and ledger: from its entry (they are for a "
+                        "Python package's files elsewhere)."
+                    )
+                if entry.package is None:
+                    loaded.append(
+                        package.load_folder(
+                            root / str(entry.folder), entry.page, shown=str(entry.folder)
+                        )
+                    )
+                    continue
                 policy_file = (
                     root / entry.policy
                     if entry.policy

@@ -1,13 +1,13 @@
 """``./run new-policy NAME``: a second policy that works, to grow from (build time only).
 
-It writes, beside the site's other policies:
+It writes no Python: a policy is data. Beside the site's other policies it writes
 
-* ``<package>/__init__.py``: the policy as one package on the engine: its questions (the purchase
-  date every policy is judged by, one question of its own, and the request date the page fills
-  in), its rulebook with one clause, and the engine's checking functions bound to it;
-* ``<package>/policy.toml``: its values and words, one version taking effect today;
+* ``policies/<name>/policy.toml``: its values (one declared under ``[values]``), its questions
+  (the purchase date every policy is judged by, one question of its own, and the request date the
+  page fills in), one clause and its words, its first version taking effect on a day to come;
 * ``docs/<name>.md``: its page, with the clause's bullet and the self-check;
-* ``<package>/ledger.txt``: its change review, accepted;
+* ``docs/<name>-history.md``: its history page, every version with what changed;
+* ``policies/<name>/ledger.txt``: its change review, accepted;
 
 and registers it in ``mkdocs.yml`` (the plugin's ``policies``, and the navigation). The site then
 builds with every policy, each page's self-check judging with its own rules.
@@ -16,7 +16,6 @@ builds with every policy, each page's self-check judging with its own rules.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import re
 import sys
 from collections.abc import Sequence
@@ -29,31 +28,9 @@ from policy_site.pages.versions import build_day
 
 CONFIG = "mkdocs.yml"
 
-PACKAGE = '''\
-"""The {title}: its questions, values, rules and outcomes are in policy.toml, every version (the
-engine, :mod:`policy_engine`, reads them). Made by ``./run new-policy {name}``: change its question
-and clause to the policy's own, in policy.toml and docs/{name}.md (EDITING.md says how)."""
-
-from __future__ import annotations
-
-from pathlib import Path
-
-from policy_engine.checking import PolicyChecker
-from policy_engine.rules import Rulebook
-
-RULEBOOK = Rulebook("{name}", Path(__file__).parent)
-
-# The engine's checking functions, bound to this policy's rulebook.
-CHECKER = PolicyChecker(RULEBOOK)
-check = CHECKER.check
-check_json = CHECKER.check_json
-check_query = CHECKER.check_query
-read_policies = CHECKER.read_policies
-warm_up = CHECKER.warm_up
-'''
-
 POLICY_TOML = """\
-# The {title}'s values and words, every published version (EDITING.md explains each line).
+# The {title}: its values, questions, clauses and words, every published version (EDITING.md,
+# "Start a new policy", explains each line). The engine reads it as it is: no Python is needed.
 
 # Where customers of this policy write. A placeholder: the build refuses it until you write the
 # real address (an address at .invalid can receive no mail).
@@ -61,6 +38,18 @@ support_email = "{email}"
 
 # The first day anything was sold (a date, without quotes).
 sales_started = {sales_started}
+
+# The policy's own values, each declared once: a version gives its number, and the page and
+# clauses show it as {{{{ days_to_write }}}}. Rename it, change it, or add more (EDITING.md).
+[values.days_to_write]
+kind = "days"
+label = "Days to write after receiving the order"
+unit = "days"
+lowest = 1
+highest = 365
+shown = "{{}} days"
+# Words a sentence about this number uses: the build's proofreader checks those sentences.
+about = ["day", "write", "receiv", "order", "contact"]
 
 # The self-check's heading on the page, and how a summary the customer copies starts.
 [self-check]
@@ -106,6 +95,7 @@ against = "Counts against"
 effective = {effective}
 last_updated = "{month}"
 changes = "The first published version of the policy."
+days_to_write = 30
 
 # The self-check's questions (EDITING.md, "Add a question or a clause").
 [versions.questions.purchase_date]
@@ -172,10 +162,25 @@ We usually help when:
 
 - Your order arrived damaged {{clause: arrived-damaged}}
 
-Write to {{{{ support_email }}}} with your order ID and what happened. Support makes the final
-decision.
+Write to {{{{ support_email }}}} with your order ID and what happened, within {{{{ days_to_write }}}} days
+of receiving your order. Support makes the final decision.
 
 /// refund-check
+///
+"""
+
+
+HISTORY_PAGE = """\
+---
+policy: {name}
+---
+
+# {title_words}: history
+
+Every version of the [{title}]({name}.md), newest first: the day it takes effect, what changed,
+and a link to its full text.
+
+/// policy-history
 ///
 """
 
@@ -189,9 +194,8 @@ class ScaffoldError(Exception):
     """The policy cannot be made; the message says why and what to do."""
 
 
-def package_name(name: str) -> str:
-    """The import name of the policy called ``name``: ``credit-expiry`` -> ``credit_expiry``."""
-    return name.replace("-", "_")
+# Where a new policy's folder goes, beside mkdocs.yml.
+POLICIES_FOLDER = "policies"
 
 
 # A new policy takes effect this many days after it is made, unless told when: until then its
@@ -221,23 +225,18 @@ def new_policy(name: str, root: Path, today: date, effective: date | None = None
         raise ScaffoldError(str(error)) from None
     if any(policy.name == name for policy in listed):
         raise ScaffoldError(f"the site already has a policy called “{name}”.")
-    if importlib.util.find_spec(package_name(name)) is not None:
-        raise ScaffoldError(
-            f"a Python package called “{package_name(name)}” already exists (it would be "
-            "imported instead of the new policy's): choose another name."
-        )
-    package = root / package_name(name)
+    folder = root / POLICIES_FOLDER / name
     page = root / "docs" / f"{name}.md"
-    for taken in (package, page):
+    history = root / "docs" / f"{name}-history.md"
+    for taken in (folder, page, history):
         if taken.exists():
             raise ScaffoldError(f"{taken.relative_to(root)} already exists: choose another name.")
     first = listed[0].read_policies() if listed else None
     email = PLACEHOLDER_EMAIL
     started = first.first.sales_started if first else today
     title = f"{name.replace('-', ' ')} policy"
-    package.mkdir()
-    (package / "__init__.py").write_text(PACKAGE.format(name=name, title=title), "utf-8")
-    (package / "policy.toml").write_text(
+    folder.mkdir(parents=True)
+    (folder / "policy.toml").write_text(
         POLICY_TOML.format(
             name=name,
             title=title,
@@ -249,17 +248,21 @@ def new_policy(name: str, root: Path, today: date, effective: date | None = None
         "utf-8",
     )
     page.write_text(PAGE.format(title_words=title.capitalize()), "utf-8")
-    _register(config, package.name, page.name, title.capitalize())
+    history.write_text(
+        HISTORY_PAGE.format(name=name, title=title, title_words=title.capitalize()), "utf-8"
+    )
+    shown = f"{POLICIES_FOLDER}/{name}"
+    _register(config, shown, page.name, title.capitalize(), history.name)
     return [
-        f"Made the {title}: {package.name}/ (its questions, rule and checker), "
-        f"{package.name}/policy.toml (its words, in force from {long_date(effective)}: until "
-        "then its rules and words may still change, and from that day it is frozen as every "
-        f"published version is) and docs/{page.name} (its page, with the self-check).",
+        f"Made the {title}: {shown}/policy.toml (its values, questions, rule and words, in "
+        f"force from {long_date(effective)}: until then they may still change, and from that "
+        f"day it is frozen as every published version is), docs/{page.name} (its page, with "
+        f"the self-check) and docs/{history.name} (its history).",
         f"Registered it in {CONFIG} (policies, and the navigation).",
     ]
 
 
-def _register(config: Path, package: str, page: str, title: str) -> None:
+def _register(config: Path, folder: str, page: str, title: str, history: str) -> None:
     """Add the policy to mkdocs.yml's ``policies`` list and its navigation, keeping the rest of
     the file (its comments) as it is."""
     text = config.read_text(encoding="utf-8")
@@ -282,23 +285,24 @@ def _register(config: Path, package: str, page: str, title: str) -> None:
         taken += 1
     while taken and not lines[taken - 1].strip():
         taken -= 1
-    entry = [f"{item_indent}- package: {package}", f"{item_indent}  page: {page}"]
+    entry = [f"{item_indent}- folder: {folder}", f"{item_indent}  page: {page}"]
     lines[taken:taken] = entry
     text = text[: found.end()] + "\n".join(lines)
     nav = re.search(r"^nav:[ \t]*\n((?:[ \t]+-.*\n)+)", text, re.M)
     if nav is not None:
         items = nav.group(1)
         step = items[: len(items) - len(items.lstrip())]
-        text = text[: nav.end()] + f"{step}- {title}: {page}\n" + text[nav.end() :]
+        added = f"{step}- {title}: {page}\n{step}- {title} history: {history}\n"
+        text = text[: nav.end()] + added + text[nav.end() :]
     config.write_text(text, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="./run new-policy",
-        description="Add a policy to the site: a package with one question and one rule, its "
-        "policy.toml, its page with the self-check and its reviewed ledger, registered in "
-        "mkdocs.yml.",
+        description="Add a policy to the site, as data (no Python): its folder with its "
+        "policy.toml (one value, one question and one rule) and its reviewed ledger, and its page "
+        "with the self-check, registered in mkdocs.yml.",
     )
     parser.add_argument("name", help="the policy's name: lower-case words joined by hyphens")
     parser.add_argument(
@@ -333,9 +337,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     sys.stdout.write(
         "\nNext: in "
-        f"{package_name(args.name)}/policy.toml, write its support address (the build refuses "
-        "the placeholder), change its question and clause to the policy's own (EDITING.md, "
-        f"“Add a question or a clause”), and its words there and in docs/{args.name}.md; then "
+        f"{POLICIES_FOLDER}/{args.name}/policy.toml, write its support address (the build refuses "
+        "the placeholder), change its value, question and clause to the policy's own "
+        f"(EDITING.md, “Start a new policy”), and its words there and in docs/{args.name}.md; "
+        "then "
         f"./run serve, and ./run review {args.name} --accept.\n"
     )
     return 0

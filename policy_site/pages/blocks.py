@@ -185,7 +185,12 @@ class PolicyHistoryBlock(PolicyBlock):
         texts: dict[str, list[tuple[str, str]]] = {}
         docs = self.ext.docs_dir
         for version in policies.versions if docs is not None else ():
-            page = versions.page_file(docs, policies, version) if docs is not None else None
+            # The policy's own page and history folder (docs/index.md's, or another policy's).
+            page = (
+                versions.page_file(docs, policies, version, self.ext.package.page)
+                if docs is not None
+                else None
+            )
             if page is not None:
                 texts[version.effective.isoformat()] = versions.policy_sections(
                     page.read_text(encoding="utf-8"), version

@@ -129,7 +129,11 @@ def ship(
     try:
         core = runtime.ensure_runtime(cache, pyodide_source)
         built = wheel.build_checker_wheel(
-            policy.folder, policy.policy_path, cache, wheel.distribution(policy.name)
+            policy.folder,
+            policy.policy_path,
+            cache,
+            wheel.distribution(policy.name),
+            data_policy=policy.import_name if policy.data_folder is not None else None,
         )
         lock_dir = cache / "site-locks" / built.parent.name
         lock = lock_dir / wheel.LOCK_FILE_NAME

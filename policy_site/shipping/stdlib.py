@@ -249,6 +249,12 @@ def _require_same(stock: dict[str, Any], tried: dict[str, Any]) -> None:
         raise StdlibError(f"{_DOES_NOT_WORK}: {'; '.join(problems)}. {_WHAT_TO_DO}")
 
 
+def _in_package(name: str) -> str:
+    """A file of the wheel named without its policy's package (the engine's keep theirs)."""
+    package, _, inside = name.partition("/")
+    return name if package == ENGINE else f"<policy>/{inside}"
+
+
 def _content_key(wheel: Path) -> str:
     """The stock library, the checker's Python files (from the wheel), this file and the scripts
     it runs in Pyodide."""
@@ -257,7 +263,9 @@ def _content_key(wheel: Path) -> str:
     try:
         with zipfile.ZipFile(wheel) as archive:
             code = sorted(name for name in archive.namelist() if name.endswith(".py"))
-            parts = [(name, archive.read(name)) for name in code]
+            # The policy's package by its files' places inside it, not by its name: every policy
+            # that is data ships the same generated module, so they all share one library.
+            parts = [(_in_package(name), archive.read(name)) for name in code]
     except (OSError, zipfile.BadZipFile) as error:
         raise StdlibError(f"The checker's wheel {wheel} could not be read ({error}).") from error
     parts.append(("stdlib.py", Path(__file__).read_bytes()))

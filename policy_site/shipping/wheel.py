@@ -18,6 +18,7 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 from pyodide_lock import PyodideLockSpec
 from pyodide_lock.utils import add_wheels_to_spec
 
+from policy_engine.folder import GENERATED_MODULE
 from policy_site.shipping import cache
 
 
@@ -82,10 +83,20 @@ class CheckerWheelError(Exception):
 
 
 def build_checker_wheel(
-    checker_dir: Path, policy_file: Path, cache_dir: Path, name: str = CHECKER_DISTRIBUTION
+    checker_dir: Path,
+    policy_file: Path,
+    cache_dir: Path,
+    name: str = CHECKER_DISTRIBUTION,
+    *,
+    data_policy: str | None = None,
 ) -> Path:
     """A ``py3-none-any`` wheel of a policy's package (the folder ``checker_dir``, whose name is
     its import name: ``checker``) with ``policy_file`` as its policy.
+
+    A policy that is data (a folder with no Python: ``data_policy`` is its import name) is
+    shipped as a package of that name made here: the engine's generated module
+    (:data:`policy_engine.folder.GENERATED_MODULE`, the same for every such policy) beside its
+    ``policy.toml``.
 
     The wheel holds every ``*.py`` under ``checker_dir`` and ``<package>/policy.toml`` (the site's
     policy, replacing the package's own). It is built once per content and kept in
@@ -94,7 +105,7 @@ def build_checker_wheel(
     URL the site serves it from: a browser that cached an older wheel would otherwise fail the
     new lock's hash check.
     """
-    inputs = _wheel_inputs(Path(checker_dir), Path(policy_file))
+    inputs = _wheel_inputs(Path(checker_dir), Path(policy_file), data_policy)
     key = _content_key(inputs, name)
     wheels_dir = Path(cache_dir) / "wheels"
     target = wheels_dir / key
@@ -114,7 +125,7 @@ def build_checker_wheel(
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 destination.write_bytes(content)
             (source / "pyproject.toml").write_text(
-                _pyproject(Path(checker_dir).name, name), encoding="utf-8"
+                _pyproject(data_policy or Path(checker_dir).name, name), encoding="utf-8"
             )
             _run_hatchling(source, out)
         _require_contents(out, inputs)
@@ -182,16 +193,21 @@ def lock_matches(lock_file: Path, shipped_wheel: Path, runtime_lock: Path) -> bo
     )
 
 
-def _wheel_inputs(checker_dir: Path, policy_file: Path) -> dict[str, bytes]:
+def _wheel_inputs(
+    checker_dir: Path, policy_file: Path, data_policy: str | None = None
+) -> dict[str, bytes]:
     """Path inside the wheel's source tree -> bytes, in a stable order."""
-    if not (checker_dir / "__init__.py").is_file():
+    if data_policy is None and not (checker_dir / "__init__.py").is_file():
         raise CheckerWheelError(
             f"{checker_dir} is not the checker package (it has no __init__.py)."
         )
     if not policy_file.is_file():
         raise CheckerWheelError(f"The policy file {policy_file} does not exist.")
     inputs: dict[str, bytes] = {}
-    for folder in (checker_dir, ENGINE_DIR):
+    package = data_policy or checker_dir.name
+    if data_policy is not None:
+        inputs[f"{package}/__init__.py"] = GENERATED_MODULE.encode("utf-8")
+    for folder in (checker_dir, ENGINE_DIR) if data_policy is None else (ENGINE_DIR,):
         for file in sorted(folder.rglob("*.py")):
             relative = file.relative_to(folder)
             if "__pycache__" in relative.parts:
@@ -199,7 +215,7 @@ def _wheel_inputs(checker_dir: Path, policy_file: Path) -> dict[str, bytes]:
             name = f"{folder.name}/{relative.as_posix()}"
             if name not in NOT_SHIPPED:
                 inputs[name] = file.read_bytes()
-    inputs[f"{checker_dir.name}/policy.toml"] = policy_file.read_bytes()
+    inputs[f"{package}/policy.toml"] = policy_file.read_bytes()
     return dict(sorted(inputs.items()))
 
 

@@ -3,17 +3,20 @@ self-check judging with its own rules in the browser (the real build, Pyodide an
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Browser, Page
 
+from policy_engine.folder import policy_module
 from tests.browser.conftest import checked_session
-from tests.browser.invariant import ROOT
+from tests.browser.invariant import DECISION, ROOT, table_answer
 from tests.browser.server import SiteServer
 from tests.browser.visitor import LOAD_TIMEOUT_MS, open_link
 from tests.site.projects import built_and_served, command, copy_project, edit
@@ -21,9 +24,12 @@ from tests.site.projects import built_and_served, command, copy_project, edit
 pytestmark = pytest.mark.browser
 
 # A name no editor is likely to give a policy of the real site (the scaffold refuses a name
-# whose package exists).
+# whose folder exists).
 NAME = "fixture-returns"
-PACKAGE = NAME.replace("-", "_")
+# Where ./run new-policy writes it: a folder of data, no Python.
+FOLDER = f"policies/{NAME}"
+# What the browser imports: the package the build writes into its wheel.
+MODULE = "policy_of_" + NAME.replace("-", "_")
 
 
 def run(project: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -38,8 +44,8 @@ def two_policies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     assert made.returncode == 0, made.stderr + made.stdout
     # Its first version takes effect in a fortnight: until then its words may still change.
     # Where its customers write: the scaffold's placeholder is refused by the build.
-    edit(project / PACKAGE / "policy.toml", "support@example.invalid", "support@imgtostl.com")
-    for changed in (project / PACKAGE / "policy.toml", project / "docs" / f"{NAME}.md"):
+    edit(project / FOLDER / "policy.toml", "support@example.invalid", "support@imgtostl.com")
+    for changed in (project / FOLDER / "policy.toml", project / "docs" / f"{NAME}.md"):
         edit(changed, "Your order arrived damaged", "Your order arrived broken or damaged")
     reviewed = run(project, "policy_review.review", NAME, "--accept")
     assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
@@ -112,7 +118,7 @@ def test_each_policy_ships_its_own_checker_and_the_commands_take_its_name(
     project, _ = two_policies
     refund = (project / "site" / "index.html").read_text(encoding="utf-8")
     returns = (project / "site" / NAME / "index.html").read_text(encoding="utf-8")
-    assert 'data-module="checker"' in refund and f'data-module="{PACKAGE}"' in returns
+    assert 'data-module="checker"' in refund and f'data-module="{MODULE}"' in returns
     assert 'id="arrived-damaged"' in returns and 'id="arrived-damaged"' not in refund
     # Each page's self-check is headed with its own policy's words ([self-check] heading).
     assert ">Check your order<" in returns and ">Check your order<" not in refund
@@ -126,7 +132,7 @@ def test_each_policy_ships_its_own_checker_and_the_commands_take_its_name(
     which = run(project, "policy_review.review")
     assert which.returncode == 2
     assert f"this site has 2 policies (refund, {NAME}): say which one" in which.stderr
-    for name, ledger in (("refund", "checker/ledger.txt"), (NAME, f"{PACKAGE}/ledger.txt")):
+    for name, ledger in (("refund", "checker/ledger.txt"), (NAME, f"{FOLDER}/ledger.txt")):
         reviewed = run(project, "policy_review.review", name)
         assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
         assert f"The ledger ({ledger}) is up to date." in reviewed.stdout
@@ -164,3 +170,74 @@ def test_support_checks_either_policy_with_refund_check(
     unknown = refund_check("--for", "refunds", "--purchase-date", bought)
     assert unknown.returncode == 2
     assert "--for: there is no policy called “refunds” here" in unknown.stderr
+
+
+def test_support_checks_any_policy_with_policy_check(
+    two_policies: tuple[Path, SiteServer],
+) -> None:
+    project, _ = two_policies
+    bought = (date.today() - timedelta(days=2)).isoformat()
+
+    def policy_check(*args: str) -> subprocess.CompletedProcess[str]:
+        return run(project, "policy_site.policy_check", *args)
+
+    # The policy by its name in mkdocs.yml, with its own questions as flags.
+    damaged = policy_check("--for", NAME, "--purchase-date", bought, "--arrived-damaged", "true")
+    assert damaged.returncode == 0, damaged.stderr
+    assert damaged.stdout.startswith("Likely covered (likely_eligible)")
+    assert "+ arrived-damaged: Your order arrived broken or damaged" in damaged.stdout
+    # Its usage names the command that was run, and its questions, none of the refund policy's.
+    usage = policy_check("--for", NAME, "--help")
+    assert usage.returncode == 0 and usage.stdout.startswith("usage: policy-check ")
+    assert "--arrived-damaged" in usage.stdout and "--reason" not in usage.stdout
+    # A mistake is said by policy-check, naming the flag.
+    wrong = policy_check("--for", NAME, "--purchase-date", bought, "--reason", "unused")
+    assert wrong.returncode == 2 and "policy-check: " in wrong.stderr and "--reason" in wrong.stderr
+    # With two policies and no name, it says which there are.
+    which = policy_check("--purchase-date", bought)
+    assert which.returncode == 2
+    assert f"policy-check: this site has 2 policies (refund, {NAME}): say which one" in (
+        which.stderr
+    )
+    # Its file alone names it too, and the refund policy answers as refund-check does.
+    by_file = policy_check(
+        "--policy", f"{FOLDER}/policy.toml", "--purchase-date", bought, "--arrived-damaged", "false"
+    )
+    assert by_file.returncode == 0, by_file.stderr
+    assert by_file.stdout.startswith("Case by case (needs_review)")
+    refund_args = (
+        "--purchase-date",
+        bought,
+        "--purchase-type",
+        "credit_pack",
+        "--reason",
+        "unused",
+    )
+    refund_args += ("--credits-used", "none")
+    as_policy_check = policy_check("--for", "refund", *refund_args)
+    as_refund_check = run(project, "checker", *refund_args)
+    assert as_policy_check.returncode == as_refund_check.returncode == 0
+    assert as_policy_check.stdout == as_refund_check.stdout
+
+
+def test_the_quick_answer_of_a_policy_that_is_data_is_its_checkers(
+    browser: Browser, two_policies: tuple[Path, SiteServer]
+) -> None:
+    # The page's decision table (its quick answer, before Python has loaded) and the policy's
+    # checker, made by the engine from its folder in CPython, decide every answer alike.
+    project, server = two_policies
+    checker = policy_module(project / FOLDER)
+    bought = (date.today() - timedelta(days=2)).isoformat()
+    today = date.today().isoformat()
+    with checked_session(browser, server) as session:
+        page = session.page
+        page.goto(session.url(f"/{NAME}/#check?purchase_date={bought}&arrived_damaged=true"))
+        verdict_from_checker(page)
+        address = page.url.split("#")[0]
+        for damaged in ("true", "false"):
+            query = urlencode({"purchase_date": bought, "arrived_damaged": damaged})
+            table = table_answer(page, query, today)
+            want = json.loads(checker.check_query(query, today=today, source="form", page=address))
+            assert table is not None and "errors" not in table, table
+            for name in DECISION:
+                assert table[name] == want[name], (damaged, name, table[name], want[name])

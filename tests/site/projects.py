@@ -54,19 +54,28 @@ def only_the_refund_policy(project: Path) -> None:
     so that the tests' commands need no policy name. Tests of a site of several make their own."""
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
+    # A policy in Python (package: NAME) or as data (folder: policies/NAME), and its page.
     entry = re.compile(
-        r"^(?P<indent>\s*)- package: (?P<package>[A-Za-z_][\w.]*)\n"
+        r"^(?P<indent>\s*)- (?:package: (?P<package>[A-Za-z_][\w.]*)|folder: (?P<folder>\S+))\n"
         r"(?P=indent)  page: (?P<page>\S+)\n",
         re.MULTILINE,
     )
     for found in list(entry.finditer(text)):
         if found.group("package") == "checker":
             continue
-        page = found.group("page")
+        pages = [found.group("page")]
+        # The pages that say they are its (front matter policy: NAME), such as its history.
+        name = Path(found.group("folder") or found.group("package")).name.replace("_", "-")
+        pages += [
+            str(page.relative_to(project / "docs"))
+            for page in (project / "docs").rglob("*.md")
+            if page.read_text(encoding="utf-8").startswith(f"---\npolicy: {name}\n")
+        ]
         text = text.replace(found.group(0), "")
-        text = re.sub(rf"^\s*- [^\n]*: {re.escape(page)}\n", "", text, flags=re.MULTILINE)
-        (project / "docs" / page).unlink(missing_ok=True)
-        shutil.rmtree(project / "docs" / Path(page).stem, ignore_errors=True)
+        for page in pages:
+            text = re.sub(rf"^\s*- [^\n]*: {re.escape(page)}\n", "", text, flags=re.MULTILINE)
+            (project / "docs" / page).unlink(missing_ok=True)
+        shutil.rmtree(project / "docs" / Path(pages[0]).stem, ignore_errors=True)
     config.write_text(text, encoding="utf-8")
 
 

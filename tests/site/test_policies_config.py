@@ -47,6 +47,24 @@ def project(tmp_path: Path) -> Path:
             "        - package: checker\n",
             "two policies are called “refund”: list each package once",
         ),
+        (
+            "        - folder: policies/Returns\n",
+            "the folder “policies/Returns” is not named as a policy is",
+        ),
+        (
+            "        - folder: policies/returns\n",
+            "the folder “policies/returns” has no policy.toml. Check the folder in mkdocs.yml",
+        ),
+        (
+            "        - folder: policies/returns\n          policy: returns.toml\n",
+            "the folder “policies/returns” holds its policy.toml and ledger.txt; remove policy: "
+            "and ledger: from its entry",
+        ),
+        (
+            "        - folder: checker\n          package: checker\n",
+            "give each policy either its folder (folder: policies/returns, holding its "
+            "policy.toml and ledger.txt) or its Python package (package: checker), not both.",
+        ),
     ],
 )
 def test_a_wrong_policy_in_mkdocs_yml_is_named_with_what_to_do(
@@ -80,15 +98,20 @@ def test_new_policy_registers_the_policy_and_keeps_the_rest_of_mkdocs_yml(projec
     assert any("docs/credit-expiry.md" in line for line in said)
     after = (project / "mkdocs.yml").read_text(encoding="utf-8")
     # The new entry under policies, and in the navigation; every other line as it was.
-    assert LISTED + "        - package: credit_expiry\n          page: credit-expiry.md\n" in after
+    assert (
+        LISTED + "        - folder: policies/credit-expiry\n          page: credit-expiry.md\n"
+        in after
+    )
     assert "  - Credit expiry policy: credit-expiry.md\n" in after
     assert [line for line in after.splitlines() if line not in before.splitlines()] == [
         "  - Credit expiry policy: credit-expiry.md",
-        "        - package: credit_expiry",
+        "  - Credit expiry policy history: credit-expiry-history.md",
+        "        - folder: policies/credit-expiry",
         "          page: credit-expiry.md",
     ]
-    for made in ("credit_expiry/__init__.py", "credit_expiry/policy.toml"):
-        assert (project / made).is_file()
+    # A policy is data: its file, and no Python anywhere.
+    assert (project / "policies" / "credit-expiry" / "policy.toml").is_file()
+    assert list(project.rglob("*.py")) == []
     # The same name again, or a name that is not one, is refused before anything is written.
     with pytest.raises(ScaffoldError, match="already has a policy called “credit-expiry”"):
         new_policy("credit-expiry", project, date(2026, 12, 3))
@@ -100,9 +123,8 @@ def test_new_policy_registers_the_policy_and_keeps_the_rest_of_mkdocs_yml(projec
 
 
 def test_a_new_policy_is_not_published_until_its_support_address_is_set(project: Path) -> None:
-    # (A name of its own: a test before may have made credit_expiry importable here.)
     new_policy("gift-cards", project, date.today())
-    policy = project / "gift_cards" / "policy.toml"
+    policy = project / "policies" / "gift-cards" / "policy.toml"
     # Untouched, its address is a placeholder no mail can reach: the build names it and stops.
     stopped = build(project)
     assert stopped.returncode == 1
@@ -110,7 +132,7 @@ def test_a_new_policy_is_not_published_until_its_support_address_is_set(project:
         'support_email = "support@example.invalid"'
     )
     assert (
-        f"gift_cards/policy.toml:{line}: support_email is support@example.invalid, a "
+        f"policies/gift-cards/policy.toml:{line}: support_email is support@example.invalid, a "
         "placeholder no mail can reach (./run new-policy wrote it). Write the address where this "
         "policy's customers write"
     ) in stopped.stderr
@@ -129,6 +151,10 @@ def test_a_new_policy_is_not_published_until_its_support_address_is_set(project:
     assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
     done = build(project)
     assert done.returncode == 0, done.stdout + done.stderr
+    # Nothing of the machinery needs an edit for it: its self-check shares the standard library
+    # the repository records for the engine (no line to add to tailored-stdlib.sha256).
+    assert "tailored-stdlib.sha256" not in done.stdout + done.stderr
+    assert list(project.rglob("*.py")) == []
     # Its first version takes effect in a fortnight: its page says so, never "in force since".
     page = (project / "site" / "gift-cards" / "index.html").read_text(encoding="utf-8")
     effective = long_date(date.today() + timedelta(days=DRAFTING_DAYS))

@@ -18,13 +18,33 @@ from pathlib import Path
 
 import pytest
 
+from policy_engine.folder import import_name
+from policy_site.scaffold import POLICY_TOML
 from policy_site.shipping import gzipped, stdlib
 from policy_site.shipping.runtime import file_sha256
 from policy_site.shipping.stdlib import STDLIB_NAME, StdlibError, tailored_stdlib
-from policy_site.shipping.wheel import LOCK_PACKAGE_NAME, build_checker_wheel, write_lock
+from policy_site.shipping.wheel import (
+    LOCK_PACKAGE_NAME,
+    build_checker_wheel,
+    distribution,
+    lock_name,
+    write_lock,
+)
 from tests.policies import edited_policy
 
 REPO = Path(__file__).resolve().parents[2]
+# The tests' own policy that is data (tests/checker/test_data_policy.py).
+GUARANTEE = REPO / "tests" / "fixtures" / "policies" / "print-guarantee"
+
+
+def data_wheel(folder: Path, cache: Path) -> Path:
+    """The wheel the build ships for the policy that is data in ``folder``."""
+    name = folder.name
+    return build_checker_wheel(
+        folder, folder / "policy.toml", cache, distribution(name), data_policy=import_name(name)
+    )
+
+
 # The first word of every .pyc that Python 3.14 writes (importlib.util.MAGIC_NUMBER on 3.14).
 PYTHON_314_MAGIC = (3627).to_bytes(2, "little") + b"\r\n"
 # The flags word of a hash-based .pyc that is never checked against a source (PEP 552).
@@ -271,3 +291,45 @@ def test_without_a_record_the_cache_is_not_trusted_and_the_build_says_what_to_re
         make(shipped, cache=cache)
     assert f"its sha256 ({file_sha256(tailored)}) is not the one" in str(raised.value)
     assert len(made_afresh) == 3  # each time: the cache held it, but nothing vouched for it
+
+
+def test_every_policy_that_is_data_shares_one_library(tmp_path: Path) -> None:
+    # A new policy made by ./run new-policy and the print guarantee: other values, questions and
+    # clauses, the same code (the engine and the generated module), so one library and one line
+    # of tailored-stdlib.sha256 serve both, and a new policy needs no edit of that file.
+    scaffolded = tmp_path / "returns"
+    scaffolded.mkdir()
+    (scaffolded / "policy.toml").write_text(
+        POLICY_TOML.format(
+            name="returns",
+            title="returns policy",
+            email="support@example.invalid",
+            sales_started="2024-01-01",
+            effective="2026-12-19",
+            month="December 2026",
+        ),
+        encoding="utf-8",
+    )
+    returns = data_wheel(scaffolded, tmp_path / "wheels")
+    guarantee = data_wheel(GUARANTEE, tmp_path / "wheels")
+    assert returns.name != guarantee.name
+    with zipfile.ZipFile(returns) as archive:
+        assert "policy_of_returns/__init__.py" in archive.namelist()
+        assert not [name for name in archive.namelist() if name.startswith("policies/")]
+    assert stdlib._content_key(returns) == stdlib._content_key(guarantee)
+
+
+def test_the_repository_records_the_library_of_policies_that_are_data(
+    shipped: dict[str, Path], tmp_path: Path
+) -> None:
+    # The refund policy's package and the policies that are data run the same engine through
+    # other modules: each kind has its line. Made (or taken from the cache) as the build does.
+    wheel = data_wheel(GUARANTEE, shipped["cache"])
+    lock = write_lock(shipped["runtime"] / "pyodide-lock.json", wheel, tmp_path / "site")
+    made = tailored_stdlib(
+        shipped["runtime"], tmp_path / "site" / wheel.name, lock, lock_name(wheel), shipped["cache"]
+    )
+    key = stdlib._content_key(wheel)
+    assert stdlib.recorded().get(key) == file_sha256(made), (
+        f"add the line “{key} {file_sha256(made)}” to policy_site/shipping/tailored-stdlib.sha256"
+    )
