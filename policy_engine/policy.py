@@ -503,7 +503,8 @@ def policies_from_mapping(
 
 
 # The file's own sections besides the versions: the self-check's words, the same for every version.
-FILE_SECTIONS = ("self-check", "verdicts", "effects", "sentences")
+# ([verdicts] is the older form of [outcomes] and [[decide]]: policy_engine/outcomes.py.)
+FILE_SECTIONS = ("self-check", "outcomes", "effects", "decide", "verdicts", "sentences")
 
 
 class _Reader:
@@ -544,7 +545,7 @@ class _Reader:
             if value is not None:
                 shared[spec.name] = value
         file_names = [spec.name for spec in self.file_values]
-        self.verdict_words = outcome_texts.read_verdict_words(
+        self.decision, self.self_check = outcome_texts.read_answer_words(
             self.data, self.problem, self.misplaced
         )
         self.sentences = outcome_texts.read_sentences(
@@ -618,7 +619,7 @@ class _Reader:
             previous = effective or previous
             resolved.update(own)
             rules = version_rules.read_version_rules(
-                table, at, rules_written, index == 0, kinds, self.problem
+                table, at, rules_written, index == 0, kinds, self.problem, self.decision.effects
             )
             clause_ids = tuple(rules_written.clauses)
             ids = (
@@ -829,7 +830,6 @@ class _Reader:
             self.problem,
             ids or self.outcome_ids,
         )
-        verdicts, effects, self_check = self.verdict_words
         # The policy's sentences with this version's values in their placeholders.
         sentences = {}
         for name, text in self.sentences.items():
@@ -839,9 +839,8 @@ class _Reader:
                 self.problem(("sentences", name), f"in the sentence {name}, {error}")
         outcome = replace(
             outcome,
-            verdicts=verdicts,
-            effects=effects,
-            self_check=self_check,
+            decision=self.decision,
+            self_check=self.self_check,
             sentences=sentences,
         )
         made: Policy = replace(cast(Any, policy), clause_texts=filled, texts=outcome)

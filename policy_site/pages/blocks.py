@@ -20,9 +20,7 @@ from pymdownx.blocks.block import Block
 
 from policy_engine import words
 from policy_engine.advice import blank_email, effect_words
-from policy_engine.advice import label as verdict_label
 from policy_engine.answers import InvalidAnswers
-from policy_engine.model import Effect, Verdict
 from policy_engine.policy import Policies, Policy, long_date, parameters_of
 from policy_engine.questions import MAX_COUNT, Asker, Kind
 from policy_engine.result import Result
@@ -40,7 +38,6 @@ TEMPLATES.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (","
 
 EXPECT_KEY = "expect"
 NOTE_KEY = "note"
-VERDICTS = tuple(verdict.value for verdict in Verdict)
 SUMMARY_ID = "decision-summary"
 WIDGET_ID = "check"
 
@@ -87,8 +84,9 @@ class ExampleBlock(PolicyBlock):
         if rendered is None:
             block.text = ""
             return
-        verdict, html = rendered
+        verdict, role, html = rendered
         block.set("data-verdict", verdict)
+        block.set("data-role", role)
         self.replace(block, html)
 
 
@@ -240,9 +238,12 @@ def _example_value(text: str) -> object:
 
 def render_example(
     block: PolicyBlock, title: str, body: list[tuple[int, str]]
-) -> tuple[str, str] | None:
-    """Check one example against the checker; its verdict and HTML, or None if it is broken."""
+) -> tuple[str, str, str] | None:
+    """Check one example against the checker; its verdict, the verdict's role and its HTML, or
+    None if it is broken."""
     name = f"The example “{title}”" if title else "This example"
+    # The answers the example may expect: its policy's own outcomes ([outcomes.<id>]).
+    verdicts = tuple(block.ext.page_policy.texts.decision.outcomes)
     if not title:
         block.report("An example needs a title: write “/// example | A short title”.")
     answers: dict[str, object] = {}
@@ -261,8 +262,8 @@ def render_example(
             )
             continue
         if key == EXPECT_KEY:
-            if value not in VERDICTS:
-                block.report(f"{name}: expect must be one of {', '.join(VERDICTS)}.", number)
+            if value not in verdicts:
+                block.report(f"{name}: expect must be one of {', '.join(verdicts)}.", number)
             expect = value
         elif key == NOTE_KEY:
             note = value
@@ -274,7 +275,7 @@ def render_example(
     if expect is None:
         block.report(
             f"{name} has no “expect:” line. Add one with the verdict you expect: "
-            f"{', '.join(VERDICTS)}."
+            f"{', '.join(verdicts)}."
         )
     if "request_date" not in answers:
         block.report(
@@ -294,10 +295,10 @@ def render_example(
             where = lines_of.get(error["field"])
             block.report(f"{name}: {error['field']}: {error['message']}", where)
         return None
-    if expect in VERDICTS and result.verdict.value != expect:
+    if expect in verdicts and result.verdict != expect:
         because = ", ".join(clause.id for clause in result.clauses) or "no clause applies"
         block.report(
-            f"{name} expects {expect} but the checker says {result.verdict.value} "
+            f"{name} expects {expect} but the checker says {result.verdict} "
             f"({because}). Change the example's answers or its expect line; if the rules are "
             "wrong, ask a developer."
         )
@@ -315,10 +316,11 @@ def render_example(
         # link carries the defaults too, and the self-check shows them).
         written=[line for line in result.recap if line["field"] in answers],
         effect_words={
-            effect: effect_words(block.ext.page_policy, effect).lower() for effect in Effect
+            effect: effect_words(block.ext.page_policy, effect).lower()
+            for effect in block.ext.page_policy.texts.decision.effects
         },
     )
-    return result.verdict.value, html
+    return result.verdict, result.role, html
 
 
 def _example_link(block: PolicyBlock, result: Result) -> str | None:
@@ -460,7 +462,7 @@ class _Summary:
         question = self.block.ext.package.rulebook.questions_by_field[field]
         return [option.value for option in question.options if option.value != "unsure"]
 
-    def cells(self, days: int, reason: str, **more: Any) -> list[Verdict]:
+    def cells(self, days: int, reason: str, **more: Any) -> list[str]:
         """The row's verdicts by credits used, which must be the same for every purchase type."""
         columns = self.values("credits_used")
         by_kind = {
@@ -531,17 +533,19 @@ def render_summary(block: PolicyBlock) -> str:
         tables.append({"caption": caption, "rows": rows})
     credits_question = rulebook.questions_by_field["credits_used"]
     # What also counts against a refund and the tables cannot show (they assume none of it).
+    decision = policy.texts.decision
     also_against = [
-        (clause_id, policy.clause_texts[clause_id])
-        for clause_id, effect in ((r.clause_id, r.effect) for r in rulebook.of(policy).rules)
-        if effect is Effect.AGAINST and clause_id not in cited
+        (rule.clause_id, policy.clause_texts[rule.clause_id])
+        for rule in rulebook.of(policy).rules
+        if decision.effect_role(rule.effect) == "negative" and rule.clause_id not in cited
     ]
     return TEMPLATES.get_template("decision_summary.html").render(
         tables=tables,
         columns=[
             credits_question.option_label(credits) for credits in summary.values("credits_used")
         ],
-        labels={verdict: verdict_label(policy, verdict) for verdict in Verdict},
+        # Each answer's words and role (its colour), as the policy file gives them.
+        outcomes=decision.outcomes,
         also_against=also_against,
     )
 

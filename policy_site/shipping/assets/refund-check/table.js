@@ -291,12 +291,14 @@ export function quickAnswer(data, query, today, source, page = "") {
   return {
     source: "table",
     verdict: outcome.verdict,
+    role: outcome.role,
     title: outcome.title,
     summary: outcome.summary,
-    clauses: clauses.map(({ id, effect, effect_text: effectText, text }) => ({
+    clauses: clauses.map(({ id, effect, effect_text: effectText, role, text }) => ({
       id,
       effect,
       effect_text: effectText,
+      role,
       text,
     })),
     warnings: warned.map(([, , text]) => text),
