@@ -294,13 +294,8 @@ export function quickAnswer(data, query, today, source, page = "") {
     role: outcome.role,
     title: outcome.title,
     summary: outcome.summary,
-    clauses: clauses.map(({ id, effect, effect_text: effectText, role, text }) => ({
-      id,
-      effect,
-      effect_text: effectText,
-      role,
-      text,
-    })),
+    // Each as the table has it: id, effect, effect_text, role, text (the checker's fields).
+    clauses: clauses.map((clause) => ({ ...clause })),
     warnings: warned.map(([, , text]) => text),
     warning_links: warned.map(([, , , , anchor]) => anchor),
     missing: outcome.missing,
