@@ -179,7 +179,8 @@ def read_decision(
             )
     if len(unsure) != 1:
         problem(
-            ("outcomes", unsure[1]) if len(unsure) > 1 else ("outcomes",),
+            # At the second one marked, or at the first answer (there is no [outcomes] line).
+            ("outcomes", unsure[1]) if len(unsure) > 1 else ("outcomes", next(iter(given))),
             "one answer must be the one given when an answer the customer left unsure could "
             "change the result: write if_unsure = true under it"
             + (f" (it is written under {', '.join(unsure)}: keep one)" if len(unsure) > 1 else ""),
