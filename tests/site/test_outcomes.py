@@ -8,7 +8,6 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,12 +20,12 @@ from tests.site.projects import build, command, copy_project
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("outcomes"))
     add_print_guarantee(project)
     built = build(project)
     assert built.returncode == 0, built.stdout + built.stderr
-    yield project
+    return project
 
 
 def roles_of(policy_file: Path, policy_class: type = GuaranteePolicy) -> dict[str, str]:
