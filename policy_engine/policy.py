@@ -25,6 +25,7 @@ from typing import Any, cast
 
 from policy_engine import texts as outcome_texts
 from policy_engine import version_rules
+from policy_engine.summary import SummaryLayout, check_summary, read_summary
 from policy_engine.texts import OutcomeIds, OutcomeTexts
 from policy_engine.version_rules import VersionRules
 
@@ -504,7 +505,15 @@ def policies_from_mapping(
 
 # The file's own sections besides the versions: the self-check's words, the same for every version.
 # ([verdicts] is the older form of [outcomes] and [[decide]]: policy_engine/outcomes.py.)
-FILE_SECTIONS = ("self-check", "outcomes", "effects", "decide", "verdicts", "sentences")
+FILE_SECTIONS = (
+    "self-check",
+    "outcomes",
+    "effects",
+    "decide",
+    "verdicts",
+    "sentences",
+    "summary",
+)
 
 
 class _Reader:
@@ -548,6 +557,11 @@ class _Reader:
         self.decision, self.self_check = outcome_texts.read_answer_words(
             self.data, self.problem, self.misplaced
         )
+        self.summary = read_summary(
+            self.data.get("summary"),
+            self.problem,
+            outcome_texts.plain_only,
+        )
         self.sentences = outcome_texts.read_sentences(
             self.data, self.outcome_ids.sentences, self.problem, self.misplaced
         )
@@ -559,6 +573,13 @@ class _Reader:
             else:
                 self.unknown((key,), key, [*file_names, "versions", *FILE_SECTIONS])
         versions = self.versions(shared)
+        # Against the questions its versions ask (once they are read without a problem).
+        check_summary(
+            self.summary if versions and not self.problems else SummaryLayout(),
+            {q.field: q for version in versions for q in version.rules.questions},
+            [spec.name for spec in self.version_values],
+            self.problem,
+        )
         if self.problems:
             raise PolicyError(self.problems)
         return Policies(versions=tuple(versions), source=self.source)
@@ -841,6 +862,7 @@ class _Reader:
             outcome,
             decision=self.decision,
             self_check=self.self_check,
+            summary=self.summary,
             sentences=sentences,
         )
         made: Policy = replace(cast(Any, policy), clause_texts=filled, texts=outcome)

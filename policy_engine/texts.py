@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policy_engine.outcomes import Decision, read_decision
+from policy_engine.summary import SummaryLayout
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,8 @@ class OutcomeTexts:
     # The self-check's answers, its clauses' effects and how they decide (the whole file's).
     decision: Decision = field(default_factory=Decision)
     self_check: Mapping[str, str] = field(default_factory=dict)
+    # The table of usual outcomes' layout and words ([summary]; empty: the policy has none).
+    summary: SummaryLayout = field(default_factory=SummaryLayout)
     sentences: Mapping[str, str] = field(default_factory=dict)
     notes: Mapping[str, Quoted] = field(default_factory=dict)
     warnings: Mapping[str, Quoted] = field(default_factory=dict)
@@ -249,6 +252,11 @@ def _close(name: str, names: tuple[str, ...]) -> str:
 
 def _markup(text: str) -> bool:
     return "<" in text or ">" in text
+
+
+def plain_only(text: str) -> str | None:
+    """What is wrong with ``text`` as plain text (None: nothing)."""
+    return _PLAIN_ONLY if _markup(text) else None
 
 
 _PLAIN_ONLY = (

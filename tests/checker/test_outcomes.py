@@ -180,8 +180,8 @@ MISTAKES = [
         id="a decide line asks neither some nor none",
     ),
     pytest.param(
-        '[[decide]]\noutcome = "support_decides"\n\n[[versions]]',
-        "[[versions]]",
+        '[[decide]]\noutcome = "support_decides"\n\n# The table',
+        "# The table",
         '[[decide]]\noutcome = "reprint"\nif',
         "the last [[decide]] line must have no if",
         id="no fallback line",
@@ -228,6 +228,27 @@ MISTAKES = [
         "refund_ = true",
         '[effects] needs refund_ = "its words"',
         id="effect words not text",
+    ),
+    pytest.param(
+        'rows = "defect"',
+        'rows = "defects"',
+        'rows = "defects"',
+        "rows = 'defects' is not a question with options of this policy; name one of: defect",
+        id="the summary names a question the policy does not ask",
+    ),
+    pytest.param(
+        'window = "guarantee_days"',
+        'window = "guarantee"',
+        'window = "guarantee"',
+        "window = 'guarantee' is not a value of this policy",
+        id="the summary's window is not a value",
+    ),
+    pytest.param(
+        'split_words = { true = "used", false = "not used" }\n',
+        "",
+        'split_by = "used"',
+        "a row split by a yes/no answer needs its words",
+        id="a split without its words",
     ),
 ]
 

@@ -77,6 +77,21 @@ def test_the_guarantees_page_colours_its_own_answers_by_their_roles(project: Pat
     }
 
 
+def test_the_guarantees_summary_is_laid_out_and_worded_by_its_file(project: Path) -> None:
+    page = (project / "site" / PRINT_GUARANTEE / "index.html").read_text("utf-8")
+    summary = page.split('id="decision-summary"')[1].split("</ul>")[0]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", summary))
+    # Its [summary]: rows by defect, columns by photos (yes, no), split where "used" matters.
+    assert "Asked within 30 days of the order What is wrong Yes No" in text
+    assert "It is warped (not used) Reprint We decide" in text
+    assert "It is not the model I ordered (not used) Refund Refund" in text
+    assert "Asked more than 30 days after the order" in text
+    roles = roles_of(project / "print_guarantee" / "policy.toml")
+    cells = re.findall(r'<td data-verdict="(\w+)" data-role="(\w+)">', summary)
+    assert {verdict for verdict, _ in cells} == set(roles)
+    assert all(role == roles[verdict] for verdict, role in cells)
+
+
 def test_the_refund_summary_colours_each_cell_by_the_role_of_its_answer(project: Path) -> None:
     from checker.policy import Policy as RefundPolicy
 
