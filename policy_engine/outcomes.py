@@ -126,8 +126,15 @@ class Decision:
         return self.outcomes[self.outcome_of((effect,))].role
 
     def text(self) -> str:
-        """Everything here that decides, as text (the ledger's cache is keyed by it)."""
-        return "\n".join([*(line.text for line in self.lines), f"unsure {self.unsure}"])
+        """Everything here that decides or that the ledger says, as text (the ledger's cache is
+        keyed by it: policy_review/review.py)."""
+        return "\n".join(
+            [
+                *(f"effect {effect} {words}" for effect, words in self.effects.items()),
+                *(f"decide {line.text}" for line in self.lines),
+                f"unsure {self.unsure}",
+            ]
+        )
 
 
 def _close(name: str, names: Iterable[str]) -> str:

@@ -16,7 +16,7 @@ import pytest
 from policy_engine.policy import read_policies
 from tests.fixtures import PRINT_GUARANTEE, add_print_guarantee
 from tests.fixtures.print_guarantee.policy import Policy as GuaranteePolicy
-from tests.site.projects import build, command, copy_project
+from tests.site.projects import build, command, copy_project, edit
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +151,21 @@ def test_support_and_the_review_read_the_guarantees_own_answers(project: Path) -
     reviewed = command(project, "policy_review.review", PRINT_GUARANTEE)
     assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
     assert "The ledger (print_guarantee/ledger.txt) is up to date." in reviewed.stdout
+
+
+def test_moving_a_line_of_decide_shows_in_the_review_and_is_refused_for_a_version_in_force(
+    tmp_path: Path,
+) -> None:
+    """The rule is the file's: reviewed (and its ledger made, and cached) first, then reordered,
+    the review sees the decisions move, although no clause, value or question changed."""
+    project = copy_project(tmp_path)
+    folder = add_print_guarantee(project)
+    first = command(project, "policy_review.review", PRINT_GUARANTEE)
+    assert first.returncode == 0, first.stdout + first.stderr
+    not_covered = '[[decide]]\noutcome = "not_covered"\nif = { not_covered = "some" }\n\n'
+    refund = '[[decide]]\noutcome = "refund"\nif = { refund = "some" }\n\n'
+    edit(folder / "policy.toml", not_covered + refund, refund + not_covered)
+    moved = command(project, "policy_review.review", PRINT_GUARANTEE)
+    assert moved.returncode == 1, moved.stdout + moved.stderr
+    assert "21 situations go from not_covered to refund" in moved.stdout
+    assert "the version of 1 January 2026 has taken effect, so it is frozen" in moved.stdout
