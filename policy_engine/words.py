@@ -125,6 +125,3 @@ POINTER_LINK = "Go to the self-check"
 START_AGAIN = "Start again"
 
 NOSCRIPT = "The self-check needs JavaScript. You can still"
-
-# The decision summary's rows for a reason whose usual answer depends on the first purchase.
-SUMMARY_FIRST_PURCHASE = {True: "first purchase", False: "not the first purchase"}
