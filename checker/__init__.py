@@ -9,7 +9,7 @@ build) and, unchanged, in the visitor's browser on Pyodide, where the page calls
 >>> result = check({"purchase_date": "2026-05-01", "request_date": "2026-05-03",
 ...                 "purchase_type": "credit_pack", "reason": "duplicate_payment",
 ...                 "credits_used": "none"})
->>> result.verdict.value, [clause.id for clause in result.clauses]
+>>> result.verdict, [clause.id for clause in result.clauses]
 ('likely_eligible', ['duplicate-payment', 'recent-unused'])
 """
 
@@ -20,7 +20,6 @@ from pathlib import Path
 from checker.policy import Policy
 from policy_engine.answers import InvalidAnswers, Source, answers_to_query, parse_answers
 from policy_engine.checking import PolicyChecker
-from policy_engine.model import Verdict
 from policy_engine.policy import Policies, PolicyError
 from policy_engine.result import Clause, Result
 from policy_engine.rules import Rulebook
@@ -36,7 +35,6 @@ __all__ = [
     "Result",
     "Rulebook",
     "Source",
-    "Verdict",
     "answers_to_query",
     "check",
     "check_json",

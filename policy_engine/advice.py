@@ -15,7 +15,7 @@ from typing import TypedDict
 from urllib.parse import quote
 
 from policy_engine.answers import answer_text, shown_answers
-from policy_engine.model import BaseAnswers, Effect, Verdict
+from policy_engine.model import BaseAnswers
 from policy_engine.policy import Policy, long_date
 from policy_engine.questions import Asker, Kind
 from policy_engine.rules import Evaluation, Rulebook
@@ -24,24 +24,29 @@ from policy_engine.words import capitalised
 
 FINAL_DECISION = "Support makes the final decision."
 
-# The words of each verdict and of a clause's effect are the policy file's ([verdicts.<verdict>],
-# [effects]: policy_engine/texts.py), the same for every version.
+# The words of each outcome and of a clause's effect are the policy file's ([outcomes.<id>],
+# [effects]: policy_engine/outcomes.py), the same for every version.
 
 
-def title(policy: Policy, verdict: Verdict) -> str:
-    """The verdict as the result's heading. None may read as if a request were already sent: the
-    self-check sends nothing."""
-    return policy.texts.verdicts[verdict.value].title
+def title(policy: Policy, verdict: str) -> str:
+    """The verdict (an outcome's id) as the result's heading. None may read as if a request
+    were already sent: the self-check sends nothing."""
+    return policy.texts.decision.outcomes[verdict].title
 
 
-def label(policy: Policy, verdict: Verdict) -> str:
+def label(policy: Policy, verdict: str) -> str:
     """The verdict in a few words, for tables and labels."""
-    return policy.texts.verdicts[verdict.value].label
+    return policy.texts.decision.outcomes[verdict].label
 
 
-def effect_words(policy: Policy, effect: Effect) -> str:
+def role(policy: Policy, verdict: str) -> str:
+    """The verdict's role (its colour and icon on the page: positive, negative, …)."""
+    return policy.texts.decision.outcomes[verdict].role
+
+
+def effect_words(policy: Policy, effect: str) -> str:
     """What a clause does to the verdict, as the result says it."""
-    return policy.texts.effects[effect.value]
+    return policy.texts.decision.effects[effect]
 
 
 class Alternative(TypedDict):
@@ -269,7 +274,7 @@ def staff_version(policy: Policy, newer: tuple[Policy, Evaluation] | None, befor
         version, other = newer
         line += (
             f" The version in force since {long_date(version.effective)} would give "
-            f"{other.verdict.value}: decide which applies."
+            f"{other.verdict}: decide which applies."
         )
     return line
 
@@ -355,7 +360,7 @@ def blank_email(policy: Policy, subject: str = "", body: str | None = None) -> E
 
 def summary(rulebook: Rulebook, policy: Policy, evaluation: Evaluation) -> str:
     """The verdict in plain words, with who decides."""
-    text = policy.texts.verdicts[evaluation.verdict.value].summary
+    text = policy.texts.decision.outcomes[evaluation.verdict].summary
     if evaluation.missing:
         names = [f"“{rulebook.questions_by_field[field].label}”" for field in evaluation.missing]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -369,4 +374,4 @@ def summary(rulebook: Rulebook, policy: Policy, evaluation: Evaluation) -> str:
 
 def staff_summary(policy: Policy, evaluation: Evaluation) -> str:
     """The verdict for support staff."""
-    return f"{policy.texts.verdicts[evaluation.verdict.value].staff} {FINAL_DECISION}"
+    return f"{policy.texts.decision.outcomes[evaluation.verdict].staff} {FINAL_DECISION}"

@@ -108,7 +108,7 @@ class PolicyChecker:
         asked_under = policies.in_force(requested)
         if asked_under.effective > version.effective:
             other = rulebook.evaluate(parsed, asked_under)
-            if other.verdict is not evaluation.verdict:
+            if other.verdict != evaluation.verdict:
                 newer = (asked_under, other)
         # Answers judged on another day than the reader's today (a link carries the day the
         # customer asked): that day's verdict stands; what today's would be is said beside it.
@@ -118,7 +118,7 @@ class PolicyChecker:
             changes: dict[str, Any] = {"request_date": today}
             as_of_today = replace(parsed, **changes)
             other = rulebook.evaluate(as_of_today, version)
-            if other.verdict is not evaluation.verdict:
+            if other.verdict != evaluation.verdict:
                 today_would = other
         return Result(
             rulebook=rulebook,

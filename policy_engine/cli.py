@@ -39,7 +39,6 @@ from policy_engine.answers import (
     typed_value,
 )
 from policy_engine.checking import PolicyChecker
-from policy_engine.model import Effect
 from policy_engine.policy import PolicyError, long_date
 from policy_engine.questions import Asker, Kind, Question, json_number
 from policy_engine.result import Result
@@ -157,9 +156,14 @@ def parser_for(
     return parser
 
 
+# How a clause is marked for staff, by the role of the answer it alone leads to (the page's
+# widget.css marks it the same way).
+ROLE_SIGNS = {"positive": "+", "negative": "-", "review": "?", "neutral": "*"}
+
+
 def _readable(result: Result, link: str | None, from_link: bool = False) -> str:
     """The result for support staff."""
-    lines = [f"{result.label} ({result.verdict.value})", result.staff_summary]
+    lines = [f"{result.label} ({result.verdict})", result.staff_summary]
     if from_link:
         lines += _judged_day(result)
     window = getattr(result.policy, "refund_window_days", None)
@@ -172,8 +176,8 @@ def _readable(result: Result, link: str | None, from_link: bool = False) -> str:
     if result.clauses:
         lines += ["", "Clauses that apply:"]
         for clause in result.clauses:
-            sign = "+" if clause.effect is Effect.SUPPORTS else "-"
-            lines.append(f"  {sign} {clause.id}: {clause.text}")
+            # Marked by the role of the answer it alone leads to, as the page marks it.
+            lines.append(f"  {ROLE_SIGNS.get(clause.role, '*')} {clause.id}: {clause.text}")
     if result.missing:
         lines += ["", "Ask the customer about (each would change the verdict): "]
         lines[-1] += ", ".join(result.missing)
@@ -223,7 +227,7 @@ def _judged_day(result: Result) -> list[str]:
     lines = ["", f"Checked on {day.isoformat()}, the day of the request the link carries."]
     if result.today_would is not None:
         lines.append(
-            f"Today ({result.today.isoformat()}) it would be {result.today_would.verdict.value}: "
+            f"Today ({result.today.isoformat()}) it would be {result.today_would.verdict}: "
             "the customer saw the verdict above."
         )
     else:

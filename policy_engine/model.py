@@ -1,5 +1,6 @@
-"""What every policy's answers and verdicts are made of: the verdicts, a clause's effect, "not
-sure", and the base of each policy's typed answers."""
+"""What every policy's answers are made of: "not sure", and the base of each policy's typed
+answers. (A policy's outcomes and its clauses' effects are its file's: see
+policy_engine/outcomes.py.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, make_dataclass, replace
 from datetime import date
-from enum import Enum, StrEnum
+from enum import Enum
 from typing import Any, Self
 
 
@@ -19,17 +20,6 @@ class Unsure(Enum):
 
 UNSURE = Unsure.UNSURE
 YesNoUnsure = bool | Unsure
-
-
-class Verdict(StrEnum):
-    LIKELY_ELIGIBLE = "likely_eligible"
-    LIKELY_NOT_ELIGIBLE = "likely_not_eligible"
-    NEEDS_REVIEW = "needs_review"
-
-
-class Effect(StrEnum):
-    SUPPORTS = "supports"
-    AGAINST = "against"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -25,6 +25,7 @@ from typing import Any, cast
 
 from policy_engine import texts as outcome_texts
 from policy_engine import version_rules
+from policy_engine.summary import SummaryLayout, check_summary, read_summary
 from policy_engine.texts import OutcomeIds, OutcomeTexts
 from policy_engine.version_rules import VersionRules
 from policy_engine.words import read_words
@@ -537,7 +538,17 @@ VALUES_SECTION = "values"
 
 
 # The file's own sections besides the versions: the self-check's words, the same for every version.
-FILE_SECTIONS = ("self-check", "verdicts", "effects", "sentences", "words")
+# ([verdicts] is the older form of [outcomes] and [[decide]]: policy_engine/outcomes.py.)
+FILE_SECTIONS = (
+    "self-check",
+    "outcomes",
+    "effects",
+    "decide",
+    "verdicts",
+    "sentences",
+    "summary",
+    "words",
+)
 
 
 class _Reader:
@@ -578,8 +589,13 @@ class _Reader:
             if value is not None:
                 shared[spec.name] = value
         file_names = [spec.name for spec in self.file_values]
-        self.verdict_words = outcome_texts.read_verdict_words(
+        self.decision, self.self_check = outcome_texts.read_answer_words(
             self.data, self.problem, self.misplaced
+        )
+        self.summary = read_summary(
+            self.data.get("summary"),
+            self.problem,
+            outcome_texts.plain_only,
         )
         self.sentences = outcome_texts.read_sentences(
             self.data, self.outcome_ids.sentences, self.problem, self.misplaced
@@ -595,6 +611,13 @@ class _Reader:
             else:
                 self.unknown((key,), key, [*file_names, "versions", *FILE_SECTIONS])
         versions = self.versions(shared)
+        # Against the questions its versions ask (once they are read without a problem).
+        check_summary(
+            self.summary if versions and not self.problems else SummaryLayout(),
+            {q.field: q for version in versions for q in version.rules.questions},
+            [spec.name for spec in self.version_values],
+            self.problem,
+        )
         if self.problems:
             raise PolicyError(self.problems)
         return Policies(versions=tuple(versions), source=self.source)
@@ -655,7 +678,7 @@ class _Reader:
             previous = effective or previous
             resolved.update(own)
             rules = version_rules.read_version_rules(
-                table, at, rules_written, index == 0, kinds, self.problem
+                table, at, rules_written, index == 0, kinds, self.problem, self.decision.effects
             )
             clause_ids = tuple(rules_written.clauses)
             ids = (
@@ -866,7 +889,6 @@ class _Reader:
             self.problem,
             ids or self.outcome_ids,
         )
-        verdicts, effects, self_check = self.verdict_words
         # The policy's sentences with this version's values in their placeholders.
         sentences = {}
         for name, text in self.sentences.items():
@@ -876,9 +898,9 @@ class _Reader:
                 self.problem(("sentences", name), f"in the sentence {name}, {error}")
         outcome = replace(
             outcome,
-            verdicts=verdicts,
-            effects=effects,
-            self_check=self_check,
+            decision=self.decision,
+            self_check=self.self_check,
+            summary=self.summary,
             sentences=sentences,
             words=self.words,
         )

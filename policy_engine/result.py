@@ -14,7 +14,7 @@ from functools import cached_property
 from policy_engine import advice, words
 from policy_engine.advice import Alternative, Email, RecapLine
 from policy_engine.answers import answers_to_query, shown_answers
-from policy_engine.model import BaseAnswers, Effect, Verdict
+from policy_engine.model import BaseAnswers
 from policy_engine.policy import Policies, Policy, long_date, parameters_of, versioned
 from policy_engine.rules import Evaluation, Rulebook
 
@@ -24,9 +24,10 @@ class Clause:
     """A clause of the policy that applies, in the policy's words."""
 
     id: str
-    effect: Effect
+    effect: str  # one of its file's [effects]
     text: str
     effect_text: str = ""  # what it does to the verdict, in the policy file's words
+    role: str = ""  # how the page marks it: the role of the answer it alone leads to
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ class Result:
     # The decision ----------------------------------------------------------------------------
 
     @property
-    def verdict(self) -> Verdict:
+    def verdict(self) -> str:
+        """The id of the policy's outcome ([outcomes.<id>])."""
         return self.evaluation.verdict
 
     @cached_property
@@ -105,6 +107,7 @@ class Result:
                 rule.effect,
                 self.policy.clause_texts[rule.clause_id],
                 advice.effect_words(self.policy, rule.effect),
+                self.policy.texts.decision.effect_role(rule.effect),
             )
             for rule in self.evaluation.clauses
         )
@@ -166,6 +169,11 @@ class Result:
     @property
     def title(self) -> str:
         return advice.title(self.policy, self.verdict)
+
+    @property
+    def role(self) -> str:
+        """The verdict's role: its colour and icon on the page (positive, negative, …)."""
+        return advice.role(self.policy, self.verdict)
 
     @property
     def summary(self) -> str:
@@ -285,7 +293,8 @@ class Result:
         """The result in the answers contract's JSON form (dev/contract.md, "The answers, the
         verdict and the result")."""
         return {
-            "verdict": self.verdict.value,
+            "verdict": self.verdict,
+            "role": self.role,
             "title": self.title,
             "summary": self.summary,
             "staff_summary": self.staff_summary,
@@ -293,8 +302,9 @@ class Result:
             "clauses": [
                 {
                     "id": clause.id,
-                    "effect": clause.effect.value,
+                    "effect": clause.effect,
                     "effect_text": clause.effect_text,
+                    "role": clause.role,
                     "text": clause.text,
                 }
                 for clause in self.clauses
@@ -328,7 +338,7 @@ class Result:
                     "text": self.checked_on_text,
                     "today": (
                         {
-                            "verdict": self.today_would.verdict.value,
+                            "verdict": self.today_would.verdict,
                             "title": advice.title(self.policy, self.today_would.verdict),
                             "text": self.today_would_text,
                         }
@@ -353,7 +363,7 @@ class Result:
                 "newer": (
                     {
                         "effective": self.newer[0].effective.isoformat(),
-                        "verdict": self.newer[1].verdict.value,
+                        "verdict": self.newer[1].verdict,
                         "title": advice.title(self.newer[0], self.newer[1].verdict),
                         "text": self.newer_version,
                     }

@@ -1,15 +1,14 @@
 """A policy's rules as its ``policy.toml`` declares them, version by version, and how they decide.
 
-The verdict follows from the clauses that apply (each a condition written as data,
-:mod:`policy_engine.conditions`):
-
-* likely eligible: at least one clause supports the request and none is against it;
-* likely not eligible: at least one is against and none supports;
-* needs review: both kinds apply, or none does (the policy reviews case by case).
+The verdict (one of the policy's outcomes) follows from the effects of the clauses that apply
+(each a condition written as data, :mod:`policy_engine.conditions`), by the decision rule the
+policy's file states (``[[decide]]``: the first line that holds; :mod:`policy_engine.outcomes`).
+The refund policy's reads: a clause for and none against, likely eligible; against and none for,
+likely not eligible; both or neither, support decides.
 
 When the customer is unsure of an answer that a clause reads, every possible value is tried: if
-all give the same verdict, that is the verdict; otherwise support must review, and the unsure
-answers that would change it are reported as missing.
+all give the same verdict, that is the verdict; otherwise the verdict is the outcome the file
+marks ``if_unsure``, and the unsure answers that would change it are reported as missing.
 
 A :class:`Rulebook` is a policy's folder (its ``policy.toml`` and ``ledger.txt``) read as rules:
 every question any version asks, every clause, note and outcome, and the answers' type. What one
@@ -24,7 +23,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from policy_engine.model import BaseAnswers, Effect, Verdict, answers_class
+from policy_engine.model import BaseAnswers, answers_class
+from policy_engine.outcomes import Decision
 from policy_engine.policy import Policies, Policy, StandardPolicy, read_policies
 from policy_engine.questions import Question, possible_values
 from policy_engine.texts import OutcomeIds
@@ -81,7 +81,7 @@ class Outcomes:
 
 @dataclass(frozen=True)
 class Evaluation:
-    verdict: Verdict
+    verdict: str  # the id of one of the policy's outcomes ([outcomes.<id>])
     # Clauses that apply whatever the unsure answers turn out to be.
     clauses: list[Rule]
     # Unsure answers that would change the verdict, in question order.
@@ -248,32 +248,27 @@ class Rulebook:
             )
             for possible_answers in answers.resolutions(possible)
         ]
-        verdicts = [verdict_of(fired) for _, fired in outcomes]
+        decision = policy.texts.decision
+        verdicts = [verdict_of(fired, decision) for _, fired in outcomes]
         always = [rule for rule in rules if all(rule in fired for _, fired in outcomes)]
         if len(set(verdicts)) == 1:
             return Evaluation(verdicts[0], always, [])
         # An unsure answer is missing when changing it alone changes the verdict.
         missing = []
         for position, name in enumerate(unsure):
-            by_other_answers: dict[tuple[object, ...], set[Verdict]] = {}
+            by_other_answers: dict[tuple[object, ...], set[str]] = {}
             for (values, _), verdict in zip(outcomes, verdicts, strict=True):
                 others = values[:position] + values[position + 1 :]
                 by_other_answers.setdefault(others, set()).add(verdict)
             if any(len(seen) > 1 for seen in by_other_answers.values()):
                 missing.append(name)
-        return Evaluation(Verdict.NEEDS_REVIEW, always, missing)
+        return Evaluation(decision.unsure, always, missing)
 
     def _possible(self, policy: Any) -> dict[str, tuple[object, ...]]:
         own = getattr(policy, "_policy", policy)  # the ledger's traced policy wraps one
         return possible_values(own.rules.questions)
 
 
-def verdict_of(fired: list[Rule]) -> Verdict:
-    """The verdict that a set of applying clauses gives."""
-    supported = any(rule.effect is Effect.SUPPORTS for rule in fired)
-    opposed = any(rule.effect is Effect.AGAINST for rule in fired)
-    if supported and not opposed:
-        return Verdict.LIKELY_ELIGIBLE
-    if opposed and not supported:
-        return Verdict.LIKELY_NOT_ELIGIBLE
-    return Verdict.NEEDS_REVIEW
+def verdict_of(fired: list[Rule], decision: Decision) -> str:
+    """The verdict that a set of applying clauses gives, by the policy's decision rule."""
+    return decision.outcome_of(rule.effect for rule in fired)

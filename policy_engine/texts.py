@@ -22,6 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from policy_engine.outcomes import Decision, read_decision
+from policy_engine.summary import SummaryLayout
 from policy_engine.words import PolicyWords
 
 
@@ -160,17 +162,10 @@ class EmailLines:
     closing: str = ""
 
 
-# What the self-check says for each verdict, and of a clause's effect: the policy file's words
-# ([verdicts.<verdict>], [effects]), the same for every version (the words of the self-check,
-# not the policy's terms, which a version freezes).
-VERDICTS = ("likely_eligible", "likely_not_eligible", "needs_review")
-VERDICT_FIELDS = {
-    "title": "the answer's heading",
-    "label": "the answer in a few words, for tables",
-    "summary": "what it means for the customer, and what to do",
-    "staff": "the same for support staff",
-}
-EFFECTS = ("supports", "against")
+# What the self-check says for each of its answers, and of a clause's effect, and how the clauses
+# decide: the policy file's ([outcomes.<id>], [effects], [[decide]]: policy_engine/outcomes.py),
+# the same for every version (the words of the self-check, not the policy's terms, which a
+# version freezes).
 # The self-check's own name ([self-check]): its heading on the page, and how a copied summary
 # starts.
 SELF_CHECK_FIELDS = {
@@ -180,20 +175,14 @@ SELF_CHECK_FIELDS = {
 
 
 @dataclass(frozen=True)
-class VerdictWords:
-    title: str = ""
-    label: str = ""
-    summary: str = ""
-    staff: str = ""
-
-
-@dataclass(frozen=True)
 class OutcomeTexts:
     """Every outcome text of one version, by kind and id."""
 
-    verdicts: Mapping[str, VerdictWords] = field(default_factory=dict)
-    effects: Mapping[str, str] = field(default_factory=dict)
+    # The self-check's answers, its clauses' effects and how they decide (the whole file's).
+    decision: Decision = field(default_factory=Decision)
     self_check: Mapping[str, str] = field(default_factory=dict)
+    # The table of usual outcomes' layout and words ([summary]; empty: the policy has none).
+    summary: SummaryLayout = field(default_factory=SummaryLayout)
     sentences: Mapping[str, str] = field(default_factory=dict)
     notes: Mapping[str, Quoted] = field(default_factory=dict)
     warnings: Mapping[str, Quoted] = field(default_factory=dict)
@@ -266,6 +255,11 @@ def _close(name: str, names: tuple[str, ...]) -> str:
 
 def _markup(text: str) -> bool:
     return "<" in text or ">" in text
+
+
+def plain_only(text: str) -> str | None:
+    """What is wrong with ``text`` as plain text (None: nothing)."""
+    return _PLAIN_ONLY if _markup(text) else None
 
 
 _PLAIN_ONLY = (
@@ -533,49 +527,15 @@ def _lines(
     return out
 
 
-def read_verdict_words(
+def read_answer_words(
     data: Mapping[str, Any], problem: Problem, misplaced: Callable[[str], str | None]
-) -> tuple[dict[str, VerdictWords], dict[str, str], dict[str, str]]:
-    """The file's words of the self-check's answers: each verdict's ([verdicts.likely_eligible]
-    and the others: title, label, summary, staff), each effect's ([effects]: supports, against)
-    and the self-check's own ([self-check]: heading, name). Each mistake goes to
-    ``problem(path, message)``."""
-    given = data.get("verdicts")
-    if isinstance(given, dict):
-        for verdict in given:
-            if verdict not in VERDICTS:
-                problem(
-                    ("verdicts", verdict),
-                    f"{verdict} is not a verdict.{_close(verdict, VERDICTS)} The verdicts are: "
-                    f"{', '.join(VERDICTS)}",
-                )
-    else:
-        problem(
-            ("verdicts",),
-            "the words of the self-check's answers are missing; add a section "
-            "[verdicts.likely_eligible] (and likely_not_eligible, needs_review) with the lines "
-            + ", ".join(f'{name} = "…"' for name in VERDICT_FIELDS),
-        )
-    entries: Mapping[str, Any] = given if isinstance(given, dict) else {}
-    verdicts = {
-        verdict: VerdictWords(
-            **_lines(
-                entries.get(verdict),
-                ("verdicts", verdict),
-                VERDICT_FIELDS,
-                f"the words of the answer {verdict}",
-                problem,
-            )
-        )
-        for verdict in (VERDICTS if isinstance(given, dict) else ())
-    }
-    effects = _lines(
-        data.get("effects"),
-        ("effects",),
-        {"supports": "a clause that supports the request", "against": "one against it"},
-        "the words for what a clause does",
-        problem,
-        misplaced,
+) -> tuple[Decision, dict[str, str]]:
+    """The file's self-check answers and how its clauses decide among them ([outcomes.<id>],
+    [effects], [[decide]]: :func:`policy_engine.outcomes.read_decision`) and the self-check's own
+    words ([self-check]: heading, name). Each mistake goes to ``problem(path, message)``."""
+    effects = _effects(data.get("effects"), problem, misplaced)
+    decision = read_decision(
+        data, effects, problem, lambda text: _PLAIN_ONLY if _markup(text) else None
     )
     self_check = _lines(
         data.get("self-check"),
@@ -585,7 +545,29 @@ def read_verdict_words(
         problem,
         misplaced,
     )
-    return verdicts, effects, self_check
+    return decision, self_check
+
+
+def _effects(
+    given: object, problem: Problem, misplaced: Callable[[str], str | None]
+) -> dict[str, str]:
+    """[effects]: each effect a clause may have, by its id, with the words the answer says it in
+    (a phrase that finishes "It …": "Supports a refund")."""
+    example = 'a section [effects] with a line per effect, like supports = "Supports a refund"'
+    if not isinstance(given, dict) or not given:
+        problem(("effects",), f"the words for what a clause does are missing; add {example}")
+        return {}
+    out: dict[str, str] = {}
+    for name, value in given.items():
+        if (wrong := misplaced(name)) is not None:
+            problem(("effects", name), wrong)
+        elif not isinstance(value, str) or not value.strip():
+            problem(("effects", name), f'[effects] needs {name} = "its words", in double quotes')
+        elif _markup(value):
+            problem(("effects", name), f"the line {name} of [effects] {_PLAIN_ONLY}")
+        else:
+            out[name] = value
+    return out
 
 
 def read_sentences(

@@ -34,7 +34,7 @@ from typing import Any
 
 from policy_engine import conditions
 from policy_engine.conditions import Condition
-from policy_engine.model import UNSURE, Effect
+from policy_engine.model import UNSURE
 from policy_engine.questions import YES_NO, Asker, Kind, Option, Question
 
 # A clause's test: (the policy's answers, the version of its values) -> whether it applies.
@@ -47,7 +47,7 @@ class Rule:
     """A clause of the policy: its id (the bullet's anchor), its effect and when it applies."""
 
     clause_id: str
-    effect: Effect
+    effect: str  # one of the effects its file's [effects] declares
     applies: Predicate
     condition: Condition | None = None
 
@@ -82,7 +82,7 @@ class VersionRules:
         """Everything here that decides, as text (the ledger's cache is keyed by it)."""
         lines = [f"question {q!r}" for q in self.questions]
         lines += [
-            f"clause {r.clause_id} {r.effect.value} {r.condition and r.condition.text}"
+            f"clause {r.clause_id} {r.effect} {r.condition and r.condition.text}"
             for r in self.clauses
         ]
         lines += [f"note {i} {c.text}" for i, c in self.notes]
@@ -375,10 +375,15 @@ def read_version_rules(
     first: bool,
     values: Mapping[str, str],
     problem: Problem,
+    effects: Mapping[str, str],
 ) -> VersionRules | None:
     """One version's rules (what it gives over what it inherits in ``written``, which is updated).
-    ``values``: the policy's values a condition may name, by name and kind. None after a
-    problem (each reported with its path)."""
+    ``values``: the policy's values a condition may name, by name and kind; ``effects``: the
+    effects a clause may have (the file's [effects]; empty when that section is wrong, which is
+    reported there). None after a problem (each reported with its path)."""
+    declared = tuple(effects)
+    effect_example = " or ".join(f'"{effect}"' for effect in declared[:2]) or '"…"'
+
     failed = False
 
     def fail(path: tuple[Any, ...], message: str) -> None:
@@ -469,9 +474,8 @@ def read_version_rules(
                 fail(
                     (*at, "clauses", clause_id),
                     f"{clause_id} is not a clause of the self-check.{hint} A new clause needs a "
-                    f'section [versions.clauses.{clause_id}] with effect = "supports" or '
-                    '"against", text = "its words" and when = { … } (EDITING.md, '
-                    "“Adding a clause”)",
+                    f"section [versions.clauses.{clause_id}] with effect = {effect_example}, "
+                    'text = "its words" and when = { … } (EDITING.md, “Adding a clause”)',
                 )
         elif isinstance(entry, dict):
             path = (*at, "clauses", clause_id)
@@ -488,32 +492,34 @@ def read_version_rules(
                         path,
                         f"the clause {clause_id} has no {needed}; add a line "
                         + {
-                            "effect": 'effect = "supports" (or "against")',
+                            "effect": f"effect = {effect_example} (an effect of [effects])",
                             "text": 'text = "its words, as on the policy page"',
                             "when": "when = { … } (EDITING.md, “When a clause applies”)",
                         }[needed],
                     )
-            if merged.get("effect") not in (None, "supports", "against"):
+            if declared and merged.get("effect") not in (None, *declared):
                 fail(
                     (*path, "effect"),
-                    'effect is "supports" (the clause supports a refund) or '
-                    '"against" (it counts against one)',
+                    f"{merged.get('effect')!r} is not an effect of [effects]; a clause's effect "
+                    "is one of: "
+                    + "; ".join(
+                        f'"{effect}" ({words.lower()})' for effect, words in effects.items()
+                    ),
                 )
             if before and "effect" in entry and entry["effect"] != before.get("effect"):
                 fail(
                     (*path, "effect"),
-                    f"the clause {clause_id} "
-                    f"{'supports' if before.get('effect') == 'supports' else 'counts against'} "
-                    "a request in the versions before; a clause keeps its effect. Give the new "
-                    "rule a clause of its own, with its own name",
+                    f"the clause {clause_id} has the effect {before.get('effect')} in the versions "
+                    "before; a clause keeps its effect. Give the new rule a clause of its own, "
+                    "with its own name",
                 )
             written.clauses[clause_id] = merged
     for clause_id, entry in written.clauses.items():
-        if "when" not in entry or entry.get("effect") not in ("supports", "against"):
+        if "when" not in entry or entry.get("effect") not in declared:
             continue
         made = condition(entry, entry.get("path") or (*at, "clauses", clause_id))
         if made is not None:
-            rules.append(Rule(clause_id, Effect(entry["effect"]), made.holds, made))
+            rules.append(Rule(clause_id, str(entry["effect"]), made.holds, made))
 
     # Outcomes: each a section whose `when` says when it applies (its words: texts.py). A warning
     # either names its clause (it warns where that clause applies) or is a note's: the note of its

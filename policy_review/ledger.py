@@ -41,7 +41,7 @@ from typing import Any, cast
 
 from policy_engine import advice
 from policy_engine.answers import parse_answers
-from policy_engine.model import BaseAnswers, Effect
+from policy_engine.model import BaseAnswers
 from policy_engine.policy import COMPARED_WITH, Policies, Policy
 from policy_engine.questions import Asker, Kind, Question
 from policy_engine.rules import Evaluation, Rule, Rulebook
@@ -257,7 +257,7 @@ def classify(dims: Sequence[Dimension], answers: BaseAnswers) -> Situation:
 
 
 def _verdict(evaluation: Evaluation) -> str:
-    words = evaluation.verdict.value
+    words = evaluation.verdict
     if evaluation.missing:
         words += " missing=" + ",".join(evaluation.missing)
     return words
@@ -289,8 +289,10 @@ def _note_added(note: str, ids: list[str]) -> str:
     return _flag(note in ids)
 
 
-def _effect(rule: Rule) -> str:
-    return "supports" if rule.effect is Effect.SUPPORTS else "counts against"
+def _effect(rulebook: Rulebook, rule: Rule) -> str:
+    """What the clause does, in its file's words ([effects]: a phrase that finishes "It …")."""
+    words = rulebook.versions[-1].texts.decision.effects[rule.effect]
+    return words[:1].lower() + words[1:]
 
 
 Computation = tuple[Callable[[Any, Policy], Any], list[Part]]
@@ -314,7 +316,7 @@ def computations(rulebook: Rulebook) -> list[Computation]:
                 *(
                     Part(
                         f"clause {rule.clause_id}",
-                        f"Where it applies. It {_effect(rule)} a refund.",
+                        f"Where it applies. It {_effect(rulebook, rule)}.",
                         functools.partial(_clause_applies, rule),
                         only_where_it_applies=True,
                     )

@@ -142,6 +142,8 @@ def _version_text(
         digest.update(line.encode() + b"\n")
     # The version's rules are data too: its questions, conditions and outcomes decide the ledger.
     digest.update(version.rules.text().encode())
+    # And so is how its clauses decide, which is the whole file's ([[decide]], [effects]).
+    digest.update(version.texts.decision.text().encode())
     key = digest.hexdigest()[:32]
     if key in _made:
         return _made[key]

@@ -67,29 +67,47 @@ name = "Order self-check"
 # if_approved = "If your request is approved"
 # policy_name = "{title}"
 
-# What the self-check says for each of its answers (the same for every version).
-[verdicts.likely_eligible]
+# The self-check's answers, each with its words and its role (its colour on the page: "positive",
+# "negative", "review" or "neutral"); if_unsure marks the answer when an unsure answer could
+# change it (EDITING.md, "The self-check's answers (outcomes) and how clauses decide").
+[outcomes.likely_eligible]
 title = "This policy likely covers your order"
 label = "Likely covered"
 summary = "The policy usually helps in a situation like yours. To ask for it, email support: the ready-made email has what they need."
 staff = "The policy usually helps in this case."
+role = "positive"
 
-[verdicts.likely_not_eligible]
+[outcomes.likely_not_eligible]
 title = "This policy likely does not cover your order"
 label = "Likely not covered"
 summary = "The policy usually does not help in a situation like yours. You can still email support: they look at every request."
 staff = "The policy usually does not help in this case. The customer can still write."
+role = "negative"
 
-[verdicts.needs_review]
+[outcomes.needs_review]
 title = "Support would need to look at your order"
 label = "Case by case"
 summary = "The policy leaves situations like yours to support, case by case. Email support: the ready-made email has what they need."
 staff = "The policy leaves this case to support's judgement."
+role = "review"
+if_unsure = true
 
-# How the answer names what a clause does to it.
+# What a clause can do to the answer, in the words the answer says it in.
 [effects]
 supports = "Counts for you"
 against = "Counts against"
+
+# How the clauses that apply decide: the first line whose `if` holds gives the answer.
+[[decide]]
+outcome = "likely_eligible"
+if = {{ supports = "some", against = "none" }}
+
+[[decide]]
+outcome = "likely_not_eligible"
+if = {{ against = "some", supports = "none" }}
+
+[[decide]]
+outcome = "needs_review"
 
 [[versions]]
 effective = {effective}

@@ -20,13 +20,12 @@ from pymdownx.blocks.block import Block
 
 from policy_engine import words
 from policy_engine.advice import blank_email, effect_words
-from policy_engine.advice import label as verdict_label
 from policy_engine.answers import InvalidAnswers
-from policy_engine.model import Effect, Verdict
-from policy_engine.policy import Policies, Policy, long_date, parameters_of
+from policy_engine.policy import Policies, Policy, long_date
 from policy_engine.questions import MAX_COUNT, Asker, Kind
 from policy_engine.result import Result
 from policy_engine.rules import Rulebook
+from policy_engine.summary import SummaryLayout
 from policy_site.pages import versions
 from policy_site.pages.page import BlockHost, PageRole
 
@@ -40,7 +39,6 @@ TEMPLATES.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (","
 
 EXPECT_KEY = "expect"
 NOTE_KEY = "note"
-VERDICTS = tuple(verdict.value for verdict in Verdict)
 SUMMARY_ID = "decision-summary"
 WIDGET_ID = "check"
 
@@ -87,8 +85,9 @@ class ExampleBlock(PolicyBlock):
         if rendered is None:
             block.text = ""
             return
-        verdict, html = rendered
+        verdict, role, html = rendered
         block.set("data-verdict", verdict)
+        block.set("data-role", role)
         self.replace(block, html)
 
 
@@ -245,9 +244,12 @@ def _example_value(text: str) -> object:
 
 def render_example(
     block: PolicyBlock, title: str, body: list[tuple[int, str]]
-) -> tuple[str, str] | None:
-    """Check one example against the checker; its verdict and HTML, or None if it is broken."""
+) -> tuple[str, str, str] | None:
+    """Check one example against the checker; its verdict, the verdict's role and its HTML, or
+    None if it is broken."""
     name = f"The example “{title}”" if title else "This example"
+    # The answers the example may expect: its policy's own outcomes ([outcomes.<id>]).
+    verdicts = tuple(block.ext.page_policy.texts.decision.outcomes)
     if not title:
         block.report("An example needs a title: write “/// example | A short title”.")
     answers: dict[str, object] = {}
@@ -266,8 +268,8 @@ def render_example(
             )
             continue
         if key == EXPECT_KEY:
-            if value not in VERDICTS:
-                block.report(f"{name}: expect must be one of {', '.join(VERDICTS)}.", number)
+            if value not in verdicts:
+                block.report(f"{name}: expect must be one of {', '.join(verdicts)}.", number)
             expect = value
         elif key == NOTE_KEY:
             note = value
@@ -279,7 +281,7 @@ def render_example(
     if expect is None:
         block.report(
             f"{name} has no “expect:” line. Add one with the verdict you expect: "
-            f"{', '.join(VERDICTS)}."
+            f"{', '.join(verdicts)}."
         )
     if "request_date" not in answers:
         block.report(
@@ -299,10 +301,10 @@ def render_example(
             where = lines_of.get(error["field"])
             block.report(f"{name}: {error['field']}: {error['message']}", where)
         return None
-    if expect in VERDICTS and result.verdict.value != expect:
+    if expect in verdicts and result.verdict != expect:
         because = ", ".join(clause.id for clause in result.clauses) or "no clause applies"
         block.report(
-            f"{name} expects {expect} but the checker says {result.verdict.value} "
+            f"{name} expects {expect} but the checker says {result.verdict} "
             f"({because}). Change the example's answers or its expect line; if the rules are "
             "wrong, ask a developer."
         )
@@ -320,10 +322,11 @@ def render_example(
         # link carries the defaults too, and the self-check shows them).
         written=[line for line in result.recap if line["field"] in answers],
         effect_words={
-            effect: effect_words(block.ext.page_policy, effect).lower() for effect in Effect
+            effect: effect_words(block.ext.page_policy, effect).lower()
+            for effect in block.ext.page_policy.texts.decision.effects
         },
     )
-    return result.verdict.value, html
+    return result.verdict, result.role, html
 
 
 def _example_link(block: PolicyBlock, result: Result) -> str | None:
@@ -426,31 +429,26 @@ def render_widget(
 
 # The decision summary ----------------------------------------------------------------------------
 
-# The answers a reader of the summary is assumed to have: nothing else used, nothing else known.
-_PLAIN = {"outputs_used": False, "previous_refund_requests": 0}
-
 
 @dataclass
 class _Summary:
-    """The summary's tables, computed with the checker for every purchase type."""
+    """The summary's tables, computed with the checker, laid out as the policy file's [summary]
+    says (:mod:`policy_engine.summary`): every answer it does not name is its question's default."""
 
     DAYS_INSIDE: ClassVar[int] = 2
 
     block: PolicyBlock
+    layout: SummaryLayout
 
-    def result(self, days: int, kind: str, reason: str, credits: str, **more: Any) -> Result:
+    def result(self, days: int, fixed: dict[str, object]) -> Result:
         # Bought on the day the page's version took effect, and judged as every purchase is, by
         # the version in force on its purchase date: the page's own.
         page = self.block.ext.page_policy
         purchased = max(page.effective, page.sales_started)
-        answers = {
+        answers: dict[str, Any] = {
             "purchase_date": purchased.isoformat(),
             "request_date": (purchased + timedelta(days=days)).isoformat(),
-            "purchase_type": kind,
-            "reason": reason,
-            "credits_used": credits,
-            **_PLAIN,
-            **more,
+            **fixed,
         }
         # A question the version asks without a default (one a later version added): its first
         # answer; the clauses it would bring are listed under the tables (also_against).
@@ -466,97 +464,118 @@ class _Summary:
             answers, policy=self.block.ext.policies, today=purchased + timedelta(days=days)
         )
 
-    def values(self, field: str) -> list[str]:
-        """A choice's values, but "unsure" (the summary assumes the customer knows)."""
+    def values(self, field: str) -> list[object]:
+        """A question's answers in the contract's JSON form (true and false for yes/no), but
+        "unsure" (the summary assumes the customer knows)."""
+        if not field:
+            return [None]
         question = self.block.ext.package.rulebook.questions_by_field[field]
-        return [option.value for option in question.options if option.value != "unsure"]
+        return [
+            (option.value == "true") if question.kind is Kind.YES_NO else option.value
+            for option in question.options
+            if option.value != "unsure"
+        ]
 
-    def cells(self, days: int, reason: str, **more: Any) -> list[Verdict]:
-        """The row's verdicts by credits used, which must be the same for every purchase type."""
-        columns = self.values("credits_used")
-        by_kind = {
-            kind: [self.result(days, kind, reason, credits, **more).verdict for credits in columns]
-            for kind in self.values("purchase_type")
-        }
-        first, *others = by_kind.values()
+    def label(self, field: str, value: object) -> str:
+        """The words of one of a question's answers (as :meth:`values` gives them)."""
+        question = self.block.ext.package.rulebook.questions_by_field[field]
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        return question.option_label(text)
+
+    def cells(self, days: int, row: object, **more: object) -> list[str]:
+        """The row's verdicts by column, which must be the same for every answer to the
+        question the summary says they do not depend on (``same_for``)."""
+        layout = self.layout
+        by_same: dict[object, list[str]] = {}
+        for same in self.values(layout.same_for):
+            fixed = {layout.rows: row, **more, **({layout.same_for: same} if same else {})}
+            by_same[same] = [
+                self.result(days, {**fixed, layout.columns: column}).verdict
+                for column in self.values(layout.columns)
+            ]
+        first, *others = by_same.values()
         if any(other != first for other in others):
             self.block.report(
-                "The decision summary says its answers are the same for every purchase type, but "
-                f"for the reason “{reason}” they differ ({by_kind}). Ask a developer to "
-                "split the summary by purchase type."
+                f"The decision summary says its answers are the same whatever the answer to "
+                f"{layout.same_for} ([summary] same_for in the policy file), but for "
+                f"{layout.rows} “{row}” they differ ({by_same}). Remove same_for, or ask a "
+                "developer to split the summary by it."
             )
         return first
 
 
-# What the summary's tables are made of: the refund policy's questions and its refund window.
-SUMMARY_NEEDS = ("purchase_type", "reason", "credits_used", "first_purchase")
-# Its rows for a reason whose usual answer depends on the first purchase. (The summary is the
-# refund policy's own table, so its words are kept with it, not among every policy's words.)
-SUMMARY_FIRST_PURCHASE = {True: "first purchase", False: "not the first purchase"}
-
-
 def summary_fits(rulebook: Rulebook) -> bool:
-    """Whether the decision summary can be made for a policy (it has the questions it tabulates,
-    and a refund window)."""
-    questions = rulebook.questions_by_field
-    return all(field in questions for field in SUMMARY_NEEDS) and any(
-        value.name == "refund_window_days" for value in parameters_of(rulebook.policy)
-    )
+    """Whether the policy has a table of usual outcomes: its file declares its layout
+    ([summary])."""
+    return bool(rulebook.versions[-1].texts.summary)
 
 
 def render_summary(block: PolicyBlock) -> str:
-    """Tables of the usual outcome by reason and credits used, computed with the checker."""
+    """Tables of the usual outcome by the [summary]'s rows and columns, computed with the
+    checker: one for requests inside the window, one after it."""
     policy = block.ext.page_policy
     rulebook = block.ext.package.rulebook
-    missing = [field for field in SUMMARY_NEEDS if field not in rulebook.questions_by_field]
-    window = getattr(policy, "refund_window_days", None)
-    if missing or not isinstance(window, int):
+    layout = policy.texts.summary
+    missing = [f for f in layout.questions if f not in rulebook.of(policy).questions_by_field]
+    window = getattr(policy, layout.words.get("window", ""), None)
+    if not layout or missing or not isinstance(window, int):
         block.report(
-            f"The decision summary is a table of the refund policy's outcomes by reason and "
-            f"credits used; the {rulebook.name} policy has no "
-            f"{', '.join(missing) or 'refund_window_days'}. Remove the “/// decision-summary” "
-            "block from this page."
+            "The decision summary is laid out by the policy file's [summary] (rows, columns, "
+            f"window: EDITING.md), and the {rulebook.name} policy "
+            + (
+                f"does not ask {', '.join(missing)} in this version"
+                if layout and missing
+                else "has no [summary]"
+                if not layout
+                else "has no whole number called " + layout.words.get("window", "")
+            )
+            + ". Add it, or remove the “/// decision-summary” block from this page."
         )
         return ""
-    summary = _Summary(block)
-    # The clauses the tables cite are read for one-time purchases (the same verdicts as any).
-    kinds = summary.values("purchase_type")
-    cited_kind = "credit_pack" if "credit_pack" in kinds else kinds[0]
-    reason_question = rulebook.questions_by_field["reason"]
+    summary = _Summary(block, layout)
+    words_of = layout.words
+    # The clauses the tables cite are read for the first answer to same_for (the same for all).
+    cited_same = summary.values(layout.same_for)[0]
     tables = []
     cited: set[str] = set()
     for days, caption in (
-        (min(summary.DAYS_INSIDE, window), f"Asked within {window} days of purchase"),
-        (window + 1, f"Asked more than {window} days after purchase"),
+        (min(summary.DAYS_INSIDE, window), words_of["inside"].replace("{days}", str(window))),
+        (window + 1, words_of["after"].replace("{days}", str(window))),
     ):
-        rows = []
-        for reason in summary.values("reason"):
-            label = reason_question.option_label(reason)
-            # A reason whose outcome depends on the first purchase gets a row for each answer.
-            split = [summary.cells(days, reason, first_purchase=first) for first in (True, False)]
-            if split[0] != split[1]:
-                for first, verdicts in zip((True, False), split, strict=True):
-                    rows.append((f"{label} ({SUMMARY_FIRST_PURCHASE[first]})", verdicts))
+        rows: list[tuple[str, list[str]]] = []
+        for row in summary.values(layout.rows):
+            label = summary.label(layout.rows, row)
+            # A row whose outcome depends on the split_by answer gets a line for each answer.
+            splits = (True, False) if layout.split_by else ()
+            split = [summary.cells(days, row, **{layout.split_by: answer}) for answer in splits]
+            if split and split[0] != split[1]:
+                for answer, verdicts in zip(splits, split, strict=True):
+                    rows.append((f"{label} ({layout.split_words[answer]})", verdicts))
             else:
-                rows.append((label, split[0]))
-            for credits in summary.values("credits_used"):
-                result = summary.result(days, cited_kind, reason, credits)
-                cited.update(clause.id for clause in result.clauses)
+                rows.append((label, split[0] if split else summary.cells(days, row)))
+            for column in summary.values(layout.columns):
+                fixed = {layout.rows: row, layout.columns: column}
+                if cited_same is not None:
+                    fixed[layout.same_for] = cited_same
+                cited.update(clause.id for clause in summary.result(days, fixed).clauses)
         tables.append({"caption": caption, "rows": rows})
-    credits_question = rulebook.questions_by_field["credits_used"]
-    # What also counts against a refund and the tables cannot show (they assume none of it).
+    # What also counts against and the tables cannot show (they assume none of it): the clauses
+    # whose effect, alone, gives an answer of the negative role.
+    decision = policy.texts.decision
     also_against = [
-        (clause_id, policy.clause_texts[clause_id])
-        for clause_id, effect in ((r.clause_id, r.effect) for r in rulebook.of(policy).rules)
-        if effect is Effect.AGAINST and clause_id not in cited
+        (rule.clause_id, policy.clause_texts[rule.clause_id])
+        for rule in rulebook.of(policy).rules
+        if decision.effect_role(rule.effect) == "negative" and rule.clause_id not in cited
     ]
     return TEMPLATES.get_template("decision_summary.html").render(
         tables=tables,
         columns=[
-            credits_question.option_label(credits) for credits in summary.values("credits_used")
+            summary.label(layout.columns, column) for column in summary.values(layout.columns)
         ],
-        labels={verdict: verdict_label(policy, verdict) for verdict in Verdict},
+        # Each answer's words and role (its colour), as the policy file gives them.
+        outcomes=decision.outcomes,
         also_against=also_against,
+        words=words_of,
     )
 
 

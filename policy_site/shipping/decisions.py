@@ -21,7 +21,6 @@ from typing import Any
 
 from policy_engine import advice
 from policy_engine.answers import CLOCK_SLACK_DAYS, TRIMMED
-from policy_engine.model import Verdict
 from policy_engine.policy import MONTHS, Policies, Policy
 from policy_engine.questions import COUNT_DIGITS, MAX_COUNT
 from policy_engine.rules import Evaluation, Rulebook
@@ -49,11 +48,13 @@ def _dims(ledger: Ledger) -> list[dict[str, Any]]:
 def _outcome(rulebook: Rulebook, policy: Policy, text: str) -> dict[str, Any]:
     """A verdict table's outcome ("needs_review missing=credits_used") with its words."""
     verdict_text, _, missing_text = text.partition(" missing=")
-    verdict = Verdict(verdict_text)
+    verdict = verdict_text
     missing = missing_text.split(",") if missing_text else []
     evaluation = Evaluation(verdict, [], missing)
     return {
-        "verdict": verdict.value,
+        "verdict": verdict,
+        # Its colour and icon on the page, by role: the browser never names an outcome.
+        "role": advice.role(policy, verdict),
         "missing": missing,
         "missing_questions": [rulebook.questions_by_field[field].label for field in missing],
         "title": advice.title(policy, verdict),
@@ -76,8 +77,9 @@ def _version(rulebook: Rulebook, policy: Policy, ledger: Ledger) -> dict[str, An
         "clauses": [
             {
                 "id": rule.clause_id,
-                "effect": rule.effect.value,
+                "effect": rule.effect,
                 "effect_text": advice.effect_words(policy, rule.effect),
+                "role": policy.texts.decision.effect_role(rule.effect),
                 "text": policy.clause_texts[rule.clause_id],
             }
             for rule in rulebook.rules
@@ -158,7 +160,9 @@ def decision_data(rulebook: Rulebook, policies: Policies, book: Book) -> dict[st
             for question in rulebook.questions
         ],
         "outcomes": outcomes,
-        "verdict_titles": {verdict.value: advice.title(latest, verdict) for verdict in Verdict},
+        "verdict_titles": {
+            verdict: advice.title(latest, verdict) for verdict in latest.texts.decision.outcomes
+        },
         # The email's lines are each version's (below); these are the checker's own.
         "email": {
             "given_in_link": advice.GIVEN_IN_LINK,

@@ -78,7 +78,7 @@ def test_clauses_quote_the_policy_word_for_word(given: dict[str, object]) -> Non
     clauses = contract(given)["clauses"]
     assert clauses
     for clause in clauses:
-        assert set(clause) == {"id", "effect", "effect_text", "text"}
+        assert set(clause) == {"id", "effect", "effect_text", "role", "text"}
         # The words of the version that judged, as its file (and its page's bullet) has them;
         # the first version's are these, but for a typo fix recorded since.
         words = POLICY_WORDS[clause["id"]]

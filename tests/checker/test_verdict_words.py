@@ -1,5 +1,6 @@
-"""The words of the self-check's answers are the policy file's ([verdicts.<verdict>], [effects]):
-changed there, they change everywhere the answer is said; a mistake in them is named at its line."""
+"""The words of the self-check's answers are the policy file's ([outcomes.<id>], [effects]):
+changed there, they change everywhere the answer is said; a mistake in them is named at its line.
+(How the clauses decide among the answers, [[decide]]: tests/checker/test_outcomes.py.)"""
 
 from __future__ import annotations
 
@@ -55,9 +56,13 @@ def test_the_answers_words_come_from_the_policy_file(tmp_path: Path) -> None:
         (
             'label = "Case by case"\n',
             "",
-            '[verdicts.needs_review] needs label = "the answer in a few words, for tables"',
+            '[outcomes.needs_review] needs label = "the answer in a few words, for tables"',
         ),
-        ("[verdicts.needs_review]", "[verdicts.needs_reviews]", "needs_reviews is not a verdict"),
+        (
+            'role = "review"',
+            'role = "amber"',
+            "'amber' is not a role. Write role = one of: \"positive\"",
+        ),
         (
             'supports = "Supports a refund"',
             'supports = "<b>Supports</b> a refund"',
@@ -66,7 +71,7 @@ def test_the_answers_words_come_from_the_policy_file(tmp_path: Path) -> None:
         (
             'against = "Counts against a refund"',
             'againts = "x"',
-            "againts is not a line of [effects]",
+            "'against' is not an effect of [effects]; a clause's effect is one of: \"supports\"",
         ),
         ('name = "Refund self-check"\n', "", '[self-check] needs name = "its name, at the start'),
         ("[self-check]", "[self_check]", "self_check is not a value of the policy file"),

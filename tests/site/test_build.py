@@ -97,7 +97,7 @@ def test_every_section_of_the_published_policy_is_on_the_page(site: Path) -> Non
 def test_the_examples_show_the_checkers_verdicts(site: Path) -> None:
     text = (site / "examples" / "index.html").read_text(encoding="utf-8")
     examples = re.findall(
-        r'<div class="admonition example refund-example" data-verdict="(\w+)">.*?'
+        r'<div class="admonition example refund-example" data-role="\w+" data-verdict="(\w+)">.*?'
         r'href="\.\./#check\?([^"]+)"',
         text,
         flags=re.DOTALL,

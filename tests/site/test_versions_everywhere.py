@@ -100,7 +100,7 @@ def test_one_rule_for_every_purchase_on_every_day(tmp_path: Path) -> None:
             "credits_used": "none",
         }
         judged = check(answers, policy=policies, today=bought + timedelta(10))
-        assert judged.verdict.value == verdict
+        assert judged.verdict == verdict
 
     site = built(project, TODAY)
     after = verdict_of(site, AFTER[0])

@@ -64,6 +64,8 @@ export function showResult(root, data, supportFields, words = {}) {
   const result = root.querySelector("[data-result]");
   const verdict = result.querySelector("[data-verdict]");
   verdict.dataset.verdict = String(data.verdict || "");
+  // Coloured by its role (the policy file's: positive, negative, review, neutral), never by id.
+  verdict.dataset.role = String(data.role || "neutral");
   const policy = data.policy && typeof data.policy === "object" ? data.policy : {};
   const newer = policy.newer && typeof policy.newer === "object" ? policy.newer : null;
   fillSlots(result, {
@@ -102,14 +104,13 @@ export function showResult(root, data, supportFields, words = {}) {
     result,
     "clauses",
     clauses.map((clause) => {
-      const effect = clause && clause.effect === "against" ? "against" : "supports";
       const which = String(words.read_clause_which || "").replace("{text}", String(clause.text));
       const element = item(root, "clauses", {
         effect_text: clause.effect_text,
         text: clause.text,
         which,
       });
-      element.classList.add(`refund-check__clause--${effect}`);
+      element.dataset.role = String((clause && clause.role) || "neutral");
       const link = element.querySelector('[data-slot="link"]');
       const id = String((clause && clause.id) || "");
       if (!/^[a-z0-9-]+$/.test(id)) link.remove();

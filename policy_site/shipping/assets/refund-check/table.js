@@ -291,14 +291,11 @@ export function quickAnswer(data, query, today, source, page = "") {
   return {
     source: "table",
     verdict: outcome.verdict,
+    role: outcome.role,
     title: outcome.title,
     summary: outcome.summary,
-    clauses: clauses.map(({ id, effect, effect_text: effectText, text }) => ({
-      id,
-      effect,
-      effect_text: effectText,
-      text,
-    })),
+    // Each as the table has it: id, effect, effect_text, role, text (the checker's fields).
+    clauses: clauses.map((clause) => ({ ...clause })),
     warnings: warned.map(([, , text]) => text),
     warning_links: warned.map(([, , , , anchor]) => anchor),
     missing: outcome.missing,
