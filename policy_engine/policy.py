@@ -25,6 +25,7 @@ from typing import Any, cast
 
 from policy_engine import texts as outcome_texts
 from policy_engine import version_rules
+from policy_engine.spans import Dates, read_dates
 from policy_engine.texts import OutcomeIds, OutcomeTexts
 from policy_engine.version_rules import VersionRules
 
@@ -283,6 +284,16 @@ class Policies:
 
     versions: tuple[Policy, ...]
     source: str = "policy.toml"
+    @property
+    def dates(self) -> Dates:
+        """The file's dates: the date question that picks the version, and the spans it names
+        (every version's rules carry them)."""
+        return self.versions[0].rules.dates if self.versions else Dates()
+
+    @property
+    def version_date(self) -> str:
+        """The date answer whose day picks the version that judges a case."""
+        return self.dates.version_date
 
     def in_force(self, day: date) -> Policy:
         """The version in force on ``day``; before the first version, the first."""
@@ -503,7 +514,7 @@ def policies_from_mapping(
 
 
 # The file's own sections besides the versions: the self-check's words, the same for every version.
-FILE_SECTIONS = ("self-check", "verdicts", "effects", "sentences")
+FILE_SECTIONS = ("self-check", "verdicts", "effects", "sentences", "spans", "version_date")
 
 
 class _Reader:
@@ -550,6 +561,7 @@ class _Reader:
         self.sentences = outcome_texts.read_sentences(
             self.data, self.outcome_ids.sentences, self.problem, self.misplaced
         )
+        self.dates = read_dates(self.data, self.problem)
         for key in self.data:
             if key in shared or key in file_names or key in ("versions", *FILE_SECTIONS):
                 continue
@@ -618,7 +630,7 @@ class _Reader:
             previous = effective or previous
             resolved.update(own)
             rules = version_rules.read_version_rules(
-                table, at, rules_written, index == 0, kinds, self.problem
+                table, at, rules_written, index == 0, kinds, self.problem, self.dates
             )
             clause_ids = tuple(rules_written.clauses)
             ids = (

@@ -1,0 +1,164 @@
+"""A policy's dates: the one that picks the version judging a case, and the spans it names.
+
+A policy declares, once for the whole file (not per version):
+
+    version_date = "purchase_date"        # the date question whose day picks the version
+
+    [spans.days_since_purchase]           # a span a condition may read, by this name
+    from = "purchase_date"                # two date questions: calendar days from one to the other
+    to = "request_date"
+    about = "the calendar days from the purchase to the request"
+    staff = "since purchase"              # the CLI: "Day 7 since purchase"
+
+A span is a whole number of calendar days (day 0 when both dates are the same day), and its two
+dates must be in order: the checker refuses a ``from`` after its ``to``, in the questions' own
+words. The engine knows no span of its own: each policy names its own.
+
+Standard library only: this module runs in the visitor's browser too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+# Every policy asks for the date of the request (the page fills it in with the visitor's today).
+REQUEST_DATE = "request_date"
+# The version date of a file that names none (the refund policy's, before files named it).
+DEFAULT_VERSION_DATE = "purchase_date"
+# A span counts days: its name says so, and keeps it apart from every other key of a result.
+_NAME = re.compile(r"days_[a-z0-9_]+")
+_KEYS = ("from", "to", "about", "staff")
+
+Problem = Callable[[tuple[Any, ...], str], None]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Calendar days from one date answer (``start``) to another (``end``)."""
+
+    name: str
+    start: str  # the field of the earlier date ("from" in the file)
+    end: str  # the field of the later date ("to")
+    about: str  # what it is, in words (a condition's messages)
+    staff: str  # after "Day 7" in the CLI ("since purchase")
+
+    def days(self, answers: Any) -> int:
+        """The span of ``answers`` (any object with the two dates as attributes)."""
+        started: date = getattr(answers, self.start)
+        ended: date = getattr(answers, self.end)
+        return (ended - started).days
+
+
+@dataclass(frozen=True)
+class Dates:
+    """The dates a policy file declares: which date picks the version, and its spans."""
+
+    version_date: str = DEFAULT_VERSION_DATE
+    spans: tuple[Span, ...] = ()
+
+    @property
+    def by_name(self) -> dict[str, Span]:
+        return {span.name: span for span in self.spans}
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every date field the file's dates name (the version date first)."""
+        named = [self.version_date, REQUEST_DATE]
+        for span in self.spans:
+            named += [span.start, span.end]
+        return tuple(dict.fromkeys(named))
+
+
+def read_dates(data: Mapping[str, Any], problem: Problem) -> Dates:
+    """The file's ``version_date`` and ``[spans.<name>]``; each mistake goes to ``problem``
+    (with the path of its key). Whether the fields named are date questions is checked with the
+    versions' questions (:func:`check_fields`)."""
+    version_date = data.get("version_date", DEFAULT_VERSION_DATE)
+    if not isinstance(version_date, str) or not version_date:
+        problem(
+            ("version_date",),
+            'version_date names the date question whose day picks the version that judges a '
+            'case, in quotes, like version_date = "purchase_date"',
+        )
+        version_date = DEFAULT_VERSION_DATE
+    given = data.get("spans", {})
+    if not isinstance(given, dict):
+        problem(("spans",), "spans must be sections, one per span, like " + _EXAMPLE)
+        return Dates(version_date)
+    spans = []
+    for name, entry in given.items():
+        path = ("spans", name)
+        if not _NAME.fullmatch(name):
+            problem(
+                path,
+                f"the span {name} must be named days_… in lower case with underscores (it counts "
+                "days), like [spans.days_since_delivery]",
+            )
+            continue
+        if not isinstance(entry, dict):
+            problem(path, f"the span {name} must be a section with its lines under it: {_EXAMPLE}")
+            continue
+        wrong = False
+        for key in entry:
+            if key not in _KEYS:
+                problem((*path, key), f"{key} is not a line of a span; it has {', '.join(_KEYS)}")
+                wrong = True
+        for key in ("from", "to"):
+            if not isinstance(entry.get(key), str) or not entry.get(key):
+                problem(
+                    path if key not in entry else (*path, key),
+                    f'the span {name} needs {key} = "<a date question>", like {_EXAMPLE}',
+                )
+                wrong = True
+        if wrong:
+            continue
+        start, end = str(entry["from"]), str(entry["to"])
+        if start == end:
+            problem((*path, "to"), f"the span {name} goes from {start} to itself: name two dates")
+            continue
+        words = {key: entry.get(key, "") for key in ("about", "staff")}
+        for key, text in words.items():
+            if not isinstance(text, str):
+                problem((*path, key), f"{key} must be words in quotes")
+                wrong = True
+        if wrong:
+            continue
+        spans.append(
+            Span(
+                name,
+                start,
+                end,
+                str(words["about"]) or f"the calendar days from {start} to {end}",
+                str(words["staff"]) or f"since {start.removesuffix('_date').replace('_', ' ')}",
+            )
+        )
+    return Dates(version_date, tuple(spans))
+
+
+def check_fields(
+    dates: Dates, is_date: Mapping[str, bool], at: tuple[Any, ...], problem: Problem
+) -> None:
+    """Every field the file's dates name is a date question of the version (``is_date``: its
+    questions, by field, whether each is a date); the problem is reported at ``at``."""
+    for field in dates.fields:
+        if field not in is_date:
+            problem(
+                at,
+                f"the policy's dates name {field} (its version_date or a span), which this "
+                f'version does not ask: add a section [versions.questions.{field}] with '
+                'kind = "date"',
+            )
+        elif not is_date[field]:
+            problem((*at, field), f'{field} is one of the policy\'s dates: kind = "date"')
+
+
+_EXAMPLE = (
+    '[spans.days_since_delivery] from = "delivery_date", to = "request_date", '
+    'about = "the days from delivery to the request"'
+)
+
+__all__ = ["DEFAULT_VERSION_DATE", "REQUEST_DATE", "Dates", "Span", "check_fields", "read_dates"]
