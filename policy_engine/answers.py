@@ -26,7 +26,6 @@ from policy_engine.policy import Policy, long_date
 
 if TYPE_CHECKING:
     from policy_engine.rules import Rulebook
-from policy_engine.spans import REQUEST_DATE
 from policy_engine.questions import (
     ISO_DATE,
     MAX_COUNT,
@@ -35,6 +34,7 @@ from policy_engine.questions import (
     NotAnAnswer,
     Question,
 )
+from policy_engine.spans import REQUEST_DATE
 
 # Field names and values from untrusted input are quoted back shortened, never in full.
 _QUOTE_LIMIT = 40

@@ -232,7 +232,7 @@ class _Parser:
     ) -> Condition | None:
         span = self.spans.get(key)
         what = span.about if span else f"the answer to “{question.label if question else key}”"
-        example = f"{key} = {{ at_most = 30 }}" if question is None else f"{key} = {{ at_least = 2 }}"
+        example = f"{key} = {{ {'at_most = 30' if question is None else 'at_least = 2'} }}"
         if not isinstance(value, dict) or not value or set(value) - set(COMPARISONS):
             self.fail(
                 path,
@@ -244,14 +244,14 @@ class _Parser:
         # A span is counted from its two dates (so what it reads is those two answers).
         measure: Callable[[Any], int] = span.days if span else _count(key)
         read_values: set[str] = set()
-        numbers: set[tuple[str, int]] = set()
+        literals: set[tuple[str, int]] = set()
         texts = []
         for name, operand in value.items():
             compare = COMPARISONS[name]
             if isinstance(operand, int) and not isinstance(operand, bool):
                 number = operand
                 tests.append(_against_number(compare, measure, number))
-                numbers.add((key, number))
+                literals.add((key, number))
                 texts.append(f"{name} = {number}")
             elif isinstance(operand, str) and self.values.get(operand) in ("days", "count"):
                 read_values.add(operand)
@@ -271,7 +271,7 @@ class _Parser:
             frozenset({span.start, span.end} if span else {key}),
             frozenset(read_values),
             frozenset({key} if span else ()),
-            frozenset(numbers),
+            frozenset(literals),
         )
 
 

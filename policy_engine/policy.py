@@ -284,6 +284,7 @@ class Policies:
 
     versions: tuple[Policy, ...]
     source: str = "policy.toml"
+
     @property
     def dates(self) -> Dates:
         """The file's dates: the date question that picks the version, and the spans it names

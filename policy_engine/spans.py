@@ -81,7 +81,7 @@ def read_dates(data: Mapping[str, Any], problem: Problem) -> Dates:
     if not isinstance(version_date, str) or not version_date:
         problem(
             ("version_date",),
-            'version_date names the date question whose day picks the version that judges a '
+            "version_date names the date question whose day picks the version that judges a "
             'case, in quotes, like version_date = "purchase_date"',
         )
         version_date = DEFAULT_VERSION_DATE
@@ -149,7 +149,7 @@ def check_fields(
             problem(
                 at,
                 f"the policy's dates name {field} (its version_date or a span), which this "
-                f'version does not ask: add a section [versions.questions.{field}] with '
+                f"version does not ask: add a section [versions.questions.{field}] with "
                 'kind = "date"',
             )
         elif not is_date[field]:

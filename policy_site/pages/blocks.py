@@ -390,8 +390,10 @@ def render_widget(
                 "options": q.options,
                 "default": q.default,
                 "shown_when": json.dumps(dict(q.shown_when)) if q.shown_when else "",
-                # Asked only of purchases from the day the first version asking it took effect.
+                # Asked only of purchases from the day the first version asking it took effect
+                # (asked_by: the date compared with it, the policy's version date).
                 "asked_from": q.asked_from,
+                "asked_by": q.asked_by,
             }
             for q in rulebook.questions
             if q.asker is Asker.CUSTOMER
