@@ -562,7 +562,7 @@ class _Reader:
         self.sentences = outcome_texts.read_sentences(
             self.data, self.outcome_ids.sentences, self.problem, self.misplaced
         )
-        self.dates = read_dates(self.data, self.problem)
+        self.dates = read_dates(self.data, self.problem, self.misplaced)
         for key in self.data:
             if key in shared or key in file_names or key in ("versions", *FILE_SECTIONS):
                 continue

@@ -73,10 +73,15 @@ class Dates:
         return tuple(dict.fromkeys(named))
 
 
-def read_dates(data: Mapping[str, Any], problem: Problem) -> Dates:
+def read_dates(
+    data: Mapping[str, Any],
+    problem: Problem,
+    misplaced: Callable[[str], str | None] = lambda key: None,
+) -> Dates:
     """The file's ``version_date`` and ``[spans.<name>]``; each mistake goes to ``problem``
-    (with the path of its key). Whether the fields named are date questions is checked with the
-    versions' questions (:func:`check_fields`)."""
+    (with the path of its key; ``misplaced`` says what to say of a version's value written
+    under a span, TOML's reading of a line above ``[[versions]]``). Whether the fields named are
+    date questions is checked with the versions' questions (:func:`check_fields`)."""
     version_date = data.get("version_date", DEFAULT_VERSION_DATE)
     if not isinstance(version_date, str) or not version_date:
         problem(
@@ -105,8 +110,9 @@ def read_dates(data: Mapping[str, Any], problem: Problem) -> Dates:
         wrong = False
         for key in entry:
             if key not in _KEYS:
-                problem((*path, key), f"{key} is not a line of a span; it has {', '.join(_KEYS)}")
-                wrong = True
+                # Reported, but the span is still read: the conditions reading it stay quiet.
+                said = misplaced(key) or f"{key} is not a line of a span; it has {', '.join(_KEYS)}"
+                problem((*path, key), said)
         for key in ("from", "to"):
             if not isinstance(entry.get(key), str) or not entry.get(key):
                 problem(
