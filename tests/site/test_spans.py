@@ -1,0 +1,49 @@
+"""A policy's own dates through the commands, in a copy of the project with the tests' print
+guarantee beside the refund policy: its review (no traceback, its ledger's span classes) and
+support's command line, which speaks of its spans in its file's words (issue 32)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.site import NAME, PACKAGE, print_guarantee_project
+from tests.site.projects import command
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return print_guarantee_project(tmp_path_factory.mktemp("spans"))
+
+
+def test_the_review_reads_the_policys_spans_and_says_it_is_up_to_date(project: Path) -> None:
+    reviewed = command(project, "policy_review.review", NAME)
+    assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
+    assert "Traceback" not in reviewed.stderr
+    assert "is up to date" in reviewed.stdout
+    ledger = (project / PACKAGE / "ledger.txt").read_text(encoding="utf-8")
+    assert "days_since_delivery : 0 | 1-29 | 30 | 31 | 32+" in ledger
+    assert "days_since_delivery=31+  =>  applies" in ledger
+
+
+def test_the_command_line_speaks_of_each_span_in_the_files_words(project: Path) -> None:
+    flags = ["--order-date", "2026-03-01", "--delivery-date", "2026-03-08", "--defect", "warped"]
+    said = command(project, "checker", "--for", NAME, *flags, "--request-date", "2026-04-07")
+    assert said.returncode == 0, said.stdout + said.stderr
+    assert "Day 30 since delivery." in said.stdout
+    assert "Day 7 from order to delivery." in said.stdout
+    assert "purchase" not in said.stdout.lower()
+    # The refund policy's own line, from its file, is as it was.
+    refund = [
+        "--purchase-date", "2026-05-01", "--request-date", "2026-05-08",
+        "--purchase-type", "credit_pack", "--reason", "unused", "--credits-used", "none",
+    ]  # fmt: skip
+    said = command(project, "checker", *refund)
+    assert "Day 7 since purchase (refund window: 7 days)." in said.stdout, said.stderr
+    # A delivery before the order, in staff's words.
+    swapped = ["--order-date", "2026-03-09", "--delivery-date", "2026-03-08", "--defect", "warped"]
+    said = command(project, "checker", "--for", NAME, *swapped)
+    assert said.returncode != 0
+    assert "The order date (2026-03-09) is after the delivery date (2026-03-08)" in said.stderr
+    assert "Traceback" not in said.stderr
