@@ -301,7 +301,8 @@ def render_example(
             f"({because}). Change the example's answers or its expect line; if the rules are "
             "wrong, ask a developer."
         )
-    judged = block.ext.policies.in_force(getattr(result.answers, "purchase_date"))  # noqa: B009
+    # Judged by the version in force on the policy's version date (a purchase's, an order's).
+    judged = block.ext.policies.in_force(getattr(result.answers, block.ext.policies.version_date))
     html = TEMPLATES.get_template("example.html").render(
         title=title,
         note=note,
@@ -354,7 +355,9 @@ def judged_by(policies: Policies, judged: Policy, page: Policy, context: Any) ->
     else:
         last = versions.until(policies, judged)
         when = f"the version in force from {since}" + (f" until {long_date(last)}" if last else "")
-    return f"Judged by the policy in force on its purchase date: {when}."
+    # The date that picked the version, in the policy's terms ("purchase date", "order date").
+    dated = policies.version_date.replace("_", " ")
+    return f"Judged by the policy in force on its {dated}: {when}."
 
 
 # The self-check ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.site import NAME, PACKAGE, print_guarantee_project
-from tests.site.projects import command
+from tests.site.projects import build, command
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +47,13 @@ def test_the_command_line_speaks_of_each_span_in_the_files_words(project: Path) 
     assert said.returncode != 0
     assert "The order date (2026-03-09) is after the delivery date (2026-03-08)" in said.stderr
     assert "Traceback" not in said.stderr
+
+
+def test_an_example_is_judged_by_the_version_of_its_order_date(project: Path) -> None:
+    built = build(project)
+    assert built.returncode == 0, built.stdout + built.stderr
+    page = (project / "site" / NAME / "index.html").read_text(encoding="utf-8")
+    # The page shows the June version; the example, ordered in May, the version of its order.
+    assert "Judged by the policy in force on its order date: the version in force from " in page
+    assert "1 January 2026 until 31 May 2026" in page
+    assert "You write more than 30 days after delivery" in page
