@@ -278,11 +278,12 @@ Situation = tuple[int, ...]  # a class index per dimension
 
 
 def situation_answers(
-    dims: Sequence[Dimension], situation: Situation, dates: Dates
+    dims: Sequence[Dimension], situation: Situation, dates: Dates, date_fields: Sequence[str] = ()
 ) -> dict[str, object]:
-    """The answers (in the JSON form of the contract) that stand for a situation: every date on
-    :data:`PURCHASED`, but each span's end that many days after its start (and a span no
-    condition reads no shorter than 0 days, so its dates stay in order)."""
+    """The answers (in the JSON form of the contract) that stand for a situation: every date (the
+    file's, and ``date_fields``: every date question) on :data:`PURCHASED`, but each span's end
+    that many days after its start (and a span no condition reads no shorter than 0 days, so its
+    dates stay in order)."""
     raw: dict[str, object] = {}
     by_column = spans_by_dimension(dates)
     lengths: dict[str, int] = {}
@@ -293,7 +294,7 @@ def situation_answers(
             lengths[by_column[dim.name].name] = sample
         elif sample is not None:
             raw[dim.name] = sample
-    days = dict.fromkeys(dates.fields, PURCHASED)
+    days = dict.fromkeys([*dates.fields, *date_fields], PURCHASED)
     for _ in dates.spans:  # a chain of spans settles in as many rounds as it has spans
         for span in dates.spans:
             if span.name in lengths:
@@ -725,6 +726,8 @@ def _results(
         span = by_column.get(dim.name)
         return (span.start, span.end) if span else (dim.name,)
 
+    # A date no span reads is asked all the same: on the day every situation starts.
+    date_questions = [q.field for q in rulebook.questions if q.kind is Kind.DATE]
     field_dims: dict[str, tuple[int, ...]] = {}
     for index, dim in enumerate(dims):
         for name in fields_of(dim):
@@ -741,7 +744,7 @@ def _results(
         typed.append([])
         for index in range(len(dim.classes)):
             situation = (*first[:d], index, *first[d + 1 :])
-            raw = situation_answers(dims, situation, dates)
+            raw = situation_answers(dims, situation, dates, date_questions)
             parsed = parse_answers(
                 raw, PURCHASED + timedelta(days=10_000), policy=policy, rulebook=rulebook
             )

@@ -1260,6 +1260,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PolicyError as error:
         sys.stderr.write("".join(f"review: {problem}\n" for problem in error.problems))
         return EXIT_PROBLEM
+    except LedgerError as error:  # rules the ledger cannot tabulate: said, never a traceback
+        sys.stderr.write(f"review: {display_name(policy.policy_path)}: {error}\n")
+        return EXIT_PROBLEM
     new = ledgers.parse(text)
     try:
         today = versions.build_day()

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from policy_engine.answers import InvalidAnswers, Source
 from policy_engine.policy import PolicyError
 from policy_review import ledger as ledgers
 from tests.fixtures import print_guarantee as guarantee
@@ -195,3 +196,47 @@ def test_a_mistake_about_the_dates_is_named_at_its_line(
     found = [problem for problem in raised.value.problems if words in problem]
     assert found, raised.value.problems
     assert found[0].startswith(f"{path}:"), found
+
+
+def test_a_date_question_no_span_reads_is_asked_and_the_ledger_is_still_made(
+    tmp_path: Path,
+) -> None:
+    # The crash: a second date question made `./run review` fail with a traceback.
+    photo = (
+        "[versions.questions.photo_date]\n"
+        'question = "When did you take the photo?"\nkind = "date"\n'
+        'about = "the date you took the photo"\n\n'
+    )
+    path = edited(
+        tmp_path, "[versions.questions.request_date]", photo + "[versions.questions.request_date]"
+    )
+    policies = guarantee.read_policies(path)
+    rulebook = guarantee.RULEBOOK.for_policies(policies)
+    book = ledgers.make_book(rulebook, policies)
+    # Its verdicts are those of the file without it: no condition reads the photo's date.
+    assert [d.name for d in book.versions["2026-01-01"].dims] == ["defect", "days_since_delivery"]
+    shipped = ledgers.make_book(guarantee.RULEBOOK, guarantee.RULEBOOK.policies)
+    assert book.versions["2026-01-01"].tables == shipped.versions["2026-01-01"].tables
+    # And it is checked in its own words.
+    answers = {**asked("2026-03-01", "2026-03-08", 3), "photo_date": "2027-01-01"}
+    with pytest.raises(InvalidAnswers) as refused:
+        guarantee.check(answers, today=TODAY, policy=policies, source=Source.FORM)
+    assert refused.value.errors == [
+        {
+            "field": "photo_date",
+            "message": "The date you took the photo must be today or in the past.",
+        }
+    ]
+
+
+def test_two_spans_the_conditions_read_may_not_share_a_date(tmp_path: Path) -> None:
+    # Both read: from the order to the delivery, and from the delivery to the request.
+    path = edited(
+        tmp_path,
+        'when = { defect = "cosmetic" }',
+        'when = { defect = "cosmetic", days_to_deliver = { more_than = 60 } }',
+    )
+    policies = guarantee.read_policies(path)
+    with pytest.raises(ledgers.LedgerError) as refused:
+        ledgers.make_book(guarantee.RULEBOOK.for_policies(policies), policies)
+    assert "days_since_delivery, days_to_deliver, which share delivery_date" in str(refused.value)
