@@ -872,6 +872,8 @@ def _phrase(axis: Axis, allowed: tuple[int, ...]) -> str:
         return "requests " + " or ".join(texts)
     if axis.name == "previous_refund_requests":
         return " or ".join(texts) + " earlier refund requests"
+    if axis.name.startswith("days_"):  # a span the policy names: "days since delivery 31 or more"
+        return f"{axis.name.replace('_', ' ')} " + " or ".join(texts)
     return f"{axis.name}: " + " or ".join(texts)
 
 
