@@ -4,6 +4,7 @@ support's command line, which speaks of its spans in its file's words (issue 32)
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,37 @@ def test_an_example_is_judged_by_the_version_of_its_order_date(project: Path) ->
     assert "Judged by the policy in force on its order date: the version in force from " in page
     assert "1 January 2026 until 31 May 2026" in page
     assert "You write more than 30 days after delivery" in page
+
+
+def test_a_coming_version_that_moves_the_window_is_reviewed_in_days_since_delivery(
+    tmp_path: Path,
+) -> None:
+    copy = print_guarantee_project(tmp_path)
+    coming = date.today() + timedelta(days=10)
+    made = command(
+        copy, "policy_site.pages.versions", coming.isoformat(), "--name", NAME,
+        "--changes", "Sixty days from delivery.",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stdout + made.stderr
+    policy = copy / PACKAGE / "policy.toml"
+    policy.write_text(
+        policy.read_text(encoding="utf-8")
+        + "\n[versions.clauses.defect-in-window]\n"
+        + 'text = "The print is warped, broken or the wrong model, and you write within 60 days'
+        + ' of delivery"\n'
+        + 'when = { defect = ["warped", "broken", "wrong_model"], '
+        + "days_since_delivery = { at_most = 60 } }\n"
+        + "\n[versions.clauses.late]\n"
+        + 'text = "You write more than 60 days after delivery"\n'
+        + "when = { days_since_delivery = { more_than = 60 } }\n",
+        encoding="utf-8",
+    )
+    page = copy / "docs" / f"{NAME}.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("45 days", "60 days"), encoding="utf-8"
+    )
+    reviewed = command(copy, "policy_review.review", NAME)
+    assert "Traceback" not in reviewed.stderr, reviewed.stderr
+    assert reviewed.returncode == 1, reviewed.stdout + reviewed.stderr
+    # The situations that move, in the span's words: days 46 to 60 after delivery.
+    assert "days since delivery 46–60" in reviewed.stdout, reviewed.stdout
