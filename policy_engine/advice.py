@@ -251,9 +251,7 @@ def newer_version(newer: Policy, evaluation: Evaluation) -> str:
 
 def staff_version(policy: Policy, newer: tuple[Policy, Evaluation] | None, before: bool) -> str:
     """The same, for support staff (the CLI)."""
-    # Named by the date that picked the version (the purchase's, an order's), in staff's words.
-    dated = policy.rules.dates.version_date.removesuffix("_date").replace("_", " ")
-    which = f"the first, as the {dated} predates it" if before else f"in force on the {dated} date"
+    which = "the first, as the purchase predates it" if before else "in force on the purchase date"
     line = (
         f"Judged by the version of {long_date(policy.effective)} (last updated "
         f"{policy.last_updated}), {which}."

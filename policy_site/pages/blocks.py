@@ -355,9 +355,7 @@ def judged_by(policies: Policies, judged: Policy, page: Policy, context: Any) ->
     else:
         last = versions.until(policies, judged)
         when = f"the version in force from {since}" + (f" until {long_date(last)}" if last else "")
-    # The date that picked the version, in the policy's terms ("purchase date", "order date").
-    dated = policies.version_date.replace("_", " ")
-    return f"Judged by the policy in force on its {dated}: {when}."
+    return f"Judged by the policy in force on its purchase date: {when}."
 
 
 # The self-check ----------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from tests.browser.conftest import checked_session
 from tests.browser.invariant import DECISION, ROOT, TABLE_ANSWER, Reading, read
 from tests.browser.server import SiteServer
 from tests.browser.visitor import change, open_link, submit
-from tests.fixtures import print_guarantee as guarantee
-from tests.fixtures.site import NAME, print_guarantee_project
+from tests.fixtures import print_delivery as guarantee
+from tests.print_delivery import NAME, print_delivery_project
 from tests.site.projects import built_and_served
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ SPANS = ("days_since_delivery", "days_to_deliver")
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
-    project: Path = print_guarantee_project(tmp_path_factory.mktemp("spans"))
+    project: Path = print_delivery_project(tmp_path_factory.mktemp("spans"))
     with built_and_served(project) as server:
         yield server
 

@@ -6,7 +6,7 @@ import { test } from "node:test";
 
 import { readDates, spanDays } from "../../policy_site/shipping/assets/refund-check/dates.js";
 
-// The print guarantee's dates (tests/fixtures/print_guarantee/policy.toml).
+// The print guarantee's dates (tests/fixtures/print_delivery/policy.toml).
 const DATA = {
   clock_slack_days: 2,
   sales_started: "2024-01-01",
