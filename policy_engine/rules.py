@@ -53,20 +53,25 @@ def refund_timing(answers: Any, policy: Any) -> str:
 
 
 def timing(answers: Any, policy: Any) -> str:
-    """How long the policy's first span is (its file's first ``[spans.<name>]``: the refund
-    policy's days since purchase), next to its window: the file's [sentences] ({days} filled
-    in), or "" for a policy without them or without a span."""
+    """How long each span is, in the sentences its ``[spans.<name>]`` gives ({days} filled in);
+    a file with [sentences] (the refund policy's) says its first span in those words, and ends
+    with their window. "" for a policy that says nothing of its spans."""
+    given = REQUEST_DATE in answers.given
     said = policy.texts.sentences
-    spans = policy.rules.dates.spans
-    if not said or not spans:
-        return ""
-    days = spans[0].days(answers)
-    if REQUEST_DATE in answers.given:
-        first = said["dated_same_day"] if days == 0 else said["dated_after"]
-    else:
-        first = said["bought_today"] if days == 0 else said["bought_ago"]
-    count = f"{days:,} day{'s' if days != 1 else ''}"
-    return f"{first.replace('{days}', count)} {said['window']}"
+    parts = []
+    for index, span in enumerate(policy.rules.dates.spans):
+        days = span.days(answers)
+        if index or not said or span.sentences:
+            parts.append(span.sentence(days, given))
+            continue
+        if given:
+            first = said["dated_same_day"] if days == 0 else said["dated_after"]
+        else:
+            first = said["bought_today"] if days == 0 else said["bought_ago"]
+        parts.append(first.replace("{days}", f"{days:,} day{'s' if days != 1 else ''}"))
+    if said and parts:
+        parts.append(said["window"])
+    return " ".join(part for part in parts if part)
 
 
 @dataclass(frozen=True)

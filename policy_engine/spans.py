@@ -9,6 +9,12 @@ A policy declares, once for the whole file (not per version):
     to = "request_date"
     about = "the calendar days from the purchase to the request"
     staff = "since purchase"              # the CLI: "Day 7 since purchase"
+    # What the answer says of it ({days}: "1 day", "12 days"), all four or none: with no request
+    # date given (asked today), then with one.
+    today = "It was delivered today."
+    ago = "It was delivered {days} ago."
+    dated_same_day = "Your request is dated the day it was delivered."
+    dated_after = "Your request is dated {days} after the delivery."
 
 A span is a whole number of calendar days (day 0 when both dates are the same day), and its two
 dates must be in order: the checker refuses a ``from`` after its ``to``, in the questions' own
@@ -21,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -31,7 +37,9 @@ REQUEST_DATE = "request_date"
 DEFAULT_VERSION_DATE = "purchase_date"
 # A span counts days: its name says so, and keeps it apart from every other key of a result.
 _NAME = re.compile(r"days_[a-z0-9_]+")
-_KEYS = ("from", "to", "about", "staff")
+# What the answer says of a span: asked today (day 0, or later), then with a request date given.
+SENTENCES = ("today", "ago", "dated_same_day", "dated_after")
+_KEYS = ("from", "to", "about", "staff", *SENTENCES)
 
 Problem = Callable[[tuple[Any, ...], str], None]
 
@@ -45,6 +53,18 @@ class Span:
     end: str  # the field of the later date ("to")
     about: str  # what it is, in words (a condition's messages)
     staff: str  # after "Day 7" in the CLI ("since purchase")
+    # The answer's sentences about it, by SENTENCES' names ({days} filled in); empty: none.
+    sentences: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def sentence(self, days: int, request_given: bool) -> str:
+        """What the answer says of this span ("" when the file gives no sentences)."""
+        if not self.sentences:
+            return ""
+        if request_given:
+            said = self.sentences["dated_same_day" if days == 0 else "dated_after"]
+        else:
+            said = self.sentences["today" if days == 0 else "ago"]
+        return said.replace("{days}", f"{days:,} day{'s' if days != 1 else ''}")
 
     def days(self, answers: Any) -> int:
         """The span of ``answers`` (any object with the two dates as attributes)."""
@@ -126,11 +146,16 @@ def read_dates(
         if start == end:
             problem((*path, "to"), f"the span {name} goes from {start} to itself: name two dates")
             continue
-        words = {key: entry.get(key, "") for key in ("about", "staff")}
+        words = {key: entry.get(key, "") for key in ("about", "staff", *SENTENCES)}
         for key, text in words.items():
             if not isinstance(text, str):
                 problem((*path, key), f"{key} must be words in quotes")
                 wrong = True
+        given = [key for key in SENTENCES if words[key]]
+        if given and len(given) != len(SENTENCES):
+            missing = ", ".join(key for key in SENTENCES if key not in given)
+            problem(path, f"the span {name} gives some of its sentences: add {missing} too")
+            wrong = True
         if wrong:
             continue
         spans.append(
@@ -140,6 +165,7 @@ def read_dates(
                 end,
                 str(words["about"]) or f"the calendar days from {start} to {end}",
                 str(words["staff"]) or f"since {start.removesuffix('_date').replace('_', ' ')}",
+                {key: str(words[key]) for key in given},
             )
         )
     return Dates(version_date, tuple(spans))
@@ -150,16 +176,16 @@ def check_fields(
 ) -> None:
     """Every field the file's dates name is a date question of the version (``is_date``: its
     questions, by field, whether each is a date); the problem is reported at ``at``."""
-    for field in dates.fields:
-        if field not in is_date:
+    for name in dates.fields:
+        if name not in is_date:
             problem(
                 at,
-                f"the policy's dates name {field} (its version_date or a span), which this "
-                f"version does not ask: add a section [versions.questions.{field}] with "
+                f"the policy's dates name {name} (its version_date or a span), which this "
+                f"version does not ask: add a section [versions.questions.{name}] with "
                 'kind = "date"',
             )
-        elif not is_date[field]:
-            problem((*at, field), f'{field} is one of the policy\'s dates: kind = "date"')
+        elif not is_date[name]:
+            problem((*at, name), f'{name} is one of the policy\'s dates: kind = "date"')
 
 
 _EXAMPLE = (
@@ -167,4 +193,12 @@ _EXAMPLE = (
     'about = "the days from delivery to the request"'
 )
 
-__all__ = ["DEFAULT_VERSION_DATE", "REQUEST_DATE", "Dates", "Span", "check_fields", "read_dates"]
+__all__ = [
+    "DEFAULT_VERSION_DATE",
+    "REQUEST_DATE",
+    "SENTENCES",
+    "Dates",
+    "Span",
+    "check_fields",
+    "read_dates",
+]

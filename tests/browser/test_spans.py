@@ -98,6 +98,8 @@ def test_the_quick_answer_and_the_checker_agree_as_the_dates_change(
         assert submit(page) == "result"
         said = assert_all_agree(page)
         assert (said["verdict"], said["days_since_delivery"]) == ("likely_not_eligible", 31)
+        # The checker's sentence about the span, in the file's words.
+        assert read(page).timing == "Your request is dated 31 days after the delivery."
         expect(page.locator(f"{ROOT} [data-list=clauses]")).to_contain_text(
             "You write more than 30 days after delivery"
         )

@@ -54,6 +54,8 @@ def test_the_window_runs_from_the_delivery_day_30_in_and_day_31_out() -> None:
     on_day_31 = judged(asked("2026-03-01", "2026-03-08", 31))
     assert (on_day_31["verdict"], on_day_31["days_since_delivery"]) == ("likely_not_eligible", 31)
     assert [c["id"] for c in on_day_31["clauses"]] == ["late"]
+    # What the answer says of the span, in the file's words.
+    assert on_day_31["timing"] == "Your request is dated 31 days after the delivery."
     # Each span the policy names is in the result, by its name.
     assert on_day_31["days_to_deliver"] == 7
     assert "days_since_purchase" not in on_day_31
@@ -120,6 +122,11 @@ def test_a_delivery_a_day_ahead_is_the_customers_today_in_a_zone_ahead() -> None
     reply = judged(asked("2026-11-20", tomorrow))
     assert reply["days_since_delivery"] == 0
     assert reply["checked"]["date"] == tomorrow
+    # Asked today (no request date given): "It was delivered today."
+    today = judged(asked("2026-11-20", TODAY.isoformat()))
+    assert today["timing"] == "It was delivered today."
+    later = judged(asked("2026-11-20", "2026-11-24"))
+    assert later["timing"] == "It was delivered 11 days ago."
 
 
 def test_the_ledger_records_each_span_a_condition_reads_with_classes_around_its_numbers() -> None:
@@ -180,12 +187,25 @@ def edited(tmp_path: Path, old: str, new: str) -> Path:
             "within is not a line of a span; it has from, to, about, staff",
         ),
         (
+            'ago = "It was delivered {days} ago."\n',
+            "",
+            "the span days_since_delivery gives some of its sentences: add ago too",
+        ),
+        (
             "days_since_delivery = { more_than = 30 }",
             "days_since_delivry = { more_than = 30 }",
             "Did you mean days_since_delivery?",
         ),
     ],
-    ids=["unknown date", "not a date", "span name", "version date", "unknown line", "typo"],
+    ids=[
+        "unknown date",
+        "not a date",
+        "span name",
+        "version date",
+        "unknown line",
+        "some sentences",
+        "typo",
+    ],
 )
 def test_a_mistake_about_the_dates_is_named_at_its_line(
     tmp_path: Path, old: str, new: str, words: str
