@@ -178,12 +178,13 @@ def check_fields(
     questions, by field, whether each is a date); the problem is reported at ``at``."""
     for name in dates.fields:
         if name not in is_date:
-            problem(
-                at,
-                f"the policy's dates name {name} (its version_date or a span), which this "
-                f"version does not ask: add a section [versions.questions.{name}] with "
-                'kind = "date"',
+            why = (
+                "every policy asks the date of the request (the page fills it in)"
+                if name == REQUEST_DATE
+                else f"the policy's dates name {name} (its version_date or a span), which this "
+                "version does not ask"
             )
+            problem(at, f'{why}: add a section [versions.questions.{name}] with kind = "date"')
         elif not is_date[name]:
             problem((*at, name), f'{name} is one of the policy\'s dates: kind = "date"')
 
