@@ -376,7 +376,8 @@ def _check_dates(
 ) -> None:
     """The dates held to today, to the day sales started and to each other: no date given is
     after today (give or take the time zones), and each span the policy names has its two dates
-    in order (the purchase not after the request, the delivery not after the request)."""
+    in order (the purchase not after the request, the delivery not after the request), as does
+    the version date and the request date (:attr:`Dates.in_order`)."""
     say = reader.say
     latest = today + _CLOCK_SLACK
     by_field = {question.field: question for question in questions}
@@ -398,14 +399,14 @@ def _check_dates(
             and value < policy.sales_started
         ):
             reader.fail(question.field, say.before_sales(question, value, policy))
-    for span in policy.rules.dates.spans:
-        start, end = values.get(span.start), values.get(span.end)
+    for first, then in policy.rules.dates.in_order:
+        start, end = values.get(first), values.get(then)
         if not (isinstance(start, date) and isinstance(end, date) and end < start):
             continue
-        later = by_field.get(span.end)
-        if span.end == REQUEST_DATE and REQUEST_DATE not in given:
+        later = by_field.get(then)
+        if then == REQUEST_DATE and REQUEST_DATE not in given:
             later = None  # the request is today's: "must be today or in the past"
-        reader.fail(span.start, say.dated_later(by_field[span.start], start, later, end))
+        reader.fail(first, say.dated_later(by_field[first], start, later, end))
 
 
 def _date_name(question: Question) -> str:

@@ -85,6 +85,16 @@ class Dates:
         return {span.name: span for span in self.spans}
 
     @property
+    def in_order(self) -> tuple[tuple[str, str], ...]:
+        """The pairs of dates that must be in order (the first on or before the second): each
+        span's, and the version date's before the request's, which holds for every policy (a
+        case is asked about after it happened) whether or not a span says so."""
+        pairs = [(span.start, span.end) for span in self.spans]
+        if (self.version_date, REQUEST_DATE) not in pairs:
+            pairs.append((self.version_date, REQUEST_DATE))
+        return tuple(pairs)
+
+    @property
     def fields(self) -> tuple[str, ...]:
         """Every date field the file's dates name (the version date first)."""
         named = [self.version_date, REQUEST_DATE]

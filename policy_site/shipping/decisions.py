@@ -134,6 +134,9 @@ def decision_data(rulebook: Rulebook, policies: Policies, book: Book) -> dict[st
             {"name": s.name, "from": s.start, "to": s.end, "dim": span_dimension(s)}
             for s in policies.dates.spans
         ],
+        # The dates that must be in order: each span's, and the version date's before the
+        # request's (policy_engine.spans.Dates.in_order).
+        "in_order": [list(pair) for pair in policies.dates.in_order],
         "sales_started": first.sales_started.isoformat(),
         "support_email": first.support_email,
         "max_count": MAX_COUNT,

@@ -260,3 +260,25 @@ def test_two_spans_the_conditions_read_may_not_share_a_date(tmp_path: Path) -> N
     with pytest.raises(ledgers.LedgerError) as refused:
         ledgers.make_book(guarantee.RULEBOOK.for_policies(policies), policies)
     assert "days_since_delivery, days_to_deliver, which share delivery_date" in str(refused.value)
+
+
+def test_the_version_date_is_never_after_the_request_even_without_a_span_saying_so(
+    tmp_path: Path,
+) -> None:
+    # The order-to-delivery span gone: nothing declares the order's place among the dates but
+    # the version date itself, which every case has before its request.
+    text = FIXTURE.read_text(encoding="utf-8")
+    start = text.index("[spans.days_to_deliver]")
+    end = text.index("[[versions]]")
+    path = tmp_path / "policy.toml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    policies = guarantee.read_policies(path)
+    answers = asked("2026-03-10", "2026-03-05", 3)  # ordered after the request of 8 March
+    with pytest.raises(InvalidAnswers) as refused:
+        guarantee.check(answers, today=TODAY, policy=policies, source=Source.FORM)
+    assert refused.value.errors == [
+        {
+            "field": "order_date",
+            "message": "The date you ordered it must be on or before the date of your request.",
+        }
+    ]

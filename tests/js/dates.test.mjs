@@ -15,6 +15,7 @@ const DATA = {
     { name: "days_since_delivery", from: "delivery_date", to: "request_date", dim: "days_since_delivery" },
     { name: "days_to_deliver", from: "order_date", to: "delivery_date", dim: "days_to_deliver" },
   ],
+  in_order: [["delivery_date", "request_date"], ["order_date", "delivery_date"], ["order_date", "request_date"]],
 };
 
 function read(values, today = "2026-12-05", source = "link") {

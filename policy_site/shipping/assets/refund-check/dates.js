@@ -72,8 +72,8 @@ export function readDates(data, values, given, today, source) {
     if (field === REQUEST && !requestGiven) continue;
     if (day > latest || day < started) return null;
   }
-  for (const span of data.spans) {
-    if (span.from in days && span.to in days && days[span.to] < days[span.from]) return null;
+  for (const [first, then] of data.in_order) {
+    if (first in days && then in days && days[then] < days[first]) return null;
   }
   return days;
 }
