@@ -199,9 +199,9 @@ class _Blank(dict[str, str]):
 
 
 def email_slots(rulebook: Rulebook, answers: BaseAnswers) -> dict[str, str]:
-    """The answers the email names, by slot: the purchase date as "bought", and the rulebook's
-    own (its option's words, or its value with spaces)."""
-    slots = {"bought": long_date(getattr(answers, "purchase_date"))}  # noqa: B009
+    """The answers the email names, by slot: the version date (the refund policy's purchase date)
+    as "bought", and the rulebook's own (its option's words, or its value with spaces)."""
+    slots = {"bought": long_date(getattr(answers, rulebook.policies.version_date))}
     values = {field: answer_text(value) for field, value in answers.to_json().items()}
     for slot, (field, form) in rulebook.email_slots.items():
         text = values.get(field, "")
@@ -216,7 +216,7 @@ def answer_lines(lines: EmailLines, rulebook: Rulebook, answers: BaseAnswers) ->
     if not lines.answer_lines:
         return [_recap_line(line, email=True) for line in recap(rulebook, answers)]
     shown = shown_answers(answers, rulebook.questions)
-    fields = {"bought": "purchase_date"} | {
+    fields = {"bought": rulebook.policies.version_date} | {
         slot: field for slot, (field, _) in rulebook.email_slots.items()
     }
     slots = email_slots(rulebook, answers)

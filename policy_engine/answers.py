@@ -34,6 +34,7 @@ from policy_engine.questions import (
     NotAnAnswer,
     Question,
 )
+from policy_engine.spans import REQUEST_DATE
 
 # Field names and values from untrusted input are quoted back shortened, never in full.
 _QUOTE_LIMIT = 40
@@ -188,25 +189,37 @@ class _Messages:
             "was left out. Check your answers below, then press “Check my answers”."
         )
 
-    def bought_later(self, purchased: date, requested: date, request_given: bool) -> str:
+    def dated_later(
+        self, question: Question, value: date, later: Question | None, later_value: date
+    ) -> str:
+        """``question``'s date is after ``later``'s (a span's two dates out of order), or after
+        today (``later`` None, ``later_value`` today), in the questions' own words."""
+        name = _date_name(question)
         if self.source is Source.STAFF:
-            when = "the request date" if request_given else "today"
+            when = f"the {_date_name(later)}" if later else "today"
             return (
-                f"The purchase date ({purchased.isoformat()}) is after {when} "
-                f"({requested.isoformat()}): check the dates."
+                f"The {name} ({value.isoformat()}) is after {when} "
+                f"({later_value.isoformat()}): check the dates."
             )
         if self.source is Source.LINK:
             # Whoever opens a link reads this: the customer, or support days later.
-            when = "the date of the request it carries" if request_given else "today"
+            if later is None:
+                when = "today"
+            elif later.field == REQUEST_DATE:
+                when = "the date of the request it carries"
+            else:
+                when = f"its {_date_name(later)}"
             return (
-                f"This link's purchase date, {long_date(purchased)}, is after {when}, "
-                f"{long_date(requested)}. Check the dates below."
+                f"This link's {name}, {long_date(value)}, is after {when}, "
+                f"{long_date(later_value)}. Check the dates below."
             )
-        if request_given:
-            return "The date you bought it must be on or before the date of your request."
-        return "The date you bought it must be today or in the past."
+        about = question.about[:1].upper() + question.about[1:]
+        if later is not None:
+            return f"{about} must be on or before {later.about}."
+        return f"{about} must be today or in the past."
 
     def before_sales(self, question: Question, value: date, policy: Policy) -> str:
+        """A date before the day sales started (a typing slip)."""
         started = policy.sales_started
         if self.source is Source.STAFF:
             return (
@@ -310,9 +323,9 @@ def read_answers(
     given = frozenset(field for field in by_field if raw.get(field) is not None)
     text = {field: answer_text(raw[field]) for field in raw if isinstance(field, str)}
     values: dict[str, Any] = {}
-    bought = text.get("purchase_date", "")
     for question in questions:
-        if question.asked_from and bought < question.asked_from:
+        # Compared with the date that picks the version (the purchase's, the order's).
+        if question.asked_from and text.get(question.asked_by, "") < question.asked_from:
             # A question a later version added: a purchase before it is judged without it.
             values[question.field] = None
             given = given - {question.field}
@@ -331,18 +344,20 @@ def read_answers(
         else:
             values[question.field] = question.default_answer(today)
 
-    purchase_date = values.get("purchase_date")
-    if (
-        source is not Source.FORM
-        and "request_date" not in given
-        and isinstance(purchase_date, date)
-        and today < purchase_date <= today + _CLOCK_SLACK
-    ):
-        # A purchase dated after the reader's today, within the clock slack, was the customer's
-        # today in a zone ahead of the reader's: the request is dated that day, not before it,
-        # and said (the result, its link and the page show the day it was judged as of).
-        values["request_date"] = purchase_date
-        given = given | {"request_date"}
+    ahead = [
+        value
+        for question in questions
+        if question.kind is Kind.DATE and question.field != REQUEST_DATE
+        for value in [values.get(question.field)]
+        if isinstance(value, date) and today < value <= today + _CLOCK_SLACK
+    ]
+    if source is not Source.FORM and REQUEST_DATE not in given and ahead:
+        # A date after the reader's today (a purchase, a delivery), within the clock slack, was
+        # the customer's today in a zone ahead of the reader's: the request is dated that day,
+        # not before it, and said (the result, its link and the page show the day it was judged
+        # as of).
+        values[REQUEST_DATE] = max(ahead)
+        given = given | {REQUEST_DATE}
     _check_dates(reader, values, given, today, policy, questions)
     if reader.errors:
         order = {field: index for index, field in enumerate(by_field)}
@@ -359,17 +374,22 @@ def _check_dates(
     policy: Policy,
     questions: Sequence[Question],
 ) -> None:
-    """The dates held to today, to the day sales started and to each other: the purchase is not
-    after the request, and neither is after today (give or take the time zones)."""
+    """The dates held to today, to the day sales started and to each other: no date given is
+    after today (give or take the time zones), and each span the policy names has its two dates
+    in order (the purchase not after the request, the delivery not after the request), as does
+    the version date and the request date (:attr:`Dates.in_order`)."""
     say = reader.say
-    purchase_date = values.get("purchase_date")
-    request_date = values.get("request_date")
-    request_given = "request_date" in given
     latest = today + _CLOCK_SLACK
-    if isinstance(purchase_date, date) and purchase_date > latest:
-        reader.fail("purchase_date", say.bought_later(purchase_date, today, False))
-    if isinstance(request_date, date) and request_given and request_date > latest:
-        reader.fail("request_date", say.request_later(request_date, today))
+    by_field = {question.field: question for question in questions}
+    for question in questions:
+        value = values.get(question.field)
+        if question.kind is not Kind.DATE or not isinstance(value, date) or value <= latest:
+            continue
+        if question.field == REQUEST_DATE:
+            if question.field in given:
+                reader.fail(question.field, say.request_later(value, today))
+        else:
+            reader.fail(question.field, say.dated_later(question, value, None, today))
     for question in questions:
         value = values.get(question.field)
         if (
@@ -379,12 +399,19 @@ def _check_dates(
             and value < policy.sales_started
         ):
             reader.fail(question.field, say.before_sales(question, value, policy))
-    if (
-        isinstance(purchase_date, date)
-        and isinstance(request_date, date)
-        and request_date < purchase_date
-    ):
-        reader.fail("purchase_date", say.bought_later(purchase_date, request_date, request_given))
+    for first, then in policy.rules.dates.in_order:
+        start, end = values.get(first), values.get(then)
+        if not (isinstance(start, date) and isinstance(end, date) and end < start):
+            continue
+        later = by_field.get(then)
+        if then == REQUEST_DATE and REQUEST_DATE not in given:
+            later = None  # the request is today's: "must be today or in the past"
+        reader.fail(first, say.dated_later(by_field[first], start, later, end))
+
+
+def _date_name(question: Question) -> str:
+    """A date question as staff name it: its field in words ("purchase date")."""
+    return question.field.replace("_", " ")
 
 
 def parse_answers(

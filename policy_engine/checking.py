@@ -32,6 +32,7 @@ from policy_engine.policy import read_policies as read_policy_file
 from policy_engine.questions import Asker, Kind, json_number
 from policy_engine.result import Result
 from policy_engine.rules import Rulebook
+from policy_engine.spans import REQUEST_DATE
 
 
 class PolicyChecker:
@@ -100,8 +101,9 @@ class PolicyChecker:
             if isinstance(answers, BaseAnswers)
             else parse_answers(answers, today, source, policy=policies.latest, rulebook=rulebook)
         )
-        purchased: date = getattr(parsed, "purchase_date")  # noqa: B009
-        requested: date = getattr(parsed, "request_date")  # noqa: B009
+        # The date the file names (the purchase's, an order's) picks the version that judges.
+        purchased: date = getattr(parsed, policies.version_date)
+        requested: date = getattr(parsed, REQUEST_DATE)
         version = policies.in_force(purchased)
         evaluation = rulebook.evaluate(parsed, version)
         newer = None
@@ -113,9 +115,9 @@ class PolicyChecker:
         # Answers judged on another day than the reader's today (a link carries the day the
         # customer asked): that day's verdict stands; what today's would be is said beside it.
         today_would = None
-        if "request_date" in parsed.given and requested != today and purchased <= today:
+        if REQUEST_DATE in parsed.given and requested != today and purchased <= today:
             # Every policy's answers have a request date (the rulebook checks it).
-            changes: dict[str, Any] = {"request_date": today}
+            changes: dict[str, Any] = {REQUEST_DATE: today}
             as_of_today = replace(parsed, **changes)
             other = rulebook.evaluate(as_of_today, version)
             if other.verdict != evaluation.verdict:
@@ -171,9 +173,11 @@ class PolicyChecker:
         asked = bought + timedelta(days=2)
         answers: dict[str, str] = {}
         for question in self.rulebook.questions:
-            if question.field == "purchase_date":
+            if question.field == REQUEST_DATE:
+                answers[question.field] = asked.isoformat()
+            elif question.kind is Kind.DATE and question.default is None:
                 answers[question.field] = bought.isoformat()
-            elif question.field == "request_date":
+            elif question.field == REQUEST_DATE:
                 answers[question.field] = asked.isoformat()
             elif question.asker is Asker.SUPPORT:
                 continue

@@ -39,7 +39,7 @@ from policy_engine.answers import (
     typed_value,
 )
 from policy_engine.checking import PolicyChecker
-from policy_engine.policy import PolicyError, long_date
+from policy_engine.policy import PolicyError, long_date, parameters_of
 from policy_engine.questions import Asker, Kind, Question, json_number
 from policy_engine.result import Result
 from policy_engine.words import PolicyWords
@@ -166,13 +166,7 @@ def _readable(result: Result, link: str | None, from_link: bool = False) -> str:
     lines = [f"{result.label} ({result.verdict})", result.staff_summary]
     if from_link:
         lines += _judged_day(result)
-    window = getattr(result.policy, "refund_window_days", None)
-    within = f" (refund window: {window} days)" if window is not None else ""
-    lines += [
-        "",
-        f"Day {result.days_since_purchase} since purchase{within}.",
-        result.staff_version,
-    ]
+    lines += ["", *_span_lines(result), result.staff_version]
     if result.clauses:
         lines += ["", "Clauses that apply:"]
         for clause in result.clauses:
@@ -197,6 +191,22 @@ def _readable(result: Result, link: str | None, from_link: bool = False) -> str:
     if link:
         lines += ["", f"Pre-filled self-check: {link.split('#')[0]}{result.link}"]
     return "\n".join(lines) + "\n"
+
+
+def _span_lines(result: Result) -> list[str]:
+    """One line per span the policy names, in its file's words, with the values compared with
+    it: "Day 7 since purchase (refund window: 7 days)."."""
+    lines = []
+    for span in result.policy.rules.dates.spans:
+        windows = [
+            f"{parameter.label[:1].lower()}{parameter.label[1:]}: "
+            f"{getattr(result.policy, parameter.name)} {parameter.unit}"
+            for parameter in parameters_of(result.policy)
+            if parameter.compared_with == span.name
+        ]
+        within = f" ({'; '.join(windows)})" if windows else ""
+        lines.append(f"Day {span.days(result.answers)} {span.staff}{within}.")
+    return lines
 
 
 def link_query(link: str) -> str | None:

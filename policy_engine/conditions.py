@@ -12,8 +12,9 @@ A condition is a TOML table whose keys name answers, and whose values say what t
 Every part of a table must hold. ``any_of = [{…}, {…}]`` holds when one of its tables does,
 ``all_of`` when each does, and ``not = {…}`` when its table does not. A comparison (``at_most``,
 ``at_least``, ``less_than``, ``more_than``) takes a whole number or the name of one of the
-policy's values; it applies to counts and to the spans the engine knows (``days_since_purchase``:
-calendar days from purchase to request, day 0 the purchase day).
+policy's values; it applies to counts and to the spans the policy names (``[spans.<name>]`` in its
+file, :mod:`policy_engine.spans`: calendar days from one date answer to another, day 0 the same
+day). The engine knows no span of its own.
 
 An answer the customer left "unsure" is none of the options a condition names: the rules try each
 possible value in its place (:meth:`policy_engine.rules.Rulebook.evaluate`), the notes read it as
@@ -33,9 +34,8 @@ from typing import Any
 
 from policy_engine.model import UNSURE
 from policy_engine.questions import Kind, Question
+from policy_engine.spans import Span
 
-# The spans the engine computes from the answers' dates, by name: what each is, in words.
-SPANS = {"days_since_purchase": "the calendar days from the purchase to the request"}
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "at_most": operator.le,
     "at_least": operator.ge,
@@ -57,8 +57,11 @@ class Condition:
 
     test: Callable[[Any, Any], bool]
     text: str
-    answers: frozenset[str]  # the answers it reads
+    answers: frozenset[str]  # the answers it reads (a span's: its two dates)
     values: frozenset[str]  # the policy's values it reads
+    spans: frozenset[str] = frozenset()  # the spans it reads, by name
+    # The whole numbers it compares an answer or a span with, as written (the ledger's classes).
+    numbers: frozenset[tuple[str, int]] = frozenset()
 
     def holds(self, answers: Any, policy: Any) -> bool:
         return self.test(answers, policy)
@@ -74,11 +77,13 @@ def parse(
     values: Mapping[str, str],
     problem: Problem,
     predicates: Mapping[str, Callable[[Any, Any], bool]] | None = None,
+    spans: Mapping[str, Span] | None = None,
 ) -> Condition | None:
     """The condition written at ``path`` (a TOML table), checked against the version's
-    ``questions`` (by field), its ``values`` (name -> kind: "days", "count", …) and its
-    ``predicates`` (name -> function). Each mistake goes to ``problem``; None when there was one."""
-    parser = _Parser(questions, values, problem, predicates or {})
+    ``questions`` (by field), its ``values`` (name -> kind: "days", "count", …), its
+    ``predicates`` (name -> function) and the file's ``spans`` (by name). Each mistake goes to
+    ``problem``; None when there was one."""
+    parser = _Parser(questions, values, problem, predicates or {}, spans or {})
     made = parser.table(given, path)
     return None if parser.failed or made is None else made
 
@@ -90,7 +95,9 @@ class _Parser:
         values: Mapping[str, str],
         problem: Problem,
         predicates: Mapping[str, Callable[[Any, Any], bool]],
+        spans: Mapping[str, Span],
     ) -> None:
+        self.spans = spans
         self.questions = questions
         self.values = values
         self.predicates = predicates
@@ -103,7 +110,7 @@ class _Parser:
 
     def names(self) -> str:
         asked = [q.field for q in self.questions.values() if q.kind is not Kind.DATE]
-        return ", ".join([*asked, *SPANS])
+        return ", ".join([*asked, *self.spans])
 
     def table(self, given: object, path: tuple[Any, ...]) -> Condition | None:
         if not isinstance(given, dict) or not given:
@@ -124,13 +131,13 @@ class _Parser:
             return self.group(key, value, path)
         if key == PREDICATE:
             return self.predicate(value, path)
-        if key in SPANS:
+        if key in self.spans:
             return self.compare(key, None, value, path)
         question = self.questions.get(key)
         if question is None or question.kind is Kind.DATE:
             from policy_engine.policy import closest
 
-            close = closest(key, [*self.questions, *SPANS, *GROUPS])
+            close = closest(key, [*self.questions, *self.spans, *GROUPS])
             hint = f" Did you mean {close}?" if close else ""
             self.fail(
                 path,
@@ -167,6 +174,8 @@ class _Parser:
                 f"not = {inner.text}",
                 inner.answers,
                 inner.values,
+                inner.spans,
+                inner.numbers,
             )
         if not isinstance(value, list) or not value:
             self.fail(path, f"{key} must be a list of conditions, like {key} = [{{ … }}, {{ … }}]")
@@ -181,8 +190,7 @@ class _Parser:
         return Condition(
             lambda answers, policy: any(test(answers, policy) for test in tests),
             f"any_of = [{', '.join(c.text for c in conditions)}]",
-            frozenset().union(*(c.answers for c in conditions)),
-            frozenset().union(*(c.values for c in conditions)),
+            *_unions(conditions),
         )
 
     def options(self, question: Question, value: object, path: tuple[Any, ...]) -> Condition | None:
@@ -222,12 +230,9 @@ class _Parser:
     def compare(
         self, key: str, question: Question | None, value: object, path: tuple[Any, ...]
     ) -> Condition | None:
-        what = SPANS.get(key) or f"the answer to “{question.label if question else key}”"
-        example = (
-            f'{key} = {{ at_most = "refund_window_days" }}'
-            if question is None
-            else (f"{key} = {{ at_least = 2 }}")
-        )
+        span = self.spans.get(key)
+        what = span.about if span else f"the answer to “{question.label if question else key}”"
+        example = f"{key} = {{ {'at_most = 30' if question is None else 'at_least = 2'} }}"
         if not isinstance(value, dict) or not value or set(value) - set(COMPARISONS):
             self.fail(
                 path,
@@ -236,17 +241,21 @@ class _Parser:
             )
             return None
         tests: list[Callable[[Any, Any], bool]] = []
+        # A span is counted from its two dates (so what it reads is those two answers).
+        measure: Callable[[Any], int] = span.days if span else _count(key)
         read_values: set[str] = set()
+        literals: set[tuple[str, int]] = set()
         texts = []
         for name, operand in value.items():
             compare = COMPARISONS[name]
             if isinstance(operand, int) and not isinstance(operand, bool):
                 number = operand
-                tests.append(_against_number(compare, key, number))
+                tests.append(_against_number(compare, measure, number))
+                literals.add((key, number))
                 texts.append(f"{name} = {number}")
             elif isinstance(operand, str) and self.values.get(operand) in ("days", "count"):
                 read_values.add(operand)
-                tests.append(_against_value(compare, key, operand))
+                tests.append(_against_value(compare, measure, operand))
                 texts.append(f'{name} = "{operand}"')
             else:
                 numbers = [n for n, kind in self.values.items() if kind in ("days", "count")]
@@ -259,22 +268,24 @@ class _Parser:
         return Condition(
             lambda a, p: all(test(a, p) for test in tests),
             f"{key} = {{ {', '.join(texts)} }}",
-            frozenset({key}),
+            frozenset({span.start, span.end} if span else {key}),
             frozenset(read_values),
+            frozenset({key} if span else ()),
+            frozenset(literals),
         )
 
 
 def _against_number(
-    compare: Callable[[Any, Any], bool], key: str, number: int
+    compare: Callable[[Any, Any], bool], measure: Callable[[Any], int], number: int
 ) -> Callable[[Any, Any], bool]:
-    return lambda answers, policy: compare(_measure(answers, key), number)
+    return lambda answers, policy: compare(measure(answers), number)
 
 
 def _against_value(
-    compare: Callable[[Any, Any], bool], key: str, name: str
+    compare: Callable[[Any, Any], bool], measure: Callable[[Any], int], name: str
 ) -> Callable[[Any, Any], bool]:
     # The value is read from the version each time (the ledger notes which values are read).
-    return lambda answers, policy: compare(_measure(answers, key), getattr(policy, name))
+    return lambda answers, policy: compare(measure(answers), getattr(policy, name))
 
 
 def _all(conditions: Sequence[Condition]) -> Condition:
@@ -284,8 +295,19 @@ def _all(conditions: Sequence[Condition]) -> Condition:
     return Condition(
         lambda answers, policy: all(test(answers, policy) for test in tests),
         "{ " + ", ".join(c.text for c in conditions) + " }",
+        *_unions(conditions),
+    )
+
+
+def _unions(
+    conditions: Sequence[Condition],
+) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[tuple[str, int]]]:
+    """What several conditions read, together: answers, values, spans and numbers."""
+    return (
         frozenset().union(*(c.answers for c in conditions)),
         frozenset().union(*(c.values for c in conditions)),
+        frozenset().union(*(c.spans for c in conditions)),
+        frozenset().union(*(c.numbers for c in conditions)),
     )
 
 
@@ -293,10 +315,13 @@ def _answer(answers: Any, field: str) -> object:
     return getattr(answers, field)
 
 
-def _measure(answers: Any, key: str) -> int:
-    value = getattr(answers, key)
-    # A count not given (support's answer left out) is none.
-    return value if isinstance(value, int) else 0
+def _count(key: str) -> Callable[[Any], int]:
+    def measure(answers: Any) -> int:
+        value = getattr(answers, key)
+        # A count not given (support's answer left out) is none.
+        return value if isinstance(value, int) else 0
+
+    return measure
 
 
 def _option_text(value: object) -> str | None:
@@ -320,4 +345,4 @@ def _as_written(value: object) -> str:
     return str(value)
 
 
-__all__ = ["ALWAYS", "COMPARISONS", "SPANS", "UNSURE", "Condition", "parse"]
+__all__ = ["ALWAYS", "COMPARISONS", "UNSURE", "Condition", "parse"]

@@ -11,6 +11,8 @@ from datetime import date
 from enum import Enum
 from typing import Any, Self
 
+from policy_engine.spans import Span
+
 
 class Unsure(Enum):
     """The customer does not know the answer to a yes/no question."""
@@ -28,20 +30,14 @@ class BaseAnswers:
 
     Each policy declares its answers as a frozen, keyword-only dataclass that subclasses this one,
     with one field per question (its rulebook checks them against each other), or lets its
-    rulebook make one from its questions (:func:`answers_class`). Every policy has a purchase
-    date, which decides the version that judges it, and a request date.
+    rulebook make one from its questions (:func:`answers_class`). Every policy has a request
+    date, and a date that decides the version that judges it (its file's ``version_date``); the
+    spans its file names are read as attributes too (``answers.days_since_delivery``).
     """
 
     # The answers that were given rather than left to the contract's defaults. Only the wording
     # reads it (what the email lists, what a link carries), never a rule.
     given: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
-
-    @property
-    def days_since_purchase(self) -> int:
-        """Calendar days from purchase to request: a request on the purchase day is day 0."""
-        purchased: date = getattr(self, "purchase_date")  # noqa: B009 (declared by each policy)
-        requested: date = getattr(self, "request_date")  # noqa: B009
-        return (requested - purchased).days
 
     def unsure_fields(self, possible: Mapping[str, tuple[object, ...]]) -> list[str]:
         """The answers left as "unsure" that the rules depend on, in question order.
@@ -76,15 +72,20 @@ class BaseAnswers:
         return out
 
 
-def answers_class(name: str, answer_fields: Sequence[str]) -> type[BaseAnswers]:
+def answers_class(
+    name: str, answer_fields: Sequence[str], spans: Sequence[Span] = ()
+) -> type[BaseAnswers]:
     """A policy's answers made from its questions' fields: each field holds the typed answer its
     question reads, None for a question the version in force does not ask (or support's answer
-    not given)."""
+    not given). Each of ``spans`` is a read-only attribute of its name, counted from its dates (so
+    a predicate reads ``answers.days_since_purchase`` as a condition does)."""
+    namespace = {span.name: property(span.days, doc=span.about) for span in spans}
     made: type[BaseAnswers] = make_dataclass(
         name,
         [(answer_field, Any, field(default=None)) for answer_field in answer_fields],
         bases=(BaseAnswers,),
         frozen=True,
         kw_only=True,
+        namespace=namespace,
     )
     return made

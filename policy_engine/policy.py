@@ -25,6 +25,7 @@ from typing import Any, cast
 
 from policy_engine import texts as outcome_texts
 from policy_engine import version_rules
+from policy_engine.spans import Dates, read_dates
 from policy_engine.summary import SummaryLayout, check_summary, read_summary
 from policy_engine.texts import OutcomeIds, OutcomeTexts
 from policy_engine.version_rules import VersionRules
@@ -285,6 +286,17 @@ class Policies:
 
     versions: tuple[Policy, ...]
     source: str = "policy.toml"
+
+    @property
+    def dates(self) -> Dates:
+        """The file's dates: the date question that picks the version, and the spans it names
+        (every version's rules carry them)."""
+        return self.versions[0].rules.dates if self.versions else Dates()
+
+    @property
+    def version_date(self) -> str:
+        """The date answer whose day picks the version that judges a case."""
+        return self.dates.version_date
 
     def in_force(self, day: date) -> Policy:
         """The version in force on ``day``; before the first version, the first."""
@@ -548,6 +560,8 @@ FILE_SECTIONS = (
     "sentences",
     "summary",
     "words",
+    "spans",
+    "version_date",
 )
 
 
@@ -601,6 +615,7 @@ class _Reader:
             self.data, self.outcome_ids.sentences, self.problem, self.misplaced
         )
         self.words = read_words(self.data.get("words"), self.problem)
+        self.dates = read_dates(self.data, self.problem, self.misplaced)
         for key in self.data:
             if key in shared or key in file_names or key in ("versions", *FILE_SECTIONS):
                 continue
@@ -678,7 +693,14 @@ class _Reader:
             previous = effective or previous
             resolved.update(own)
             rules = version_rules.read_version_rules(
-                table, at, rules_written, index == 0, kinds, self.problem, self.decision.effects
+                table,
+                at,
+                rules_written,
+                index == 0,
+                kinds,
+                self.problem,
+                self.decision.effects,
+                self.dates,
             )
             clause_ids = tuple(rules_written.clauses)
             ids = (

@@ -79,6 +79,9 @@ class Question:
     # The day (ISO) from which purchases are asked it: the first version that asks it took effect
     # then ("": every version asks it). A purchase before it is judged without it.
     asked_from: str = ""
+    # The date answer that day is compared with: the policy's version date (its file's
+    # ``version_date``, the refund policy's purchase date).
+    asked_by: str = "purchase_date"
 
     @property
     def asked(self) -> bool:
@@ -93,7 +96,7 @@ class Question:
 
     def shown(self, answers: dict[str, str]) -> bool:
         """Whether the form asks this question, given the other answers (as text)."""
-        if self.asked_from and str(answers.get("purchase_date", "")) < self.asked_from:
+        if self.asked_from and str(answers.get(self.asked_by, "")) < self.asked_from:
             return False
         return all(answers.get(field, "") in allowed for field, allowed in self.shown_when)
 

@@ -54,9 +54,9 @@ class Result:
 
     @property
     def before_first_version(self) -> bool:
-        """The purchase predates the first version: it is judged by the first."""
-        purchased: date = getattr(self.answers, "purchase_date")  # noqa: B009
-        return purchased < self.policy.effective
+        """The version date (the purchase's) predates the first version: judged by the first."""
+        dated: date = getattr(self.answers, self.policy.rules.dates.version_date)
+        return dated < self.policy.effective
 
     @property
     def version_applied(self) -> str:
@@ -136,8 +136,9 @@ class Result:
         return tuple(advice.support_checks(self.rulebook, self.answers))
 
     @property
-    def days_since_purchase(self) -> int:
-        return self.answers.days_since_purchase
+    def spans(self) -> dict[str, int]:
+        """Each span the policy names, in days, by name (``days_since_purchase``: 7)."""
+        return {span.name: span.days(self.answers) for span in self.policy.rules.dates.spans}
 
     @cached_property
     def shown(self) -> dict[str, str]:
@@ -323,7 +324,8 @@ class Result:
             "recap": [dict(line) for line in self.recap],
             "email": dict(self.email),
             "copy_text": self.copy_text,
-            "days_since_purchase": self.days_since_purchase,
+            # Each span the policy names, by its name (days_…: no other key starts so).
+            **self.spans,
             "answers": {
                 field: value
                 for field, value in self.answers.to_json().items()

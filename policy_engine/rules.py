@@ -27,6 +27,7 @@ from policy_engine.model import BaseAnswers, answers_class
 from policy_engine.outcomes import Decision
 from policy_engine.policy import Policies, Policy, StandardPolicy, read_policies
 from policy_engine.questions import Question, possible_values
+from policy_engine.spans import REQUEST_DATE
 from policy_engine.texts import OutcomeIds
 from policy_engine.version_rules import Predicate, Rule
 
@@ -52,18 +53,25 @@ def refund_timing(answers: Any, policy: Any) -> str:
 
 
 def timing(answers: Any, policy: Any) -> str:
-    """How long after the purchase the request is, next to the policy's window: its file's
-    [sentences] ({days} filled in), or "" for a policy without them."""
+    """How long each span is, in the sentences its ``[spans.<name>]`` gives ({days} filled in);
+    a file with [sentences] (the refund policy's) says its first span in those words, and ends
+    with their window. "" for a policy that says nothing of its spans."""
+    given = REQUEST_DATE in answers.given
     said = policy.texts.sentences
-    if not said:
-        return ""
-    days = answers.days_since_purchase
-    if "request_date" in answers.given:
-        first = said["dated_same_day"] if days == 0 else said["dated_after"]
-    else:
-        first = said["bought_today"] if days == 0 else said["bought_ago"]
-    count = f"{days:,} day{'s' if days != 1 else ''}"
-    return f"{first.replace('{days}', count)} {said['window']}"
+    parts = []
+    for index, span in enumerate(policy.rules.dates.spans):
+        days = span.days(answers)
+        if index or not said or span.sentences:
+            parts.append(span.sentence(days, given))
+            continue
+        if given:
+            first = said["dated_same_day"] if days == 0 else said["dated_after"]
+        else:
+            first = said["bought_today"] if days == 0 else said["bought_ago"]
+        parts.append(first.replace("{days}", f"{days:,} day{'s' if days != 1 else ''}"))
+    if said and parts:
+        parts.append(said["window"])
+    return " ".join(part for part in parts if part)
 
 
 @dataclass(frozen=True)
@@ -171,7 +179,9 @@ class Rulebook:
                 # Asked from the day the first version asking it took effect (not the first's:
                 # every purchase before it is judged by the first version).
                 first.setdefault(question.field, version.effective.isoformat() if index else "")
-        return tuple(replace(q, asked_from=first[q.field]) for q in latest.values())
+        # A purchase (or order…) is asked it from that day: the day of the file's version date.
+        by = self.policies.version_date
+        return tuple(replace(q, asked_from=first[q.field], asked_by=by) for q in latest.values())
 
     @cached_property
     def questions_by_field(self) -> dict[str, Question]:
@@ -223,7 +233,11 @@ class Rulebook:
         """The typed answers: one field per question any version asks (None when not given)."""
         if self.whole is not None:
             return self.whole.answers_type
-        return answers_class("Answers", [question.field for question in self.questions])
+        return answers_class(
+            "Answers",
+            [question.field for question in self.questions],
+            self.policies.dates.spans,
+        )
 
     @cached_property
     def possible_values(self) -> dict[str, tuple[object, ...]]:

@@ -36,6 +36,7 @@ from policy_engine import conditions
 from policy_engine.conditions import Condition
 from policy_engine.model import UNSURE
 from policy_engine.questions import YES_NO, Asker, Kind, Option, Question
+from policy_engine.spans import Dates, check_fields
 
 # A clause's test: (the policy's answers, the version of its values) -> whether it applies.
 Predicate = Callable[[Any, Any], bool]
@@ -73,6 +74,8 @@ class VersionRules:
     refund_timing: tuple[tuple[str, Condition], ...] = ()
     # slot -> (field, "label" | "words"): the answers the email's lines may name.
     email_slots: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # The file's dates: which one picks the version, and the spans conditions read.
+    dates: Dates = field(default_factory=Dates)
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -376,14 +379,17 @@ def read_version_rules(
     values: Mapping[str, str],
     problem: Problem,
     effects: Mapping[str, str],
+    dates: Dates | None = None,
 ) -> VersionRules | None:
     """One version's rules (what it gives over what it inherits in ``written``, which is updated).
     ``values``: the policy's values a condition may name, by name and kind; ``effects``: the
     effects a clause may have (the file's [effects]; empty when that section is wrong, which is
-    reported there). None after a problem (each reported with its path)."""
+    reported there); ``dates``: the file's version date and spans. None after a problem (each
+    reported with its path)."""
     declared = tuple(effects)
     effect_example = " or ".join(f'"{effect}"' for effect in declared[:2]) or '"…"'
-
+    dates = dates or Dates()
+    spans = dates.by_name
     failed = False
 
     def fail(path: tuple[Any, ...], message: str) -> None:
@@ -416,16 +422,14 @@ def read_version_rules(
         written.questions[name], questions[name] = read
         if name in given_questions:
             written.question_paths[name] = path
-    if first or given_questions:
-        for needed in ("purchase_date", "request_date"):
-            if needed not in questions and not failed:
-                fail(
-                    (*at, "questions"),
-                    f"every policy asks for the {needed} (a date): add a "
-                    f'section [versions.questions.{needed}] with kind = "date"',
-                )
-            elif needed in questions and questions[needed].kind is not Kind.DATE:
-                fail((*at, "questions", needed), f'{needed} must be a date: kind = "date"')
+    if (first or given_questions) and not failed:
+        # The request date, the date that picks the version and each span's two dates.
+        check_fields(
+            dates,
+            {name: question.kind is Kind.DATE for name, question in questions.items()},
+            (*at, "questions"),
+            fail,
+        )
     _check_shown_when(
         questions, lambda f: written.question_paths.get(f, (*at, "questions", f)), fail
     )
@@ -454,7 +458,7 @@ def read_version_rules(
 
     def condition(entry: Mapping[str, Any], path: tuple[Any, ...]) -> Condition | None:
         return conditions.parse(
-            entry["when"], (*path, "when"), questions, values, fail, written.predicates
+            entry["when"], (*path, "when"), questions, values, fail, written.predicates, spans
         )
 
     # Clauses: id = "words" (words only), or a section with effect, text and when.
@@ -591,8 +595,6 @@ def read_version_rules(
     # A question changes the verdict when a clause reads it: an unsure answer is then tried
     # every way (what it may stand for: each other option).
     clause_reads = frozenset().union(*(r.condition.answers for r in rules if r.condition))
-    if clause_reads & set(conditions.SPANS):  # a span reads the two dates it is between
-        clause_reads |= {"purchase_date", "request_date"}
     ordered_questions = tuple(
         replace(question, changes_verdict=question.field in clause_reads)
         for question in questions.values()
@@ -605,6 +607,7 @@ def read_version_rules(
         alternatives=tuple(chosen["alternatives"]),
         refund_timing=tuple(chosen["refund-timing"]),
         email_slots=slots,
+        dates=dates,
     )
 
 

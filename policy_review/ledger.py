@@ -45,11 +45,16 @@ from policy_engine.model import BaseAnswers
 from policy_engine.policy import COMPARED_WITH, Policies, Policy
 from policy_engine.questions import Asker, Kind, Question
 from policy_engine.rules import Evaluation, Rule, Rulebook
+from policy_engine.spans import Dates, Span
 
 FORMAT = "refund-ledger/2"
-# Every situation is bought on this day: the days from purchase to request decide, not the date.
+# Every situation starts on this day (its version date and every date no span moves): the spans
+# decide, not the dates.
 PURCHASED = date(2026, 1, 1)
+# The column of the span days_since_purchase: the format named it "days" before a policy named
+# its own spans, and the committed ledgers (frozen versions, compared with git) keep that name.
 DAYS = "days"
+_LEGACY_SPAN = "days_since_purchase"
 NOT_GIVEN = "not-given"
 APPLIES = "applies"
 NOT_APPLIES = "-"
@@ -61,6 +66,42 @@ class LedgerError(ValueError):
 
 
 # Classes and dimensions -----------------------------------------------------------------------
+
+
+def span_dimension(span: Span | str) -> str:
+    """The ledger's column of a span: its name (days_since_purchase's is :data:`DAYS`)."""
+    name = span if isinstance(span, str) else span.name
+    return DAYS if name == _LEGACY_SPAN else name
+
+
+def spans_by_dimension(dates: Dates) -> dict[str, Span]:
+    """The policy's spans by their ledger column."""
+    return {span_dimension(span): span for span in dates.spans}
+
+
+def spans_read(rulebook: Rulebook, policy: Policy) -> tuple[Span, ...]:
+    """The spans the version's conditions read, in the file's order (every span when a named
+    Python predicate may read any)."""
+    rules = policy.rules
+    conditions = [rule.condition for rule in rules.clauses if rule.condition is not None]
+    for section in (rules.notes, rules.alternatives, rules.refund_timing):
+        conditions += [when for _, when in section]
+    dates = rules.dates
+    if any("predicate = " in condition.text for condition in conditions):
+        return dates.spans
+    read = frozenset().union(*(condition.spans for condition in conditions))
+    chosen = tuple(span for span in dates.spans if span.name in read)
+    named = [day for span in chosen for day in (span.start, span.end)]
+    shared = sorted({day for day in named if named.count(day) > 1})
+    if shared:
+        names = ", ".join(span.name for span in chosen if {span.start, span.end} & set(shared))
+        raise LedgerError(
+            f"the conditions read the spans {names}, which share {', '.join(shared)}: the "
+            "ledger draws each span's days on its own, so the spans the conditions read must "
+            "each have dates of their own. Read one of them only, or a span between the dates "
+            "they do not share"
+        )
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -110,7 +151,7 @@ def _ranges(starts: Iterable[int]) -> tuple[Klass, ...]:
 # The classes a threshold draws in a number, from the first class at or above it: the threshold
 # itself (the last day inside a window, the limit reached) and the number after it; for the days,
 # also the day after that (the day after the window from long after it).
-_AROUND = {DAYS: (0, 1, 2)}
+_AROUND_A_SPAN = (0, 1, 2)
 _AROUND_A_COUNT = (0, 1)
 
 
@@ -135,7 +176,7 @@ def thresholds(policy: Policy, names: Iterable[str]) -> dict[str, list[int]]:
                 'is compared with; declare it with compared_with="days_since_purchase" (or the '
                 "answer it counts) in its Parameter, on its Policy field in checker/policy.py"
             )
-        out.setdefault(DAYS if answer == "days_since_purchase" else answer, []).append(value)
+        out.setdefault(span_dimension(answer), []).append(value)
     return out
 
 
@@ -149,16 +190,19 @@ def dimensions(
     thresholds among ``values_read`` draw (:func:`thresholds`); without one, a single class.
     """
     drawn = thresholds(policy, values_read)
+    for key, number in _literals(policy):
+        drawn.setdefault(span_dimension(key), []).append(number)
     numbers = [question.field for question in rulebook.questions if question.kind is Kind.COUNT]
-    unknown = set(drawn) - {DAYS, *numbers}
+    span_columns = [span_dimension(span) for span in spans_read(rulebook, policy)]
+    unknown = set(drawn) - {*span_columns, *numbers}
     if unknown:
         raise LedgerError(
             f"a policy value is compared with {', '.join(sorted(unknown))}, which is not a "
-            "number the customer answers (days_since_purchase, or a count question's field)"
+            "number the customer answers (a span its conditions read, or a count question's "
+            "field)"
         )
 
-    def numeric(name: str) -> Dimension:
-        around = _AROUND.get(name, _AROUND_A_COUNT)
+    def numeric(name: str, around: tuple[int, ...] = _AROUND_A_COUNT) -> Dimension:
         return Dimension(
             name, _ranges([1, *(t + step for t in drawn.get(name, []) for step in around)])
         )
@@ -178,8 +222,20 @@ def dimensions(
             out.append(Dimension(question.field, tuple(values)))
         elif question.kind is Kind.COUNT:
             out.append(numeric(question.field))
-    out.append(numeric(DAYS))
+    # A span's classes: also the day after the day after a window (the day after the window
+    # from long after it).
+    out += [numeric(column, _AROUND_A_SPAN) for column in span_columns]
     return tuple(out)
+
+
+def _literals(policy: Policy) -> list[tuple[str, int]]:
+    """The whole numbers the version's conditions write as they are (``at_most = 30``), by the
+    answer or span compared with them: thresholds as a value's are."""
+    rules = policy.rules
+    conditions = [rule.condition for rule in rules.clauses if rule.condition is not None]
+    for section in (rules.notes, rules.alternatives, rules.refund_timing):
+        conditions += [when for _, when in section]
+    return sorted({item for condition in conditions for item in condition.numbers})
 
 
 def form_answers(
@@ -221,27 +277,43 @@ def form_answers(
 Situation = tuple[int, ...]  # a class index per dimension
 
 
-def situation_answers(dims: Sequence[Dimension], situation: Situation) -> dict[str, object]:
-    """The answers (in the JSON form of the contract) that stand for a situation."""
+def situation_answers(
+    dims: Sequence[Dimension], situation: Situation, dates: Dates, date_fields: Sequence[str] = ()
+) -> dict[str, object]:
+    """The answers (in the JSON form of the contract) that stand for a situation: every date (the
+    file's, and ``date_fields``: every date question) on :data:`PURCHASED`, but each span's end
+    that many days after its start (and a span no condition reads no shorter than 0 days, so its
+    dates stay in order)."""
     raw: dict[str, object] = {}
+    by_column = spans_by_dimension(dates)
+    lengths: dict[str, int] = {}
     for dim, index in zip(dims, situation, strict=True):
         sample = dim.classes[index].sample()
-        if dim.name == DAYS:
+        if dim.name in by_column:
             assert isinstance(sample, int)
-            raw["purchase_date"] = PURCHASED.isoformat()
-            raw["request_date"] = (PURCHASED + timedelta(days=sample)).isoformat()
+            lengths[by_column[dim.name].name] = sample
         elif sample is not None:
             raw[dim.name] = sample
+    days = dict.fromkeys([*dates.fields, *date_fields], PURCHASED)
+    for _ in dates.spans:  # a chain of spans settles in as many rounds as it has spans
+        for span in dates.spans:
+            if span.name in lengths:
+                days[span.end] = days[span.start] + timedelta(days=lengths[span.name])
+            elif span.end not in {s.end for s in dates.spans if s.name in lengths}:
+                days[span.end] = max(days[span.end], days[span.start])
+    raw.update({name: day.isoformat() for name, day in days.items()})
     return raw
 
 
-def classify(dims: Sequence[Dimension], answers: BaseAnswers) -> Situation:
+def classify(dims: Sequence[Dimension], answers: BaseAnswers, dates: Dates) -> Situation:
     """The situation that fully given answers fall into."""
     values = answers.to_json()
+    by_column = spans_by_dimension(dates)
     out = []
     for dim in dims:
         if dim.numeric:
-            number = answers.days_since_purchase if dim.name == DAYS else values[dim.name]
+            span = by_column.get(dim.name)
+            number = span.days(answers) if span else values[dim.name]
             assert isinstance(number, int)
             out.append(next(i for i, k in enumerate(dim.classes) if k.contains(number)))
         elif dim.name not in values:
@@ -649,23 +721,32 @@ def _results(
 ) -> tuple[list[tuple[list[int], list[Any]]], set[str]]:
     """Each computation's result on every combination of the classes of the dimensions it reads
     (those, and the results in :func:`itertools.product` order), and the policy values read."""
+    dates = policy.rules.dates
+    by_column = spans_by_dimension(dates)
+
+    def fields_of(dim: Dimension) -> tuple[str, ...]:
+        span = by_column.get(dim.name)
+        return (span.start, span.end) if span else (dim.name,)
+
+    # A date no span reads is asked all the same: on the day every situation starts.
+    date_questions = [q.field for q in rulebook.questions if q.kind is Kind.DATE]
     field_dims: dict[str, tuple[int, ...]] = {}
     for index, dim in enumerate(dims):
-        for name in ("purchase_date", "request_date") if dim.name == DAYS else (dim.name,):
+        for name in fields_of(dim):
             field_dims[name] = (*field_dims.get(name, ()), index)
     reads = _Reads()
     traced_class = _traced_answers(reads, rulebook.answers_type)
     traced_policy: Any = _TracedPolicy(policy, reads)
     # Each class's answer as the contract's parser reads it: parsed once, not once per situation
-    # (the parser reads each answer on its own; the days are the two dates together).
+    # (the parser reads each answer on its own; a span's days are its two dates together).
     first = tuple(0 for _ in dims)
     typed: list[list[dict[str, object]]] = []
     for d, dim in enumerate(dims):
-        names = ("purchase_date", "request_date") if dim.name == DAYS else (dim.name,)
+        names = fields_of(dim)
         typed.append([])
         for index in range(len(dim.classes)):
             situation = (*first[:d], index, *first[d + 1 :])
-            raw = situation_answers(dims, situation)
+            raw = situation_answers(dims, situation, dates, date_questions)
             parsed = parse_answers(
                 raw, PURCHASED + timedelta(days=10_000), policy=policy, rulebook=rulebook
             )

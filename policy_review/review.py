@@ -874,6 +874,8 @@ def _phrase(axis: Axis, allowed: tuple[int, ...]) -> str:
         return "requests " + " or ".join(texts)
     if axis.name == "previous_refund_requests":
         return " or ".join(texts) + " earlier refund requests"
+    if axis.name.startswith("days_"):  # a span the policy names: "days since delivery 31 or more"
+        return f"{axis.name.replace('_', ' ')} " + " or ".join(texts)
     return f"{axis.name}: " + " or ".join(texts)
 
 
@@ -1272,6 +1274,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = current_text(policy, history=args.history)
     except PolicyError as error:
         sys.stderr.write("".join(f"review: {problem}\n" for problem in error.problems))
+        return EXIT_PROBLEM
+    except LedgerError as error:  # rules the ledger cannot tabulate: said, never a traceback
+        sys.stderr.write(f"review: {display_name(policy.policy_path)}: {error}\n")
         return EXIT_PROBLEM
     new = ledgers.parse(text)
     try:

@@ -308,7 +308,8 @@ def render_example(
             f"({because}). Change the example's answers or its expect line; if the rules are "
             "wrong, ask a developer."
         )
-    judged = block.ext.policies.in_force(getattr(result.answers, "purchase_date"))  # noqa: B009
+    # Judged by the version in force on the policy's version date (a purchase's, an order's).
+    judged = block.ext.policies.in_force(getattr(result.answers, block.ext.policies.version_date))
     html = TEMPLATES.get_template("example.html").render(
         title=title,
         note=note,
@@ -404,8 +405,10 @@ def render_widget(
                 "options": q.options,
                 "default": q.default,
                 "shown_when": json.dumps(dict(q.shown_when)) if q.shown_when else "",
-                # Asked only of purchases from the day the first version asking it took effect.
+                # Asked only of purchases from the day the first version asking it took effect
+                # (asked_by: the date compared with it, the policy's version date).
                 "asked_from": q.asked_from,
+                "asked_by": q.asked_by,
             }
             for q in rulebook.questions
             if q.asker is Asker.CUSTOMER

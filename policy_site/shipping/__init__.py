@@ -34,6 +34,7 @@ WIDGET_FILES = (
     "draw.js",
     "runtime.js",
     "table.js",
+    "dates.js",
     "progress.js",
     "state.js",
     "form.js",
@@ -52,6 +53,7 @@ WIDGET_IMPORTS = (
     "runtime.js",
     "state.js",
     "table.js",
+    "dates.js",
     "progress.js",
 )
 POLICY_CSS = "assets/policy.css"

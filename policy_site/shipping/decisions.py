@@ -24,7 +24,7 @@ from policy_engine.answers import CLOCK_SLACK_DAYS, TRIMMED
 from policy_engine.policy import MONTHS, Policies, Policy
 from policy_engine.questions import COUNT_DIGITS, MAX_COUNT
 from policy_engine.rules import Evaluation, Rulebook
-from policy_review.ledger import DAYS, NOT_GIVEN, Book, Ledger, Row
+from policy_review.ledger import NOT_GIVEN, Book, Ledger, Row, span_dimension
 
 FORMAT = 1
 FILE_NAME = "decisions.json"
@@ -128,8 +128,17 @@ def decision_data(rulebook: Rulebook, policies: Policies, book: Book) -> dict[st
     first, latest = policies.first, policies.latest
     return {
         "format": FORMAT,
-        "days": DAYS,
         "not_given": NOT_GIVEN,
+        # The date that picks the version, and each span: its two dates and its ledger column
+        # (table.js counts each from the form's dates, as policy_engine.spans.Span.days does).
+        "version_date": policies.version_date,
+        "spans": [
+            {"name": s.name, "from": s.start, "to": s.end, "dim": span_dimension(s)}
+            for s in policies.dates.spans
+        ],
+        # The dates that must be in order: each span's, and the version date's before the
+        # request's (policy_engine.spans.Dates.in_order).
+        "in_order": [list(pair) for pair in policies.dates.in_order],
         "sales_started": first.sales_started.isoformat(),
         "support_email": first.support_email,
         "max_count": MAX_COUNT,
@@ -154,8 +163,13 @@ def decision_data(rulebook: Rulebook, policies: Policies, book: Book) -> dict[st
                 "when_missing": question.when_missing,
                 "support_says": [list(pair) for pair in question.support_says],
                 "support_checks": question.support_checks,
-                # Only where a later version added it: purchases before are not asked it.
-                **({"asked_from": question.asked_from} if question.asked_from else {}),
+                # Only where a later version added it: purchases (orders…) before are not asked
+                # it. asked_by: the date compared with that day (the policy's version date).
+                **(
+                    {"asked_from": question.asked_from, "asked_by": question.asked_by}
+                    if question.asked_from
+                    else {}
+                ),
             }
             for question in rulebook.questions
         ],

@@ -16,6 +16,7 @@ from policy_engine import conditions
 from policy_engine.conditions import Condition
 from policy_engine.model import UNSURE
 from policy_engine.questions import YES_NO_UNSURE, Kind, Option, Question
+from policy_engine.spans import Span
 
 QUESTIONS = {
     "reason": Question(
@@ -28,6 +29,13 @@ QUESTIONS = {
     "used": Question("used", "Used?", Kind.YES_NO, about="use", options=YES_NO_UNSURE),
     "earlier": Question("earlier", "How many?", Kind.COUNT, about="earlier"),
     "purchase_date": Question("purchase_date", "When?", Kind.DATE, about="when"),
+    "request_date": Question("request_date", "Asked?", Kind.DATE, about="asked"),
+}
+# A span the policy names (the engine knows none of its own).
+SPANS = {
+    "days_since_purchase": Span(
+        "days_since_purchase", "purchase_date", "request_date", "the days since", "since"
+    )
 }
 VALUES = {"window": "days", "limit": "count", "support_email": "email"}
 
@@ -40,10 +48,6 @@ class Answers:
     purchase_date: date = date(2026, 5, 1)
     request_date: date = date(2026, 5, 1)
 
-    @property
-    def days_since_purchase(self) -> int:
-        return (self.request_date - self.purchase_date).days
-
 
 @dataclass(frozen=True)
 class Version:
@@ -54,7 +58,9 @@ class Version:
 def parsed(text: str) -> tuple[Condition | None, list[str]]:
     problems: list[str] = []
     given = tomllib.loads(f"when = {text}")["when"]
-    made = conditions.parse(given, ("when",), QUESTIONS, VALUES, lambda path, m: problems.append(m))
+    made = conditions.parse(
+        given, ("when",), QUESTIONS, VALUES, lambda path, m: problems.append(m), spans=SPANS
+    )
     return made, problems
 
 
@@ -114,7 +120,9 @@ def test_every_part_must_hold_any_of_needs_one_and_not_turns_a_table_round() -> 
 def test_a_condition_says_what_it_reads() -> None:
     made, _ = parsed('{ reason = "late", days_since_purchase = { at_most = "window" } }')
     assert made is not None
-    assert made.answers == {"reason", "days_since_purchase"}
+    # A span reads its two dates.
+    assert made.answers == {"reason", "purchase_date", "request_date"}
+    assert made.spans == {"days_since_purchase"}
     assert made.values == {"window"}
 
 

@@ -18,6 +18,7 @@ const BOUGHT_FROM = {
   fallback: null,
   shownWhen: null,
   askedFrom: "2027-01-15",
+  askedBy: "purchase_date",
 };
 const QUESTIONS = [
   { field: "purchase_date", kind: "date", choices: [], fallback: null, shownWhen: null },

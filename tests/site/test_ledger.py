@@ -149,7 +149,7 @@ def test_the_checker_says_what_the_ledger_records_anywhere_inside_each_class(
     rulebook = RULEBOOK.of(version)
     book = ledgers.parse(COMMITTED.read_text(encoding="utf-8"))
     committed = book.versions[version.effective.isoformat()]
-    situation = ledgers.classify(committed.dims, parsed)
+    situation = ledgers.classify(committed.dims, parsed, version.rules.dates)
     result = contract(raw, today=TODAY)
     verdict = result["verdict"] + (
         f" missing={','.join(result['missing'])}" if result["missing"] else ""

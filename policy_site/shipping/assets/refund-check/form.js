@@ -27,6 +27,7 @@ export function readQuestions(form) {
       fallback: block.dataset.default ?? null,
       shownWhen,
       askedFrom: block.dataset.askedFrom || null,
+      askedBy: block.dataset.askedBy || null,
     });
   }
   return questions;

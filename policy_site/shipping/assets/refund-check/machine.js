@@ -21,7 +21,7 @@ import {
 
 /**
  * @typedef {{field: string, kind: string, choices: string[], fallback: string | null,
- *   shownWhen: Record<string, string[]> | null, askedFrom?: string | null}} Question
+ *   shownWhen: Record<string, string[]> | null, askedFrom?: string | null, askedBy?: string | null}} Question
  * @typedef {{answers: Record<string, string>, parked: Record<string, string>,
  *   support: Record<string, string>, requestDate: string | null}} Answers
  * @typedef {{field?: string, message?: string}} FieldError

@@ -12,7 +12,8 @@
  *
  * Questions are described by the form's markup (see readQuestions in form.js):
  *   {field, kind, choices: [value], fallback: text | null, shownWhen: {field: [value]} | null,
- *    askedFrom: ISO date | null (asked only of purchases from that day: a later version's)}
+ *    askedFrom: ISO date | null (asked only of purchases from that day: a later version's),
+ *    askedBy: field | null (the date compared with askedFrom: the policy's version date)}
  */
 
 export const EMPTY = Object.freeze({ answers: {}, parked: {}, support: {}, requestDate: null });
@@ -21,8 +22,8 @@ export const REQUEST_DATE = "request_date";
 
 /** Whether a question's conditions hold for these answers. */
 export function conditionsHold(question, answers) {
-  // ISO dates compare as text; no purchase date yet: not asked yet.
-  if (question.askedFrom && !((answers.purchase_date ?? "") >= question.askedFrom)) return false;
+  // ISO dates compare as text; no version date (purchase, order…) yet: not asked yet.
+  if (question.askedFrom && !((answers[question.askedBy ?? ""] ?? "") >= question.askedFrom)) return false;
   if (!question.shownWhen) return true;
   return Object.entries(question.shownWhen).every(
     ([field, allowed]) => Array.isArray(allowed) && allowed.includes(answers[field] ?? ""),

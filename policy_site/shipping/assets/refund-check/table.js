@@ -15,30 +15,12 @@
  * Every word comes from the data (the checker's own words, written by the build).
  */
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DAY_MS = 86400000;
+import { DAY_MS, REQUEST, dayNumber, longDate, readDates, spanDays } from "./dates.js";
+
+export { dayNumber, longDate };
 // The checker's limits come with the data (decisions.json: count_digits, the longest count read
 // as a number; clock_slack_days, how far a date may be ahead of the reader's today; trimmed, the
 // characters trimmed from a value), never restated here.
-
-/** Days since 1970-01-01 for a YYYY-MM-DD text that is a real date; else null. */
-export function dayNumber(text) {
-  const match = DATE.exec(String(text));
-  if (!match) return null;
-  const [year, month, day] = match.slice(1).map(Number);
-  const time = Date.UTC(year, month - 1, day);
-  const date = new Date(time);
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    return null;
-  }
-  return Math.round(time / DAY_MS);
-}
-
-/** "1 May 2026", as policy_engine.policy.long_date writes it. */
-export function longDate(data, text) {
-  const match = /** @type {RegExpExecArray} */ (DATE.exec(text)); // a date the reader checked
-  return `${Number(match[3])} ${data.months[Number(match[2]) - 1]} ${match[1]}`;
-}
 
 /** Python's urllib.parse.quote(text, safe=""): what encodeURIComponent leaves, less !'()*. */
 export const quote = (text) =>
@@ -48,8 +30,9 @@ function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
 }
 
-/** Whether a later version's question is asked of this purchase: from its day (ISO dates). */
-const askedOf = (question, text) => !question.asked_from || (text.purchase_date ?? "") >= question.asked_from;
+/** Whether a later version's question is asked of this case: from its day, compared with the
+ * policy's version date (asked_by: the purchase's, the order's; ISO dates). */
+const askedOf = (question, text) => !question.asked_from || (text[question.asked_by] ?? "") >= question.asked_from;
 
 function shown(question, text) {
   return askedOf(question, text) && question.shown_when.every(([field, allowed]) => allowed.includes(text[field] ?? ""));
@@ -64,14 +47,15 @@ function inForce(data, day) {
   return chosen;
 }
 
-function classify(version, answers, notGiven) {
+function classify(data, version, answers) {
+  const spanOf = Object.fromEntries(data.spans.map((span) => [span.dim, span.name]));
   return version.dims.map((dim) => {
     if (dim.ranges) {
-      const number = dim.name === "days" ? answers.days : answers.values[dim.name];
+      const number = dim.name in spanOf ? answers.spans[spanOf[dim.name]] : answers.values[dim.name];
       return dim.ranges.findIndex(([low, high]) => number >= low && (high === null || number <= high));
     }
     const value = answers.values[dim.name];
-    return dim.keys.indexOf(value === undefined ? notGiven : String(value));
+    return dim.keys.indexOf(value === undefined ? data.not_given : String(value));
   });
 }
 
@@ -86,7 +70,7 @@ function lookup(version, name, situation) {
 }
 
 function verdictOf(data, version, answers) {
-  const situation = classify(version, answers, data.not_given);
+  const situation = classify(data, version, answers);
   return { situation, outcome: data.outcomes[lookup(version, "verdict", situation)] };
 }
 
@@ -103,7 +87,8 @@ export function trimmed(data, text) {
 
 /**
  * @typedef {{given: Record<string, string>, values: Record<string, string | number>,
- *   purchase: number, request: number}} ReadAnswers
+ *   days: Record<string, number>, version: number, request: number}} ReadAnswers
+ * days: each date answer (the request's too) as a day number; version: the version date's.
  */
 
 /** Read answers as policy_engine.answers.parse_answers reads a query; null when only the checker
@@ -152,31 +137,12 @@ function read(data, query, today, source) {
     }
     values[question.field] = question.kind === "count" ? Number(value) : value;
   }
-  const todayNumber = dayNumber(today);
-  if (todayNumber === null) return null;
-  const latest = todayNumber + data.clock_slack_days;
-  const started = /** @type {number} */ (dayNumber(data.sales_started));
-  const purchase = "purchase_date" in values ? dayNumber(values.purchase_date) : null;
-  // Both dates were read as real days above.
-  let request = "request_date" in values ? /** @type {number} */ (dayNumber(values.request_date)) : todayNumber;
-  if (
-    source !== "form" && !("request_date" in values) && purchase !== null && purchase > todayNumber &&
-    purchase <= latest
-  ) {
-    // The customer's today in a zone ahead of the reader's: the request is dated that day, and
-    // said as if given (policy_engine.answers.read_answers).
-    request = purchase;
-    values.request_date = values.purchase_date;
-    given.request_date = String(values.purchase_date);
-  }
-  for (const day of [purchase, "request_date" in values ? request : null]) {
-    if (day !== null && (day > latest || day < started)) return null;
-  }
-  if (purchase !== null && request < purchase) return null;
+  const days = readDates(data, values, given, today, source);
+  if (days === null) return null;
   if (errors.length) return { errors };
   // Every question without a default was answered, or errors (or null) were returned: the
-  // purchase date among them.
-  return { given, values, purchase: /** @type {number} */ (purchase), request };
+  // version date among them.
+  return { given, values, days, version: days[data.version_date], request: days[REQUEST] };
 }
 
 /**
@@ -196,8 +162,8 @@ export function quickAnswer(data, query, today, source, page = "") {
       values[question.field] = question.kind === "count" ? Number(question.default) : question.default;
     }
   }
-  const judged = { values, days: answers.request - answers.purchase };
-  const version = inForce(data, answers.purchase);
+  const judged = { values, spans: spanDays(data, answers.days) };
+  const version = inForce(data, answers.version);
   const { situation, outcome } = verdictOf(data, version, judged);
   const asked = inForce(data, answers.request);
   let newer = null;
@@ -227,10 +193,10 @@ export function quickAnswer(data, query, today, source, page = "") {
 
   // What the customer was shown or gave (policy_engine.answers.shown_answers), in the questions'
   // order.
-  const requestDate = "request_date" in values ? values.request_date : null;
+  const requestDate = REQUEST in values ? values[REQUEST] : null;
   const shownAnswers = [];
   for (const question of data.questions) {
-    const value = question.field === "request_date" ? requestDate : values[question.field];
+    const value = question.field === REQUEST ? requestDate : values[question.field];
     if (value === undefined || value === null) continue;
     const text = String(value);
     const wasGiven = question.field in answers.given;
@@ -265,8 +231,9 @@ export function quickAnswer(data, query, today, source, page = "") {
   let checked = null;
   if (requestDate !== null && answers.request !== todayNumber) {
     let todayWould = null;
-    if (answers.purchase <= todayNumber) {
-      const other = verdictOf(data, version, { values, days: todayNumber - answers.purchase }).outcome;
+    if (answers.version <= todayNumber) {
+      const spans = spanDays(data, { ...answers.days, [REQUEST]: todayNumber });
+      const other = verdictOf(data, version, { values, spans }).outcome;
       if (other.verdict !== outcome.verdict) {
         todayWould = {
           verdict: other.verdict,
@@ -320,7 +287,8 @@ export function quickAnswer(data, query, today, source, page = "") {
     answers: typed,
     link,
     checked,
-    days_since_purchase: judged.days,
+    // Each span the policy names, by its name, as the checker's result has it.
+    ...judged.spans,
     policy: { effective: version.effective, last_updated: version.last_updated },
   };
 }
@@ -331,8 +299,8 @@ function email(data, { values, today, version, outcome, newer, recap, warned, sh
   // The email's lines are the judging version's (policy.toml's [versions.email]).
   const words = { ...data.email, ...version.email };
   // The answers the email names, as policy_engine.advice.email_slots words them.
-  const slots = { bought: longDate(data, values.purchase_date) };
-  const slotField = { bought: "purchase_date" };
+  const slots = { bought: longDate(data, String(values[data.version_date])) };
+  const slotField = { bought: data.version_date };
   const texts = stringify(values);
   for (const [slot, [field, form]] of Object.entries(data.email.slots || {})) {
     const text = texts[field] ?? "";
