@@ -17,6 +17,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 from mkdocs.utils.yaml import yaml_load
 
+from policy_engine.policy import Lines, Policies, PolicyError, display_name
 from policy_site import package
 
 # The plugin's name in mkdocs.yml, whose ``policies:`` the extension reads when it runs alone.
@@ -114,7 +115,11 @@ class SitePolicies(base.Config):
 
 
 class SiteConfigError(ValueError):
-    """``mkdocs.yml`` cannot give the site's policies: the message says what to write."""
+    """``mkdocs.yml`` cannot give the site's policies: each message says what to write."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
 
 
 def load_policies(entries: object, config_file: Path) -> list[package.PolicyPackage]:
@@ -152,3 +157,65 @@ def read_policies_list(config_file: Path) -> object:
         "the extension's own option (markdown_extensions: - policy_site.pages.extension: "
         "policies: [...])."
     )
+
+
+def placeholder_addresses(source: package.PolicyPackage, policies: Policies) -> list[str]:
+    """A support address that no mail can reach (a domain under .invalid, as ./run new-policy
+    writes one): customers would write into the void, so the site is not built with it."""
+    problems = []
+    addresses = {version.support_email for version in policies.versions}
+    for address in sorted(addresses):
+        if address.lower().endswith(".invalid"):
+            name = display_name(source.policy_path)
+            text = source.policy_path.read_text(encoding="utf-8")
+            line = Lines(text).of("support_email")
+            problems.append(
+                f"{name}:{line}: support_email is {address}, a placeholder no mail can reach "
+                "(./run new-policy wrote it). Write the address where this policy's customers "
+                'write, like support_email = "support@yourcompany.com", then run '
+                f"./run review {source.name} --accept."
+            )
+    return problems
+
+
+# The site's policies as the extension last read them, by mkdocs.yml's state, and each policy
+# file's versions by the file's: MkDocs makes the extension afresh for every page.
+_SITES: dict[tuple[str, int, str], list[package.PolicyPackage]] = {}
+_VERSIONS: dict[tuple[str, int, int], Policies] = {}
+
+
+def site_policies(
+    config_file: Path, entries: object | None
+) -> list[tuple[package.PolicyPackage, Policies]]:
+    """The site's policies, each with every version of its file, for the Markdown extension run
+    without the plugin: ``entries`` as the extension's own option, or else the plugin's list in
+    ``config_file``. Raises :class:`SiteConfigError` with every problem, the plugin's words."""
+    try:
+        stamp = config_file.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    key = (str(config_file.resolve()), stamp, repr(entries))
+    if key not in _SITES:
+        listed = read_policies_list(config_file) if entries is None else entries
+        _SITES.clear()
+        _SITES[key] = load_policies(listed, config_file)
+    site = []
+    problems: list[str] = []
+    for source in _SITES[key]:
+        path = source.policy_path
+        try:
+            state = path.stat()
+        except OSError:
+            state = None
+        file_key = (str(path), state.st_mtime_ns if state else 0, state.st_size if state else 0)
+        try:
+            policies = _VERSIONS.get(file_key) or source.read_policies()
+        except PolicyError as error:
+            problems += error.problems
+            continue
+        _VERSIONS[file_key] = policies
+        problems += placeholder_addresses(source, policies)
+        site.append((source, policies))
+    if problems:
+        raise SiteConfigError(*problems)
+    return site

@@ -27,7 +27,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from policy_engine.policy import Lines, Policies, PolicyError, display_name, long_date
+from policy_engine.policy import Policies, PolicyError, display_name, long_date
 from policy_review import ledger as ledgers
 from policy_review import review
 from policy_site import package, shipping
@@ -39,6 +39,7 @@ from policy_site.pages.page import PageContext, PageRole, WidgetSettings
 from policy_site.pages.theme_markup import OUR_THEME_SCRIPT, UNUSED_THEME_SCRIPTS
 from policy_site.publishing import headers, precompress
 from policy_site.shipping import decisions, runtime
+from policy_site.site_config import placeholder_addresses
 
 # MkDocs' logger for plugins: every message starts "refund-policy: ".
 log = get_plugin_logger("refund-policy")
@@ -133,25 +134,6 @@ def check_editor_files(config: MkDocsConfig) -> None:
     unsafe = editor_files.docs_problems(docs, list(config.extra_css), shown_docs)
     if unsafe:
         raise StepError(*unsafe)
-
-
-def placeholder_addresses(source: package.PolicyPackage, policies: Policies) -> list[str]:
-    """A support address that no mail can reach (a domain under .invalid, as ./run new-policy
-    writes one): customers would write into the void, so the site is not built with it."""
-    problems = []
-    addresses = {version.support_email for version in policies.versions}
-    for address in sorted(addresses):
-        if address.lower().endswith(".invalid"):
-            name = display_name(source.policy_path)
-            text = source.policy_path.read_text(encoding="utf-8")
-            line = Lines(text).of("support_email")
-            problems.append(
-                f"{name}:{line}: support_email is {address}, a placeholder no mail can reach "
-                "(./run new-policy wrote it). Write the address where this policy's customers "
-                'write, like support_email = "support@yourcompany.com", then run '
-                f"./run review {source.name} --accept."
-            )
-    return problems
 
 
 @dataclass(frozen=True)
