@@ -179,7 +179,8 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
             first.source, first.policies.in_force(self.today), policies=first.policies
         )
         self.extension.docs_dir = docs
-        steps.take_over_extension(config, self.extension)
+        with self.steps():
+            steps.take_over_extension(config, self.extension)
         steps.add_widget_assets(config)
         return config
 

@@ -33,7 +33,7 @@ from policy_review import review
 from policy_site import package, shipping
 from policy_site.pages import editor_files, proofread, site_name, upcoming, versions
 from policy_site.pages.context import page_url, version_urls
-from policy_site.pages.extension import RefundPolicyExtension
+from policy_site.pages.extension import RefundPolicyExtension, is_named, unknown_options
 from policy_site.pages.front_matter import front_matter_lines, front_matter_problems
 from policy_site.pages.page import PageContext, PageRole, WidgetSettings
 from policy_site.pages.theme_markup import OUR_THEME_SCRIPT, UNUSED_THEME_SCRIPTS
@@ -215,9 +215,11 @@ def take_over_extension(config: MkDocsConfig, extension: RefundPolicyExtension) 
     """Render the pages with ``extension``, which the plugin sets page by page: in place of the
     extension's entry in ``markdown_extensions`` if mkdocs.yml has one (so that it runs once),
     else added."""
-    names = ("policy_site.pages.extension", "policy_site.pages.extension:RefundPolicyExtension")
-    listed = [e for e in config.markdown_extensions if isinstance(e, str) and e in names]
+    listed = [e for e in config.markdown_extensions if is_named(e)]
     for name in listed:
+        wrong = unknown_options(config.mdx_configs.get(name) or {})
+        if wrong:
+            raise StepError(wrong)
         config.markdown_extensions.remove(name)
         config.mdx_configs.pop(name, None)
     config.markdown_extensions.append(extension)  # type: ignore[arg-type]

@@ -118,6 +118,7 @@ class RefundPolicyExtension(BlocksExtension):
         # Run without the plugin, from mkdocs.yml's markdown_extensions: where the site's
         # policies are listed; the extension then derives each page's context itself.
         self.site = site
+        self.option_problem = ""  # an unknown option in mkdocs.yml (makeExtension)
         # The docs folder, for the history page's comparison of the versions' pages.
         self.docs_dir: Path | None = None
         self.context = PageContext()
@@ -177,6 +178,8 @@ class RefundPolicyExtension(BlocksExtension):
         page itself (:mod:`policy_site.pages.context`). A site whose policies cannot be read
         stops the build with what to fix; a page that needs the plugin says so."""
         assert self.site is not None
+        if self.option_problem:
+            raise PluginError(self.option_problem)
         page = context.MkDocsPage.of(md)
         config_file = (
             Path(page.config.config_file_path)
@@ -306,15 +309,38 @@ class SiteOptions:
 def makeExtension(**options: Any) -> RefundPolicyExtension:
     """The extension as ``markdown_extensions: - policy_site.pages.extension`` names it: run
     without the plugin, it derives each page's context from the page (see :class:`SiteOptions`).
-    When the plugin runs, it takes this entry's place (policy_site/steps.py)."""
+    When the plugin runs, it takes this entry's place (policy_site/steps.py). An unknown option
+    is reported when the first page is rendered (MkDocs shows a traceback for an extension that
+    fails to load)."""
+    wrong = unknown_options(options)
+    known = {
+        key: value for key, value in options.items() if key in SiteOptions.__dataclass_fields__
+    }
+    extension = RefundPolicyExtension(site=SiteOptions(**known))
+    extension.option_problem = wrong
+    return extension
+
+
+# How mkdocs.yml names this extension under markdown_extensions.
+NAMES = ("policy_site.pages.extension", "policy_site.pages.extension:RefundPolicyExtension")
+
+
+def is_named(extension: object) -> bool:
+    """Whether ``extension`` (an entry of ``markdown_extensions``) names this extension: whoever
+    renders with an instance of its own (the plugin, the upcoming days' check) leaves it out."""
+    return isinstance(extension, str) and extension in NAMES
+
+
+def unknown_options(options: dict[str, Any]) -> str:
+    """What is wrong with the extension's options in mkdocs.yml, or empty."""
     known = set(SiteOptions.__dataclass_fields__)
     unknown = sorted(set(options) - known)
-    if unknown:
-        raise PluginError(
-            f"mkdocs.yml: policy_site.pages.extension has no option {', '.join(unknown)}. "
-            f"Its options are {', '.join(sorted(known))} (dev/site.md, “Without the plugin”)."
-        )
-    return RefundPolicyExtension(site=SiteOptions(**options))
+    if not unknown:
+        return ""
+    return (
+        f"mkdocs.yml: policy_site.pages.extension has no option {', '.join(unknown)}. "
+        f"Its options are {', '.join(sorted(known))} (dev/site.md, “Without the plugin”)."
+    )
 
 
 class PageFromItself(Preprocessor):
