@@ -7,8 +7,9 @@ would run it), it works out here what it can from the page itself: which policy 
 publishes (its page in the ``policies`` list, or its front matter ``policy: NAME``), which
 version it shows (the policy's page: the version its text is written for; a frozen copy in the
 history folder: its day's), and the links between the versions' pages. What only the plugin can
-add (the shipped self-check, the banner of an earlier version's page, a page published from a
-frozen copy) is left out, and a page that would need it says so.
+add (the shipped self-check, a page published from another file's text: the version in force
+from its frozen copy while a newer one is announced) is left out, and a page that would need it
+says so.
 """
 
 from __future__ import annotations
@@ -121,6 +122,12 @@ def derive(
                 "plugins (dev/site.md, “Without the plugin”), or build on or after that day"
             )
         home = page.files.get_file_from_path(package.page)
+
+        def markdown_link(target: str, here: str = page.src_uri) -> str:
+            """A link to another page's Markdown, which MkDocs checks and turns into its URL."""
+            return posixpath.relpath(target, posixpath.dirname(here) or ".")
+
+        others = _other_pages(plan)
         return Derived(
             package,
             policies,
@@ -129,8 +136,16 @@ def derive(
                 key=page.src_uri,
                 line_offset=line_offset,
                 policy=holds.version,
+                # Which version the page is, and where the current one is (as the plugin says).
+                banner=versions.banner(
+                    policies,
+                    holds,
+                    today,
+                    markdown_link(package.page),
+                    {day: markdown_link(src) for day, src in others.items()},
+                ),
                 role=PageRole.CURRENT if page.src_uri == package.page else PageRole.VERSION,
-                version_urls=version_urls(_other_pages(plan), page.files, page.url),
+                version_urls=version_urls(others, page.files, page.url),
                 current_url=page_url(home.url, page.url) if home else "./",
                 today=today,
             ),

@@ -33,6 +33,7 @@ publishing it.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import secrets
 from collections import deque
@@ -56,7 +57,7 @@ from policy_engine.texts import MARKERS, quoted_in
 from policy_site import site_config
 from policy_site.package import PolicyPackage
 from policy_site.pages import blocks, context, proofread, safety, versions
-from policy_site.pages.page import PageContext, WidgetSettings
+from policy_site.pages.page import PageContext, PageRole, WidgetSettings
 
 # MkDocs' logger for plugins: every message starts "refund-policy: ".
 log = get_plugin_logger("refund-policy")
@@ -352,7 +353,16 @@ class PageFromItself(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         self.ext.begin_page_of(self.md)
-        return lines
+        page = self.ext.context
+        if page.role is PageRole.OTHER or not page.key:
+            return lines
+        # A version's page: every version's text was written as the policy's page, beside it,
+        # so a frozen copy's links are made relative to where it is published (as the plugin
+        # does).
+        rebased = versions.rebase_links(
+            "\n".join(lines), posixpath.dirname(page.key), posixpath.dirname(self.ext.package.page)
+        )
+        return rebased.split("\n")
 
 
 def proofread_plain(text: str) -> str:

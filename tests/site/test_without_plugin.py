@@ -5,14 +5,15 @@ pages still tell the policy right, and the self-check's place says how to reach 
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import markdown
 import pytest
 
-from policy_engine.policy import PLACEHOLDER
+from policy_engine.policy import PLACEHOLDER, long_date
 from policy_site.package import load
-from tests.site.projects import build, copy_project
+from tests.site.projects import accept_review, build, command, copy_project
 
 REFUND = load("checker")
 EXTENSION = "policy_site.pages.extension"
@@ -159,3 +160,41 @@ def test_with_the_plugin_the_extension_entry_is_the_plugins_and_renders_the_self
     page = (site / "index.html").read_text(encoding="utf-8")
     assert page.count("data-refund-check") == 1
     assert "The self-check is not part of this copy of the page." not in page
+
+
+def test_without_the_plugin_an_announced_version_stops_the_build_until_its_day(
+    tmp_path: Path,
+) -> None:
+    # An editor announces a version (as EDITING.md says, with the plugin), then the site is
+    # built without it: the home page would show the coming version as the one in force, so
+    # the build says what it lacks; on the version's day the page is right again.
+    project = copy_project(tmp_path)
+    coming = date.today() + timedelta(days=30)
+    added = command(
+        project, "policy_site.pages.versions", coming.isoformat(), "--changes", "A 14-day window."
+    )
+    assert added.returncode == 0, added.stdout + added.stderr
+    policy = project / "checker" / "policy.toml"
+    policy.write_text(policy.read_text("utf-8") + "refund_window_days = 14\n", "utf-8")
+    assert accept_review(project).returncode == 0
+    first = REFUND.read_policies(policy).versions[0].effective.isoformat()
+    without_the_plugin(project)
+
+    refused = build(project)
+    assert refused.returncode != 0
+    assert (
+        f"docs/index.md:1: until {long_date(coming)}, when the version this page holds takes "
+        f"effect, the refund-policy plugin publishes docs/history/{first}.md here"
+    ) in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+    on_the_day = build(project, REFUND_POLICY_TODAY=coming.isoformat())
+    assert on_the_day.returncode == 0, on_the_day.stderr
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "within 14 days of purchase" in home
+    # The earlier version's own page is its frozen copy, published as it is.
+    earlier = (project / "site" / "history" / first / "index.html").read_text(encoding="utf-8")
+    assert "within 7 days of purchase" in earlier
+    # ... under its banner: no longer in force, with the way to the current policy.
+    assert "This is not the current policy" in earlier
+    assert re.search(r'<a href="\.\./\.\./">Read the current policy</a>', earlier), earlier
