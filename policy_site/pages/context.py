@@ -80,6 +80,9 @@ class Derived:
     policies: Policies
     context: PageContext
     needs_plugin: str = ""
+    # The version page this file is (None: any other page), for the checks made once it is
+    # rendered: every clause marked, the home page's blocks there.
+    version_page: versions.VersionPage | None = None
 
 
 def derive(
@@ -150,6 +153,7 @@ def derive(
                 today=today,
             ),
             needs,
+            holds if instead is None else None,
         )
     # Any other page: the policy its front matter names, or the site's first.
     named = get_data(page.source)[1].get("policy") if page.source else None

@@ -120,6 +120,7 @@ class RefundPolicyExtension(BlocksExtension):
         # policies are listed; the extension then derives each page's context itself.
         self.site = site
         self.option_problem = ""  # an unknown option in mkdocs.yml (makeExtension)
+        self.version_page: versions.VersionPage | None = None  # without the plugin: this page's
         # The docs folder, for the history page's comparison of the versions' pages.
         self.docs_dir: Path | None = None
         self.context = PageContext()
@@ -204,8 +205,23 @@ class RefundPolicyExtension(BlocksExtension):
         self.docs_dir = docs
         # No self-check was shipped: its block says how to reach support instead.
         self.begin_page(replace(derived.context, widget=WidgetSettings(shipped=False)))
+        self.version_page = derived.version_page
         if derived.needs_plugin:
             self.problem(1 - derived.context.line_offset, derived.needs_plugin + ".")
+
+    def end_page_alone(self) -> None:
+        """Without the plugin, once the page is rendered: what a version page lacks (a clause
+        without its bullet, the home page without the self-check's block), as the plugin checks
+        it once every page is rendered."""
+        # Imported here: upcoming renders pages with this extension (the plugin's checks).
+        from policy_site.pages import upcoming
+
+        if self.version_page is None or self.docs_dir is None:
+            return
+        for problem in upcoming.page_problems(
+            self, [self.version_page], self.docs_dir.name, self.package
+        ):
+            log.warning(problem)
 
     @property
     def policy_file(self) -> str:
@@ -248,6 +264,8 @@ class RefundPolicyExtension(BlocksExtension):
         if self.site is not None:
             # First of the preprocessors: the page's context before anything reads it.
             md.preprocessors.register(PageFromItself(md, self), "refund_policy_page", 40)
+            # Last of the postprocessors: the page is whole.
+            md.postprocessors.register(PageChecks(md, self), "refund_policy_page_checks", 0)
         if "fenced_code_block" not in md.preprocessors:
             # Fenced code is the parser's job: a block shown as a code sample stays a sample.
             md.preprocessors.register(
@@ -363,6 +381,18 @@ class PageFromItself(Preprocessor):
             "\n".join(lines), posixpath.dirname(page.key), posixpath.dirname(self.ext.package.page)
         )
         return rebased.split("\n")
+
+
+class PageChecks(Postprocessor):
+    """Without the plugin: what the rendered page lacks (:meth:`end_page_alone`)."""
+
+    def __init__(self, md: Markdown, extension: RefundPolicyExtension) -> None:
+        super().__init__(md)
+        self.ext = extension
+
+    def run(self, text: str) -> str:
+        self.ext.end_page_alone()
+        return text
 
 
 def proofread_plain(text: str) -> str:

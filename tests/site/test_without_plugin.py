@@ -198,3 +198,24 @@ def test_without_the_plugin_an_announced_version_stops_the_build_until_its_day(
     # ... under its banner: no longer in force, with the way to the current policy.
     assert "This is not the current policy" in earlier
     assert re.search(r'<a href="\.\./\.\./">Read the current policy</a>', earlier), earlier
+
+
+def test_without_the_plugin_a_page_that_lacks_a_clause_or_the_self_check_stops_the_build(
+    bare: Path,
+) -> None:
+    index = bare / "docs" / "index.md"
+    source = index.read_text(encoding="utf-8")
+    marker = re.search(r" \{clause: (?P<id>[a-z-]+)\}$", source, re.M)
+    assert marker is not None
+    index.write_text(source.replace(marker.group(0), "", 1), "utf-8")
+    refused = build(bare)
+    assert refused.returncode != 0
+    assert (
+        f"docs/index.md: no bullet of the policy is marked as clause “{marker.group('id')}”"
+    ) in refused.stderr
+    index.write_text(re.sub(r"^/// refund-check\n///\n", "", source, flags=re.M), "utf-8")
+    refused = build(bare)
+    assert refused.returncode != 0
+    assert "docs/index.md: the policy page has no “/// refund-check” block" in refused.stderr
+    index.write_text(source, "utf-8")
+    assert build(bare).returncode == 0
