@@ -12,27 +12,26 @@ import markdown
 import pytest
 
 from policy_engine.policy import PLACEHOLDER, long_date
-from policy_site.package import load
-from tests.site.projects import accept_review, build, command, copy_project
+from policy_site.package import load, load_folder
+from tests.site.projects import accept_review, build, command, copy_project, edit
 
 REFUND = load("checker")
 EXTENSION = "policy_site.pages.extension"
 
 
 def without_the_plugin(project: Path) -> Path:
-    """``project``'s mkdocs.yml with no plugin at all, its policies given to the extension."""
+    """``project``'s mkdocs.yml with no plugin at all, the plugin's list of policies given to
+    the extension as its own option (the same lines, under its entry)."""
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
+    listed = re.search(r"^      policies:\n(?:        .*\n)+", text, flags=re.M)
+    assert listed is not None, "mkdocs.yml lists no policies under the plugin"
     text, removed = re.subn(r"^plugins:\n(?:(?:[ #].*)?\n)*", "plugins: []\n\n", text, flags=re.M)
     assert removed == 1, "mkdocs.yml has no plugins: list to take out"
-    text, listed = re.subn(
-        rf"^  - {re.escape(EXTENSION)}\n",
-        f"  - {EXTENSION}:\n"
-        "      policies:\n        - package: checker\n          page: index.md\n",
-        text,
-        flags=re.M,
+    text, entries = re.subn(
+        rf"^  - {re.escape(EXTENSION)}\n", f"  - {EXTENSION}:\n{listed.group(0)}", text, flags=re.M
     )
-    assert listed == 1, "mkdocs.yml does not list the extension under markdown_extensions"
+    assert entries == 1, "mkdocs.yml does not list the extension under markdown_extensions"
     config.write_text(text, encoding="utf-8")
     return project
 
@@ -219,3 +218,31 @@ def test_without_the_plugin_a_page_that_lacks_a_clause_or_the_self_check_stops_t
     assert "docs/index.md: the policy page has no “/// refund-check” block" in refused.stderr
     index.write_text(source, "utf-8")
     assert build(bare).returncode == 0
+
+
+def test_without_the_plugin_a_new_policy_has_its_own_page_words_and_history(
+    tmp_path: Path,
+) -> None:
+    # An editor adds a policy with ./run new-policy and sets its address (EDITING.md); the site
+    # is then built without the plugin: each page belongs to its own policy.
+    project = copy_project(tmp_path)
+    name = "fixture-prints"
+    made = command(project, "policy_site.scaffold", name)
+    assert made.returncode == 0, made.stdout + made.stderr
+    folder = project / "policies" / name
+    edit(folder / "policy.toml", "support@example.invalid", "prints@example.com")
+    assert command(project, "policy_review.review", name, "--accept").returncode == 0
+    without_the_plugin(project)
+    done = build(project)
+    assert done.returncode == 0, done.stderr
+    page = (project / "site" / name / "index.html").read_text(encoding="utf-8")
+    first = load_folder(folder).read_policies().versions[0].effective
+    assert f"This policy comes into effect on {long_date(first)}" in page
+    assert "{{" not in page and "///" not in page
+    assert "email support at prints@example.com</a>" in page
+    assert "support@imgtostl.com" not in page
+    history = (project / "site" / f"{name}-history" / "index.html").read_text(encoding="utf-8")
+    assert f"Comes into effect on {long_date(first)}." in history
+    # The refund policy's page is still the refund policy's.
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "email support at support@imgtostl.com</a>" in home
