@@ -204,7 +204,7 @@ and a link to its full text.
 
 
 # The scaffold's support address: no mail can reach a .invalid domain (RFC 2606), and the build
-# refuses it (policy_site/plugin.py) until the editor writes where customers really write.
+# refuses it (policy_site/site_config.py) until the editor writes where customers really write.
 PLACEHOLDER_EMAIL = "support@example.invalid"
 
 

@@ -106,6 +106,13 @@ class RefundCheckBlock(PolicyBlock):
             title.text = self.ext.page_policy.texts.self_check["heading"]
             return etree.SubElement(pointer, "p")
         settings = self.ext.context.widget
+        if not settings.shipped:
+            # No self-check to mount (the site was built without the plugin that ships it): a
+            # plain note, under the same heading and id, so the page's "#check" links still land.
+            note = etree.SubElement(parent, "div", {"class": "admonition note"})
+            title = etree.SubElement(note, "p", {"class": "admonition-title", "id": WIDGET_ID})
+            title.text = self.ext.page_policy.texts.self_check["heading"]
+            return etree.SubElement(note, "p")
         section = etree.SubElement(
             parent,
             "section",
@@ -138,6 +145,9 @@ class RefundCheckBlock(PolicyBlock):
             self.report(f"The “/// {self.NAME}” block takes no lines inside. Remove them.")
         if self.ext.context.role != PageRole.CURRENT:
             self.replace(block, render_pointer(self.ext.context.current_url, self.ext.page_policy))
+            return
+        if not self.ext.context.widget.shipped:
+            self.replace(block, render_unavailable(self.ext.package.rulebook, self.ext.page_policy))
             return
         self.replace(
             block,
@@ -375,6 +385,25 @@ def render_pointer(current_url: str, policy: Policy) -> str:
     policy's words."""
     return TEMPLATES.get_template("pointer.html").render(
         words=words, said=words.self_check_words(policy.texts.words), current_url=current_url
+    )
+
+
+# In place of the self-check on a site built without the plugin that ships it (build time only:
+# the published site, built with the plugin, never shows it), followed by the way out that the
+# self-check offers when it cannot start.
+UNAVAILABLE = "The self-check is not part of this copy of the page. You can still"
+
+
+def render_unavailable(rulebook: Rulebook, policy: Policy) -> str:
+    """What the self-check's place says where no self-check was shipped: how to write to
+    support, and where the page says what usually applies."""
+    return TEMPLATES.get_template("self_check_unavailable.html").render(
+        words=words,
+        unavailable=UNAVAILABLE,
+        blank_mailto=blank_email(policy)["mailto"],
+        fallback_link=words.FALLBACK_LINK.format(address=policy.support_email),
+        summary_id=SUMMARY_ID if summary_fits(rulebook) else rulebook.clause_ids[0],
+        summary_words=words.FALLBACK_SUMMARY if summary_fits(rulebook) else words.FALLBACK_RULES,
     )
 
 

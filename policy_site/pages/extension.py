@@ -33,11 +33,12 @@ publishing it.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import secrets
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as etree
@@ -47,14 +48,16 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from pymdownx.blocks import RE_END, RE_START, BlocksExtension, BlocksProcessor
 
 from policy_engine.policy import PLACEHOLDER, Policies, Policy, PolicyError, display_name
 from policy_engine.texts import MARKERS, quoted_in
+from policy_site import site_config
 from policy_site.package import PolicyPackage
-from policy_site.pages import blocks, proofread, safety
-from policy_site.pages.page import PageContext
+from policy_site.pages import blocks, context, proofread, safety, versions
+from policy_site.pages.page import PageContext, PageRole, WidgetSettings
 
 # MkDocs' logger for plugins: every message starts "refund-policy: ".
 log = get_plugin_logger("refund-policy")
@@ -96,19 +99,28 @@ class RefundPolicyExtension(BlocksExtension):
 
     def __init__(
         self,
-        package: PolicyPackage,
-        policy: Policy,
+        package: PolicyPackage | None = None,
+        policy: Policy | None = None,
         *,
         policies: Policies | None = None,
         on_problem: Callable[[Problem], None] | None = None,
+        site: SiteOptions | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         # The policy the pages publish (mkdocs.yml's ``policies``): its rules and its check.
-        self.package = package
-        self.policy = policy
+        # Given by the plugin (or a test); without them (``site``), each page's own.
+        self._package = package
+        self._policy = policy
         # Every version: the examples are judged as the self-check judges, by purchase date.
-        self.policies = policies or Policies((policy,), source=policy.source)
+        self._policies = policies or (
+            Policies((policy,), source=policy.source) if policy is not None else None
+        )
+        # Run without the plugin, from mkdocs.yml's markdown_extensions: where the site's
+        # policies are listed; the extension then derives each page's context itself.
+        self.site = site
+        self.option_problem = ""  # an unknown option in mkdocs.yml (makeExtension)
+        self.version_page: versions.VersionPage | None = None  # without the plugin: this page's
         # The docs folder, for the history page's comparison of the versions' pages.
         self.docs_dir: Path | None = None
         self.context = PageContext()
@@ -129,6 +141,87 @@ class RefundPolicyExtension(BlocksExtension):
         self.trusted_stash: dict[int, int] = {}
         self.source_lines: list[str] = []
         self.proofread_lines: set[int] = set()
+
+    @property
+    def package(self) -> PolicyPackage:
+        """The policy the page being rendered publishes: its rules and its check."""
+        if self._package is None:
+            raise RuntimeError("the extension renders no policy's page yet (begin_page first)")
+        return self._package
+
+    @package.setter
+    def package(self, package: PolicyPackage) -> None:
+        self._package = package
+
+    @property
+    def policy(self) -> Policy:
+        """The version of the page's policy in force on the day the site is built for."""
+        if self._policy is None:
+            raise RuntimeError("the extension renders no policy's page yet (begin_page first)")
+        return self._policy
+
+    @policy.setter
+    def policy(self, policy: Policy) -> None:
+        self._policy = policy
+
+    @property
+    def policies(self) -> Policies:
+        """Every version of the page's policy."""
+        if self._policies is None:
+            raise RuntimeError("the extension renders no policy's page yet (begin_page first)")
+        return self._policies
+
+    @policies.setter
+    def policies(self, policies: Policies) -> None:
+        self._policies = policies
+
+    def begin_page_of(self, md: Markdown) -> None:
+        """Without the plugin: the page ``md`` renders, its policy and context derived from the
+        page itself (:mod:`policy_site.pages.context`). A site whose policies cannot be read
+        stops the build with what to fix; a page that needs the plugin says so."""
+        assert self.site is not None
+        if self.option_problem:
+            raise PluginError(self.option_problem)
+        page = context.MkDocsPage.of(md)
+        config_file = (
+            Path(page.config.config_file_path)
+            if page is not None and page.config.config_file_path
+            else Path(self.site.config_file)
+        )
+        docs = (
+            Path(page.config.docs_dir)
+            if page is not None
+            else config_file.parent / self.site.docs_dir
+        )
+        try:
+            site = site_config.site_policies(config_file, self.site.policies)
+            today = versions.build_day()
+        except (site_config.SiteConfigError, versions.VersionError) as error:
+            messages = getattr(error, "messages", (str(error),))
+            raise PluginError("\n".join(messages)) from None
+        derived = context.derive(page, site, docs=docs, today=today)
+        self.package, self.policies = derived.package, derived.policies
+        self.policy = derived.policies.in_force(today)
+        self.docs_dir = docs
+        # No self-check was shipped: its block says how to reach support instead.
+        self.begin_page(replace(derived.context, widget=WidgetSettings(shipped=False)))
+        self.version_page = derived.version_page
+        if derived.needs_plugin:
+            self.problem(1 - derived.context.line_offset, derived.needs_plugin + ".")
+
+    def end_page_alone(self) -> None:
+        """Without the plugin, once the page is rendered: what a version page lacks (a clause
+        without its bullet, the home page without the self-check's block), as the plugin checks
+        it once every page is rendered."""
+        # Imported here: upcoming renders pages with this extension (the plugin's checks).
+        from policy_site.pages import upcoming
+
+        if self.version_page is None or self.docs_dir is None:
+            return
+        for problem in upcoming.page_problems(
+            self, [self.version_page], self.docs_dir.name, self.package
+        ):
+            log.warning(problem)
 
     @property
     def policy_file(self) -> str:
@@ -168,6 +261,11 @@ class RefundPolicyExtension(BlocksExtension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
+        if self.site is not None:
+            # First of the preprocessors: the page's context before anything reads it.
+            md.preprocessors.register(PageFromItself(md, self), "refund_policy_page", 40)
+            # Last of the postprocessors: the page is whole.
+            md.postprocessors.register(PageChecks(md, self), "refund_policy_page_checks", 0)
         if "fenced_code_block" not in md.preprocessors:
             # Fenced code is the parser's job: a block shown as a code sample stays a sample.
             md.preprocessors.register(
@@ -206,6 +304,95 @@ class RefundPolicyExtension(BlocksExtension):
     def trusted_attributes(self) -> dict[str, str]:
         """The attribute that marks an element a block of ours made (removed from the page)."""
         return {safety.TRUST_ATTRIBUTE: self.trust_token}
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """The extension's options in ``mkdocs.yml`` when it runs without the plugin::
+
+        markdown_extensions:
+          - policy_site.pages.extension
+
+    reads the policies from the plugin's ``policies:`` in the same file (listed once; a host
+    that ignores plugins, as Zensical does, ignores only the plugin's work). A site without the
+    plugin's entry gives them here: ``- policy_site.pages.extension: {policies: [...]}``, each
+    entry as the plugin's (dev/site.md, “Without the plugin”)."""
+
+    policies: object | None = None
+    # Where mkdocs.yml is when the host does not say (MkDocs does): relative to the folder the
+    # build runs in.
+    config_file: str = "mkdocs.yml"
+    docs_dir: str = "docs"
+
+
+def makeExtension(**options: Any) -> RefundPolicyExtension:
+    """The extension as ``markdown_extensions: - policy_site.pages.extension`` names it: run
+    without the plugin, it derives each page's context from the page (see :class:`SiteOptions`).
+    When the plugin runs, it takes this entry's place (policy_site/steps.py). An unknown option
+    is reported when the first page is rendered (MkDocs shows a traceback for an extension that
+    fails to load)."""
+    wrong = unknown_options(options)
+    known = {
+        key: value for key, value in options.items() if key in SiteOptions.__dataclass_fields__
+    }
+    extension = RefundPolicyExtension(site=SiteOptions(**known))
+    extension.option_problem = wrong
+    return extension
+
+
+# How mkdocs.yml names this extension under markdown_extensions.
+NAMES = ("policy_site.pages.extension", "policy_site.pages.extension:RefundPolicyExtension")
+
+
+def is_named(extension: object) -> bool:
+    """Whether ``extension`` (an entry of ``markdown_extensions``) names this extension: whoever
+    renders with an instance of its own (the plugin, the upcoming days' check) leaves it out."""
+    return isinstance(extension, str) and extension in NAMES
+
+
+def unknown_options(options: dict[str, Any]) -> str:
+    """What is wrong with the extension's options in mkdocs.yml, or empty."""
+    known = set(SiteOptions.__dataclass_fields__)
+    unknown = sorted(set(options) - known)
+    if not unknown:
+        return ""
+    return (
+        f"mkdocs.yml: policy_site.pages.extension has no option {', '.join(unknown)}. "
+        f"Its options are {', '.join(sorted(known))} (dev/site.md, “Without the plugin”)."
+    )
+
+
+class PageFromItself(Preprocessor):
+    """Without the plugin: before anything reads the page, its policy and context."""
+
+    def __init__(self, md: Markdown, extension: RefundPolicyExtension) -> None:
+        super().__init__(md)
+        self.ext = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.ext.begin_page_of(self.md)
+        page = self.ext.context
+        if page.role is PageRole.OTHER or not page.key:
+            return lines
+        # A version's page: every version's text was written as the policy's page, beside it,
+        # so a frozen copy's links are made relative to where it is published (as the plugin
+        # does).
+        rebased = versions.rebase_links(
+            "\n".join(lines), posixpath.dirname(page.key), posixpath.dirname(self.ext.package.page)
+        )
+        return rebased.split("\n")
+
+
+class PageChecks(Postprocessor):
+    """Without the plugin: what the rendered page lacks (:meth:`end_page_alone`)."""
+
+    def __init__(self, md: Markdown, extension: RefundPolicyExtension) -> None:
+        super().__init__(md)
+        self.ext = extension
+
+    def run(self, text: str) -> str:
+        self.ext.end_page_alone()
+        return text
 
 
 def proofread_plain(text: str) -> str:

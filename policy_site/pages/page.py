@@ -48,6 +48,9 @@ class WidgetSettings:
     stall_timeout_ms: int = 15000
     start_timeout_ms: int = 30000
     downloads: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # False where no self-check was shipped (the extension run without the plugin): the block
+    # then says, kindly, how to reach support instead of showing a form that cannot answer.
+    shipped: bool = True
 
 
 @dataclass

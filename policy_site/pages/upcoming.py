@@ -25,7 +25,7 @@ from mkdocs.utils.meta import get_data
 from policy_engine.policy import Policies, long_date
 from policy_site.package import PolicyPackage
 from policy_site.pages import blocks, versions
-from policy_site.pages.extension import Problem, RefundPolicyExtension
+from policy_site.pages.extension import Problem, RefundPolicyExtension, is_named
 from policy_site.pages.page import PageContext, PageRole
 
 # The blocks a home page must hold, and what its readers would miss without each.
@@ -153,8 +153,10 @@ def problems_on(
                 today=day,
             )
         )
+        # mkdocs.yml's own entry for the extension (read without the plugin) is this instance.
         renderer = markdown.Markdown(
-            extensions=[*extensions, extension], extension_configs=dict(extension_configs)
+            extensions=[*(e for e in extensions if not is_named(e)), extension],
+            extension_configs=dict(extension_configs),
         )
         renderer.convert(text)
     return [str(problem) for problem in found] + page_problems(extension, plan, docs.name, package)
