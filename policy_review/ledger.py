@@ -47,7 +47,10 @@ from policy_engine.questions import Asker, Kind, Question
 from policy_engine.rules import Evaluation, Rule, Rulebook
 from policy_engine.spans import Dates, Span
 
-FORMAT = "refund-ledger/2"
+FORMAT = "policy-ledger/2"
+# The same format under the name it had while the generator served one refund policy: ledgers
+# committed then (frozen versions, compared with git) are read as they are.
+FORMATS = (FORMAT, "refund-ledger/2")
 # Every situation starts on this day (its version date and every date no span moves): the spans
 # decide, not the dates.
 PURCHASED = date(2026, 1, 1)
@@ -790,9 +793,9 @@ def _results(
 # Writing and reading the file -----------------------------------------------------------------
 
 HEADER = """\
-# The ledger of ImgToSTL's {name} self-check: what it decides in every situation.
+# The ledger of the {name} policy's self-check: what it decides in every situation.
 #
-# Made by `./run review --accept` from the rules ({folder}/) and the policy ({folder}/policy.toml).
+# Made by `./run review --accept` from the policy file beside it (policy.toml) and the engine.
 # Do not edit it by hand. `./run review` explains what a change to either would change here, and
 # the site's build stops while this file is out of date.
 #
@@ -855,7 +858,7 @@ def render(rulebook: Rulebook, book: Book) -> str:
 
 def assemble(bodies: dict[str, str], rulebook: Rulebook) -> str:
     """The file's text from each version's part (:func:`render_version`, joined by lines)."""
-    lines = [HEADER.format(name=rulebook.name, folder=rulebook.folder.name), f"format {FORMAT}"]
+    lines = [HEADER.format(name=rulebook.name), f"format {FORMAT}"]
     for effective, body in bodies.items():
         lines += ["", f"{_VERSION_MARK}{effective}]]", body]
     return "\n".join(lines) + "\n"
@@ -870,7 +873,7 @@ _SECTION = re.compile(r"^\[(.+)\]$")
 def parse(text: str) -> Book:
     """Read a ledger file back (for the review). Raises :class:`LedgerError`."""
     lines = text.splitlines()
-    if f"format {FORMAT}" not in lines:
+    if not any(f"format {name}" in lines for name in FORMATS):
         raise LedgerError(f"this is not a ledger of the format {FORMAT}")
     book = Book()
     starts = [n for n, line in enumerate(lines) if line.startswith(_VERSION_MARK)]

@@ -473,15 +473,18 @@ class _Summary:
     layout: SummaryLayout
 
     def result(self, days: int, fixed: dict[str, object]) -> Result:
-        # Bought on the day the page's version took effect, and judged as every purchase is, by
-        # the version in force on its purchase date: the page's own.
+        # Every date the customer gives is the day the page's version took effect (so the version
+        # date picks the page's own version), and the request comes ``days`` later: every span
+        # that ends at the request is ``days`` long, whichever date it starts from.
         page = self.block.ext.page_policy
         purchased = max(page.effective, page.sales_started)
+        rulebook = self.block.ext.package.rulebook
         answers: dict[str, Any] = {
-            "purchase_date": purchased.isoformat(),
-            "request_date": (purchased + timedelta(days=days)).isoformat(),
-            **fixed,
+            question.field: purchased.isoformat()
+            for question in rulebook.questions
+            if question.kind is Kind.DATE
         }
+        answers.update(request_date=(purchased + timedelta(days=days)).isoformat(), **fixed)
         # A question the version asks without a default (one a later version added): its first
         # answer; the clauses it would bring are listed under the tables (also_against).
         for question in self.block.ext.package.rulebook.questions:

@@ -16,8 +16,9 @@ import pytest
 from checker import RULEBOOK as REFUND
 from policy_engine.folder import GENERATED_MODULE, import_name, policy_module
 from policy_engine.policy import PolicyError, parameters_of, read_policies
+from tests.fixtures import PRINT_GUARANTEE_FOLDER
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "policies" / "print-guarantee"
+FIXTURE = PRINT_GUARANTEE_FOLDER
 TODAY = date(2025, 9, 1)
 
 
@@ -42,30 +43,32 @@ def test_its_values_are_declared_in_its_file_and_typed() -> None:
     first = module.default_policies().first
     assert (first.window_days, first.photos_needed) == (30, 2)
     declared = {value.name: value for value in parameters_of(first)}
-    assert declared["window_days"].label == "Days to ask after ordering"
-    assert declared["window_days"].compared_with == "days_since_purchase"
+    assert declared["window_days"].label == "Days to ask after delivery"
+    assert declared["window_days"].compared_with == "days_since_delivery"
     # Its placeholders show its values in its clauses' words.
-    assert first.clause_texts["late"] == "You ask more than 30 days after ordering"
-    assert "send 2 photos" in first.clause_texts["defect-shown"]
+    assert first.clause_texts["late"] == "The request is made more than 30 days after delivery"
+    assert "show it in 2 photos" in first.clause_texts["damaged-print"]
 
 
 def test_it_judges_with_its_own_rules_as_the_days_go_by() -> None:
     check = policy_module(FIXTURE).check
-    warped = {"purchase_date": "2025-07-01", "defect": "warped", "photos": True}
-    # Asked on day 30: covered; the same print asked on day 31: too late.
-    on_time = check({**warped, "request_date": "2025-07-31"}, today=TODAY)
-    late = check({**warped, "request_date": "2025-08-01"}, today=TODAY)
-    assert (on_time.verdict.value, [c.id for c in on_time.clauses]) == (
-        "likely_eligible",
-        ["defect-shown"],
+    # Ordered on 1 July 2025, delivered on the 6th: its 30 days are counted from the delivery.
+    warped = {"order_date": "2025-07-01", "delivery_date": "2025-07-06"}
+    warped |= {"defect": "warped", "photos": True}
+    # Asked on day 30 after delivery: a reprint; the same print asked on day 31: too late.
+    on_time = check({**warped, "request_date": "2025-08-05"}, today=TODAY)
+    late = check({**warped, "request_date": "2025-08-06"}, today=TODAY)
+    assert (on_time.verdict, [c.id for c in on_time.clauses]) == ("reprint", ["damaged-print"])
+    assert on_time.title == "We will likely reprint your order"
+    assert (late.verdict, [c.id for c in late.clauses]) == (
+        "not_covered",
+        ["damaged-print", "late"],
     )
-    assert on_time.title == "We will likely reprint or refund your print"
-    assert (late.verdict.value, [c.id for c in late.clauses]) == ("likely_not_eligible", ["late"])
     # Marks on the surface are never covered; no photos leaves it to support.
-    cosmetic = check({**warped, "defect": "cosmetic", "request_date": "2025-07-02"}, today=TODAY)
-    no_photos = check({**warped, "photos": False, "request_date": "2025-07-02"}, today=TODAY)
-    assert cosmetic.verdict.value == "likely_not_eligible"
-    assert no_photos.verdict.value == "needs_review"
+    cosmetic = check({**warped, "defect": "cosmetic", "request_date": "2025-07-07"}, today=TODAY)
+    no_photos = check({**warped, "photos": False, "request_date": "2025-07-07"}, today=TODAY)
+    assert cosmetic.verdict == "not_covered"
+    assert no_photos.verdict == "support_decides"
 
 
 def test_the_module_the_browser_imports_is_the_same_for_every_policy(tmp_path: Path) -> None:
@@ -79,8 +82,8 @@ def test_the_module_the_browser_imports_is_the_same_for_every_policy(tmp_path: P
     code = (
         "import sys, policy_of_print_guarantee as p; "
         "print(p.RULEBOOK.name); "
-        "print(p.check_query('purchase_date=2025-07-01&request_date=2025-07-03&defect=broken"
-        "&photos=true', today='2025-09-01'))"
+        "print(p.check_query('order_date=2025-07-01&delivery_date=2025-07-02"
+        "&request_date=2025-07-03&defect=broken&photos=true', today='2025-09-01'))"
     )
     root = Path(__file__).resolve().parents[2]
     ran = subprocess.run(
@@ -94,7 +97,7 @@ def test_the_module_the_browser_imports_is_the_same_for_every_policy(tmp_path: P
     assert ran.returncode == 0, ran.stderr
     name, result = ran.stdout.splitlines()
     assert name == "print-guarantee"
-    assert json.loads(result)["verdict"] == "likely_eligible"
+    assert json.loads(result)["verdict"] == "reprint"
 
 
 @pytest.mark.parametrize(

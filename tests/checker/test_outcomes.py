@@ -1,7 +1,8 @@
 """A policy's outcomes and how its clauses decide among them are its file's data ([outcomes.<id>],
 [effects], [[decide]], if_unsure): the engine keeps no outcome of its own. Shown with the tests'
-own print guarantee (tests/fixtures/print_guarantee: reprint, refund, not covered, support
-decides), whose answers no refund policy has; every mistake in that data is named at its line."""
+own print guarantee (tests/fixtures/policies/print-guarantee, a policy that is data: reprint,
+refund, not covered, support decides), whose answers no refund policy has; every mistake in that
+data is named at its line."""
 
 from __future__ import annotations
 
@@ -12,21 +13,24 @@ from pathlib import Path
 import pytest
 
 from checker import RULEBOOK as REFUND
+from policy_engine.folder import policy_module
 from policy_engine.policy import PolicyError, read_policies
 from policy_review import ledger as ledgers
-from tests.fixtures import print_guarantee
-from tests.fixtures.print_guarantee import RULEBOOK
-from tests.fixtures.print_guarantee.policy import Policy
+from tests.fixtures import PRINT_GUARANTEE_FOLDER
 from tests.policies import POLICY_FILE, first_published
 
+print_guarantee = policy_module(PRINT_GUARANTEE_FOLDER)
+RULEBOOK = print_guarantee.RULEBOOK
+Policy = RULEBOOK.policy
 FIXTURE_FILE = RULEBOOK.policy_file
 DAY = date(2026, 5, 3)
+ORDERED = {"order_date": "2026-05-01", "delivery_date": "2026-05-02"}
 
 
 def judged(policies: object = None, **answers: object) -> tuple[str, str, list[str], list[str]]:
     """The verdict, its role, the clauses that apply and the answers missing, for a print ordered
-    on 1 May 2026 and asked about two days later."""
-    given = {"purchase_date": "2026-05-01", "request_date": DAY.isoformat(), **answers}
+    on 1 May 2026, delivered the next day and asked about the day after."""
+    given = {**ORDERED, "request_date": DAY.isoformat(), **answers}
     result = print_guarantee.check(given, today=DAY, policy=policies)  # type: ignore[arg-type]
     return result.verdict, result.role, [c.id for c in result.clauses], list(result.missing)
 
@@ -37,9 +41,7 @@ def test_the_print_guarantee_gives_its_own_four_answers() -> None:
     assert judged(defect="cosmetic", photos=True) == ("not_covered", "negative", ["cosmetic"], [])
     assert judged(defect="broken", photos=False) == ("support_decides", "review", ["no-photos"], [])
     # Each in its file's words, for the customer, support and the clauses' effects.
-    result = print_guarantee.check(
-        {"purchase_date": "2026-05-01", "defect": "warped", "photos": True}, today=DAY
-    )
+    result = print_guarantee.check({**ORDERED, "defect": "warped", "photos": True}, today=DAY)
     assert result.title == "We will likely reprint your order"
     assert result.label == "Reprint"
     assert result.staff_summary.startswith("The guarantee usually gives a free reprint")
@@ -56,9 +58,11 @@ def test_the_first_line_of_decide_that_holds_wins() -> None:
         "negative",
         ["damaged-print", "used"],
     )
-    # Past the guarantee's 30 days, the same print is not covered either.
+    # More than the guarantee's 30 days after delivery, the same print is not covered either.
     late = print_guarantee.check(
-        {"purchase_date": "2026-03-01", "defect": "warped", "photos": True}, today=DAY
+        {"order_date": "2026-03-01", "delivery_date": "2026-04-02", "defect": "warped"}
+        | {"photos": True},
+        today=DAY,
     )
     assert (late.verdict, [c.id for c in late.clauses]) == (
         "not_covered",
@@ -102,7 +106,9 @@ def test_an_unsure_answer_that_could_change_it_gives_the_answer_marked_if_unsure
 
 def test_the_ledger_records_the_guarantees_own_answers_and_effects() -> None:
     made = ledgers.render(RULEBOOK, ledgers.make_book(RULEBOOK, RULEBOOK.policies))
-    assert made == RULEBOOK.ledger_file.read_text("utf-8"), "the fixture's ledger is out of date"
+    assert made == RULEBOOK.ledger_file.read_text("utf-8"), (
+        "the fixture's ledger is out of date: remake it with .venv/bin/python -m tests.fixtures"
+    )
     verdicts = made.split("[verdict]")[1].split("\n\n")[0]
     for outcome in ("reprint", "refund", "not_covered", "support_decides missing=photos"):
         assert f"=>  {outcome}\n" in verdicts + "\n", outcome
@@ -237,7 +243,7 @@ MISTAKES = [
         id="the summary names a question the policy does not ask",
     ),
     pytest.param(
-        'window = "guarantee_days"',
+        'window = "window_days"',
         'window = "guarantee"',
         'window = "guarantee"',
         "window = 'guarantee' is not a value of this policy",

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from policy_engine.folder import policy_module
 from policy_engine.policy import read_policies
-from tests.fixtures import PRINT_GUARANTEE, add_print_guarantee
-from tests.fixtures.print_guarantee.policy import Policy as GuaranteePolicy
+from tests.fixtures import PRINT_GUARANTEE, PRINT_GUARANTEE_FOLDER, add_print_guarantee
 from tests.site.projects import build, command, copy_project, edit
 
 
@@ -28,8 +28,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-def roles_of(policy_file: Path, policy_class: type = GuaranteePolicy) -> dict[str, str]:
+def roles_of(policy_file: Path, policy_class: type | None = None) -> dict[str, str]:
     """Each outcome's role, as the policy file declares it."""
+    policy_class = policy_class or policy_module(PRINT_GUARANTEE_FOLDER).RULEBOOK.policy
     decision = read_policies(policy_file, policy_class=policy_class).latest.texts.decision
     return {outcome.id: outcome.role for outcome in decision.outcomes.values()}
 
@@ -46,7 +47,7 @@ def decision_table(page: str, site: Path) -> dict[str, object]:
 def test_the_guarantees_page_colours_its_own_answers_by_their_roles(project: Path) -> None:
     site = project / "site"
     page = (site / PRINT_GUARANTEE / "index.html").read_text("utf-8")
-    roles = roles_of(project / "print_guarantee" / "policy.toml")
+    roles = roles_of(project / "policies" / PRINT_GUARANTEE / "policy.toml")
     examples = re.findall(
         r'<div class="admonition example refund-example" data-role="(\w+)" data-verdict="(\w+)">',
         page,
@@ -82,11 +83,11 @@ def test_the_guarantees_summary_is_laid_out_and_worded_by_its_file(project: Path
     summary = page.split('id="decision-summary"')[1].split("</ul>")[0]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", summary))
     # Its [summary]: rows by defect, columns by photos (yes, no), split where "used" matters.
-    assert "Asked within 30 days of the order What is wrong Yes No" in text
+    assert "Asked within 30 days of delivery What is wrong Yes No" in text
     assert "It is warped (not used) Reprint We decide" in text
     assert "It is not the model I ordered (not used) Refund Refund" in text
-    assert "Asked more than 30 days after the order" in text
-    roles = roles_of(project / "print_guarantee" / "policy.toml")
+    assert "Asked more than 30 days after delivery" in text
+    roles = roles_of(project / "policies" / PRINT_GUARANTEE / "policy.toml")
     cells = re.findall(r'<td data-verdict="(\w+)" data-role="(\w+)">', summary)
     assert {verdict for verdict, _ in cells} == set(roles)
     assert all(role == roles[verdict] for verdict, role in cells)
@@ -106,7 +107,7 @@ def test_the_refund_summary_colours_each_cell_by_the_role_of_its_answer(project:
 
 
 def test_no_shipped_script_or_stylesheet_names_an_outcome(project: Path) -> None:
-    ids = set(roles_of(project / "print_guarantee" / "policy.toml"))
+    ids = set(roles_of(project / "policies" / PRINT_GUARANTEE / "policy.toml"))
     from checker.policy import Policy as RefundPolicy
 
     ids |= set(roles_of(project / "checker" / "policy.toml", RefundPolicy))
@@ -132,7 +133,7 @@ def test_support_and_the_review_read_the_guarantees_own_answers(project: Path) -
 
     def support(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "checker", "--for", PRINT_GUARANTEE, *args],
+            [sys.executable, "-m", "policy_site.policy_check", "--for", PRINT_GUARANTEE, *args],
             capture_output=True,
             text=True,
             timeout=60,
@@ -140,17 +141,35 @@ def test_support_and_the_review_read_the_guarantees_own_answers(project: Path) -
             check=False,
         )
 
-    reprint = support("--purchase-date", ordered, "--defect", "warped", "--photos", "true")
+    reprint = support(
+        "--order-date",
+        ordered,
+        "--delivery-date",
+        ordered,
+        "--defect",
+        "warped",
+        "--photos",
+        "true",
+    )
     assert reprint.returncode == 0, reprint.stderr
     assert reprint.stdout.startswith("Reprint (reprint)\n"), reprint.stdout
     assert "The guarantee usually gives a free reprint in this case." in reprint.stdout
     assert "  + damaged-print: The print arrived warped or broken" in reprint.stdout
-    unsure = support("--purchase-date", ordered, "--defect", "broken", "--photos", "unsure")
+    unsure = support(
+        "--order-date",
+        ordered,
+        "--delivery-date",
+        ordered,
+        "--defect",
+        "broken",
+        "--photos",
+        "unsure",
+    )
     assert unsure.stdout.startswith("We decide (support_decides)\n"), unsure.stdout
     assert "would change the verdict): photos" in unsure.stdout
     reviewed = command(project, "policy_review.review", PRINT_GUARANTEE)
     assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
-    assert "The ledger (print_guarantee/ledger.txt) is up to date." in reviewed.stdout
+    assert "The ledger (policies/print-guarantee/ledger.txt) is up to date." in reviewed.stdout
 
 
 def test_moving_a_line_of_decide_shows_in_the_review_and_is_refused_for_a_version_in_force(

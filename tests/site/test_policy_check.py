@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures import PRINT_GUARANTEE_FOLDER
 from tests.site.projects import build_environment, copy_project
 
-GUARANTEE = Path(__file__).resolve().parents[1] / "fixtures" / "policies" / "print-guarantee"
-WARPED = ("--purchase-date", "2025-07-01", "--request-date", "2025-07-03", "--defect", "warped")
+GUARANTEE = PRINT_GUARANTEE_FOLDER
+WARPED = ("--order-date", "2025-07-01", "--delivery-date", "2025-07-02")
+WARPED += ("--request-date", "2025-07-03", "--defect", "warped")
 
 
 def run(folder: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -35,10 +37,9 @@ def test_a_policy_that_is_data_is_checked_from_its_file_alone(tmp_path: Path) ->
         tmp_path, "policy_site.policy_check", "--policy", policy, *WARPED, "--photos", "true"
     )
     assert covered.returncode == 0, covered.stderr
-    assert covered.stdout.startswith("Likely covered (likely_eligible)")
-    assert "+ defect-shown: The print is warped, broken or not the model you ordered" in (
-        covered.stdout
-    )
+    assert covered.stdout.startswith("Reprint (reprint)")
+    assert "+ damaged-print: The print arrived warped or broken" in covered.stdout
+    assert "Day 1 since delivery." in covered.stdout
     usage = run(tmp_path, "policy_site.policy_check", "--policy", policy, "--help")
     assert usage.stdout.startswith("usage: policy-check ")
     assert "--defect warped|broken|wrong_model|cosmetic" in usage.stdout

@@ -181,11 +181,6 @@ def test_a_new_policy_says_nothing_of_refunds_until_its_words_say_order(scaffold
     assert "the first, as the order predates it." in staff.stdout, staff.stdout + staff.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the CLI's “Day N since purchase” line is the dates work of issue 32 (another branch): "
-    "once it is merged this passes, and this marker must go",
-)
 def test_the_cli_says_nothing_of_purchases_to_support_on_a_new_policy(scaffolded: Path) -> None:
     ordered = date.today() - timedelta(days=2)
     staff = check(scaffolded, *flags(answers(scaffolded, ordered)))
