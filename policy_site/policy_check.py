@@ -25,14 +25,19 @@ PROG = "policy-check"
 CONFIG = Path("mkdocs.yml")
 
 
+def _data_policy(policy_file: Path, name: str | None) -> PolicyChecker:
+    """The policy that is data whose ``policy.toml`` is ``policy_file``: its folder, read as is."""
+    from policy_engine.folder import policy_module
+
+    checker: PolicyChecker = policy_module(policy_file.resolve().parent, name).CHECKER
+    return checker
+
+
 def _chosen(name: str | None, policy_file: Path | None) -> PolicyChecker:
     """The checker of the policy asked for; raises :class:`PackageError` saying what to give."""
     if not CONFIG.is_file():
         if policy_file is not None and policy_file.is_file():
-            from policy_engine.folder import policy_module
-
-            checker: PolicyChecker = policy_module(policy_file.resolve().parent, name).CHECKER
-            return checker
+            return _data_policy(policy_file, name)
         raise PackageError(
             f"there is no {CONFIG} here to list the site's policies. Run it in the folder of the "
             "site's mkdocs.yml, or give the policy's file: --policy policies/NAME/policy.toml."
@@ -41,6 +46,10 @@ def _chosen(name: str | None, policy_file: Path | None) -> PolicyChecker:
     if name is None and policy_file is not None and policy_file.is_file():
         given = policy_file.resolve()
         mine = [policy for policy in policies if policy.policy_path.resolve() == given]
+        if not mine and name is None:
+            # A file of none of the site's policies (a policy that is data, being written
+            # elsewhere): its folder is the policy.
+            return _data_policy(policy_file, name)
         name = mine[0].name if len(mine) == 1 else None
     if name is None and len(policies) > 1:
         names = ", ".join(policy.name for policy in policies)

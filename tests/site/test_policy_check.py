@@ -39,7 +39,7 @@ def test_a_policy_that_is_data_is_checked_from_its_file_alone(tmp_path: Path) ->
     assert covered.returncode == 0, covered.stderr
     assert covered.stdout.startswith("Reprint (reprint)")
     assert "+ damaged-print: The print arrived warped or broken" in covered.stdout
-    assert "Day 1 since delivery." in covered.stdout
+    assert "Day 1 since delivery (days to ask after delivery: 30 days)." in covered.stdout
     usage = run(tmp_path, "policy_site.policy_check", "--policy", policy, "--help")
     assert usage.stdout.startswith("usage: policy-check ")
     assert "--defect warped|broken|wrong_model|cosmetic" in usage.stdout

@@ -22,7 +22,8 @@ from tests.site.projects import ROOT, build, build_environment, command, copy_pr
 
 # A name no editor is likely to give a policy of the real site.
 NAME = "fixture-words"
-PACKAGE = NAME.replace("-", "_")
+# Where ./run new-policy writes the policy (a folder of data).
+PACKAGE = Path("policies") / NAME
 
 # What a policy about refunds of purchases says; no other policy may say it unless its file does.
 BUSINESS = re.compile(r"\b(refunds?|refunded|purchases?|purchased|bought)\b", re.IGNORECASE)
