@@ -139,7 +139,7 @@ def test_a_fresh_clone_sets_up_without_pip_or_uv_and_a_copy_runs_its_own_code(
 
     first = run_in(clone, environment, "check", "--help")
     assert first.returncode == 0, first.stderr[-3000:]
-    assert "usage: refund-check" in first.stdout
+    assert "usage: policy-check" in first.stdout
     private_uv = home / ".cache" / "policy-site"
     assert f"Installing uv {UV_VERSION} into {private_uv}" in first.stderr
     assert list(private_uv.glob("uv-*/bin/uv"))

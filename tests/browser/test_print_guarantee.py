@@ -96,7 +96,7 @@ def test_the_quick_answer_and_the_checker_agree_on_the_guarantees_own_answers(
             "role": "positive",
             "title": "We will likely reprint your order",
             "clauses": [
-                ["positive", "The print arrived warped or broken, and you can show it in photos"]
+                ["positive", "The print arrived warped or broken, and you can show it in 2 photos"]
             ],
             "missing": [],
             "colour": GREEN,
@@ -141,7 +141,7 @@ def test_its_self_check_judges_a_print_by_its_own_rules_as_the_days_go_by(
     ordered = (today - timedelta(days=35)).isoformat()
     delivered = (today - timedelta(days=30)).isoformat()
     warped = {"order_date": ordered, "delivery_date": delivered, "defect": "warped"}
-    warped |= {"photos": "true"}
+    warped |= {"photos": "true", "used": "false"}
     with checked_session(browser, server) as session:
         page = session.page
         address = session.url(f"/{PRINT_GUARANTEE}/")
