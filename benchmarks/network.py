@@ -64,7 +64,7 @@ CPU_SLOWDOWN = 4
 ANSWERS = credit_pack_bought((date.today() - timedelta(days=3)).isoformat())
 LINK = urlencode(ANSWERS)
 STATE = """() => {
-  const root = document.querySelector('[data-refund-check]');
+  const root = document.querySelector('[data-policy-check]');
   const result = root && root.querySelector('[data-result]');
   return {
     state: root ? root.dataset.state : '',
@@ -134,7 +134,7 @@ def answering(browser: Browser, server: SiteServer, profile: str) -> dict[str, f
         page.wait_for_timeout(max(0, 30_000 - (time.monotonic() - tapped) * 1000))
         error_before = page.evaluate(STATE)["state"] == "error"
         submitted = time.monotonic()
-        page.locator("[data-refund-check] [data-submit]").click()
+        page.locator("[data-policy-check] [data-submit]").click()
         figures = watch(page, "verdict", 60, submitted)
         figures["error"] = bool(figures["error"]) or error_before
         return figures

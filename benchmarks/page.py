@@ -65,8 +65,8 @@ new PerformanceObserver((list) => {
 }).observe({type: 'longtask', buffered: true});
 """
 
-VERDICTS = "[data-refund-check] [data-result] [data-list=recap]"
-READY = '[data-refund-check][data-state="ready"] [data-result][data-source="checker"]'
+VERDICTS = "[data-policy-check] [data-result] [data-list=recap]"
+READY = '[data-policy-check][data-state="ready"] [data-result][data-source="checker"]'
 
 
 def phone_load(browser: Browser, server: SiteServer) -> dict[str, float]:
@@ -117,12 +117,12 @@ def link_on_open_page(browser: Browser, server: SiteServer) -> dict[str, float]:
         page.wait_for_timeout(1000)
         second = first.replace("reason=unused", "reason=duplicate_payment")
         link = measure(page, server, f"() => {{ location.hash = '#check?{second}'; }}")
-        page.locator("[data-refund-check] [data-list=recap] [data-change]").first.click()
+        page.locator("[data-policy-check] [data-list=recap] [data-change]").first.click()
         page.wait_for_timeout(300)
         submit = measure(
             page,
             server,
-            "() => document.querySelector('[data-refund-check] [data-submit]').click()",
+            "() => document.querySelector('[data-policy-check] [data-submit]').click()",
         )
         return {
             "link_ms": link["ms"],
@@ -141,7 +141,7 @@ def measure(page: Page, server: SiteServer, action: str) -> dict[str, float]:
     mark = len(server.log)
     taken = page.evaluate(
         f"""() => new Promise((resolve) => {{
-          const root = document.querySelector('[data-refund-check]');
+          const root = document.querySelector('[data-policy-check]');
           const before = root.dataset.checks;
           const start = performance.now();
           new MutationObserver((changes, observer) => {{

@@ -175,7 +175,7 @@ def support_checks(rulebook: Rulebook, answers: BaseAnswers) -> list[str]:
 
 
 # The email to support, line by line, with {slots}: its words are policy.toml's [email]; filled
-# here, and by the page's decision table (policy_site/shipping/assets/refund-check/table.js) when
+# here, and by the page's decision table (policy_site/shipping/assets/policy-check/table.js) when
 # it answers before the checker has loaded, so both write the very same email. A support-only
 # answer that came
 # in a link, as the page and the email show it: what the link said, never support's own finding

@@ -151,7 +151,7 @@ STATUS = {
         "explanation (how long ago {you_did}, and which version of the policy applies) is not "
         "available here."
     ),
-    # With the policy's decision table in the page (assets/refund-check/table.js), a failed
+    # With the policy's decision table in the page (assets/policy-check/table.js), a failed
     # start still leaves the verdict, the reasons and the email.
     "table_still": (
         "You can still check your answers: you get the verdict, the reasons and an email to "

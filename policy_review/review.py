@@ -1039,7 +1039,7 @@ def site_problems(policy: PolicyPackage, today: date, history: Path | None = Non
         config = load_config(str(config_file))
     except (ConfigurationError, OSError) as error:
         return [*found, f"{display_name(config_file)} cannot be read ({error}); fix it first."]
-    plugin = config.plugins.get("refund-policy")
+    plugin = config.plugins.get("policy-site")
     listed: list[PolicyPackage] = getattr(plugin, "packages", [policy])
     pages = [listed_policy.page for listed_policy in listed]
     return found + upcoming.upcoming_problems(

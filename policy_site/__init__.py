@@ -3,7 +3,7 @@
 * :mod:`policy_site.pages`: the Markdown side: the extension (listed in ``mkdocs.yml``'s
   ``markdown_extensions``, it works without the plugin too) and its blocks, the page context,
   proofreading and the output check, the policy's versions on the site;
-* :mod:`policy_site.plugin`: the MkDocs plugin ``refund-policy``, a list of events each calling
+* :mod:`policy_site.plugin`: the MkDocs plugin ``policy-site``, a list of events each calling
   one build step of :mod:`policy_site.steps`; :mod:`policy_site.site_config` is the site's
   ``policies:`` list (:mod:`policy_site.package` loads each), read by both;
 * :mod:`policy_site.shipping`: what ships for each policy's self-check: the verified runtime, the

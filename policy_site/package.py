@@ -4,7 +4,7 @@ time only).
 The site's machinery imports no policy by name. ``mkdocs.yml`` lists the site's policies::
 
     plugins:
-      - refund-policy:
+      - policy-site:
           policies:
             - package: checker
               page: index.md
@@ -199,9 +199,9 @@ def from_mkdocs(config_file: Path) -> list[PolicyPackage]:
         config = load_config(str(config_file))
     except (ConfigurationError, OSError) as error:
         raise PackageError(f"{config_file.name} cannot be read ({error}); fix it first.") from None
-    plugin = config.plugins.get("refund-policy")
+    plugin = config.plugins.get("policy-site")
     if plugin is None:
-        raise PackageError(f"{config_file.name} does not use the refund-policy plugin.")
+        raise PackageError(f"{config_file.name} does not use the policy-site plugin.")
     loaded: list[PolicyPackage] = plugin.packages  # type: ignore[attr-defined]
     return loaded
 

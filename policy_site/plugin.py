@@ -1,4 +1,4 @@
-"""The MkDocs plugin ``refund-policy``: a list of MkDocs events, each calling one build step.
+"""The MkDocs plugin ``policy-site``: a list of MkDocs events, each calling one build step.
 
 The work is done elsewhere, so that the generator does not hang on MkDocs' plugins (MkDocs 2
 removes them; Zensical ignores them): the pages by the Markdown extension
@@ -39,7 +39,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from policy_site import package, steps
 from policy_site.pages import versions
-from policy_site.pages.extension import RefundPolicyExtension
+from policy_site.pages.extension import PolicySiteExtension
 from policy_site.pages.front_matter import FRONT_MATTER, front_matter_lines, front_matter_problems
 from policy_site.pages.theme_markup import THEME_MARKUP, MarkupFix, theme_changed, theme_markup
 from policy_site.publishing import output
@@ -53,8 +53,8 @@ __all__ = [
     "TEST_SESSION_LEDGERS",
     "THEME_MARKUP",
     "MarkupFix",
-    "RefundPolicyConfig",
-    "RefundPolicyPlugin",
+    "PolicySiteConfig",
+    "PolicySitePlugin",
     "SitePolicy",
     "front_matter_lines",
     "front_matter_problems",
@@ -62,8 +62,8 @@ __all__ = [
     "theme_markup",
 ]
 
-# MkDocs' logger for plugins: every message starts "refund-policy: ".
-log = get_plugin_logger("refund-policy")
+# MkDocs' logger for plugins: every message starts "policy-site: ".
+log = get_plugin_logger("policy-site")
 
 
 class _Milliseconds(c.Type[int]):
@@ -83,7 +83,7 @@ class _Milliseconds(c.Type[int]):
         return number
 
 
-class RefundPolicyConfig(base.Config):
+class PolicySiteConfig(base.Config):
     policies = PoliciesOption()
     """The site's policies: ``- package: checker`` (``page:`` index.md by default)."""
     pyodide_source = c.Optional(c.Type(str))
@@ -101,9 +101,9 @@ class RefundPolicyConfig(base.Config):
     """Write ``.gz`` and ``.br`` copies of the site's files for hosts that serve them."""
 
 
-class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
+class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
     def __init__(self) -> None:
-        self.extension: RefundPolicyExtension | None = None
+        self.extension: PolicySiteExtension | None = None
         self.cache = runtime.default_cache_dir()
         self.serving = False  # `mkdocs serve` injects its own live-reload script
         self.dirty = False
@@ -175,7 +175,7 @@ class RefundPolicyPlugin(BasePlugin[RefundPolicyConfig]):
         )
         steps.check_ledgers(self.site, docs, gate)
         first = self.site[0]
-        self.extension = RefundPolicyExtension(
+        self.extension = PolicySiteExtension(
             first.source, first.policies.in_force(self.today), policies=first.policies
         )
         self.extension.docs_dir = docs

@@ -183,7 +183,7 @@ We usually help when:
 Write to {{{{ support_email }}}} with your order ID and what happened, within {{{{ days_to_write }}}} days
 of receiving your order. Support makes the final decision.
 
-/// refund-check
+/// policy-check
 ///
 """
 
@@ -287,7 +287,7 @@ def _register(config: Path, folder: str, page: str, title: str, history: str) ->
     found = re.search(r"^(?P<indent>[ \t]*)policies:[ \t]*\n", text, re.M)
     if found is None:
         raise ScaffoldError(
-            f"{CONFIG} has no “policies:” list under the refund-policy plugin; add one first "
+            f"{CONFIG} has no “policies:” list under the policy-site plugin; add one first "
             "(dev/engine.md, “Publishing another policy”)."
         )
     # The list's items: the lines after "policies:" indented deeper than it.

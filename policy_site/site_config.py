@@ -1,6 +1,6 @@
 """The site's policies as ``mkdocs.yml`` lists them (build time only).
 
-One schema, read by both halves of the generator: the MkDocs plugin ``refund-policy`` validates its
+One schema, read by both halves of the generator: the MkDocs plugin ``policy-site`` validates its
 ``policies:`` option with it, and the Markdown extension, run without the plugin (as MkDocs 2 or
 Zensical would run it), reads the same list from the same file (:func:`read_policies_list`). So
 the list is written once, and an entry that is wrong gets the same message either way.
@@ -21,7 +21,7 @@ from policy_engine.policy import Lines, Policies, PolicyError, display_name
 from policy_site import package
 
 # The plugin's name in mkdocs.yml, whose ``policies:`` the extension reads when it runs alone.
-PLUGIN = "refund-policy"
+PLUGIN = "policy-site"
 
 
 class PolicyEntry(base.Config):
@@ -137,7 +137,7 @@ def load_policies(entries: object, config_file: Path) -> list[package.PolicyPack
 
 
 def read_policies_list(config_file: Path) -> object:
-    """The ``policies:`` list of the ``refund-policy`` plugin's entry in ``config_file`` (its
+    """The ``policies:`` list of the ``policy-site`` plugin's entry in ``config_file`` (its
     ``plugins:``), as written; raises :class:`SiteConfigError` when there is none."""
     try:
         with config_file.open(encoding="utf-8") as opened:
@@ -152,7 +152,7 @@ def read_policies_list(config_file: Path) -> object:
             return options["policies"]
     raise SiteConfigError(
         f"{config_file.name} lists no policies for the Markdown extension policy_site.pages."
-        "extension: give them under the refund-policy plugin (plugins: - refund-policy: "
+        "extension: give them under the policy-site plugin (plugins: - policy-site: "
         "policies: [{package: checker, page: index.md}]), or, on a site without the plugin, as "
         "the extension's own option (markdown_extensions: - policy_site.pages.extension: "
         "policies: [...])."

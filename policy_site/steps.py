@@ -1,4 +1,4 @@
-"""The build's steps, each one function that the MkDocs plugin ``refund-policy`` calls from one of
+"""The build's steps, each one function that the MkDocs plugin ``policy-site`` calls from one of
 its events (build time only).
 
 The plugin (:mod:`policy_site.plugin`) holds no logic of its own: it keeps what one build knows
@@ -33,7 +33,7 @@ from policy_review import review
 from policy_site import package, shipping
 from policy_site.pages import editor_files, proofread, site_name, upcoming, versions
 from policy_site.pages.context import page_url, version_urls
-from policy_site.pages.extension import RefundPolicyExtension, is_named, unknown_options
+from policy_site.pages.extension import PolicySiteExtension, is_named, unknown_options
 from policy_site.pages.front_matter import front_matter_lines, front_matter_problems
 from policy_site.pages.page import PageContext, PageRole, WidgetSettings
 from policy_site.pages.theme_markup import OUR_THEME_SCRIPT, UNUSED_THEME_SCRIPTS
@@ -41,14 +41,14 @@ from policy_site.publishing import headers, precompress
 from policy_site.shipping import decisions, runtime
 from policy_site.site_config import placeholder_addresses
 
-# MkDocs' logger for plugins: every message starts "refund-policy: ".
-log = get_plugin_logger("refund-policy")
+# MkDocs' logger for plugins: every message starts "policy-site: ".
+log = get_plugin_logger("policy-site")
 
 # For the test suite only (tests/site/projects.py): a folder that the test session made empty and
 # that only its own builds write, each ledger part made once there and then read back, instead of
 # made afresh by every build (about 1.5 s of CPU per version, some 40 builds). Never set where a
 # site is published: without it a build makes every part itself and trusts no folder (issue 33).
-TEST_SESSION_LEDGERS = "REFUND_POLICY_TEST_SESSION_LEDGERS"
+TEST_SESSION_LEDGERS = "POLICY_SITE_TEST_SESSION_LEDGERS"
 
 
 class StepError(Exception):
@@ -211,7 +211,7 @@ def check_ledger(entry: SitePolicy, history: Path, gate: LedgerGate) -> None:
         log.warning(message)
 
 
-def take_over_extension(config: MkDocsConfig, extension: RefundPolicyExtension) -> None:
+def take_over_extension(config: MkDocsConfig, extension: PolicySiteExtension) -> None:
     """Render the pages with ``extension``, which the plugin sets page by page: in place of the
     extension's entry in ``markdown_extensions`` if mkdocs.yml has one (so that it runs once),
     else added."""
@@ -236,7 +236,7 @@ def add_widget_assets(config: MkDocsConfig) -> None:
     # The modules widget.js imports, announced in the page's head (overrides/main.html) so
     # that they download with it rather than one round trip after it: on a phone network a
     # round trip is half a second.
-    config.extra["refund_check_modules"] = [f"{widget}/{name}" for name in shipping.WIDGET_IMPORTS]
+    config.extra["policy_check_modules"] = [f"{widget}/{name}" for name in shipping.WIDGET_IMPORTS]
 
 
 # on_files ----------------------------------------------------------------------------------------
@@ -355,7 +355,7 @@ class Timeouts:
 
 
 def begin_page(
-    extension: RefundPolicyExtension,
+    extension: PolicySiteExtension,
     site: list[SitePolicy],
     page: Page,
     markdown: str,
@@ -458,7 +458,7 @@ def page_template_context(
     overrides/partials/copyright.html), its title, and the site's name on another policy's page."""
     entry, shown = policy_of(site, page)
     policy = shown.version if shown else entry.policies.in_force(today)
-    context["refund_policy_last_updated"] = policy.last_updated  # type: ignore[typeddict-unknown-key]
+    context["policy_last_updated"] = policy.last_updated  # type: ignore[typeddict-unknown-key]
     # "Refund policy", "Returns policy": the page's policy, by its name.
     title = f"{entry.source.name.replace('-', ' ').capitalize()} policy"
     context["policy_title"] = title  # type: ignore[typeddict-unknown-key]
@@ -473,7 +473,7 @@ def page_template_context(
 
 
 def check_site(
-    extension: RefundPolicyExtension, site: list[SitePolicy], config: MkDocsConfig, today: date
+    extension: PolicySiteExtension, site: list[SitePolicy], config: MkDocsConfig, today: date
 ) -> None:
     """Every page's Markdown has been rendered by now: what the version pages lack today, then
     what the build of each announced effective day would stop on (policy_site/pages/upcoming.py),
@@ -523,7 +523,7 @@ def finish_site(
         raise StepError(
             f"the precompressed copies could not be written "
             f"({error.strerror or error}: {error.filename}). Free some disk space, or "
-            f"set `precompress: false` for the refund-policy plugin in mkdocs.yml."
+            f"set `precompress: false` for the policy-site plugin in mkdocs.yml."
         ) from None
     log.info(
         f"precompressed {done.files} files (.gz and .br; "

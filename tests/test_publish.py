@@ -97,7 +97,7 @@ def test_the_workflow_builds_the_site_from_a_fresh_clone(tmp_path: Path) -> None
     environment = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("VIRTUAL_ENV", "PYTHONPATH", "PYTEST", "REFUND_POLICY_TODAY"))
+        if not name.startswith(("VIRTUAL_ENV", "PYTHONPATH", "PYTEST", "POLICY_SITE_TODAY"))
     }
     environment |= {name: str(value) for name, value in flow["env"].items()}
     for step in flow["jobs"]["build"]["steps"]:

@@ -87,7 +87,7 @@ from tests.site.projects import copy_project
 
 _STARTED = time.perf_counter()
 # The widget's own files, left out of the page without it to weigh what the widget adds.
-WIDGET_ASSETS = "/assets/refund-check/"
+WIDGET_ASSETS = "/assets/policy-check/"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tests.site.projects import MKDOCS, build, build_environment, copy_project
 
-WIDGET_BLOCK = re.compile(r"^/// refund-check\b.*?^///[ \t]*$\n?", re.MULTILINE | re.DOTALL)
+WIDGET_BLOCK = re.compile(r"^/// policy-check\b.*?^///[ \t]*$\n?", re.MULTILINE | re.DOTALL)
 BUILT_IN = re.compile(r"Documentation built in ([\d.]+) seconds")
 
 
@@ -36,7 +36,7 @@ def project_without_widget(destination: Path) -> Path:
     original = index.read_text(encoding="utf-8")
     text, count = WIDGET_BLOCK.subn("", original)
     if count != 1:
-        raise SystemExit(f"benchmark: expected one `/// refund-check` block in {index}.")
+        raise SystemExit(f"benchmark: expected one `/// policy-check` block in {index}.")
     (destination / "docs" / "policy.md").write_text(original, encoding="utf-8")
     index.write_text(text, encoding="utf-8")
     config = destination / "mkdocs.yml"
@@ -67,9 +67,9 @@ def widget_settings(site_dir: Path) -> dict[str, str]:
     """The widget's data attributes on the built policy page (runtime, lock, stdlib, package,
     module, worker)."""
     html = (site_dir / "index.html").read_text(encoding="utf-8")
-    section = re.search(r"<section[^>]*data-refund-check[^>]*>", html)
+    section = re.search(r"<section[^>]*data-policy-check[^>]*>", html)
     if not section:
-        raise SystemExit("benchmark: the built index.html has no [data-refund-check] widget.")
+        raise SystemExit("benchmark: the built index.html has no [data-policy-check] widget.")
     attributes = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', section.group(0)))
     return {
         name: attributes.get(name, "")

@@ -293,7 +293,7 @@ def scenario_human_pace(bench: Bench) -> None:
             _sleep_until(started + bench.human_pace_s * number / (len(steps) + 1))
             step()
         _sleep_until(started + bench.human_pace_s)
-        page.click('[data-refund-check] button[type="submit"]')
+        page.click('[data-policy-check] button[type="submit"]')
         state = _wait_verdict(page)
         metrics["verdict_human"].add(state["verdicts"][0] - state["submits"][0])
         metrics["verdict_human_painted"].add(state["painted"][0] - state["submits"][0])

@@ -49,7 +49,7 @@ INIT_SCRIPT = r"""
   for (const type of ["pointerdown", "keydown", "focusin", "input"]) {
     document.addEventListener(type, (event) => {
       const target = event.target;
-      if (B.first === null && target && target.closest && target.closest("[data-refund-check]")) {
+      if (B.first === null && target && target.closest && target.closest("[data-policy-check]")) {
         B.first = event.timeStamp;
         wake();
       }
@@ -77,7 +77,7 @@ INIT_SCRIPT = r"""
     };
   }
   const watch = () => {
-    const root = document.querySelector("[data-refund-check]");
+    const root = document.querySelector("[data-policy-check]");
     if (!root) return;
     const result = root.querySelector("[data-result]");
     const summary = root.querySelector("[data-error-summary]");
@@ -114,7 +114,7 @@ INIT_SCRIPT = r"""
 # Fills the rest of the form at once and submits it (the "fill fast" visitor).
 FILL_AND_SUBMIT = """
 ({answers, daysAgo, submit}) => {
-  const form = document.querySelector("[data-refund-check] [data-form]");
+  const form = document.querySelector("[data-policy-check] [data-form]");
   const day = new Date();
   day.setDate(day.getDate() - daysAgo);
   const pad = (n) => String(n).padStart(2, "0");
@@ -127,7 +127,7 @@ FILL_AND_SUBMIT = """
     input.checked = true;
     input.dispatchEvent(new Event("change", { bubbles: true }));
   }
-  const stateAtSubmit = form.closest("[data-refund-check]").dataset.state;
+  const stateAtSubmit = form.closest("[data-policy-check]").dataset.state;
   if (submit) form.querySelector('button[type="submit"]').click();
   return stateAtSubmit;
 }

@@ -76,7 +76,7 @@ class ExampleBlock(PolicyBlock):
         return etree.SubElement(
             parent,
             "div",
-            {"class": "admonition example refund-example", **self.ext.trusted_attributes()},
+            {"class": "admonition example policy-example", **self.ext.trusted_attributes()},
         )
 
     def on_end(self, block: etree.Element) -> None:
@@ -91,10 +91,10 @@ class ExampleBlock(PolicyBlock):
         self.replace(block, html)
 
 
-class RefundCheckBlock(PolicyBlock):
-    """``/// refund-check``: the self-check, with its heading in the page's contents."""
+class PolicyCheckBlock(PolicyBlock):
+    """``/// policy-check``: the self-check, with its heading in the page's contents."""
 
-    NAME = "refund-check"
+    NAME = "policy-check"
     ARGUMENT = False
 
     def on_create(self, parent: etree.Element) -> etree.Element:
@@ -117,8 +117,8 @@ class RefundCheckBlock(PolicyBlock):
             parent,
             "section",
             {
-                "class": "refund-check",
-                "data-refund-check": "",
+                "class": "policy-check",
+                "data-policy-check": "",
                 "data-state": "idle",
                 "data-runtime": settings.runtime,
                 "data-lock": settings.lock,
@@ -138,7 +138,7 @@ class RefundCheckBlock(PolicyBlock):
         )
         heading = etree.SubElement(section, "h2", {"id": WIDGET_ID})
         heading.text = self.ext.page_policy.texts.self_check["heading"]
-        return etree.SubElement(section, "div", {"class": "refund-check__body"})
+        return etree.SubElement(section, "div", {"class": "policy-check__body"})
 
     def on_end(self, block: etree.Element) -> None:
         if (block.text or "").strip():
@@ -167,7 +167,7 @@ class DecisionSummaryBlock(PolicyBlock):
     ARGUMENT = False
 
     def on_create(self, parent: etree.Element) -> etree.Element:
-        return etree.SubElement(parent, "div", {"class": "refund-summary", "id": SUMMARY_ID})
+        return etree.SubElement(parent, "div", {"class": "policy-summary", "id": SUMMARY_ID})
 
     def on_end(self, block: etree.Element) -> None:
         if (block.text or "").strip():
@@ -182,7 +182,7 @@ class PolicyHistoryBlock(PolicyBlock):
     ARGUMENT = False
 
     def on_create(self, parent: etree.Element) -> etree.Element:
-        return etree.SubElement(parent, "div", {"class": "refund-history"})
+        return etree.SubElement(parent, "div", {"class": "policy-history"})
 
     def on_end(self, block: etree.Element) -> None:
         if (block.text or "").strip():
@@ -211,7 +211,7 @@ class PolicyHistoryBlock(PolicyBlock):
             iso = version.effective.isoformat()
             heading = etree.SubElement(block, "h2", {"id": f"version-{iso}"})
             heading.text = long_date(version.effective)
-            body = etree.SubElement(block, "div", {"class": "refund-history__version"})
+            body = etree.SubElement(block, "div", {"class": "policy-history__version"})
             body.text = self.ext.trusted_html(
                 self.md,
                 render_version_history(
@@ -234,7 +234,7 @@ class PolicyHistoryBlock(PolicyBlock):
 
 BLOCKS: tuple[type[PolicyBlock], ...] = (
     ExampleBlock,
-    RefundCheckBlock,
+    PolicyCheckBlock,
     DecisionSummaryBlock,
     PolicyHistoryBlock,
 )
@@ -417,7 +417,7 @@ def render_widget(
     """The self-check's form and result, from the checker's questions and words; with
     ``decision_table`` (decisions.json's text) inside, so the quick answer needs no network."""
     email = blank_email(policy)
-    return TEMPLATES.get_template("refund_check.html").render(
+    return TEMPLATES.get_template("policy_check.html").render(
         # Parsed here, written by Jinja's tojson: escaped for a <script> element.
         decision_table=json.loads(decision_table) if decision_table else None,
         version_urls=json.dumps(version_urls or {}, sort_keys=True),

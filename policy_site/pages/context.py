@@ -120,7 +120,7 @@ def derive(
         if instead is not None:
             needs = (
                 f"until {long_date(holds.version.effective)}, when the version this page holds "
-                f"takes effect, the refund-policy plugin publishes {docs.name}/{instead.source} "
+                f"takes effect, the policy-site plugin publishes {docs.name}/{instead.source} "
                 "here, and a build without the plugin cannot. Add the plugin to mkdocs.yml's "
                 "plugins (dev/site.md, “Without the plugin”), or build on or after that day"
             )

@@ -10,7 +10,7 @@ Editors write four things in the policy's Markdown that this extension understan
   ``{alternative: …}``, ``{refund-timing: …}``, several ids apart by commas): the quote must be
   in it word for word (:mod:`policy_engine.texts`); the marker itself does not show;
 * ``/// example | title`` … ``///``: a worked example, run through the checker at build time;
-* ``/// refund-check`` / ``/// decision-summary`` (each closed by ``///``): the self-check and the
+* ``/// policy-check`` / ``/// decision-summary`` (each closed by ``///``): the self-check and the
   table of usual outcomes for readers without JavaScript.
 
 The blocks are pymdown-extensions' ``blocks``, one class per block
@@ -59,8 +59,8 @@ from policy_site.package import PolicyPackage
 from policy_site.pages import blocks, context, proofread, safety, versions
 from policy_site.pages.page import PageContext, PageRole, WidgetSettings
 
-# MkDocs' logger for plugins: every message starts "refund-policy: ".
-log = get_plugin_logger("refund-policy")
+# MkDocs' logger for plugins: every message starts "policy-site: ".
+log = get_plugin_logger("policy-site")
 
 CLAUSE_MARKER = re.compile(r"\{clause:\s*([^}]*?)\s*\}")
 # {note: id}, {warning: id}, {alternative: id, id}, {refund-timing: id}: what a text quotes.
@@ -72,7 +72,7 @@ _BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d+[.)])\s+(?P<words>.*)$")
 # Inline code spans, as Python-Markdown finds them: a placeholder inside one is shown as written.
 _CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")
 # Blocks a page may hold once at most: the self-check's fields and the summary have fixed ids.
-ONCE_PER_PAGE = ("refund-check", "decision-summary")
+ONCE_PER_PAGE = ("policy-check", "decision-summary")
 # Stands in for a clause marker between the preprocessor and the tree processor: characters that no
 # Markdown inline pattern touches.
 _STAND_IN = "⟦clause:{}⟧"
@@ -94,7 +94,7 @@ class Problem:
         return f"{self.page}:{self.line}: {self.message}"
 
 
-class RefundPolicyExtension(BlocksExtension):
+class PolicySiteExtension(BlocksExtension):
     """Placeholders, clause anchors, worked examples, the self-check and the decision summary."""
 
     def __init__(
@@ -263,24 +263,24 @@ class RefundPolicyExtension(BlocksExtension):
         md.registerExtension(self)
         if self.site is not None:
             # First of the preprocessors: the page's context before anything reads it.
-            md.preprocessors.register(PageFromItself(md, self), "refund_policy_page", 40)
+            md.preprocessors.register(PageFromItself(md, self), "policy_site_page", 40)
             # Last of the postprocessors: the page is whole.
-            md.postprocessors.register(PageChecks(md, self), "refund_policy_page_checks", 0)
+            md.postprocessors.register(PageChecks(md, self), "policy_site_page_checks", 0)
         if "fenced_code_block" not in md.preprocessors:
             # Fenced code is the parser's job: a block shown as a code sample stays a sample.
             md.preprocessors.register(
                 FencedBlockPreprocessor(md, {"lang_prefix": "language-"}), "fenced_code_block", 25
             )
         # Before fenced code (25): it reads the page as the editor wrote it.
-        md.preprocessors.register(SourcePreprocessor(md, self), "refund_policy_source", 27)
+        md.preprocessors.register(SourcePreprocessor(md, self), "policy_site_source", 27)
         # Before attr_list (8) and toc (5), after inline patterns (20).
-        md.treeprocessors.register(ClauseTreeprocessor(md), "refund_policy_clauses", 15)
-        md.treeprocessors.register(QuoteAnchorTreeprocessor(md), "refund_policy_quotes", 15)
-        md.treeprocessors.register(TableTreeprocessor(md), "refund_policy_tables", 14)
+        md.treeprocessors.register(ClauseTreeprocessor(md), "policy_site_clauses", 15)
+        md.treeprocessors.register(QuoteAnchorTreeprocessor(md), "policy_site_quotes", 15)
+        md.treeprocessors.register(TableTreeprocessor(md), "policy_site_tables", 14)
         # After the block parser has made the tables (every treeprocessor runs after it).
-        md.treeprocessors.register(TableAlignTreeprocessor(md), "refund_policy_table_align", 14)
+        md.treeprocessors.register(TableAlignTreeprocessor(md), "policy_site_table_align", 14)
         # Just before Python-Markdown puts the stashed HTML back (raw_html, 30).
-        md.postprocessors.register(OutputCheck(md, self), "refund_policy_output_check", 31)
+        md.postprocessors.register(OutputCheck(md, self), "policy_site_output_check", 31)
         super().extendMarkdown(md)
 
     def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:
@@ -325,7 +325,7 @@ class SiteOptions:
     docs_dir: str = "docs"
 
 
-def makeExtension(**options: Any) -> RefundPolicyExtension:
+def makeExtension(**options: Any) -> PolicySiteExtension:
     """The extension as ``markdown_extensions: - policy_site.pages.extension`` names it: run
     without the plugin, it derives each page's context from the page (see :class:`SiteOptions`).
     When the plugin runs, it takes this entry's place (policy_site/steps.py). An unknown option
@@ -335,13 +335,13 @@ def makeExtension(**options: Any) -> RefundPolicyExtension:
     known = {
         key: value for key, value in options.items() if key in SiteOptions.__dataclass_fields__
     }
-    extension = RefundPolicyExtension(site=SiteOptions(**known))
+    extension = PolicySiteExtension(site=SiteOptions(**known))
     extension.option_problem = wrong
     return extension
 
 
 # How mkdocs.yml names this extension under markdown_extensions.
-NAMES = ("policy_site.pages.extension", "policy_site.pages.extension:RefundPolicyExtension")
+NAMES = ("policy_site.pages.extension", "policy_site.pages.extension:PolicySiteExtension")
 
 
 def is_named(extension: object) -> bool:
@@ -365,7 +365,7 @@ def unknown_options(options: dict[str, Any]) -> str:
 class PageFromItself(Preprocessor):
     """Without the plugin: before anything reads the page, its policy and context."""
 
-    def __init__(self, md: Markdown, extension: RefundPolicyExtension) -> None:
+    def __init__(self, md: Markdown, extension: PolicySiteExtension) -> None:
         super().__init__(md)
         self.ext = extension
 
@@ -386,7 +386,7 @@ class PageFromItself(Preprocessor):
 class PageChecks(Postprocessor):
     """Without the plugin: what the rendered page lacks (:meth:`end_page_alone`)."""
 
-    def __init__(self, md: Markdown, extension: RefundPolicyExtension) -> None:
+    def __init__(self, md: Markdown, extension: PolicySiteExtension) -> None:
         super().__init__(md)
         self.ext = extension
 
@@ -433,7 +433,7 @@ def fenced_lines(text: str) -> set[int]:
 class SourcePreprocessor(Preprocessor):
     """Reads the editor's lines before the parser: placeholders, clause bullets, block checks."""
 
-    def __init__(self, md: Markdown, extension: RefundPolicyExtension) -> None:
+    def __init__(self, md: Markdown, extension: PolicySiteExtension) -> None:
         super().__init__(md)
         self.ext = extension
         self.passage = ""
@@ -773,7 +773,7 @@ class OutputCheck(Postprocessor):
     """Judges the page's HTML as a browser will parse it (policy_site/pages/safety.py), and reports
     each problem at the editor's line. The page itself is left as it is."""
 
-    def __init__(self, md: Markdown, extension: RefundPolicyExtension) -> None:
+    def __init__(self, md: Markdown, extension: PolicySiteExtension) -> None:
         super().__init__(md)
         self.ext = extension
 

@@ -42,9 +42,9 @@ class WidgetSettings:
     decisions: str = ""
     # decisions.json's text, written into the page: the quick answer needs no network.
     decision_table: str = ""
-    package: str = "imgtostl-refund-checker"  # the wheel's name in the lock
+    package: str = "refund-policy-checker"  # the wheel's name in the lock
     module: str = ""  # what the worker imports from it: the policy's package (checker)
-    worker: str = "assets/refund-check/worker.js"
+    worker: str = "assets/policy-check/worker.js"
     stall_timeout_ms: int = 15000
     start_timeout_ms: int = 30000
     downloads: dict[str, tuple[int, int]] = field(default_factory=dict)

@@ -307,7 +307,7 @@ def _refused_element(tag: str, namespace: str) -> str:
         return (
             f"<{tag}> is not allowed in the policy's pages: a form there could ask visitors for "
             "their details and send them anywhere. Remove it; the self-check is the page's only "
-            "form (“/// refund-check”)"
+            "form (“/// policy-check”)"
         )
     if tag in _PAGE:
         return (

@@ -5,7 +5,7 @@ publish, dev/publishing.md). That build must not be the first to find a problem:
 docs/index.md becomes the home page (it must hold the self-check and the summary, and mark every
 clause), a frozen page becomes an earlier version's, and every page is proofread with the values
 of the version it shows then. So ``./run review`` and every build render each version page, and
-every other page of the docs folder, as ``REFUND_POLICY_TODAY=<that day> ./run build`` would,
+every other page of the docs folder, as ``POLICY_SITE_TODAY=<that day> ./run build`` would,
 and report what would stop that build, named with the day.
 
 Build time only: it renders Markdown with the site's own extensions; nothing is written.
@@ -25,12 +25,12 @@ from mkdocs.utils.meta import get_data
 from policy_engine.policy import Policies, long_date
 from policy_site.package import PolicyPackage
 from policy_site.pages import blocks, versions
-from policy_site.pages.extension import Problem, RefundPolicyExtension, is_named
+from policy_site.pages.extension import PolicySiteExtension, Problem, is_named
 from policy_site.pages.page import PageContext, PageRole
 
 # The blocks a home page must hold, and what its readers would miss without each.
 MISSING_BLOCK = {
-    "refund-check": "customers get no self-check",
+    "policy-check": "customers get no self-check",
     "decision-summary": (
         "readers without JavaScript get no summary of usual outcomes, and the self-check's "
         "way out links to nothing"
@@ -39,7 +39,7 @@ MISSING_BLOCK = {
 
 
 def page_problems(
-    extension: RefundPolicyExtension,
+    extension: PolicySiteExtension,
     pages: Iterable[versions.VersionPage],
     docs_name: str,
     package: PolicyPackage,
@@ -101,12 +101,12 @@ def problems_on(
     extension_configs: Mapping[str, Any],
     policy_pages: Sequence[str] = ("index.md",),
 ) -> list[str]:
-    """What would stop ``REFUND_POLICY_TODAY=<day> ./run build``, in the Markdown of the pages of
+    """What would stop ``POLICY_SITE_TODAY=<day> ./run build``, in the Markdown of the pages of
     ``package``'s policy: each problem as ``file:LINE: message`` (or ``file: message``).
     ``policy_pages`` are the pages of every policy of the site, the first's first: a page of no
     policy belongs to the first."""
     found: list[Problem] = []
-    extension = RefundPolicyExtension(
+    extension = PolicySiteExtension(
         package, policies.in_force(day), policies=policies, on_problem=found.append
     )
     extension.docs_dir = docs
@@ -191,7 +191,7 @@ def upcoming_problems(
                 continue
             found.append(
                 f"on {long_date(day)}, when the version of that day takes effect, the build "
-                f"would stop (see it with REFUND_POLICY_TODAY={day.isoformat()} ./run serve): "
+                f"would stop (see it with POLICY_SITE_TODAY={day.isoformat()} ./run serve): "
                 f"{problem}"
             )
     return found

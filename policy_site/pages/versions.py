@@ -11,7 +11,7 @@ purchase by the version in force on its purchase date. Here, for the site:
   the coming one, whose page (``docs/index.md``) is published under ``/history/<date>/``;
 * every version's page says which version it is, and links to the current policy.
 
-"The day of the build" is today, or ``$REFUND_POLICY_TODAY`` (``YYYY-MM-DD``) to preview the
+"The day of the build" is today, or ``$POLICY_SITE_TODAY`` (``YYYY-MM-DD``) to preview the
 site as it will be on another day.
 """
 
@@ -43,7 +43,7 @@ from policy_engine.policy import (
 from policy_engine.words import capitalised
 from policy_site.package import PackageError, PolicyPackage
 
-TODAY_ENV = "REFUND_POLICY_TODAY"
+TODAY_ENV = "POLICY_SITE_TODAY"
 HISTORY = "history"  # docs/history/<date>.md: the frozen pages of earlier versions
 PAST, CURRENT, COMING = "past", "current", "coming"
 
@@ -53,7 +53,7 @@ class VersionError(Exception):
 
 
 def build_day() -> date:
-    """The day the site is built for: today, or ``$REFUND_POLICY_TODAY``."""
+    """The day the site is built for: today, or ``$POLICY_SITE_TODAY``."""
     given = os.environ.get(TODAY_ENV, "").strip()
     if not given:
         return date.today()
@@ -67,13 +67,13 @@ def build_day() -> date:
 
 
 def real_day() -> date:
-    """Today in UTC, whatever ``$REFUND_POLICY_TODAY`` says (the publish runs in UTC)."""
+    """Today in UTC, whatever ``$POLICY_SITE_TODAY`` says (the publish runs in UTC)."""
     return datetime.now(UTC).date()
 
 
 def frozen_day(preview: date | None = None) -> date:
     """The day that decides which versions are in force, and so frozen: the real date, or the
-    preview date (``$REFUND_POLICY_TODAY``, or ``preview``) when it is later. A preview may look
+    preview date (``$POLICY_SITE_TODAY``, or ``preview``) when it is later. A preview may look
     ahead (and freeze what will be in force by then), never back: a version in force today
     stays frozen whatever day the site is previewed for."""
     if preview is None:

@@ -39,15 +39,15 @@ from mkdocs.plugins import get_plugin_logger
 
 from policy_site.shipping import runtime
 
-# MkDocs' logger for plugins: every message starts "refund-policy: ".
-log = get_plugin_logger("refund-policy")
+# MkDocs' logger for plugins: every message starts "policy-site: ".
+log = get_plugin_logger("policy-site")
 
 HEADERS_FILE = "_headers"
 RUNTIME_PATH = f"/assets/pyodide/{runtime.PYODIDE_VERSION}/"
 # The checker's files and the widget's ship in folders named after their content
-# (assets/refund-check/checker-<digest>/, widget-<digest>/): like the runtime, they never change
+# (assets/policy-check/checker-<digest>/, widget-<digest>/): like the runtime, they never change
 # at their URL.
-CONTENT_NAMED_FOLDERS = ("assets/refund-check/checker-*", "assets/refund-check/widget-*")
+CONTENT_NAMED_FOLDERS = ("assets/policy-check/checker-*", "assets/policy-check/widget-*")
 
 # Policy sources besides the hashes. 'wasm-unsafe-eval' lets Pyodide compile its WebAssembly
 # without allowing JavaScript eval; workers (Pyodide's, Material's search) come from the site.
@@ -323,7 +323,7 @@ def headers_file_text(
     """
     lines = [
         "# Response headers for hosts that read this file (Netlify, Cloudflare Pages).",
-        "# Written by the refund-policy plugin after each build: the policy lists the sha256 of",
+        "# Written by the policy-site plugin after each build: the policy lists the sha256 of",
         "# every inline script of the built pages, so do not edit it by hand.",
         "/*",
         f"  Content-Security-Policy: {policy}",

@@ -207,7 +207,7 @@ def mkdocs_problem(version: str = mkdocs.__version__) -> str | None:
     ):
         return None
     return (
-        f"MkDocs {version} is installed, but the refund-policy plugin counts a strict build's "
+        f"MkDocs {version} is installed, but the policy-site plugin counts a strict build's "
         f"problems as MkDocs {MKDOCS_COUNTING} does (mkdocs.utils.CountHandler, a part of MkDocs "
         "that may change between versions). Install the pinned versions (./run sets them up "
         "from requirements.lock), or check policy_site/publishing/output.py against the new "

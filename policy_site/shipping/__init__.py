@@ -2,8 +2,8 @@
 
 * the pinned Pyodide core, verified, under ``assets/pyodide/314.0.7/``;
 * the checker as a wheel, its lock (which lists only that wheel, with its sha256) and the standard
-  library it starts with, in ``assets/refund-check/checker-<digest>/``;
-* the widget's scripts and styles in ``assets/refund-check/widget-<digest>/``.
+  library it starts with, in ``assets/policy-check/checker-<digest>/``;
+* the widget's scripts and styles in ``assets/policy-check/widget-<digest>/``.
 
 Each folder's name changes whenever a file in it does, so browsers may keep them forever
 (``_headers`` says so) and never pair a cached file with a newer one.
@@ -22,7 +22,7 @@ from policy_site.shipping import cache as cache_files
 from policy_site.shipping import runtime, stdlib, wheel
 
 ASSETS = Path(__file__).parent / "assets"
-WIDGET_SOURCE = ASSETS / "refund-check"
+WIDGET_SOURCE = ASSETS / "policy-check"
 RUNTIME_DIR = f"assets/pyodide/{runtime.PYODIDE_VERSION}"
 # The runtime's core files the page loads. Its lock is not shipped (ours lists only the checker's
 # wheel, beside it), nor its standard library (the checker's folder has the one it starts with).
@@ -74,7 +74,7 @@ def content_name(files: list[Path]) -> str:
 
 def widget_dir() -> str:
     """The site folder of the widget's scripts and styles, named after their content."""
-    return f"assets/refund-check/widget-{content_name([WIDGET_SOURCE / n for n in WIDGET_FILES])}"
+    return f"assets/policy-check/widget-{content_name([WIDGET_SOURCE / n for n in WIDGET_FILES])}"
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ def ship(
     if not (table.is_file() and table.read_bytes() == decisions):
         cache_files.write_file(table, decisions)
     checker_files = [lock, shipped_wheel, python_stdlib, table]
-    checker_dir = f"assets/refund-check/checker-{content_name(checker_files)}"
+    checker_dir = f"assets/policy-check/checker-{content_name(checker_files)}"
     files |= {f"{checker_dir}/{file.name}": file for file in checker_files}
     widget = widget_dir()
     files |= {f"{widget}/{name}": WIDGET_SOURCE / name for name in WIDGET_FILES}

@@ -4,7 +4,7 @@ The committed ledger (``checker/ledger.txt``, :mod:`policy_review.ledger`) recor
 decides in every situation: the verdict and the unsure answers that would change it, each clause,
 each note, the alternatives, how a refund arrives and what support still checks. The page ships it
 as ``decisions.json`` so that a visitor gets the verdict, the reasons and a ready email within
-seconds (``assets/refund-check/table.js``), while Pyodide (megabytes) is still on its way, and
+seconds (``assets/policy-check/table.js``), while Pyodide (megabytes) is still on its way, and
 without WebAssembly at all. The checker stays the authority: when it arrives it judges the same
 answers again and its answer is the one shown.
 

@@ -51,9 +51,9 @@ CORE_BROTLI_BYTES = {
 }
 
 # Where offline builds say where the runtime is, when mkdocs.yml does not.
-SOURCE_ENV = "REFUND_POLICY_PYODIDE_SOURCE"
-CACHE_ENV = "REFUND_POLICY_CACHE"
-CACHE_FOLDER_NAME = "imgtostl-refund-policy"
+SOURCE_ENV = "POLICY_SITE_PYODIDE_SOURCE"
+CACHE_ENV = "POLICY_SITE_CACHE"
+CACHE_FOLDER_NAME = "policy-site"
 
 NPM_SPEC = f"pyodide@{PYODIDE_VERSION}"
 # A cold npm cache downloads about 6.5 MB; this leaves room for a slow line, not for a hang.
@@ -66,7 +66,7 @@ NPM_FETCH_OPTIONS = ("--fetch-retries=0", "--fetch-timeout=120000")
 _HOW_TO_SUPPLY = (
     f"To build without npm, get {TARBALL_NAME} on a machine that has it "
     f"(`npm pack {NPM_SPEC}`), or a folder holding {', '.join(CORE_FILES)}, and point the "
-    f"build at it: in mkdocs.yml set the refund-policy plugin option `pyodide_source: <path>`, "
+    f"build at it: in mkdocs.yml set the policy-site plugin option `pyodide_source: <path>`, "
     f"or set the environment variable {SOURCE_ENV}=<path>."
 )
 
@@ -83,8 +83,8 @@ class RuntimeUnavailable(Exception):
 def default_cache_dir() -> Path:
     """Where fetched runtimes and built wheels are kept between builds.
 
-    ``$REFUND_POLICY_CACHE`` if set, else ``$XDG_CACHE_HOME/imgtostl-refund-policy``, else
-    ``~/.cache/imgtostl-refund-policy``.
+    ``$POLICY_SITE_CACHE`` if set, else ``$XDG_CACHE_HOME/policy-site``, else
+    ``~/.cache/policy-site``.
     """
     if explicit := os.environ.get(CACHE_ENV):
         return Path(explicit).expanduser()
@@ -99,7 +99,7 @@ def ensure_runtime(cache_dir: Path, source: str | os.PathLike[str] | None = None
     A cached folder is re-verified on every call (about 13 MB of hashing) and never refetched: if a
     byte changed, this fails and says which file. Otherwise the runtime comes from ``source`` (a
     path to ``pyodide-314.0.7.tgz`` or to a folder holding the five files), else from
-    ``$REFUND_POLICY_PYODIDE_SOURCE``, else from ``npm pack``. The files are verified before the
+    ``$POLICY_SITE_PYODIDE_SOURCE``, else from ``npm pack``. The files are verified before the
     folder appears, so a failed or interrupted fetch never leaves a partial runtime behind.
 
     Raises :class:`RuntimeUnavailable` with instructions.

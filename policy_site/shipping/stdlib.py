@@ -32,12 +32,12 @@ from mkdocs.plugins import get_plugin_logger
 from policy_site.shipping import cache, runtime
 from policy_site.shipping.wheel import ENGINE
 
-# MkDocs' logger for plugins: every message starts "refund-policy: ".
-log = get_plugin_logger("refund-policy")
+# MkDocs' logger for plugins: every message starts "policy-site: ".
+log = get_plugin_logger("policy-site")
 
 IN_NODE = Path(__file__).parent / "build_in_node"
 # The page's loader, which the run under Node uses too (it imports what the page imports).
-LOADER = Path(__file__).parent / "assets" / "refund-check" / "load-checker.mjs"
+LOADER = Path(__file__).parent / "assets" / "policy-check" / "load-checker.mjs"
 STDLIB_NAME = "python_stdlib.zip"
 # The expected sha256 of the tailored library, by content key: committed, never in the cache.
 RECORD = Path(__file__).parent / "tailored-stdlib.sha256"
@@ -121,7 +121,7 @@ def _make(core: Path, wheel: Path, lock: Path, package: str, target: Path) -> Pa
         raise StdlibError(
             "Node.js is needed to prepare the self-check's standard library (once per change "
             "of the checker's code) and was not found. Install Node.js 18 or newer, or set "
-            "`fast_start: false` for the refund-policy plugin in mkdocs.yml to ship Pyodide's "
+            "`fast_start: false` for the policy-site plugin in mkdocs.yml to ship Pyodide's "
             "stock standard library instead (the self-check then takes about 2.5 times as long "
             "to start)."
         )
@@ -205,7 +205,7 @@ def _run(node: str, request: dict[str, Any]) -> dict[str, Any]:
         raise StdlibError(
             f"Preparing the self-check's standard library failed: on Pyodide's stock runtime "
             f"under Node, {why}. Check that Node.js is version 18 or newer (`node --version`); "
-            f"to publish meanwhile, set `fast_start: false` for the refund-policy plugin in "
+            f"to publish meanwhile, set `fast_start: false` for the policy-site plugin in "
             f"mkdocs.yml, and report this to a developer."
             + (f"\nIts last output:\n{logs}" if logs else "")
         )
@@ -214,7 +214,7 @@ def _run(node: str, request: dict[str, Any]) -> dict[str, Any]:
 
 _DOES_NOT_WORK = "The tailored standard library does not work like the stock one"
 _WHAT_TO_DO = (
-    "Set `fast_start: false` for the refund-policy plugin in mkdocs.yml to build with the stock "
+    "Set `fast_start: false` for the policy-site plugin in mkdocs.yml to build with the stock "
     "library, and report this to a developer."
 )
 

@@ -23,8 +23,8 @@ from policy_site.shipping import cache
 
 
 def distribution(policy_name: str) -> str:
-    """The name of a policy's wheel: ``imgtostl-refund-checker`` for the refund policy."""
-    return f"imgtostl-{policy_name}-checker"
+    """The name of a policy's wheel: ``refund-policy-checker`` for the refund policy."""
+    return f"{policy_name}-policy-checker"
 
 
 def lock_name(wheel: Path) -> str:
@@ -68,8 +68,8 @@ ignore-vcs = true
 
 
 def _description(name: str) -> str:
-    policy = name.removeprefix("imgtostl-").removesuffix("-checker")
-    return f"ImgToSTL's {policy} rules, as run by the {policy} policy's self-check in the browser."
+    policy = name.removesuffix("-policy-checker")
+    return f"The {policy} policy's rules, as its self-check runs them in the browser."
 
 
 def _recipe(import_name: str, name: str) -> str:

@@ -63,7 +63,7 @@ class Session:
         """Wait until the widget's ``data-state`` is ``state``; return the seconds it took."""
         start = time.monotonic()
         self.page.wait_for_selector(
-            f"[data-refund-check][data-state={state}]", state="attached", timeout=timeout_ms
+            f"[data-policy-check][data-state={state}]", state="attached", timeout=timeout_ms
         )
         return time.monotonic() - start
 

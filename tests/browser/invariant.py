@@ -26,11 +26,11 @@ from policy_engine.policy import Policies
 
 QUESTIONS = RULEBOOK.questions
 
-ROOT = "[data-refund-check]"
+ROOT = "[data-policy-check]"
 POLICY = default_policy()
 
 READ_PAGE = """() => {
-  const root = document.querySelector('[data-refund-check]');
+  const root = document.querySelector('[data-policy-check]');
   const form = root.querySelector('[data-form]');
   const shown = [];
   for (const block of form.querySelectorAll('[data-question]')) {
@@ -103,7 +103,7 @@ READ_PAGE = """() => {
 # what it answers for a query, whether or not the page showed it.
 TABLE_ANSWER = """async ([query, today, source]) => {
   const page = location.href.split('#')[0];
-  const root = document.querySelector('[data-refund-check]');
+  const root = document.querySelector('[data-policy-check]');
   const script = [...document.querySelectorAll('script[src]')]
     .map((element) => element.src)
     .find((src) => /refund-check[/]widget-[^/]+[/]widget[.]js$/.test(src));

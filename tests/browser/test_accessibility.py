@@ -22,7 +22,7 @@ from tests.browser.server import SiteServer
 
 pytestmark = pytest.mark.browser
 
-ROOT = "[data-refund-check]"
+ROOT = "[data-policy-check]"
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": WCAG_AA_TAGS},
@@ -114,7 +114,7 @@ def small_targets(page: Page) -> list[str]:
     """
     return page.evaluate(
         """(minimum) => {
-          const root = document.querySelector('[data-refund-check]');
+          const root = document.querySelector('[data-policy-check]');
           const targets = [
             ...root.querySelectorAll('label:has(> input[type=radio], > input[type=checkbox])'),
             ...root.querySelectorAll(

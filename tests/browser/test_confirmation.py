@@ -45,7 +45,7 @@ def test_change_before_the_checker_confirms_keeps_the_visitor_on_their_answers(
         route.continue_()
     session.context.unroute("**/*.wasm")
     page.wait_for_function(
-        "(before) => Number(document.querySelector('[data-refund-check]').dataset.checks || 0)"
+        "(before) => Number(document.querySelector('[data-policy-check]').dataset.checks || 0)"
         " > before",
         arg=before,
         timeout=LOAD_TIMEOUT_MS,

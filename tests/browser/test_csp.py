@@ -23,7 +23,7 @@ from tests.browser.server import SiteServer, headers_for, load_headers_file, par
 
 pytestmark = pytest.mark.browser
 
-ROOT = "[data-refund-check]"
+ROOT = "[data-policy-check]"
 # A support link's answers: the check runs as soon as the runtime is ready.
 CHECK_FRAGMENT = (
     "#check?purchase_date=2026-05-01&purchase_type=credit_pack"
@@ -116,7 +116,7 @@ def run_check(page: Page, url: str) -> str:
 def test_the_server_sends_the_built_policy(session: Session, site: Path) -> None:
     # Without this, every other test here could pass against a server that sends no policy.
     rules = load_headers_file(site)
-    for path in ("/", "/assets/refund-check/worker.js"):
+    for path in ("/", "/assets/policy-check/worker.js"):
         response = session.context.request.get(session.url(path))
         sent = response.headers["content-security-policy"]
         assert sent == headers_for(path, rules)["Content-Security-Policy"], path

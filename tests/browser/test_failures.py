@@ -64,7 +64,7 @@ CRASHING_WORKER = 'throw new Error("refund-check test: the worker crashed");\n'
 
 # The ids of elements on this page that the fallback links to.
 SUMMARY_LINKS = """() => [
-  ...document.querySelectorAll('[data-refund-check] [data-fallback] a[href]')]
+  ...document.querySelectorAll('[data-policy-check] [data-fallback] a[href]')]
   .map((link) => new URL(link.href))
   .filter((url) => url.origin + url.pathname === location.origin + location.pathname)
   .map((url) => decodeURIComponent(url.hash.slice(1)))
@@ -108,7 +108,7 @@ def retry_until_a_verdict(session: Session, *, already_answered: bool = False) -
     assert_invariant(page)
 
 
-VISIBLE_TEXTS = """() => [...document.querySelectorAll('[data-refund-check] *')]
+VISIBLE_TEXTS = """() => [...document.querySelectorAll('[data-policy-check] *')]
   .filter((element) => element.checkVisibility() && element.children.length === 0
     && !element.matches('[data-live]'))
   .map((element) => element.textContent.trim()).filter(Boolean)"""
@@ -163,7 +163,7 @@ def test_without_webassembly_the_decision_table_still_answers_with_the_email(
     fallback = page.locator(f"{ROOT} [data-fallback]")
     expect(fallback).to_be_visible()
     page.wait_for_function(
-        """() => document.querySelector('[data-refund-check] [data-fallback-message]')
+        """() => document.querySelector('[data-policy-check] [data-fallback-message]')
           .textContent.includes('quick answer')"""
     )
     # One message, in the customer's words: what they still get, no jargon, shown once.

@@ -141,7 +141,7 @@ def test_a_support_link_lands_on_the_self_checks_heading_below_the_header(
 ) -> None:
     query = f"purchase_date={days_ago(1)}&purchase_type=credit_pack&reason=unused&credits_used=none"
     phone.goto(site_server.url(f"/#check?{query}"))
-    phone.locator("[data-refund-check] [data-result] [data-verdict]").wait_for(state="visible")
+    phone.locator("[data-policy-check] [data-result] [data-verdict]").wait_for(state="visible")
     phone.wait_for_timeout(600)
     place = phone.evaluate(BELOW_HEADER, "check")
     assert place["header"] <= place["top"] < PHONE["height"] / 2, place

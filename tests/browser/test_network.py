@@ -30,7 +30,7 @@ STALL_MS = 2500
 LINK = urlencode(credit_pack_bought((date.today() - timedelta(days=3)).isoformat()))
 
 READ_PROGRESS = """() => {
-  const root = document.querySelector('[data-refund-check]');
+  const root = document.querySelector('[data-policy-check]');
   const block = [...root.querySelectorAll('[data-progress]')].find((b) => !b.hidden);
   return {
     state: root.dataset.state,
@@ -90,7 +90,7 @@ def test_a_slow_download_is_never_given_up_and_its_progress_rises(slow_session: 
     # Longer than the stall timeout, without an error: slow is not stalled.
     assert time.monotonic() - started > STALL_MS / 1000
     page.wait_for_function(
-        "() => document.querySelector('[data-refund-check] [data-result]').dataset.source"
+        "() => document.querySelector('[data-policy-check] [data-result]').dataset.source"
         " === 'checker'",
         timeout=LOAD_TIMEOUT_MS,
     )

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.browser
 # cites, the answers it says are missing, and the heading's colour.
 SHOWN = """(source) => {
   const result = document.querySelector(
-    `[data-refund-check] [data-result][data-source="${source}"]`);
+    `[data-policy-check] [data-result][data-source="${source}"]`);
   const heading = result.querySelector('[data-verdict]');
   return {
     verdict: heading.dataset.verdict,

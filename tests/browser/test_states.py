@@ -45,7 +45,7 @@ def email_top(page: Page) -> float:
     """Where "Email support" is in the page (not in the viewport, which scrolls)."""
     return float(
         page.evaluate(
-            """() => document.querySelector('[data-refund-check] [data-slot=mailto]')
+            """() => document.querySelector('[data-policy-check] [data-slot=mailto]')
               .getBoundingClientRect().top + window.scrollY"""
         )
     )

@@ -116,7 +116,7 @@ def test_an_example_then_an_edit_judges_the_date_the_form_shows(warm: Session) -
     page = warm.page
     # "Try these answers in the self-check" under a worked example, on the examples' page.
     page.goto(warm.url("/examples/"))
-    example = page.locator(".refund-example a", has_text="Try these answers").first
+    example = page.locator(".policy-example a", has_text="Try these answers").first
     href = example.get_attribute("href") or ""
     assert href.startswith("../#check?") and "request_date=" in href
     example.click()
@@ -454,7 +454,7 @@ def assert_focus_is_visible(page: Page) -> None:
 def test_a_keyboard_user_completes_a_check(warm: Session) -> None:
     page = fresh(warm)
     page.locator("#check").scroll_into_view_if_needed()
-    page.locator(".refund-check__intro").click()
+    page.locator(".policy-check__intro").click()
     purchase = date.today() - timedelta(days=2)
     tab_until(page, lambda a: a.get("id") == "rc-purchase_date")
     # Chromium's date field in US English: month, day and year, moving on by itself.
@@ -535,7 +535,7 @@ def test_hostile_links_never_build_a_dangerous_email_run_a_script_or_freeze(warm
 def runtime_paths(page: Page) -> dict[str, str]:
     return page.evaluate(
         """() => {
-          const root = document.querySelector('[data-refund-check]');
+          const root = document.querySelector('[data-policy-check]');
           const runtime = new URL(root.dataset.runtime, document.baseURI);
           const lock = new URL(root.dataset.lock, document.baseURI);
           return {runtime: runtime.pathname, lock: lock.pathname,
@@ -552,7 +552,7 @@ def wasm_requests(session: Session) -> tuple[int, int]:
 
 
 READ_BUSY = """() => {
-  const root = document.querySelector('[data-refund-check]');
+  const root = document.querySelector('[data-policy-check]');
   const button = root.querySelector('[data-submit]');
   const status = root.querySelector('[data-status]');
   return {
@@ -669,7 +669,7 @@ def test_a_runtime_that_cannot_load_offers_a_retry_and_the_email(session: Sessio
     expect(fallback.locator("[data-fallback-message]")).to_be_focused()  # the visitor waited
     assert_safe_mailto(fallback.locator('a[href^="mailto:"]').get_attribute("href") or "")
     targets = page.evaluate(
-        """() => [...document.querySelectorAll('[data-refund-check] [data-fallback] a[href]')]
+        """() => [...document.querySelectorAll('[data-policy-check] [data-fallback] a[href]')]
           .map((link) => new URL(link.href))
           .filter((url) => url.origin + url.pathname === location.origin + location.pathname)
           .map((url) => decodeURIComponent(url.hash.slice(1)))
@@ -683,7 +683,7 @@ def test_a_runtime_that_cannot_load_offers_a_retry_and_the_email(session: Sessio
     fallback.locator("[data-retry]").click()
     # The answers waited through the failure: they are checked as soon as the retry succeeds.
     page.wait_for_function(
-        "() => document.querySelector('[data-refund-check]').dataset.checks === '1'",
+        "() => document.querySelector('[data-policy-check]').dataset.checks === '1'",
         timeout=LOAD_TIMEOUT_MS,
     )
     expect(fallback).to_be_hidden()

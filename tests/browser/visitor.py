@@ -20,7 +20,7 @@ LOAD_TIMEOUT_MS = 60_000
 
 def checks_answered(page: Page) -> int:
     return int(
-        page.evaluate("() => document.querySelector('[data-refund-check]')?.dataset.checks || 0")
+        page.evaluate("() => document.querySelector('[data-policy-check]')?.dataset.checks || 0")
     )
 
 
@@ -31,7 +31,7 @@ def wait_for_check(page: Page, before: int, timeout_ms: int = LOAD_TIMEOUT_MS) -
     submitted are still on their way.)"""
     page.wait_for_function(
         """(before) => {
-          const root = document.querySelector('[data-refund-check]');
+          const root = document.querySelector('[data-policy-check]');
           if (root.dataset.state === 'error') return true;
           const result = !root.querySelector('[data-result]').hidden;
           const errors = !root.querySelector('[data-error-summary]').hidden;

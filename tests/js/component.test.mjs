@@ -1,12 +1,12 @@
-// What the self-check's component (policy_site/shipping/assets/refund-check/component.js) takes
+// What the self-check's component (policy_site/shipping/assets/policy-check/component.js) takes
 // back from this tab's history (history.state) after a reload, and the size every browser module is kept to.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { restorable } from "../../policy_site/shipping/assets/refund-check/component.js";
+import { restorable } from "../../policy_site/shipping/assets/policy-check/component.js";
 
-const FOLDER = new URL("../../policy_site/shipping/assets/refund-check/", import.meta.url);
+const FOLDER = new URL("../../policy_site/shipping/assets/policy-check/", import.meta.url);
 const QUESTIONS = [
   { field: "purchase_date", kind: "date", choices: [], fallback: null, shownWhen: null },
   { field: "purchase_type", kind: "choice", choices: ["credit_pack"], fallback: null, shownWhen: null },

@@ -1,10 +1,10 @@
-// A policy's own dates read as the checker reads them (policy_site/shipping/assets/refund-check/
+// A policy's own dates read as the checker reads them (policy_site/shipping/assets/policy-check/
 // dates.js; policy_engine/answers.py, spans.py). That the page's whole answer is the checker's is
 // tests/browser/test_spans.py's, in Chromium.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { readDates, spanDays } from "../../policy_site/shipping/assets/refund-check/dates.js";
+import { readDates, spanDays } from "../../policy_site/shipping/assets/policy-check/dates.js";
 
 // The print guarantee's dates (tests/fixtures/print_delivery/policy.toml).
 const DATA = {

@@ -1,4 +1,4 @@
-// The self-check's state machine (policy_site/shipping/assets/refund-check/machine.js), driven
+// The self-check's state machine (policy_site/shipping/assets/policy-check/machine.js), driven
 // through the races customers meet, with a fake runtime and a fake decision table: each test is a
 // sequence of events, and what the visitor would see is read from the states it passes through.
 import assert from "node:assert/strict";
@@ -9,7 +9,7 @@ import {
   failureMessage,
   initialState,
   transition,
-} from "../../policy_site/shipping/assets/refund-check/machine.js";
+} from "../../policy_site/shipping/assets/policy-check/machine.js";
 
 const QUESTIONS = [
   { field: "purchase_date", kind: "date", choices: [], fallback: null, shownWhen: null },

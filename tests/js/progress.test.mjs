@@ -1,8 +1,8 @@
-// The download's progress in words and quarters (policy_site/shipping/assets/refund-check/progress.js).
+// The download's progress in words and quarters (policy_site/shipping/assets/policy-check/progress.js).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { megabytes, progressWords, quarter } from "../../policy_site/shipping/assets/refund-check/progress.js";
+import { megabytes, progressWords, quarter } from "../../policy_site/shipping/assets/policy-check/progress.js";
 
 const TEMPLATE = "Getting the self-check ready: {received} of {total} MB";
 

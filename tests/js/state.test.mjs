@@ -9,7 +9,7 @@ import {
   conditionsHold,
   shownQuestions,
   withAnswer,
-} from "../../policy_site/shipping/assets/refund-check/state.js";
+} from "../../policy_site/shipping/assets/policy-check/state.js";
 
 const BOUGHT_FROM = {
   field: "bought_from",

@@ -1,9 +1,9 @@
-// The decision table's own arithmetic (policy_site/shipping/assets/refund-check/table.js). That it answers
+// The decision table's own arithmetic (policy_site/shipping/assets/policy-check/table.js). That it answers
 // as the checker does, field by field, is tests/site/test_table_js.py's, from Python's side.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { dayNumber, longDate, mailto, quote, trimmed } from "../../policy_site/shipping/assets/refund-check/table.js";
+import { dayNumber, longDate, mailto, quote, trimmed } from "../../policy_site/shipping/assets/policy-check/table.js";
 
 const DATA = {
   months: ["January", "February", "March", "April", "May", "June", "July", "August", "September",

@@ -200,7 +200,7 @@ def build_environment() -> dict[str, str]:
         "PATH": os.pathsep.join(["/usr/bin", "/bin", *sorted(tools)]),
         "HOME": str(Path.home()),
     }
-    for name in ("REFUND_POLICY_CACHE", "XDG_CACHE_HOME"):
+    for name in ("POLICY_SITE_CACHE", "XDG_CACHE_HOME"):
         if name in os.environ:
             environment[name] = os.environ[name]
     return environment

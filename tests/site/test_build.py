@@ -97,7 +97,7 @@ def test_every_section_of_the_published_policy_is_on_the_page(site: Path) -> Non
 def test_the_examples_show_the_checkers_verdicts(site: Path) -> None:
     text = (site / "examples" / "index.html").read_text(encoding="utf-8")
     examples = re.findall(
-        r'<div class="admonition example refund-example" data-role="\w+" data-verdict="(\w+)">.*?'
+        r'<div class="admonition example policy-example" data-role="\w+" data-verdict="(\w+)">.*?'
         r'href="\.\./#check\?([^"]+)"',
         text,
         flags=re.DOTALL,
@@ -112,7 +112,7 @@ def test_the_static_summary_and_the_widget_are_on_the_policy_page(site: Path) ->
     text = (site / "index.html").read_text(encoding="utf-8")
     assert 'id="decision-summary"' in text
     assert text.count('data-verdict="likely_eligible"') > 8
-    assert re.search(r'<section [^>]*data-refund-check=""[^>]*data-state="idle"', text)
+    assert re.search(r'<section [^>]*data-policy-check=""[^>]*data-state="idle"', text)
     fallback = text.split("data-fallback hidden>")[1].split("</div>")[0]
     assert re.search(r'<a href="mailto:[^"]+" data-fallback-email>', fallback)
 
@@ -218,7 +218,7 @@ def test_a_new_window_is_a_new_version_and_ships_beside_the_old_one(tmp_path: Pa
     accepted = accept_review(project)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert "refund_window_days: 7 → 14" in accepted.stdout
-    result = build(project, REFUND_POLICY_TODAY=tomorrow.isoformat())
+    result = build(project, POLICY_SITE_TODAY=tomorrow.isoformat())
     assert result.returncode == 0, result.stderr
     text = (project / "site" / "index.html").read_text(encoding="utf-8")
     assert "within 14 days of purchase" in text
@@ -234,7 +234,7 @@ def test_the_workers_warm_up_check_takes_the_path_of_a_real_answer() -> None:
     # (load-checker.mjs, which the worker and the build's run under Node share) calls the
     # policy's own warm_up().
     worker = (
-        ROOT / "policy_site" / "shipping" / "assets" / "refund-check" / "load-checker.mjs"
+        ROOT / "policy_site" / "shipping" / "assets" / "policy-check" / "load-checker.mjs"
     ).read_text("utf-8")
     assert "checker.warm_up();" in worker
     result = json.loads(checker.warm_up())
@@ -257,7 +257,7 @@ def test_with_fast_start_off_the_site_ships_pyodides_stock_standard_library(
     shipped = shipped_checker(project / "site") / "python_stdlib.zip"
     assert hashlib.sha256(shipped.read_bytes()).hexdigest() == CORE_SHA256["python_stdlib.zip"]
     html = (project / "site" / "index.html").read_text(encoding="utf-8")
-    assert 'data-stdlib="assets/refund-check/checker-' in html
+    assert 'data-stdlib="assets/policy-check/checker-' in html
 
 
 def test_the_default_build_ships_the_tailored_standard_library(site: Path) -> None:
@@ -306,7 +306,7 @@ def file_size(file: Path, suffix: str) -> int:
 def test_the_page_preloads_every_module_the_self_check_imports(site: Path) -> None:
     """On a phone network each wave of imports costs a round trip: the page's head names every
     module widget.js needs, so they download together (and nothing it does not need)."""
-    widget = ROOT / "policy_site" / "shipping" / "assets" / "refund-check"
+    widget = ROOT / "policy_site" / "shipping" / "assets" / "policy-check"
     needed: set[str] = set()
     waiting = ["widget.js"]
     while waiting:

@@ -90,8 +90,8 @@ PAGE_MISTAKES = [
      "no bullet of the policy is marked as clause “terms-violation”"),
     ("Refunds are usually eligible when:\n", "Refunds are usually eligible when:\n\n- The request is made more than {{ refund_window_days }} days after purchase {clause: late-request}\n", "Refunds are usually not eligible when:\n\n- The request",
      "Clause “late-request” is already marked at docs/index.md:"),
-    ("/// refund-check\n///\n", "/// refund-check\n///\n\n/// refund-check\n///\n", "/// refund-check\n///\n\n/// refund-check",
-     "A second “/// refund-check” block: this page already has one at line"),
+    ("/// policy-check\n///\n", "/// policy-check\n///\n\n/// policy-check\n///\n", "/// policy-check\n///\n\n/// policy-check",
+     "A second “/// policy-check” block: this page already has one at line"),
     ("/// decision-summary\n///\n", "", None,
      "the policy page has no “/// decision-summary” block, so readers without JavaScript get no summary of usual outcomes"),
     # Unsafe HTML, in a clause bullet (and in its words in policy.toml, see the test) and in prose.
@@ -136,7 +136,7 @@ def test_mistakes_in_the_page_are_each_named_and_nothing_is_built(tmp_path: Path
     edit(
         page,
         "## Contact\n",
-        "## Contact\n\n```\n/// refund-check\n///\n{{ refund_days }} <script>x()</script>\n```\n\n"
+        "## Contact\n\n```\n/// policy-check\n///\n{{ refund_days }} <script>x()</script>\n```\n\n"
         "Write `{{ last_updated }` and `<script>` like this. We kept {literal: 7 days} here.\n",
     )
     result = build(project)
@@ -217,7 +217,7 @@ def test_a_first_build_offline_fails_within_seconds_with_the_offline_way(tmp_pat
     started = time.monotonic()
     result = build(
         project,
-        REFUND_POLICY_CACHE=str(tmp_path / "empty-cache"),
+        POLICY_SITE_CACHE=str(tmp_path / "empty-cache"),
         npm_config_cache=str(tmp_path / "empty-npm-cache"),
         npm_config_registry="http://127.0.0.1:9/",
     )

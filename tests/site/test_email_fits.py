@@ -35,7 +35,7 @@ from tests.site.projects import ROOT
 
 QUESTIONS = RULEBOOK.questions
 
-TABLE = ROOT / "policy_site" / "shipping" / "assets" / "refund-check" / "table.js"
+TABLE = ROOT / "policy_site" / "shipping" / "assets" / "policy-check" / "table.js"
 TODAY = date(2026, 12, 5)
 DAYS_AGO = (0, 3, 7, 8, 30)
 

@@ -11,7 +11,7 @@ import pytest
 from checker import RULEBOOK, default_policy, load_policy
 from policy_engine.questions import Asker
 from policy_site.package import load
-from policy_site.pages.extension import RefundPolicyExtension
+from policy_site.pages.extension import PolicySiteExtension
 from tests.checker.support import contract
 
 QUESTIONS = RULEBOOK.questions
@@ -22,7 +22,7 @@ REFUND = load("checker")  # the policy the site publishes
 def render(text: str, policy_file: Path | None = None) -> tuple[str, list[str]]:
     policy = load_policy(policy_file) if policy_file else default_policy()
     # Problems are collected in .problems; no log noise in tests.
-    extension = RefundPolicyExtension(REFUND, policy, on_problem=lambda problem: None)
+    extension = PolicySiteExtension(REFUND, policy, on_problem=lambda problem: None)
     html = markdown.markdown(text, extensions=[extension, "toc"])
     return html, [str(problem) for problem in extension.problems]
 
@@ -154,10 +154,10 @@ def test_an_unknown_block_and_a_stray_closing_line_are_reported() -> None:
 
 
 def test_the_widget_block_renders_the_form_from_the_checkers_questions() -> None:
-    html, problems = render("/// refund-check\n///\n")
+    html, problems = render("/// policy-check\n///\n")
     assert problems == []
     section = re.search(r"<section [^>]*>", html)
-    assert section and 'data-refund-check=""' in section.group(0)
+    assert section and 'data-policy-check=""' in section.group(0)
     assert 'data-state="idle"' in section.group(0)
     # Its heading is a real heading: in the page's contents, linked as #check.
     assert re.search(r'<h2 id="check">Check whether you can get a refund', html)
@@ -201,22 +201,22 @@ def test_the_decision_summary_agrees_with_the_checker() -> None:
 
 
 def test_blocks_inside_a_code_fence_are_left_alone() -> None:
-    html, problems = render("```\n/// refund-check\n///\n{{ nothing }}\n```\n")
+    html, problems = render("```\n/// policy-check\n///\n{{ nothing }}\n```\n")
     assert problems == []
-    assert "data-refund-check" not in html
+    assert "data-policy-check" not in html
 
 
 def test_a_fence_inside_another_kind_of_fence_does_not_end_it() -> None:
     # A ``` line inside a ~~~ fence is part of the sample: the widget below stays a sample too.
-    html, problems = render("~~~\n```\n/// refund-check\n///\n~~~\n\nAfter.\n")
+    html, problems = render("~~~\n```\n/// policy-check\n///\n~~~\n\nAfter.\n")
     assert problems == []
-    assert "data-refund-check" not in html
-    assert "/// refund-check" in html and "<p>After.</p>" in html
+    assert "data-policy-check" not in html
+    assert "/// policy-check" in html and "<p>After.</p>" in html
 
 
 def test_a_table_scrolls_in_a_named_region_that_keyboards_reach() -> None:
     policy = default_policy()
-    extension = RefundPolicyExtension(REFUND, policy, on_problem=lambda problem: None)
+    extension = PolicySiteExtension(REFUND, policy, on_problem=lambda problem: None)
     html = markdown.markdown(
         "## Fees by plan\n\n| Plan | Fee |\n|---|--:|\n| Basic | 5 |\n\n"
         "## Refunds\n\n- item\n\n| A | B |\n|---|---|\n| 1 | 2 |\n",

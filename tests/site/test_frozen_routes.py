@@ -6,7 +6,7 @@ The copy is committed as published on 2 May 2026, the day after its only version
 Each sequence: the editor's action, the refusal naming the version (and what would move, or the
 page's words, word by word), then what the editor should have done, which passes.
 
-1. A preview date earlier than the real one cannot unfreeze: ``REFUND_POLICY_TODAY=2026-04-01
+1. A preview date earlier than the real one cannot unfreeze: ``POLICY_SITE_TODAY=2026-04-01
    ./run review --accept`` with a 10-day window is refused, and so is the build for that day.
 2. A ledger accepted under a preview date and committed is still compared with the commit that
    published the version: the review and the build name the situations that would move.
@@ -66,7 +66,7 @@ def review(project: Path, *arguments: str, today: str | None = None) -> str:
     """``./run review`` in the copy, as an editor types it: its status, then what it says."""
     environment = build_environment()
     if today is not None:
-        environment["REFUND_POLICY_TODAY"] = today
+        environment["POLICY_SITE_TODAY"] = today
     done = subprocess.run(
         [sys.executable, "-m", "policy_review.review", *arguments],
         capture_output=True,
@@ -104,7 +104,7 @@ def test_a_preview_date_looks_ahead_but_never_unfreezes(tmp_path: Path) -> None:
     assert said.startswith("status 1"), said
     assert f"{FROZEN}, and its values changed (refund_window_days 7 → 10)" in said
     assert "Accepted" not in said and ledger.read_bytes() == recorded, "nothing is recorded"
-    ok, log = built(project, REFUND_POLICY_TODAY="2026-04-01")
+    ok, log = built(project, POLICY_SITE_TODAY="2026-04-01")
     assert not ok and "refund_window_days 7 → 10" in log, log
 
     # What the editor should do: leave it, and announce a version with the new window.

@@ -58,7 +58,7 @@ def pages(site: Path) -> list[Path]:
 
 
 def test_every_page_gets_a_policy_without_unsafe_inline_or_eval(site: Path) -> None:
-    for path in ("/", "/history/", "/assets/refund-check/worker.js", "/404.html"):
+    for path in ("/", "/history/", "/assets/policy-check/worker.js", "/404.html"):
         policy = header_value(site, path, "Content-Security-Policy")
         sources = [source for values in directives(policy).values() for source in values]
         assert "'unsafe-inline'" not in sources, path
@@ -127,10 +127,10 @@ def test_the_pinned_runtime_and_the_checker_are_cached_for_a_year(site: Path) ->
     immutable = "public, max-age=31536000, immutable"
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
         assert header_value(site, f"/{RUNTIME}/{name}", "Cache-Control") == immutable, name
-    checker_files = list(site.glob("assets/refund-check/checker-*/*"))
+    checker_files = list(site.glob("assets/policy-check/checker-*/*"))
     names = {file.name for file in checker_files}
     assert names >= {"pyodide-lock.json", "python_stdlib.zip.gz", "decisions.json"}
-    widget_files = list(site.glob("assets/refund-check/widget-*/*"))
+    widget_files = list(site.glob("assets/policy-check/widget-*/*"))
     assert {file.name for file in widget_files} >= {"widget.js", "worker.js", "load-checker.mjs"}
     for file in checker_files + widget_files:
         path = "/" + file.relative_to(site).as_posix()
@@ -144,7 +144,7 @@ def test_the_pinned_runtime_and_the_checker_are_cached_for_a_year(site: Path) ->
     for path in ("/", "/history/", "/assets/policy.css"):
         assert header_value(site, path, "Cache-Control") == "", path
     # Nothing of the widget is left at a fixed URL for an old page to pick up.
-    assert not (site / "assets" / "refund-check" / "widget.js").exists()
+    assert not (site / "assets" / "policy-check" / "widget.js").exists()
 
 
 def test_what_is_cached_for_a_year_never_changes_at_its_url(site: Path) -> None:

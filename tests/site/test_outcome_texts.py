@@ -86,7 +86,7 @@ def test_each_version_has_its_words_on_its_page_and_in_the_decision_table(tmp_pa
     for page in (site / "index.html", site / "history" / SECOND.isoformat() / "index.html"):
         html = page.read_text(encoding="utf-8")
         assert not re.search(r"\{(note|warning|alternative|refund-timing):", html), page
-    (data_file,) = site.glob("assets/refund-check/*/decisions.json")
+    (data_file,) = site.glob("assets/policy-check/*/decisions.json")
     data = json.loads(data_file.read_text(encoding="utf-8"))
     first, second = (
         {note: text for note, text, _ in version["notes"]} for version in data["versions"]

@@ -49,7 +49,7 @@ def test_the_guarantees_page_colours_its_own_answers_by_their_roles(project: Pat
     page = (site / PRINT_GUARANTEE / "index.html").read_text("utf-8")
     roles = roles_of(project / "policies" / PRINT_GUARANTEE / "policy.toml")
     examples = re.findall(
-        r'<div class="admonition example refund-example" data-role="(\w+)" data-verdict="(\w+)">',
+        r'<div class="admonition example policy-example" data-role="(\w+)" data-verdict="(\w+)">',
         page,
     )
     assert [verdict for _, verdict in examples] == ["reprint", "refund", "not_covered"]

@@ -60,7 +60,7 @@ def test_the_build_counts_its_problems_only_with_the_mkdocs_it_knows() -> None:
     assert output.mkdocs_problem() is None
     problem = output.mkdocs_problem("2.0.0")
     assert problem is not None
-    assert problem.startswith("MkDocs 2.0.0 is installed, but the refund-policy plugin counts")
+    assert problem.startswith("MkDocs 2.0.0 is installed, but the policy-site plugin counts")
     assert "Install the pinned versions" in problem
 
 

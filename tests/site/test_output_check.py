@@ -22,7 +22,7 @@ import pytest
 from checker import default_policy
 from policy_site.package import load
 from policy_site.pages import safety
-from policy_site.pages.extension import RefundPolicyExtension
+from policy_site.pages.extension import PolicySiteExtension
 from tests.site.projects import build, copy_project, edit
 from tests.site.test_editor_mistakes import assert_nothing_built, line_of, with_last_good_site
 
@@ -32,7 +32,7 @@ INTRO = "Intro.\n\n"  # every case starts on line 3 of its page
 
 
 def render(text: str) -> tuple[str, list[str]]:
-    extension = RefundPolicyExtension(REFUND, default_policy(), on_problem=lambda problem: None)
+    extension = PolicySiteExtension(REFUND, default_policy(), on_problem=lambda problem: None)
     html = markdown.markdown(text, extensions=[extension, "toc", "admonition", "tables"])
     return html, [str(problem) for problem in extension.problems]
 
@@ -70,7 +70,7 @@ HOSTILE = [
     ("<b onmouseover=alert(1)>Read this</b>", 'onmouseover="…" on <b> is not allowed'),
     ('<b style="background:url(https://tracker.example/p.png)">Read this</b>', 'style="…" on <b> is not allowed'),
     ('<abbr title="x" data-worker="https://evil.example/w.js">ABC</abbr>', 'data-worker="…" on <abbr> is not allowed'),
-    ('<section data-refund-check data-worker="https://evil.example/w.js"></section>', "<section> is not allowed"),
+    ('<section data-policy-check data-worker="https://evil.example/w.js"></section>', "<section> is not allowed"),
     ('<link rel="stylesheet" href="https://evil.example/x.css">', "<link> is not allowed"),
     ('<base href="https://evil.example/">', "<base> is not allowed"),
     ('<object data="https://evil.example/x.swf"></object>', "<object> is not allowed"),
@@ -227,7 +227,7 @@ def test_hostile_pages_stop_a_real_build_at_their_lines(tmp_path: Path) -> None:
     for _, _, at, message in PAGE_CASES:
         line = line_of(page, at)
         assert re.search(
-            rf"^WARNING +- +refund-policy: docs/index\.md:{line}: .*{re.escape(message)}",
+            rf"^WARNING +- +policy-site: docs/index\.md:{line}: .*{re.escape(message)}",
             result.stderr,
             re.M,
         ), f"docs/index.md:{line}: {message}\n\n{result.stderr}"

@@ -202,7 +202,7 @@ def test_the_cli_says_nothing_of_purchases_to_support_on_a_new_policy(scaffolded
     assert not business(prose), business(prose)
 
 
-ASSETS = ROOT / "policy_site" / "shipping" / "assets" / "refund-check"
+ASSETS = ROOT / "policy_site" / "shipping" / "assets" / "policy-check"
 TEMPLATES = ROOT / "policy_site" / "pages" / "templates"
 # The decision summary is the refund policy's own table (it refuses a policy without the refund
 # policy's questions), so its words are that policy's; every other template serves any policy.
@@ -231,6 +231,6 @@ def test_the_browser_code_and_the_pages_templates_hold_no_words_of_a_policys_bus
         for part in (r"\{#.*?#\}", r"\{%.*?%\}", r"\{\{.*?\}\}", r"<[^>]*>"):
             text = re.sub(part, " ", text, flags=re.DOTALL)
         said.append(f"{template.name}: {text}")
-    # A name (a CSS class "refund-check__busy", a field "purchase_date") is not a word anyone reads.
+    # A name (a CSS class "policy-check__busy", a field "purchase_date") is not a word anyone reads.
     words = [re.sub(r"[\w-]*[-_][\w-]*", " ", text) for text in said]
     assert not business(words), business(words)

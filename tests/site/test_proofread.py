@@ -11,14 +11,14 @@ import pytest
 
 from checker import default_policy
 from policy_site.package import load
-from policy_site.pages.extension import Problem, RefundPolicyExtension
+from policy_site.pages.extension import PolicySiteExtension, Problem
 
 REFUND = load("checker")  # the policy the site publishes
 
 
 def problems_in(text: str) -> list[str]:
     found: list[Problem] = []
-    extension = RefundPolicyExtension(REFUND, default_policy(), on_problem=found.append)
+    extension = PolicySiteExtension(REFUND, default_policy(), on_problem=found.append)
     markdown.Markdown(extensions=[extension]).convert(text)
     return [f"{problem.line}: {problem.message}" for problem in found]
 
@@ -69,7 +69,7 @@ LET_BE = [
     "We kept {literal: 7 days} in 2025, and 3 days is not a policy value.",
     "Braces in prose {like this} are not placeholders.",
     "Shown as code: `<script>x()</script>`, `{{ last_updated }`, `7 days`, `[x](javascript:y)`.",
-    "```\n<script>x()</script>\n{{ refund_days }} within 7 days\n/// refund-check\n```",
+    "```\n<script>x()</script>\n{{ refund_days }} within 7 days\n/// policy-check\n```",
     "~~~\n```\n<iframe></iframe>\n~~~",
 ]
 
@@ -88,7 +88,7 @@ def test_what_the_proofreading_lets_be(text: str) -> None:
 
 
 def test_a_literal_shows_its_words_and_a_placeholder_its_value() -> None:
-    extension = RefundPolicyExtension(REFUND, default_policy(), on_problem=lambda problem: None)
+    extension = PolicySiteExtension(REFUND, default_policy(), on_problem=lambda problem: None)
     html = markdown.Markdown(extensions=[extension]).convert(
         "In 2025 it was {literal: 7 days}; now {{ refund_window_days }} days. `{literal: x}`"
     )

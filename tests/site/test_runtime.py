@@ -1,7 +1,7 @@
 """The pinned Pyodide runtime: from npm, from a local tarball or folder, never a changed one.
 
 The runtime is fetched once per test session (``npm pack`` with npm's own cache, or the offline
-source named by ``$REFUND_POLICY_PYODIDE_SOURCE``) into the session's temporary folder; the other
+source named by ``$POLICY_SITE_PYODIDE_SOURCE``) into the session's temporary folder; the other
 tests copy it from there.
 """
 
@@ -227,15 +227,15 @@ def test_when_npm_cannot_fetch_the_message_says_why_and_how_to_build_offline(
 def test_the_cache_folder_follows_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("REFUND_POLICY_CACHE", raising=False)
+    monkeypatch.delenv("POLICY_SITE_CACHE", raising=False)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert default_cache_dir() == tmp_path / "home" / ".cache" / "imgtostl-refund-policy"
+    assert default_cache_dir() == tmp_path / "home" / ".cache" / "policy-site"
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert default_cache_dir() == tmp_path / "xdg" / "imgtostl-refund-policy"
+    assert default_cache_dir() == tmp_path / "xdg" / "policy-site"
 
-    monkeypatch.setenv("REFUND_POLICY_CACHE", str(tmp_path / "explicit"))
+    monkeypatch.setenv("POLICY_SITE_CACHE", str(tmp_path / "explicit"))
     assert default_cache_dir() == tmp_path / "explicit"
 
 
@@ -248,4 +248,4 @@ def test_a_cache_folder_that_cannot_be_written_says_how_to_choose_another(
         ensure_runtime(not_a_folder, source=str(runtime))
     message = str(failure.value)
     assert f"could not be stored in {not_a_folder}" in message
-    assert "REFUND_POLICY_CACHE" in message
+    assert "POLICY_SITE_CACHE" in message

@@ -22,7 +22,7 @@ HOSTILE = {
         'h1::after {\n  content: " Write to refunds@evil.example" }',
         "content",
     ),
-    "self-check hidden": ("[data-refund-check] {\n  display: none }", "display"),
+    "self-check hidden": ("[data-policy-check] {\n  display: none }", "display"),
     "escaped property name": ("p {\n  disp\\lay: none }", "display"),
     "escaped as hex": ("p {\n  displ\\61y: none }", "display"),
     "invisible": ("article {\n  visibility: hidden }", "visibility"),
@@ -70,7 +70,7 @@ HOSTILE = {
     "keyframes": ("\n@keyframes hide { to { opacity: 0 } }", "@keyframes"),
     "namespace": ('\n@namespace svg url("http://www.w3.org/2000/svg");', "@namespace"),
     "hidden in media": (
-        "@media (prefers-color-scheme: dark) {\n  [data-refund-check] { display: none } }",
+        "@media (prefers-color-scheme: dark) {\n  [data-policy-check] { display: none } }",
         "display",
     ),
     "hidden in nesting": (".md-content { color: #111;\n  & section { display: none } }", "display"),

@@ -32,7 +32,7 @@ from tests.site.projects import ROOT
 QUESTIONS = RULEBOOK.questions
 QUESTIONS_BY_FIELD = RULEBOOK.questions_by_field
 
-TABLE = ROOT / "policy_site" / "shipping" / "assets" / "refund-check" / "table.js"
+TABLE = ROOT / "policy_site" / "shipping" / "assets" / "policy-check" / "table.js"
 # The policy page's address, for the email's link to the answers.
 PAGE = "https://refunds.example/"
 # The fields of the checker's JSON that the table answers: the decision the page shows (the
@@ -293,11 +293,11 @@ def test_the_pages_shown_when_is_the_checkers_for_every_combination_of_answers()
         {field: value for field, value in zip(read, values, strict=True) if value}
         for values in product(*choices)
     ]
-    # As the form's markup describes them (refund_check.html: data-shown-when).
+    # As the form's markup describes them (policy_check.html: data-shown-when).
     questions = [{"field": q.field, "shownWhen": dict(q.shown_when)} for q in conditional]
     node = shutil.which("node")
     assert node
-    state = ROOT / "policy_site" / "shipping" / "assets" / "refund-check" / "state.js"
+    state = ROOT / "policy_site" / "shipping" / "assets" / "policy-check" / "state.js"
     done = subprocess.run(
         [node, "--input-type=module", "-e", SHOWN % json.dumps(state.as_uri())],
         input=json.dumps({"questions": questions, "answers": combinations}),

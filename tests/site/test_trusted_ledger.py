@@ -38,7 +38,7 @@ def review(project: Path, cache: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
         cwd=project,
-        env=os.environ | {"REFUND_POLICY_CACHE": str(cache)},
+        env=os.environ | {"POLICY_SITE_CACHE": str(cache)},
         check=False,
     )
 
@@ -63,7 +63,7 @@ def test_a_cache_and_a_ledger_poisoned_the_same_way_do_not_ship(tmp_path: Path) 
     assert review(project, cache).returncode == 0
 
     # As the site is published: no folder of the test session's ledger parts either.
-    result = build(project, publishing=True, REFUND_POLICY_CACHE=str(cache))
+    result = build(project, publishing=True, POLICY_SITE_CACHE=str(cache))
 
     output = result.stdout + result.stderr
     assert result.returncode != 0, output

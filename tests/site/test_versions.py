@@ -38,14 +38,14 @@ COMMANDS = {"review": "policy_review.review", "versions": "policy_site.pages.ver
 
 def run(project: Path, module: str, *args: str, today: date | None = None) -> str:
     """``./run new-version`` or ``./run review`` in the copy, as an editor types it."""
-    preview = {"REFUND_POLICY_TODAY": today.isoformat()} if today is not None else {}
+    preview = {"POLICY_SITE_TODAY": today.isoformat()} if today is not None else {}
     done = command(project, COMMANDS[module], *args, **preview)
     assert "Traceback" not in done.stderr, done.stderr
     return f"status {done.returncode}\n{done.stdout}{done.stderr}"
 
 
 def built(project: Path, today: date) -> Path:
-    result = build(project, REFUND_POLICY_TODAY=today.isoformat())
+    result = build(project, POLICY_SITE_TODAY=today.isoformat())
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "site"
 
@@ -94,12 +94,12 @@ def test_an_editor_adds_versions_and_every_reader_sees_the_right_one(tmp_path: P
     assert f"A new version of this policy comes into effect on {long_date(SECOND)}" in home
     assert "within 7 days of purchase" in home and "14 days" not in home
     assert "Last updated: May 2026" in home
-    assert 'data-refund-check=""' in (site / "index.html").read_text()
+    assert 'data-policy-check=""' in (site / "index.html").read_text()
     coming = text_of(page_of(site, SECOND))
     assert f"This version comes into effect on {long_date(SECOND)}" in coming
     assert "within 14 days of purchase" in coming
     assert "The self-check is on the current policy page" in coming
-    assert 'data-refund-check=""' not in page_of(site, SECOND).read_text()
+    assert 'data-policy-check=""' not in page_of(site, SECOND).read_text()
     current = text_of(page_of(site, FIRST))
     assert "This is the current policy" in current and "within 7 days" in current
     history = text_of(site / "history" / "index.html")
@@ -177,7 +177,7 @@ def test_an_editor_adds_versions_and_every_reader_sees_the_right_one(tmp_path: P
         f"the version of {long_date(FIRST)} has taken effect, so it is frozen, and its words "
         f"changed (its archived page (docs/history/{FIRST.isoformat()}.md))"
     ) in refused
-    stopped = build(project, REFUND_POLICY_TODAY=THIRD.isoformat())
+    stopped = build(project, POLICY_SITE_TODAY=THIRD.isoformat())
     assert stopped.returncode == 1 and "so it is frozen" in stopped.stderr
     edit(frozen_page, "reveiwed", "reviewed")  # back as it was
     edit(policy, "refund_window_days = 7", "refund_window_days = 10")
@@ -237,5 +237,5 @@ def test_a_version_dated_in_the_past_and_added_by_hand_is_refused(tmp_path: Path
     reviewed = run(project, "review", "--accept", today=TODAY)
     assert reviewed.startswith("status 1\n") and words in reviewed, reviewed
     assert "Accepted" not in reviewed
-    stopped = build(project, REFUND_POLICY_TODAY=TODAY.isoformat())
+    stopped = build(project, POLICY_SITE_TODAY=TODAY.isoformat())
     assert stopped.returncode == 1 and words in stopped.stderr, stopped.stderr

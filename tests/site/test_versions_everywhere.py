@@ -148,7 +148,7 @@ def test_one_rule_for_every_purchase_on_every_day(tmp_path: Path) -> None:
     assert "docs/index.md: the policy page has no “/// decision-summary” block" in review
     stopped = build(project)
     assert stopped.returncode != 0, stopped.stderr
-    assert on_the_day in stopped.stderr and "REFUND_POLICY_TODAY=" in stopped.stderr
+    assert on_the_day in stopped.stderr and "POLICY_SITE_TODAY=" in stopped.stderr
     edit(docs / "index.md", "## At a glance\n", "## At a glance\n\n" + summary)
 
     # 4. A typo fixed in the frozen page of the version in force (what / shows until SECOND).

@@ -60,7 +60,7 @@ def test_without_the_plugin_the_policy_page_has_its_values_its_clauses_and_a_kin
         assert page.count(f'id="{clause_id}"') == 1, clause_id
         assert f'href="#{clause_id}"' in page, clause_id
     # No self-check that cannot start: a plain note under its heading, with the support address.
-    assert "data-refund-check" not in page
+    assert "data-policy-check" not in page
     assert "refund-check/widget" not in page  # no script for a widget that is not there
     note = re.search(r'<p class="admonition-title" id="check">[^<]*</p>\s*<p>(.*?)</p>', page, re.S)
     assert note is not None, "the self-check's place is not a note with its heading"
@@ -77,11 +77,11 @@ def test_without_the_plugin_the_examples_and_the_history_are_made_from_the_polic
     source = (bare / "docs" / "examples.md").read_text(encoding="utf-8")
     written = source.count("/// example |")
     assert written > 0
-    assert examples.count('class="refund-example__verdict"') == written
+    assert examples.count('class="policy-example__verdict"') == written
     # Their clause links lead to the policy's page, where the clauses are anchored.
     assert re.search(r'href="\.\./#[a-z-]+"', examples)
     history = (bare / "site" / "history" / "index.html").read_text(encoding="utf-8")
-    assert "refund-history__version" in history
+    assert "policy-history__version" in history
     assert "{{" not in examples + history
 
 
@@ -157,7 +157,7 @@ def test_with_the_plugin_the_extension_entry_is_the_plugins_and_renders_the_self
     # renders the pages, with the shipped self-check, once.
     assert f"  - {EXTENSION}\n" in (Path(__file__).parents[2] / "mkdocs.yml").read_text("utf-8")
     page = (site / "index.html").read_text(encoding="utf-8")
-    assert page.count("data-refund-check") == 1
+    assert page.count("data-policy-check") == 1
     assert "The self-check is not part of this copy of the page." not in page
 
 
@@ -183,11 +183,11 @@ def test_without_the_plugin_an_announced_version_stops_the_build_until_its_day(
     assert refused.returncode != 0
     assert (
         f"docs/index.md:1: until {long_date(coming)}, when the version this page holds takes "
-        f"effect, the refund-policy plugin publishes docs/history/{first}.md here"
+        f"effect, the policy-site plugin publishes docs/history/{first}.md here"
     ) in refused.stderr
     assert "Traceback" not in refused.stderr
 
-    on_the_day = build(project, REFUND_POLICY_TODAY=coming.isoformat())
+    on_the_day = build(project, POLICY_SITE_TODAY=coming.isoformat())
     assert on_the_day.returncode == 0, on_the_day.stderr
     home = (project / "site" / "index.html").read_text(encoding="utf-8")
     assert "within 14 days of purchase" in home
@@ -212,10 +212,10 @@ def test_without_the_plugin_a_page_that_lacks_a_clause_or_the_self_check_stops_t
     assert (
         f"docs/index.md: no bullet of the policy is marked as clause “{marker.group('id')}”"
     ) in refused.stderr
-    index.write_text(re.sub(r"^/// refund-check\n///\n", "", source, flags=re.M), "utf-8")
+    index.write_text(re.sub(r"^/// policy-check\n///\n", "", source, flags=re.M), "utf-8")
     refused = build(bare)
     assert refused.returncode != 0
-    assert "docs/index.md: the policy page has no “/// refund-check” block" in refused.stderr
+    assert "docs/index.md: the policy page has no “/// policy-check” block" in refused.stderr
     index.write_text(source, "utf-8")
     assert build(bare).returncode == 0
 

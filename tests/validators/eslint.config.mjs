@@ -21,7 +21,7 @@ export default [
     },
   },
   {
-    files: ["policy_site/shipping/assets/refund-check/worker.js"],
+    files: ["policy_site/shipping/assets/policy-check/worker.js"],
     languageOptions: { globals: { ...globals.worker } },
   },
   {

@@ -1,5 +1,5 @@
 // Build-time helper for policy_site/shipping/stdlib.py (never shipped): loads the checker on Pyodide under
-// Node with the page's own loader (assets/refund-check/load-checker.mjs: loadPyodide ->
+// Node with the page's own loader (assets/policy-check/load-checker.mjs: loadPyodide ->
 // loadPackage -> import checker -> a warm-up check), runs exercise.py through check_query, and
 // either makes the tailored standard library from what that imported, or tries one.
 //
@@ -49,7 +49,7 @@ _from_zip()
 try {
   const runtimeDir = path.resolve(request.runtime_dir) + path.sep;
   const { loadPyodide } = await import(pathToFileURL(path.join(runtimeDir, "pyodide.mjs")).href);
-  // The page's own loader (assets/refund-check/load-checker.mjs), by path from the request.
+  // The page's own loader (assets/policy-check/load-checker.mjs), by path from the request.
   const { loadChecker } = await import(pathToFileURL(request.loader).href);
   const { pyodide } = await loadChecker({
     loadPyodide,

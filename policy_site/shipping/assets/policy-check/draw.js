@@ -75,7 +75,7 @@ export function draw(drawing, state, before) {
   root.setAttribute("aria-busy", String(waiting));
   button.setAttribute("aria-disabled", String(waiting));
   button.textContent = words[waiting ? "submit_busy" : "submit"];
-  button.classList.toggle("refund-check__busy", waiting);
+  button.classList.toggle("policy-check__busy", waiting);
 
   const { view, result, source } = state.form;
   const showing = view === "result" && result !== null;

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * One self-check on the page (a [data-refund-check] root the build made, see refund_check.html):
+ * One self-check on the page (a [data-policy-check] root the build made, see policy_check.html):
  * its config read from data-* attributes, its state (machine.js), and the page drawn from that
  * state. Events from the visitor, the address and the runtime go through transition(); this layer
  * draws the state it returns and runs its effects, and decides nothing itself.
@@ -15,9 +15,9 @@ import { fits, isDate } from "./state.js";
 import { quickAnswer } from "./table.js";
 
 export const FRAGMENT_PREFIX = "#check?";
-const INIT = "refundCheckInit";
+const INIT = "policyCheckInit";
 // The answers as the form shows them, in history.state: what a reload gives back.
-const DRAFT = "refundCheckAnswers";
+const DRAFT = "policyCheckAnswers";
 
 /**
  * @typedef {import("./machine.js").State} State
@@ -75,7 +75,7 @@ export function restorable(raw, questions, supportFields) {
   return answers;
 }
 
-export class RefundCheck {
+export class PolicyCheck {
   /** @param {HTMLElement} root */
   constructor(root) {
     this.root = root;
@@ -108,7 +108,7 @@ export class RefundCheck {
   static init(/** @type {HTMLElement} */ root) {
     if (root.dataset[INIT] || !root.querySelector("[data-form]")) return null;
     root.dataset[INIT] = "true";
-    const check = new RefundCheck(root);
+    const check = new PolicyCheck(root);
     check.listen();
     check.start();
     return check;
@@ -212,7 +212,7 @@ export class RefundCheck {
         // "Start again": a new entry of the history; Back brings the result and its answers
         // back (its address carries them).
         try {
-          history.pushState({ refundCheck: { view: "questions", state: effect.answers } }, "", "#check");
+          history.pushState({ policyCheck: { view: "questions", state: effect.answers } }, "", "#check");
         } catch {
           // A sandboxed page may refuse; starting again still works.
         }
@@ -238,9 +238,9 @@ export class RefundCheck {
     try {
       if (push) {
         const saved = before ?? this.drawn?.answers ?? null;
-        const here = { ...(history.state || {}), refundCheck: { view: "questions", state: saved } };
+        const here = { ...(history.state || {}), policyCheck: { view: "questions", state: saved } };
         history.replaceState(here, "", window.location.href);
-        history.pushState({ refundCheck: { view: "result" } }, "", address);
+        history.pushState({ policyCheck: { view: "result" } }, "", address);
       } else {
         history.replaceState(history.state, "", address);
       }
@@ -329,7 +329,7 @@ export class RefundCheck {
   /** Back or Forward through the self-check's own entries: the answers as they were, or the link
    * (a result's address carries its answers, which are judged again). @param {PopStateEvent} event */
   onHistory(event) {
-    const entry = event.state && event.state.refundCheck;
+    const entry = event.state && event.state.policyCheck;
     if (entry && entry.view === "questions" && entry.state) {
       this.dispatch({ type: "back", answers: entry.state, fragment: fragmentQuery() });
       return;

@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * The refund self-check in the page: every [data-refund-check] root the build made (see
- * refund_check.html) becomes one RefundCheck (component.js), whose states and transitions are
+ * The refund self-check in the page: every [data-policy-check] root the build made (see
+ * policy_check.html) becomes one PolicyCheck (component.js), whose states and transitions are
  * machine.js's. The address belongs to the page, so this module hands its changes (a #check?
  * link typed or pasted, Back and Forward) to each self-check.
  *
@@ -12,12 +12,12 @@
  * navigation, is not loaded: overrides/main.html), and mounted once the page is parsed.
  */
 
-import { RefundCheck } from "./component.js";
+import { PolicyCheck } from "./component.js";
 
 function mount() {
   const checks = [];
-  for (const root of document.querySelectorAll("[data-refund-check]")) {
-    const check = RefundCheck.init(/** @type {HTMLElement} */ (root));
+  for (const root of document.querySelectorAll("[data-policy-check]")) {
+    const check = PolicyCheck.init(/** @type {HTMLElement} */ (root));
     if (check) checks.push(check);
   }
   if (!checks.length) return;

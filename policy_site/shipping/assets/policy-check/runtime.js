@@ -95,7 +95,7 @@ export class CheckerRuntime {
     this.startedAt = performance.now();
     let worker;
     try {
-      worker = new Worker(this.config.worker, { type: "module", name: "refund-check" });
+      worker = new Worker(this.config.worker, { type: "module", name: "policy-check" });
     } catch {
       // For example a Content-Security-Policy without worker-src.
       this.fail("failed", "the worker could not be created");
@@ -191,8 +191,8 @@ export class CheckerRuntime {
     } else if (message.type === "ready") {
       clearTimeout(this.timer);
       try {
-        // For the benchmark: performance.getEntriesByName("refund-check:load") in the page.
-        performance.measure("refund-check:load", {
+        // For the benchmark: performance.getEntriesByName("policy-check:load") in the page.
+        performance.measure("policy-check:load", {
           start: this.startedAt,
           end: performance.now(),
           detail: message.timings || null,

@@ -119,7 +119,7 @@ export function clearErrors(root) {
     message.replaceChildren();
     const block = message.closest("[data-question]");
     if (!block) continue;
-    block.classList.remove("refund-check__question--error");
+    block.classList.remove("policy-check__question--error");
     const control = controlFor(block, block.dataset.question);
     if (control) {
       control.removeAttribute("aria-invalid");
@@ -162,11 +162,11 @@ function markField(block, field, text, prefix) {
   const message = block.querySelector("[data-field-error]");
   if (!message) return;
   const hidden = document.createElement("span");
-  hidden.className = "refund-check__visually-hidden";
+  hidden.className = "policy-check__visually-hidden";
   hidden.textContent = prefix;
   message.replaceChildren(hidden, document.createTextNode(text));
   message.hidden = false;
-  block.classList.add("refund-check__question--error");
+  block.classList.add("policy-check__question--error");
   const control = controlFor(block, field);
   if (control) {
     control.setAttribute("aria-invalid", "true");
