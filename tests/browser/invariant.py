@@ -106,7 +106,7 @@ TABLE_ANSWER = """async ([query, today, source]) => {
   const root = document.querySelector('[data-policy-check]');
   const script = [...document.querySelectorAll('script[src]')]
     .map((element) => element.src)
-    .find((src) => /refund-check[/]widget-[^/]+[/]widget[.]js$/.test(src));
+    .find((src) => /policy-check[/]widget-[^/]+[/]widget[.]js$/.test(src));
   const { quickAnswer } = await import(new URL('table.js', script).href);
   // The table the page itself answers from: written into the page by the build.
   const data = JSON.parse(root.querySelector('script[data-decision-table]').textContent);

@@ -267,7 +267,7 @@ def test_a_stalled_runtime_download_gives_up_and_a_retry_loads_it(
 # Failures the worker can notice at once: its own script crashes, or the lock cannot be read.
 FAILING_AT_ONCE = {
     "crashing worker": (
-        "**/refund-check/widget-*/worker.js",
+        "**/policy-check/widget-*/worker.js",
         {"body": CRASHING_WORKER, "content_type": "text/javascript"},
     ),
     # With any query the runtime may add.

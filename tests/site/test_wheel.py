@@ -52,7 +52,7 @@ def read_from(wheel: Path, name: str) -> bytes:
 
 def test_the_wheel_holds_only_the_policy_package_and_the_engine(tmp_path: Path) -> None:
     wheel = build_checker_wheel(CHECKER_DIR, POLICY_FILE, tmp_path)
-    assert wheel.name == "imgtostl_refund_checker-1.0.0-py3-none-any.whl"
+    assert wheel.name == "refund_policy_checker-1.0.0-py3-none-any.whl"
     expected = {f"checker/{file.name}" for file in CHECKER_DIR.glob("*.py")}
     expected |= {f"policy_engine/{file.name}" for file in ENGINE_DIR.glob("*.py")}
     expected.remove("policy_engine/cli.py")  # support staff's, never run in the browser
@@ -61,9 +61,9 @@ def test_the_wheel_holds_only_the_policy_package_and_the_engine(tmp_path: Path) 
     package_files = {name for name in names if ".dist-info/" not in name}
     assert package_files == expected
     assert {name.split("/")[0] for name in names - package_files} == {
-        "imgtostl_refund_checker-1.0.0.dist-info"
+        "refund_policy_checker-1.0.0.dist-info"
     }
-    metadata = read_from(wheel, "imgtostl_refund_checker-1.0.0.dist-info/METADATA").decode()
+    metadata = read_from(wheel, "refund_policy_checker-1.0.0.dist-info/METADATA").decode()
     assert f"Name: {CHECKER_DISTRIBUTION}" in metadata
     assert "Requires-Dist" not in metadata
 

@@ -61,7 +61,7 @@ def test_without_the_plugin_the_policy_page_has_its_values_its_clauses_and_a_kin
         assert f'href="#{clause_id}"' in page, clause_id
     # No self-check that cannot start: a plain note under its heading, with the support address.
     assert "data-policy-check" not in page
-    assert "refund-check/widget" not in page  # no script for a widget that is not there
+    assert "policy-check/widget" not in page  # no script for a widget that is not there
     note = re.search(r'<p class="admonition-title" id="check">[^<]*</p>\s*<p>(.*?)</p>', page, re.S)
     assert note is not None, "the self-check's place is not a note with its heading"
     assert "The self-check is not part of this copy of the page." in note.group(1)
