@@ -39,17 +39,22 @@ support_email = "{email}"
 # The first day anything was sold (a date, without quotes).
 sales_started = {sales_started}
 
+# The date that picks the version judging a case: the version in force on the day of the order.
+version_date = "order_date"
+
 # The policy's own values, each declared once: a version gives its number, and the page and
 # clauses show it as {{{{ days_to_write }}}}. Rename it, change it, or add more (EDITING.md).
 [values.days_to_write]
 kind = "days"
-label = "Days to write after receiving the order"
+label = "Days to write after placing the order"
 unit = "days"
 lowest = 1
 highest = 365
 shown = "{{}} days"
 # Words a sentence about this number uses: the build's proofreader checks those sentences.
-about = ["day", "write", "receiv", "order", "contact"]
+about = ["day", "write", "plac", "order", "contact"]
+# The span of days it is compared with (below), so the change review looks at both sides of it.
+compared_with = "days_since_order"
 
 # The self-check's heading on the page, and how a summary the customer copies starts.
 [self-check]
@@ -109,6 +114,14 @@ if = {{ against = "some", supports = "none" }}
 [[decide]]
 outcome = "needs_review"
 
+# The days from one date question to another that a clause may compare with a number (EDITING.md,
+# "A date question, and a span of days"); the self-check refuses a "from" date after its "to".
+[spans.days_since_order]
+from = "order_date"
+to = "request_date"
+about = "the calendar days from the order to the request"
+staff = "since the order"
+
 [[versions]]
 effective = {effective}
 last_updated = "{month}"
@@ -116,7 +129,7 @@ changes = "The first published version of the policy."
 days_to_write = 30
 
 # The self-check's questions (EDITING.md, "Add a question or a clause").
-[versions.questions.purchase_date]
+[versions.questions.order_date]
 question = "When did you place your order?"
 kind = "date"
 about = "the date you placed your order"
@@ -142,6 +155,11 @@ asker = "page"
 effect = "supports"
 text = "Your order arrived damaged"
 when = {{ arrived_damaged = true }}
+
+[versions.clauses.late]
+effect = "against"
+text = "You write more than {{{{ days_to_write }}}} days after placing your order"
+when = {{ days_since_order = {{ more_than = "days_to_write" }} }}
 
 # The email to support the self-check writes.
 [versions.email]
@@ -180,8 +198,12 @@ We usually help when:
 
 - Your order arrived damaged {{clause: arrived-damaged}}
 
+## Usually Not Eligible
+
+- You write more than {{{{ days_to_write }}}} days after placing your order {{clause: late}}
+
 Write to {{{{ support_email }}}} with your order ID and what happened, within {{{{ days_to_write }}}} days
-of receiving your order. Support makes the final decision.
+of placing your order. Support makes the final decision.
 
 /// policy-check
 ///
