@@ -52,7 +52,7 @@ def two_policies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     # A page of worked examples that is not a policy's own, but says whose rules judge it.
     (project / "docs" / f"{NAME}-examples.md").write_text(
         f"---\npolicy: {NAME}\n---\n\n# Returns: examples\n\n"
-        "/// example | It arrived broken\npurchase_date: 2026-05-01\nrequest_date: 2026-05-03\n"
+        "/// example | It arrived broken\norder_date: 2026-05-01\nrequest_date: 2026-05-03\n"
         "arrived_damaged: true\nexpect: likely_eligible\n///\n",
         encoding="utf-8",
     )
@@ -85,7 +85,7 @@ def test_each_pages_self_check_judges_with_its_own_rules(
     bought = (date.today() - timedelta(days=2)).isoformat()
     with checked_session(browser, server) as session:
         page = session.page
-        page.goto(session.url(f"/{NAME}/#check?purchase_date={bought}&arrived_damaged=true"))
+        page.goto(session.url(f"/{NAME}/#check?order_date={bought}&arrived_damaged=true"))
         verdict, clauses = verdict_from_checker(page)
         assert (verdict, clauses) == ("likely_eligible", ["arrived-damaged"])
         # In its own words (its policy.toml's [verdicts]), not the refund policy's.
@@ -97,7 +97,7 @@ def test_each_pages_self_check_judges_with_its_own_rules(
         assert "arrived_damaged" in fields and "reason" not in fields
         # The same question answered "No" (a link followed on the same page, whose checker is
         # now loaded): the one rule does not apply, so support decides.
-        open_link(page, session.url(f"/{NAME}/"), f"purchase_date={bought}&arrived_damaged=false")
+        open_link(page, session.url(f"/{NAME}/"), f"order_date={bought}&arrived_damaged=false")
         verdict, clauses = verdict_from_checker(page)
         assert (verdict, clauses) == ("needs_review", [])
         # The refund policy's page, on the same site, still judges with the refund rules.
@@ -160,12 +160,12 @@ def test_support_checks_either_policy_with_refund_check(
             check=False,
         )
 
-    damaged = refund_check("--for", NAME, "--purchase-date", bought, "--arrived-damaged", "true")
+    damaged = refund_check("--for", NAME, "--order-date", bought, "--arrived-damaged", "true")
     assert damaged.returncode == 0, damaged.stderr
     assert damaged.stdout.startswith("Likely covered (likely_eligible)")
     assert "+ arrived-damaged: Your order arrived broken or damaged" in damaged.stdout
     # Its flags are its questions: the refund policy's are not answers to it.
-    wrong = refund_check("--for", NAME, "--purchase-date", bought, "--reason", "unused")
+    wrong = refund_check("--for", NAME, "--order-date", bought, "--reason", "unused")
     assert wrong.returncode == 2 and "--reason" in wrong.stderr
     unknown = refund_check("--for", "refunds", "--purchase-date", bought)
     assert unknown.returncode == 2
@@ -182,7 +182,7 @@ def test_support_checks_any_policy_with_policy_check(
         return run(project, "policy_site.policy_check", *args)
 
     # The policy by its name in mkdocs.yml, with its own questions as flags.
-    damaged = policy_check("--for", NAME, "--purchase-date", bought, "--arrived-damaged", "true")
+    damaged = policy_check("--for", NAME, "--order-date", bought, "--arrived-damaged", "true")
     assert damaged.returncode == 0, damaged.stderr
     assert damaged.stdout.startswith("Likely covered (likely_eligible)")
     assert "+ arrived-damaged: Your order arrived broken or damaged" in damaged.stdout
@@ -191,7 +191,7 @@ def test_support_checks_any_policy_with_policy_check(
     assert usage.returncode == 0 and usage.stdout.startswith("usage: policy-check ")
     assert "--arrived-damaged" in usage.stdout and "--reason" not in usage.stdout
     # A mistake is said by policy-check, naming the flag.
-    wrong = policy_check("--for", NAME, "--purchase-date", bought, "--reason", "unused")
+    wrong = policy_check("--for", NAME, "--order-date", bought, "--reason", "unused")
     assert wrong.returncode == 2 and "policy-check: " in wrong.stderr and "--reason" in wrong.stderr
     # With two policies and no name, it says which there are.
     which = policy_check("--purchase-date", bought)
@@ -201,7 +201,7 @@ def test_support_checks_any_policy_with_policy_check(
     )
     # Its file alone names it too, and the refund policy answers as refund-check does.
     by_file = policy_check(
-        "--policy", f"{FOLDER}/policy.toml", "--purchase-date", bought, "--arrived-damaged", "false"
+        "--policy", f"{FOLDER}/policy.toml", "--order-date", bought, "--arrived-damaged", "false"
     )
     assert by_file.returncode == 0, by_file.stderr
     assert by_file.stdout.startswith("Case by case (needs_review)")
@@ -231,11 +231,11 @@ def test_the_quick_answer_of_a_policy_that_is_data_is_its_checkers(
     today = date.today().isoformat()
     with checked_session(browser, server) as session:
         page = session.page
-        page.goto(session.url(f"/{NAME}/#check?purchase_date={bought}&arrived_damaged=true"))
+        page.goto(session.url(f"/{NAME}/#check?order_date={bought}&arrived_damaged=true"))
         verdict_from_checker(page)
         address = page.url.split("#")[0]
         for damaged in ("true", "false"):
-            query = urlencode({"purchase_date": bought, "arrived_damaged": damaged})
+            query = urlencode({"order_date": bought, "arrived_damaged": damaged})
             table = table_answer(page, query, today)
             want = json.loads(checker.check_query(query, today=today, source="form", page=address))
             assert table is not None and "errors" not in table, table
