@@ -19,8 +19,7 @@ from tests.browser.conftest import checked_session
 from tests.browser.invariant import DECISION, ROOT, TABLE_ANSWER, Reading, read
 from tests.browser.server import SiteServer
 from tests.browser.visitor import change, open_link, submit
-from tests.fixtures import print_delivery as guarantee
-from tests.print_delivery import NAME, print_delivery_project
+from tests.print_delivery import NAME, guarantee, print_delivery_project
 from tests.site.projects import built_and_served
 
 pytestmark = pytest.mark.browser

@@ -1,6 +1,6 @@
 """Dates and spans of a policy's own (issue 32): the tests' print guarantee (tests/fixtures/
-print_delivery) asks an order date, which picks the version, and a delivery date, from which its
-window runs (30 days, then 45 for orders from 1 June 2026). Its checks in CPython, in each
+policies/print-delivery) asks an order date, which picks the version, and a delivery date, from
+which its window runs (30 days, then 45 for orders from 1 June 2026). Its checks in CPython, in each
 source's words, and a policy file's mistakes about its dates."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import pytest
 from policy_engine.answers import InvalidAnswers, Source
 from policy_engine.policy import PolicyError
 from policy_review import ledger as ledgers
-from tests.fixtures import print_delivery as guarantee
+from tests.print_delivery import guarantee
 
 TODAY = date(2026, 12, 5)
-FIXTURE = Path(guarantee.__file__).with_name("policy.toml")
+FIXTURE = Path(guarantee.__file__)
 
 
 def asked(
