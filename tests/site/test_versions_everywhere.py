@@ -33,10 +33,8 @@ TODAY = date.today()
 SECOND = TODAY + timedelta(days=30)  # announced, still to come
 FIRST = date(2026, 5, 1)  # the shipped policy's only version
 CHANGES = "The refund window is now 14 days instead of 7."
-PARAGRAPH = (
-    "Include your account email, order ID if available, purchase date, the reason for the "
-    "request, and any screenshots or job IDs that help us review the issue."
-)
+# A paragraph the new version adds to its page (under its first section's heading): words the
+# version in force does not have, whatever the committed page says.
 REWORDED = (
     "Tell us your account email, the order ID if you have it, the purchase date, why you ask, "
     "and any screenshots or job IDs that help us review the issue."
@@ -83,7 +81,12 @@ def test_one_rule_for_every_purchase_on_every_day(tmp_path: Path) -> None:
 
     # 2. Given its window and a reworded paragraph; examples on both sides of its day.
     policy.write_text(policy.read_text() + "refund_window_days = 14\n", encoding="utf-8")
-    edit(docs / "index.md", PARAGRAPH, REWORDED)
+    page = (docs / "index.md").read_text(encoding="utf-8")
+    heading = page.index("\n## ")
+    section = page.index("\n", heading + 1) + 1
+    (docs / "index.md").write_text(
+        page[:section] + f"\n{REWORDED}\n" + page[section:], encoding="utf-8"
+    )
     with (docs / "examples.md").open("a", encoding="utf-8") as examples:
         examples.write(example(*AFTER, AFTER[1] + timedelta(10), "likely_eligible"))
         examples.write(example(*BEFORE, BEFORE[1] + timedelta(10), "likely_not_eligible"))
