@@ -4,54 +4,40 @@ it answers as ``refund-check`` does."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.fixtures import PRINT_GUARANTEE_FOLDER
-from tests.site.projects import build_environment, copy_project
+from tests.site.projects import command, copy_project
 
 GUARANTEE = PRINT_GUARANTEE_FOLDER
 WARPED = ("--order-date", "2025-07-01", "--delivery-date", "2025-07-02")
 WARPED += ("--request-date", "2025-07-03", "--defect", "warped")
 
 
-def run(folder: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", module, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=folder,
-        env=build_environment(),
-        check=False,
-    )
-
-
 def test_a_policy_that_is_data_is_checked_from_its_file_alone(tmp_path: Path) -> None:
     # No mkdocs.yml here: the file's folder is the policy.
     policy = str(GUARANTEE / "policy.toml")
-    covered = run(
+    covered = command(
         tmp_path, "policy_site.policy_check", "--policy", policy, *WARPED, "--photos", "true"
     )
     assert covered.returncode == 0, covered.stderr
     assert covered.stdout.startswith("Reprint (reprint)")
     assert "+ damaged-print: The print arrived warped or broken" in covered.stdout
     assert "Day 1 since delivery (days to ask after delivery: 30 days)." in covered.stdout
-    usage = run(tmp_path, "policy_site.policy_check", "--policy", policy, "--help")
+    usage = command(tmp_path, "policy_site.policy_check", "--policy", policy, "--help")
     assert usage.stdout.startswith("usage: policy-check ")
     assert "--defect warped|broken|wrong_model|cosmetic" in usage.stdout
     # A wrong answer: named by its flag, said by policy-check, no traceback.
-    wrong = run(
+    wrong = command(
         tmp_path, "policy_site.policy_check", "--policy", policy, *WARPED, "--photos", "maybe"
     )
     assert wrong.returncode == 2
     assert wrong.stderr.startswith("policy-check: these answers need fixing:\n  --photos: ")
     assert "Traceback" not in wrong.stderr
     # Neither a site nor a file: it says what to give.
-    lost = run(tmp_path, "policy_site.policy_check", "--for", "print-guarantee")
+    lost = command(tmp_path, "policy_site.policy_check", "--for", "print-guarantee")
     assert lost.returncode == 2
     assert lost.stderr == (
         "policy-check: there is no mkdocs.yml here to list the site's policies. Run it in the "
@@ -73,19 +59,19 @@ def test_on_a_site_of_one_policy_it_needs_no_name_and_answers_as_refund_check(si
         "--reason=duplicate_payment",
         "--credits-used=minimal",
     )
-    as_policy_check = run(site, "policy_site.policy_check", *answers)
-    as_refund_check = run(site, "checker", *answers)
+    as_policy_check = command(site, "policy_site.policy_check", *answers)
+    as_refund_check = command(site, "checker", *answers)
     assert as_policy_check.returncode == as_refund_check.returncode == 0, as_policy_check.stderr
     assert as_policy_check.stdout == as_refund_check.stdout
     # The usage line names what was run; the flags are the same.
-    usage = run(site, "policy_site.policy_check", "--help").stdout
+    usage = command(site, "policy_site.policy_check", "--help").stdout
     assert usage.startswith("usage: policy-check ")
-    refund_usage = run(site, "checker", "--help").stdout
+    refund_usage = command(site, "checker", "--help").stdout
     assert refund_usage.startswith("usage: refund-check ")
     assert usage.replace("policy-check", "refund-check") == refund_usage.replace(
         "policy-check", "refund-check"
     )
-    unknown = run(site, "policy_site.policy_check", "--for", "refunds")
+    unknown = command(site, "policy_site.policy_check", "--for", "refunds")
     assert unknown.returncode == 2
     assert unknown.stderr == (
         "policy-check: there is no policy called “refunds” in mkdocs.yml (there is refund).\n"
