@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pytest
 from playwright.sync_api import (
@@ -26,6 +27,9 @@ from playwright.sync_api import (
 )
 
 from tests.browser.server import SiteServer
+
+# A visitor's motion preference (prefers-reduced-motion), as Playwright emulates it.
+Motion = Literal["reduce", "no-preference"]
 
 # The desktop layout, where Material shows the navigation in the left sidebar.
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
@@ -68,9 +72,15 @@ class Session:
         return time.monotonic() - start
 
 
-def open_session(browser: Browser, server: SiteServer) -> Session:
-    """A new context (its own cache, cookies and storage) and page, with everything recorded."""
-    context = browser.new_context(locale="en-US", viewport=VIEWPORT)
+def open_session(browser: Browser, server: SiteServer, *, motion: Motion = "reduce") -> Session:
+    """A new context (its own cache, cookies and storage) and page, with everything recorded.
+
+    ``motion``: the visitor's preference. By default one who prefers reduced motion: the result
+    comes into view at once, where the default is a smooth scroll of most of a second, and every
+    click that follows a result (Playwright waits until the element stops moving) would wait for
+    it; some forty tests' time went on that. ``"no-preference"`` for the smooth scroll itself:
+    the phone visits of test_experience.py and the landings of test_layout.py drive it."""
+    context = browser.new_context(locale="en-US", viewport=VIEWPORT, reduced_motion=motion)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
     session = Session(context=context, page=page, server=server)
@@ -90,11 +100,14 @@ def open_session(browser: Browser, server: SiteServer) -> Session:
 
 
 @contextmanager
-def checked_session(browser: Browser, server: SiteServer) -> Iterator[Session]:
-    """A fresh context and page on ``server``, whose access log starts empty; closed at the end,
-    when the page must not have thrown or opened a dialog, whatever the test checked."""
+def checked_session(
+    browser: Browser, server: SiteServer, *, motion: Motion = "reduce"
+) -> Iterator[Session]:
+    """A fresh context and page on ``server`` (:func:`open_session`), whose access log starts
+    empty; closed at the end, when the page must not have thrown or opened a dialog, whatever the
+    test checked."""
     server.clear_log()
-    session = open_session(browser, server)
+    session = open_session(browser, server, motion=motion)
     yield session
     session.context.close()
     assert not session.page_errors, f"uncaught errors in the page: {session.page_errors}"

@@ -55,8 +55,9 @@ START_OVER = urlencode(
 @pytest.fixture(scope="module")
 def warm_phone(browser: Browser, site_server: SiteServer) -> Iterator[Session]:
     """One page at phone width for the whole file: the runtime loads once (the checker's
-    answers), not once per test."""
-    with checked_session(browser, site_server) as session:
+    answers), not once per test. With the default motion: the result scrolls into view
+    smoothly, as most visitors' phones show it."""
+    with checked_session(browser, site_server, motion="no-preference") as session:
         session.page.set_viewport_size(PHONE)
         session.page.goto(session.url("/"))
         session.page.locator("#rc-purchase_date").click()
@@ -132,8 +133,10 @@ def test_back_returns_to_the_answers_forward_to_the_result_and_start_again_can_b
     answered = read(page).shown
     assert submit(page) == "result"
     first = assert_invariant(page)
-    # Focus is on the result's heading, which names the verdict.
+    # Focus is on the result's heading, which names the verdict, and it scrolls into view (this
+    # page's visitor has no motion preference: a smooth scroll).
     assert page.evaluate("() => document.activeElement.matches('[data-result] [data-verdict]')")
+    expect(page.locator(f"{ROOT} [data-result] [data-verdict]")).to_be_in_viewport()
     # Back: the answers, every one kept, in the form.
     page.go_back()
     expect(page.locator(f"{ROOT} [data-view=questions]")).to_be_visible()

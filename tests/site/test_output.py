@@ -15,10 +15,13 @@ from tests.site.projects import ROOT
 
 # A build that MkDocs has begun in a staging folder beside site/, then interrupted with Ctrl-C
 # (KeyboardInterrupt, which no handler of MkDocs' catches) before it could publish.
+# Ctrl-C's SIGINT raises KeyboardInterrupt, as in a terminal, even when the test run was started
+# in the background, where a shell makes its commands ignore SIGINT (and Python keeps that).
 INTERRUPTED = """
-import sys, time
+import signal, sys, time
 from pathlib import Path
 from policy_site.publishing.output import Output
+signal.signal(signal.SIGINT, signal.default_int_handler)
 output = Output(Path(sys.argv[1]) / "site")
 staging = output.begin()
 (staging / "index.html").write_text("half a build")
