@@ -205,7 +205,11 @@ def test_the_pages_around_the_widget(warm: Session) -> None:
         assert violations(warm.page, scope=None) == [], path
 
 
-WIDTHS = (320, 390, 1280)
+# The narrowest phone and the desktop. Between 320 and 479 px the same style rules apply (the
+# theme's narrowest breakpoint is 30em, 480 px; the self-check's is 40em, 640 px), so a common
+# phone's 390 px would give axe the same colours, names and roles, with more room to wrap: 320 px
+# is the hardest case of that layout. (Phone pages at 390 px are driven by test_experience.py.)
+WIDTHS = (320, 1280)
 BEST_PRACTICE = {
     "runOnly": {"type": "tag", "values": [*WCAG_AA_TAGS, "best-practice"]},
     "resultTypes": ["violations"],
@@ -255,8 +259,8 @@ def at_320_px(page: Page, what: str, scroll_to: str | None = None) -> None:
 def test_every_state_is_axe_clean_with_best_practices_at_phone_and_desktop_width(
     warm: Session,
 ) -> None:
-    """Each state of one visit, checked at each width in turn (320 and 390 px, phones, and
-    1280 px): axe's WCAG A/AA and best-practice rules on the whole page; the widget's WCAG A/AA
+    """Each state of one visit, checked at each width in turn (320 px, a phone, and 1280 px):
+    axe's WCAG A/AA and best-practice rules on the whole page; the widget's WCAG A/AA
     with field errors, and with a verdict in the dark and the light scheme; and at 320 px no
     sideways scrolling and 24 px targets, before any interaction and with a verdict."""
     page = warm.page

@@ -58,8 +58,9 @@ def slow_session(browser: Browser, slow_server: SiteServer) -> Iterator[Session]
 
 def test_a_slow_download_is_never_given_up_and_its_progress_rises(slow_session: Session) -> None:
     session = slow_session
-    # The runtime's 9.6 MB at about 1.3 MB/s: several times the stall timeout, always moving.
-    session.server.trickles = [Trickle(".wasm", chunk=64 * 1024, every=0.05)]
+    # The runtime's 9.6 MB at about 2.6 MB/s: half as long again as the stall timeout at least,
+    # always moving (a chunk every 50 ms).
+    session.server.trickles = [Trickle(".wasm", chunk=128 * 1024, every=0.05)]
     page = session.page
     page.goto(session.url(f"/#check?{LINK}"))
     # The decision table answers the link while the runtime downloads.
