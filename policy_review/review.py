@@ -28,7 +28,6 @@ import hashlib
 import inspect
 import itertools
 import math
-import os
 import subprocess
 import sys
 import tomllib
@@ -94,20 +93,6 @@ def _sources(policy: PolicyPackage) -> list[Path]:
 _made: dict[str, str] = {}
 _read: dict[str, str] = {}
 
-# For the test suite only (tests/site/projects.py): a folder that the test session made empty and
-# that only its own builds and reviews write, each ledger part made once there and then read back,
-# instead of made afresh by every build and review (about 1.5 s of CPU per version, some 40 builds
-# and 60 reviews). Never set where a site is published: without it a build that publishes makes
-# every part itself and trusts no folder (issue 33); the build reads it in policy_site/steps.py.
-TEST_SESSION_LEDGERS = "POLICY_SITE_TEST_SESSION_LEDGERS"
-
-
-def default_ledger_cache() -> Path:
-    """Where ``./run review`` keeps ledger parts: the build's cache folder, or in a test session
-    the session's own (:data:`TEST_SESSION_LEDGERS`)."""
-    session = os.environ.get(TEST_SESSION_LEDGERS)
-    return Path(session) if session else runtime.default_cache_dir()
-
 
 def current_text(
     policy: PolicyPackage | Path,
@@ -121,16 +106,15 @@ def current_text(
 
     Each version's part takes about 3 s to make, so it is kept by what decides it (the version's
     values and words, the checker's code and the ledger's own): in memory, and in
-    ``<cache_dir>/ledger/`` (unless given, :func:`default_ledger_cache`: the build's cache
-    folder), where the build, ``./run review`` and the tests find it. A version whose page is
-    archived in ``history`` (``<effective>.md``) records that page's SHA-256 too, so that it
-    stays as it was.
+    ``<cache_dir>/ledger/`` (the build's cache folder unless given), where the build,
+    ``./run review`` and the tests find it. A version whose page is archived in ``history``
+    (``<effective>.md``) records that page's SHA-256 too, so that it stays as it was.
 
     With ``trust_cache=False`` (a build that publishes), the cache folder is never read: anyone
     who can write it could make it say anything, and the page's decision table is this text.
     Each part is made afresh (once per process), and the cache entry is replaced by it.
     """
-    cache_dir = cache_dir if cache_dir is not None else default_ledger_cache()
+    cache_dir = cache_dir if cache_dir is not None else runtime.default_cache_dir()
     if not isinstance(policy, PolicyPackage):
         policy = site_policy(None, Path(policy))
     history = history if history is not None else history_of(policy)

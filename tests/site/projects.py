@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from policy_review.review import TEST_SESSION_LEDGERS
+from policy_site.plugin import TEST_SESSION_LEDGERS
 from tests.browser.server import SiteServer, load_headers_file
 from tests.policies import first_published, first_published_ledger
 
@@ -22,9 +22,9 @@ MKDOCS = Path(sys.executable).with_name("mkdocs")
 RUNTIME = "assets/pyodide/314.0.7"
 
 # The test session's own folder of ledger parts (tests/conftest.py: ``session_ledgers``), where a
-# build or a review of a copy makes each part once for the whole session instead of afresh every
-# time (policy_review/review.py: TEST_SESSION_LEDGERS). ``build(publishing=True)`` builds without
-# it, as the site is published: every part made afresh, no folder trusted.
+# build of a copy makes each part once for the whole session instead of afresh every time
+# (policy_site/plugin.py: TEST_SESSION_LEDGERS). ``build(publishing=True)`` builds without it, as
+# the site is published: every part made afresh, no folder trusted.
 SESSION_LEDGERS: Path | None = None
 
 
@@ -104,22 +104,28 @@ def command(
 ) -> subprocess.CompletedProcess[str]:
     """A ``./run`` command in the copy, as an editor types it (``module``: the one ``./run``
     runs, such as ``policy_review.review``), in the editor's environment (:func:`build_environment`;
-    ``environment`` adds to it). A review takes and keeps ledger parts in the session's folder,
-    as the builds do (:data:`SESSION_LEDGERS`)."""
+    ``environment`` adds to it)."""
     return subprocess.run(
         [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         timeout=300,
         cwd=project,
-        env=build_environment() | session_ledgers(False) | environment,
+        env=build_environment() | environment,
         check=False,
     )
 
 
 def accept_review(project: Path) -> subprocess.CompletedProcess[str]:
     """``./run review --accept`` in a copy of the project, as an editor runs it."""
-    return command(project, "policy_review.review", "--accept")
+    return subprocess.run(
+        [sys.executable, "-m", "policy_review.review", "--accept"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=project,
+        check=False,
+    )
 
 
 def build(

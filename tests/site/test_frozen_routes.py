@@ -64,8 +64,18 @@ def published_project(folder: Path) -> Path:
 
 def review(project: Path, *arguments: str, today: str | None = None) -> str:
     """``./run review`` in the copy, as an editor types it: its status, then what it says."""
-    preview = {"POLICY_SITE_TODAY": today} if today is not None else {}
-    done = command(project, "policy_review.review", *arguments, **preview)
+    environment = build_environment()
+    if today is not None:
+        environment["POLICY_SITE_TODAY"] = today
+    done = subprocess.run(
+        [sys.executable, "-m", "policy_review.review", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=project,
+        env=environment,
+        check=False,
+    )
     assert "Traceback" not in done.stderr, done.stderr
     return f"status {done.returncode}\n{done.stdout}{done.stderr}"
 

@@ -4,6 +4,8 @@ developer can make is said plainly, naming the package, page or name, and what t
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from mkdocs.exceptions import Abort
 
 from policy_engine.policy import long_date
 from policy_site.scaffold import DRAFTING_DAYS, ScaffoldError, new_policy
-from tests.site.projects import build, command, copy_project, edit
+from tests.site.projects import build, build_environment, copy_project, edit
 
 LISTED = "      policies:\n        - package: checker\n          page: index.md\n"
 
@@ -137,7 +139,15 @@ def test_a_new_policy_is_not_published_until_its_support_address_is_set(project:
     assert not (project / "site" / "gift-cards").exists()
     # The editor writes the real one and reviews: the site builds with both policies.
     edit(policy, "support@example.invalid", "support@imgtostl.com")
-    reviewed = command(project, "policy_review.review", "gift-cards", "--accept")
+    reviewed = subprocess.run(
+        [sys.executable, "-m", "policy_review.review", "gift-cards", "--accept"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=project,
+        env=build_environment(),
+        check=False,
+    )
     assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
     done = build(project)
     assert done.returncode == 0, done.stdout + done.stderr
