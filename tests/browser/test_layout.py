@@ -10,9 +10,11 @@ and the self-check is one tap from the top.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS
 from tests.browser.server import SiteServer
@@ -47,6 +49,26 @@ BELOW_HEADER = """(id) => {
   const header = document.querySelector('.md-header').getBoundingClientRect();
   return {top: target.getBoundingClientRect().top, header: header.bottom};
 }"""
+
+
+# Where ``id`` has come to rest, for :func:`landed`: true once the page has stopped scrolling
+# (the same scroll position two frames running) with the target below the header, in the top half.
+LANDED = """(id) => {
+  const still = window.__lastScrollY === scrollY;
+  window.__lastScrollY = scrollY;
+  const top = document.getElementById(id).getBoundingClientRect().top;
+  const header = document.querySelector('.md-header').getBoundingClientRect().bottom;
+  return still && header <= top && top < innerHeight / 2;
+}"""
+
+
+def landed(page: Page, target: str) -> dict[str, float]:
+    """Where ``target`` is once the page has scrolled to it (a smooth scroll takes most of a
+    second): waited for on the page's own state, frame by frame, not for a fixed time. Times out
+    quietly, so that the caller's assertion says where it ended."""
+    with suppress(PlaywrightTimeoutError):
+        page.wait_for_function(LANDED, arg=target, polling="raf", timeout=5_000)
+    return page.evaluate(BELOW_HEADER, target)
 
 
 def context_for(browser: Browser, width: int, scheme: str) -> BrowserContext:
@@ -119,8 +141,7 @@ def test_the_policy_comes_first_and_the_self_check_is_one_tap_away(
     assert phone.locator('.md-nav--secondary a[href="#check"]').count() >= 1
     entry.click()
     phone.wait_for_function("() => location.hash === '#check'")
-    phone.wait_for_timeout(600)  # the smooth scroll
-    place = phone.evaluate(BELOW_HEADER, "check")
+    place = landed(phone, "check")  # after the smooth scroll
     assert place["header"] <= place["top"] < PHONE["height"] / 2, place
     # The worked examples have their own page, linked from the policy.
     assert phone.locator('article a[href="examples/"]').count() >= 1
@@ -131,8 +152,7 @@ def test_a_link_to_a_heading_or_clause_lands_below_the_header(
     phone: Page, site_server: SiteServer, target: str
 ) -> None:
     phone.goto(site_server.url(f"/#{target}"))
-    phone.wait_for_timeout(300)
-    place = phone.evaluate(BELOW_HEADER, target)
+    place = landed(phone, target)
     assert place["header"] <= place["top"] < PHONE["height"] / 2, place
 
 
@@ -142,8 +162,7 @@ def test_a_support_link_lands_on_the_self_checks_heading_below_the_header(
     query = f"purchase_date={days_ago(1)}&purchase_type=credit_pack&reason=unused&credits_used=none"
     phone.goto(site_server.url(f"/#check?{query}"))
     phone.locator("[data-policy-check] [data-result] [data-verdict]").wait_for(state="visible")
-    phone.wait_for_timeout(600)
-    place = phone.evaluate(BELOW_HEADER, "check")
+    place = landed(phone, "check")
     assert place["header"] <= place["top"] < PHONE["height"] / 2, place
 
 
