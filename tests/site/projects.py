@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from policy_site.plugin import TEST_SESSION_LEDGERS
+from tests import preloaded
 from tests.browser.server import SiteServer, load_headers_file
 from tests.policies import first_published, first_published_ledger
 
@@ -105,26 +106,21 @@ def command(
     """A ``./run`` command in the copy, as an editor types it (``module``: the one ``./run``
     runs, such as ``policy_review.review``), in the editor's environment (:func:`build_environment`;
     ``environment`` adds to it)."""
-    return subprocess.run(
+    return preloaded.run(
         [sys.executable, "-m", module, *args],
-        capture_output=True,
-        text=True,
         timeout=300,
         cwd=project,
         env=build_environment() | environment,
-        check=False,
     )
 
 
 def accept_review(project: Path) -> subprocess.CompletedProcess[str]:
     """``./run review --accept`` in a copy of the project, as an editor runs it."""
-    return subprocess.run(
+    return preloaded.run(
         [sys.executable, "-m", "policy_review.review", "--accept"],
-        capture_output=True,
-        text=True,
         timeout=120,
         cwd=project,
-        check=False,
+        env=dict(os.environ),
     )
 
 
@@ -149,15 +145,12 @@ def build(
     if site_url is not None:
         config = ["-f", "-"]
         stdin = f"INHERIT: mkdocs.yml\nsite_url: {site_url}\n"
-    return subprocess.run(
+    return preloaded.run(
         [str(MKDOCS), "build", "--strict", *config, "-d", str(project / "site")],
         input=stdin,
-        capture_output=True,
-        text=True,
         timeout=600,
         cwd=project,
         env=build_environment() | session_ledgers(publishing) | environment,
-        check=False,
     )
 
 

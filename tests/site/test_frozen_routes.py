@@ -64,18 +64,8 @@ def published_project(folder: Path) -> Path:
 
 def review(project: Path, *arguments: str, today: str | None = None) -> str:
     """``./run review`` in the copy, as an editor types it: its status, then what it says."""
-    environment = build_environment()
-    if today is not None:
-        environment["POLICY_SITE_TODAY"] = today
-    done = subprocess.run(
-        [sys.executable, "-m", "policy_review.review", *arguments],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=project,
-        env=environment,
-        check=False,
-    )
+    environment = {} if today is None else {"POLICY_SITE_TODAY": today}
+    done = command(project, "policy_review.review", *arguments, **environment)
     assert "Traceback" not in done.stderr, done.stderr
     return f"status {done.returncode}\n{done.stdout}{done.stderr}"
 

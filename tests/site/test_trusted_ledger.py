@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from policy_site.shipping.runtime import default_cache_dir
+from tests import preloaded
 from tests.site.projects import build, copy_project
 
 FLIPPED = ("=>  likely_not_eligible", "=>  likely_eligible")
@@ -32,14 +33,11 @@ def own_cache(tmp_path: Path) -> Path:
 
 
 def review(project: Path, cache: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return preloaded.run(
         [sys.executable, "-m", "policy_review.review"],
-        capture_output=True,
-        text=True,
         timeout=300,
         cwd=project,
-        env=os.environ | {"POLICY_SITE_CACHE": str(cache)},
-        check=False,
+        env=dict(os.environ) | {"POLICY_SITE_CACHE": str(cache)},
     )
 
 
