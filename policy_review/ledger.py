@@ -30,6 +30,7 @@ byte the same.
 
 from __future__ import annotations
 
+import copy
 import functools
 import itertools
 import math
@@ -506,6 +507,32 @@ class _TracedPolicy:
         return getattr(self._policy, name)
 
 
+class _RememberedClauses:
+    """:meth:`Rulebook.that_apply` for the situations of one ledger, each worked out once: the
+    clauses that apply, and the answers read to find them, which a situation met again notes as
+    read again (the trace must see every read the rules would have made)."""
+
+    def __init__(self, rulebook: Rulebook, reads: _Reads) -> None:
+        self._that_apply = rulebook.that_apply
+        self._reads = reads
+        self._found: dict[tuple[object, ...], tuple[list[Rule], set[str]]] = {}
+
+    def __call__(self, answers: BaseAnswers, policy: Any) -> list[Rule]:
+        # Every traced answers object holds every field, in the same order (_results).
+        key = tuple(answers.__dict__.values())
+        if key not in self._found:
+            outer, self._reads.fields = self._reads.fields, set()
+            try:
+                fired = self._that_apply(answers, policy)
+                self._found[key] = (fired, self._reads.fields)
+            finally:
+                self._reads.fields = outer | self._reads.fields
+            return list(fired)
+        fired, read = self._found[key]
+        self._reads.fields |= read
+        return list(fired)
+
+
 Block = tuple[frozenset[int], ...]  # the class indexes allowed, per dimension
 
 
@@ -766,8 +793,15 @@ def _results(
         return answers_of[situation]
 
     everything: Block = tuple(frozenset(range(len(dim.classes))) for dim in dims)
+    # The verdict tries each value of every unsure answer: most of the fully known situations it
+    # tries, it has tried before (ten times each, for the refund policy). A copy of the rulebook
+    # whose clauses remember them, each with the answers read to find it, noted again as read.
+    remembering = copy.copy(rulebook)
+    remembering.that_apply = _RememberedClauses(rulebook, reads)  # type: ignore[method-assign]
     out = []
     for computation, _ in computations(rulebook):
+        if computation == rulebook.evaluate:
+            computation = remembering.evaluate
 
         def compute(situation: Situation, computation: Any = computation) -> tuple[Any, Any]:
             answers = answers_for(situation)
