@@ -99,13 +99,13 @@ def _child(request: dict[str, Any]) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         sys.argv = list(request["argv"])
         if request.get("module"):
-            sys.path[0] = os.getcwd()
+            sys.path.insert(0, os.getcwd())
             # As ``python -m``: the module runs as __main__, a fresh copy of it, not the
             # preloaded one (which other modules imported, as they would have imported their own).
             sys.modules.pop(request["module"], None)
             runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
         else:
-            sys.path[0] = str(Path(request["script"]).parent)
+            sys.path.insert(0, str(Path(request["script"]).parent))
             runpy.run_path(request["script"], run_name="__main__")
         code = 0
     except SystemExit as done:
@@ -137,7 +137,8 @@ class _Server:
 
     def __init__(self, env: dict[str, str]) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from tests.preloaded import _serve; _serve()"],
+            # -P: nothing from the folder it starts in (the child adds what the command would).
+            [sys.executable, "-P", "-c", "from tests.preloaded import _serve; _serve()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             cwd=tempfile.gettempdir(),
