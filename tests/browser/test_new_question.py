@@ -19,13 +19,12 @@ from playwright.sync_api import Browser, expect
 
 from checker import read_policies
 from policy_engine.policy import Policies
-from policy_review import review
 from policy_site.pages import versions
 from tests.browser.conftest import checked_session
 from tests.browser.invariant import ROOT, assert_invariant
 from tests.browser.server import SiteServer
 from tests.browser.visitor import answer, days_ago, open_link, submit
-from tests.site.projects import built_and_served, copy_project, edit
+from tests.site.projects import built_and_served, copy_project, edit, ledger_text
 from tests.site.test_rules_as_data import BULLET, LAST_AGAINST, QUESTION_AND_CLAUSE
 
 pytestmark = pytest.mark.browser
@@ -48,7 +47,7 @@ def with_question(
     edit(project / "docs" / "index.md", LAST_AGAINST, LAST_AGAINST + BULLET)
     # The ledger as `./run review --accept` wrote it the day before the version took effect
     # (a preview date cannot stand in for that day: it never unfreezes a version in force).
-    (policy.parent / "ledger.txt").write_text(review.current_text(policy), encoding="utf-8")
+    (policy.parent / "ledger.txt").write_text(ledger_text(policy), encoding="utf-8")
     with built_and_served(project) as server:
         yield server, read_policies(policy)
 

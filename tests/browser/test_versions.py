@@ -18,13 +18,12 @@ from playwright.sync_api import Browser, expect
 
 from checker import read_policies
 from policy_engine.policy import Policies, long_date
-from policy_review import review
 from policy_site.pages import versions
 from tests.browser.conftest import Session, checked_session
 from tests.browser.invariant import ROOT, assert_invariant
 from tests.browser.server import SiteServer
 from tests.browser.visitor import answer, days_ago, open_link, submit
-from tests.site.projects import built_and_served, copy_project
+from tests.site.projects import built_and_served, copy_project, ledger_text
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +46,7 @@ def versioned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteSe
     # refused (it would judge again purchases already made).
     # The ledger as `./run review --accept` wrote it the day before the version took effect
     # (a preview date cannot stand in for that day: it never unfreezes a version in force).
-    (policy.parent / "ledger.txt").write_text(review.current_text(policy), encoding="utf-8")
+    (policy.parent / "ledger.txt").write_text(ledger_text(policy), encoding="utf-8")
     with built_and_served(project) as server:
         yield server, read_policies(policy)
 

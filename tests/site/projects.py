@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from policy_review import review
 from policy_site.plugin import TEST_SESSION_LEDGERS
 from tests import preloaded
 from tests.browser.server import SiteServer, load_headers_file
@@ -152,6 +153,12 @@ def build(
         cwd=project,
         env=build_environment() | session_ledgers(publishing) | environment,
     )
+
+
+def ledger_text(policy: Path) -> str:
+    """The ledger of ``policy`` (a policy file) as ``./run review --accept`` writes it, its parts
+    made once per test session, where the tests' builds find them (:data:`SESSION_LEDGERS`)."""
+    return review.current_text(policy, SESSION_LEDGERS)
 
 
 def session_ledgers(publishing: bool) -> dict[str, str]:

@@ -28,10 +28,9 @@ from policy_engine import advice
 from policy_engine.answers import Source, answers_from_query
 from policy_engine.questions import MAX_COUNT
 from policy_review import ledger as ledgers
-from policy_review import review
 from policy_site.shipping import decisions
 from tests.policies import credit_pack_bought
-from tests.site.projects import ROOT
+from tests.site.projects import ROOT, ledger_text
 
 QUESTIONS = RULEBOOK.questions
 
@@ -87,7 +86,7 @@ def checker_email(query: str, today: str, page: str) -> advice.Email:
 @functools.cache
 def committed_book() -> ledgers.Book:
     """The committed ledger (checker/ledger.txt), as the build reads it."""
-    return ledgers.parse(review.current_text(ROOT / "checker" / "policy.toml"))
+    return ledgers.parse(ledger_text(ROOT / "checker" / "policy.toml"))
 
 
 @functools.cache

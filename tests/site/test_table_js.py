@@ -27,7 +27,7 @@ from policy_review import ledger as ledgers
 from policy_site.shipping import decisions
 from tests.browser.invariant import DECISION
 from tests.policies import first_published
-from tests.site.projects import ROOT
+from tests.site.projects import ROOT, ledger_text
 
 QUESTIONS = RULEBOOK.questions
 QUESTIONS_BY_FIELD = RULEBOOK.questions_by_field
@@ -256,9 +256,7 @@ def test_the_table_answers_as_the_checker_does_under_two_versions(
 
 def test_the_shipped_policys_table_answers_support_links_as_the_checker_does() -> None:
     policies = read_policies(ROOT / "checker" / "policy.toml")
-    from policy_review import review
-
-    book = ledgers.parse(review.current_text(ROOT / "checker" / "policy.toml"))
+    book = ledgers.parse(ledger_text(ROOT / "checker" / "policy.toml"))
     data = json.loads(decisions.decision_json(RULEBOOK, policies, book))
     today = date.today().isoformat()
     drawn = [(query, today, "link") for query, _, _ in cases(seed=7, count=300)]
