@@ -170,13 +170,10 @@ class _Server:
 _server: _Server | None = None
 
 
-def forked(args: list[str], env: dict[str, str] | None = None) -> bool:
-    """Whether :func:`run` forks ``args`` from the preloaded process (in ``env``)."""
-    return (
-        _request(args) is not None
-        and os.environ.get("TEST_PRELOAD") != "0"
-        and not any(name.startswith("PYTHON") for name in env or {})
-    )
+def forkable(args: list[str], env: dict[str, str] | None = None) -> bool:
+    """Whether ``args`` (in ``env``) is a command :func:`run` can fork from the preloaded
+    process: one of the project's, in an environment the interpreter does not read as it starts."""
+    return _request(args) is not None and not any(name.startswith("PYTHON") for name in env or {})
 
 
 def run(
@@ -186,11 +183,15 @@ def run(
     env: dict[str, str],
     input: str | None = None,
     timeout: float,
+    fork: bool | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """:func:`subprocess.run` of ``args`` (text, output captured, never raising on failure),
-    forked from the preloaded process when it is one of the project's commands."""
+    forked from the preloaded process when it is one of the project's commands (``fork``: unless
+    ``TEST_PRELOAD=0``)."""
+    if fork is None:
+        fork = os.environ.get("TEST_PRELOAD") != "0"
     request = _request(args)
-    if request is None or not forked(args, env):
+    if request is None or not fork or not forkable(args, env):
         return subprocess.run(
             args,
             input=input,

@@ -23,12 +23,18 @@ def spawn(
     )
 
 
+def forked(
+    args: list[str], *, cwd: Path, env: dict[str, str], input: str | None, timeout: float
+) -> subprocess.CompletedProcess[str]:
+    return preloaded.run(args, cwd=cwd, env=env, input=input, timeout=timeout, fork=True)
+
+
 def both(
     args: list[str], cwd: Path, *, input: str | None = None, **environment: str
 ) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
     env = build_environment() | environment
     return (
-        preloaded.run(args, cwd=cwd, env=env, input=input, timeout=300),
+        forked(args, cwd=cwd, env=env, input=input, timeout=300),
         spawn(args, cwd=cwd, env=env, input=input, timeout=300),
     )
 
@@ -47,27 +53,27 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_a_command_is_forked_from_the_preloaded_process() -> None:
-    assert preloaded.forked([str(MKDOCS), "build"])
-    assert preloaded.forked([sys.executable, "-m", "policy_review.review", "--accept"])
+    assert preloaded.forkable([str(MKDOCS), "build"])
+    assert preloaded.forkable([sys.executable, "-m", "policy_review.review", "--accept"])
     # Anything else, and anything the interpreter reads as it starts, runs as a new program.
-    assert not preloaded.forked(["git", "status"])
-    assert not preloaded.forked([sys.executable, "-m", "checker"])
-    assert not preloaded.forked([str(MKDOCS), "build"], {"PYTHONPATH": "elsewhere"})
+    assert not preloaded.forkable(["git", "status"])
+    assert not preloaded.forkable([sys.executable, "-m", "checker"])
+    assert not preloaded.forkable([str(MKDOCS), "build"], {"PYTHONPATH": "elsewhere"})
 
 
 def test_an_editors_command_exits_and_speaks_as_it_does_on_its_own(project: Path) -> None:
     # A mistake: its status and its message, word for word.
-    forked, spawned = both(
+    from_fork, spawned = both(
         [sys.executable, "-m", "policy_site.pages.versions", "not-a-date"], project
     )
-    assert forked.returncode == spawned.returncode == 2
-    assert forked.stderr == spawned.stderr and "“not-a-date” is not a date" in forked.stderr
-    assert forked.stdout == spawned.stdout
+    assert from_fork.returncode == spawned.returncode == 2
+    assert from_fork.stderr == spawned.stderr and "“not-a-date” is not a date" in from_fork.stderr
+    assert from_fork.stdout == spawned.stdout
     # A review that reads the copy's folder and the day from the environment.
-    forked, spawned = both(
+    from_fork, spawned = both(
         [sys.executable, "-m", "policy_review.review"], project, POLICY_SITE_TODAY="2026-06-01"
     )
-    assert (forked.returncode, forked.stdout, forked.stderr) == (
+    assert (from_fork.returncode, from_fork.stdout, from_fork.stderr) == (
         spawned.returncode,
         spawned.stdout,
         spawned.stderr,
@@ -79,13 +85,13 @@ def test_a_build_reads_its_configuration_from_standard_input_and_fails_the_same(
 ) -> None:
     config = "INHERIT: mkdocs.yml\nsite_url: http://127.0.0.1:9/\n"
     outputs = []
-    for way in (preloaded.run, spawn):
+    for way in (forked, spawn):
         folder = tmp_path / way.__name__
         folder.mkdir()
         project = copy_project(folder)
         args = [str(MKDOCS), "build", "--strict", "-f", "-", "-d", str(project / "site")]
         env = build_environment()
-        assert preloaded.forked(args, env)
+        assert preloaded.forkable(args, env)
         done = way(args, cwd=project, env=env, input=config, timeout=300)
         assert done.returncode == 0, done.stderr
         assert "http://127.0.0.1:9/" in (project / "site" / "sitemap.xml").read_text()
