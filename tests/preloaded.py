@@ -17,6 +17,7 @@ runs every command that way (to compare, or to rule this module out)."""
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import runpy
@@ -133,7 +134,8 @@ def _exit_code(code: object) -> int:
 
 
 class _Server:
-    """One per test process, started on first use."""
+    """One per test process, started on first use; started again if a command was interrupted
+    while it ran (a test's timeout, Ctrl-C), so that no answer is left unread."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.process = subprocess.Popen(
@@ -141,24 +143,40 @@ class _Server:
             [sys.executable, "-P", "-c", "from tests.preloaded import _serve; _serve()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            bufsize=0,  # unbuffered: select() then sees every answer not yet read
             cwd=tempfile.gettempdir(),
             env=env,
         )
         self.lock = threading.Lock()
+        self.broken = False
+
+    def usable(self) -> bool:
+        return not self.broken and self.process.poll() is None
 
     def run(self, request: dict[str, Any], timeout: float) -> int:
         process = self.process
         assert process.stdin is not None and process.stdout is not None
         with self.lock:
-            process.stdin.write(json.dumps(request).encode() + b"\n")
-            process.stdin.flush()
-            pid = json.loads(process.stdout.readline())["pid"]
-            ready, _, _ = select.select([process.stdout], [], [], timeout)
-            if not ready:
-                os.kill(pid, signal.SIGKILL)
-                process.stdout.readline()
-                raise subprocess.TimeoutExpired(request["argv"], timeout)
-            answer = json.loads(process.stdout.readline())
+            pid = None
+            try:
+                process.stdin.write(json.dumps(request).encode() + b"\n")
+                pid = json.loads(process.stdout.readline())["pid"]
+                ready, _, _ = select.select([process.stdout], [], [], timeout)
+                if not ready:
+                    # As subprocess.run does: killed, and waited for (the server reaps it).
+                    os.kill(pid, signal.SIGKILL)
+                    process.stdout.readline()
+                    raise subprocess.TimeoutExpired(request["argv"], timeout)
+                answer = json.loads(process.stdout.readline())
+            except subprocess.TimeoutExpired:
+                raise
+            except BaseException:
+                self.broken = True
+                if pid is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                process.kill()
+                raise
         return int(answer["returncode"])
 
     def close(self) -> None:
@@ -203,7 +221,7 @@ def run(
             check=False,
         )
     global _server
-    if _server is None or _server.process.poll() is not None:
+    if _server is None or not _server.usable():
         _server = _Server(_server_environment())
         atexit.register(_server.close)
     with tempfile.TemporaryDirectory(prefix="preloaded-") as folder:

@@ -5,6 +5,7 @@ output, the same files, whatever they read (arguments, folder, environment, stan
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +108,24 @@ def test_a_build_reads_its_configuration_from_standard_input_and_fails_the_same(
         outputs.append(tuple(same_output(str(text), project) for text in said))
     assert outputs[0] == outputs[1]
     assert "may remove remaining credits" in outputs[0][3]
+
+
+def test_a_command_past_its_timeout_is_stopped_and_the_next_one_runs(project: Path) -> None:
+    # ./run serve never ends by itself: stopped at its timeout, as subprocess.run stops it.
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    serve = [str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")]
+    with pytest.raises(subprocess.TimeoutExpired):
+        preloaded.run(serve, cwd=project, env=build_environment(), timeout=5, fork=True)
+    # Nothing is left serving, and the next command gets its own answer.
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", port))
+    done = forked(
+        [sys.executable, "-m", "policy_site.pages.versions", "not-a-date"],
+        cwd=project,
+        env=build_environment(),
+        input=None,
+        timeout=300,
+    )
+    assert done.returncode == 2 and "is not a date" in done.stderr
