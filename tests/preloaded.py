@@ -5,10 +5,13 @@ the half second each spends importing MkDocs, the theme and the engine before it
 The tests build copies of the site and run editors' commands some 130 times a run; on the
 project's two cores those imports were a tenth of the suite's CPU. Each command still runs in a
 process of its own, with its own arguments, working folder, environment, standard input and exit
-status, exactly as :func:`subprocess.run` would run it, and its exit runs what a Python process
-runs at exit (``atexit`` handlers: an interrupted build discards its staging folder). What the
-server imports is libraries only, never a policy's package, nothing from a project folder, and
-nothing whose import reads the environment (Material's templates read ``NO_MKDOCS_2_WARNING``).
+status, as :func:`subprocess.run` would run it (tests/test_preloaded.py holds it to that), and its
+exit runs what a Python process runs at exit (``atexit`` handlers: an interrupted build discards
+its staging folder). What the server imports is libraries only, never a policy's package,
+nothing from a project folder, and nothing whose import reads the environment (Material's
+templates read ``NO_MKDOCS_2_WARNING``). What a command inherits from the server instead of
+making afresh is the interpreter's own start: its flags and its hash seed (one per test worker,
+not one per command).
 
 A command that needs something else (another program, ``PYTHON*`` variables, which the
 interpreter reads as it starts) runs with :func:`subprocess.run` instead. ``TEST_PRELOAD=0``
