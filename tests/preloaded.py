@@ -57,9 +57,10 @@ def _serve() -> None:
     its exit status (as :attr:`subprocess.Popen.returncode` gives it) on its standard output."""
     for name in PRELOAD:
         __import__(name)
+    # Unbuffered: a child forked mid-read would otherwise inherit the next request, read ahead.
     requests = os.fdopen(os.dup(0), "rb", buffering=0)
     answers = os.dup(1)
-    for line in iter(_line_reader(requests), b""):
+    for line in iter(requests.readline, b""):
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
@@ -70,19 +71,6 @@ def _serve() -> None:
         _, status = os.waitpid(pid, 0)
         answer = {"returncode": os.waitstatus_to_exitcode(status)}
         os.write(answers, json.dumps(answer).encode() + b"\n")
-
-
-def _line_reader(stream: Any) -> Any:
-    def read() -> bytes:
-        line = bytearray()
-        while not line.endswith(b"\n"):
-            chunk = stream.read(1)
-            if not chunk:
-                return b""
-            line += chunk
-        return bytes(line)
-
-    return read
 
 
 def _child(request: dict[str, Any]) -> None:
@@ -211,8 +199,7 @@ def run(
     ``TEST_PRELOAD=0``)."""
     if fork is None:
         fork = os.environ.get("TEST_PRELOAD") != "0"
-    request = _request(args)
-    if request is None or not fork or not forkable(args, env):
+    if not fork or not forkable(args, env):
         return subprocess.run(
             args,
             input=input,
@@ -223,6 +210,8 @@ def run(
             env=env,
             check=False,
         )
+    request = _request(args)
+    assert request is not None
     global _server
     if _server is None or not _server.usable():
         _server = _Server(_server_environment())
