@@ -206,6 +206,21 @@ def build_environment() -> dict[str, str]:
     return environment
 
 
+def overview_sentence(page: Path) -> str:
+    """The last sentence of the overview on the refund policy's ``page`` (a sentence no clause,
+    value or note reads, which tests reword), as the page has it: editors may correct it."""
+    text = page.read_text(encoding="utf-8")
+    assert "## Overview\n\n" in text, f"{page} has no overview for the tests to reword"
+    paragraph = text.split("## Overview\n\n", 1)[1].split("\n", 1)[0]
+    return re.split(r"(?<=[.!?]) ", paragraph)[-1]
+
+
+def retyped(sentence: str) -> str:
+    """``sentence`` with its last mark changed: a correction that keeps its meaning, for tests
+    of recorded typo fixes."""
+    return sentence[:-1] + ("!" if sentence[-1] != "!" else ".")
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"

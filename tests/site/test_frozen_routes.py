@@ -24,11 +24,18 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from tests.site.projects import build, build_environment, command, copy_project, edit
+from tests.site.projects import (
+    build,
+    build_environment,
+    command,
+    copy_project,
+    edit,
+    overview_sentence,
+    retyped,
+)
 
 PUBLISHED = "2026-05-02T09:00:00+00:00"
 WINDOW = ("refund_window_days = 7\n", "refund_window_days = 10\n")
-CASE_BY_CASE = "Refunds are reviewed case by case under this policy."
 NEVER = "Refunds are never given, whatever happens."
 CHANGES = 'changes = "The first published version of the policy."\n'
 FROZEN = "the version of 1 May 2026 has taken effect, so it is frozen"
@@ -158,17 +165,16 @@ def test_the_page_of_the_version_in_force_is_frozen_without_a_new_version(tmp_pa
     page = project / "docs" / "index.md"
     policy = project / "checker" / "policy.toml"
 
-    edit(page, CASE_BY_CASE, NEVER)
+    sentence = overview_sentence(page)
+    edit(page, sentence, NEVER)
     said = review(project)
     assert said.startswith("status 1"), said
     assert (
         "docs/index.md: the version of 1 May 2026 has taken effect, so its page is frozen, and "
         "its words differ from the page that was published"
     ) in said
-    assert (
-        "Overview: … does not meet a reasonable expectation. Refunds are "
-        "[-reviewed case by case under this policy.-] {+never given, whatever happens.+}"
-    ) in said
+    # Word by word, where it stands on the page.
+    assert "Overview: … " in said and "[-" in said and "never given, whatever happens.+}" in said
     ok, log = built(project)
     assert not ok and "its page is frozen" in log, log
 
@@ -180,14 +186,16 @@ def test_the_page_of_the_version_in_force_is_frozen_without_a_new_version(tmp_pa
     assert review(project).startswith("status 0")
 
     # A real typo fix is refused until recorded, then shown word by word and accepted.
-    edit(page, CASE_BY_CASE, CASE_BY_CASE.replace("case by case", "case-by-case"))
+    corrected = retyped(sentence)
+    edit(page, sentence, corrected)
     said = review(project)
     assert said.startswith("status 1") and "its page is frozen" in said, said
-    edit(policy, CHANGES, CHANGES + 'typo_fixes = ["case-by-case, hyphenated"]\n')
+    edit(policy, CHANGES, CHANGES + 'typo_fixes = ["The overview ends with another mark."]\n')
     said = review(project, "--accept")
     assert said.startswith("status 0"), said
     assert "Recorded as typo fixes" in said
-    assert "[-case by case-] {+case-by-case+}" in said
+    last = sentence.split()[-1]
+    assert f"[-{last}-] {{+{retyped(last)}+}}" in said
     ok, log = built(project)
     assert ok, log
     git(project, "commit", "--quiet", "--all", "-m", "Typo fix")
@@ -196,13 +204,13 @@ def test_the_page_of_the_version_in_force_is_frozen_without_a_new_version(tmp_pa
     coming = (date.today() + timedelta(days=20)).isoformat()
     made = command(project, "policy_site.pages.versions", coming, "--changes", "Stricter.")
     assert made.returncode == 0, made.stdout + made.stderr
-    edit(page, "Refunds are reviewed case-by-case under this policy.", NEVER)
+    edit(page, corrected, NEVER)
     said = review(project, "--accept")
     assert said.startswith("status 0"), said
     assert "its page is frozen" not in said
     # ... while the version in force keeps its page, now frozen as a copy.
     frozen_copy = project / "docs" / "history" / "2026-05-01.md"
-    edit(frozen_copy, "case-by-case", "never")
+    edit(frozen_copy, corrected, NEVER)
     said = review(project)
     assert said.startswith("status 1") and "2026-05-01.md" in said, said
 
@@ -213,7 +221,8 @@ def test_a_shallow_clone_says_it_compares_with_head(tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "--quiet", "--depth", "1", f"file://{project}", str(clone))
 
-    edit(clone / "docs" / "index.md", CASE_BY_CASE, NEVER)
+    page = clone / "docs" / "index.md"
+    edit(page, overview_sentence(page), NEVER)
     said = review(clone)
     assert said.startswith("status 1") and "its page is frozen" in said, said
     assert "a shallow clone" in said and "fetch-depth: 0" in said
@@ -238,7 +247,8 @@ def test_a_branch_is_held_to_what_main_published_when_no_commit_is_dated_before(
     git(tmp_path, "clone", "--quiet", str(main), str(work))
 
     # The editor rewords the page of the version in force and commits it on their copy.
-    edit(work / "docs" / "index.md", CASE_BY_CASE, NEVER)
+    page = work / "docs" / "index.md"
+    edit(page, overview_sentence(page), NEVER)
     git(work, "commit", "--quiet", "--all", "-m", "Reword")
     said = review(work)
     assert said.startswith("status 1"), said

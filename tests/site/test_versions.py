@@ -24,7 +24,7 @@ from pathlib import Path
 
 from policy_engine.policy import long_date
 from tests.policies import first_words
-from tests.site.projects import build, command, copy_project, edit
+from tests.site.projects import build, command, copy_project, edit, overview_sentence, retyped
 
 TODAY = date.today()
 SECOND = TODAY + timedelta(days=30)  # still to come when the flow starts
@@ -171,7 +171,8 @@ def test_an_editor_adds_versions_and_every_reader_sees_the_right_one(tmp_path: P
 
     # 4. A change to a version in effect: refused, then accepted as a recorded typo fix.
     frozen_page = project / "docs" / "history" / f"{FIRST.isoformat()}.md"
-    edit(frozen_page, "Refunds are reviewed case by case", "Refunds are reveiwed case by case")
+    sentence = overview_sentence(frozen_page)
+    edit(frozen_page, sentence, retyped(sentence))
     refused = run(project, "review", today=THIRD)
     assert refused.startswith("status 1") and "This cannot be accepted:" in refused
     assert (
@@ -180,7 +181,7 @@ def test_an_editor_adds_versions_and_every_reader_sees_the_right_one(tmp_path: P
     ) in refused
     stopped = build(project, POLICY_SITE_TODAY=THIRD.isoformat())
     assert stopped.returncode == 1 and "so it is frozen" in stopped.stderr
-    edit(frozen_page, "reveiwed", "reviewed")  # back as it was
+    edit(frozen_page, retyped(sentence), sentence)  # back as it was
     edit(policy, "refund_window_days = 7", "refund_window_days = 10")
     refused = run(project, "review", today=THIRD)
     assert "its values changed (refund_window_days 7 → 10)" in refused, refused
